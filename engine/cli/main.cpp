@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("trustctl " TRUSTCTL_VERSION); return 0; }

@@ -1,0 +1,23 @@
+#pragma once
+// Site file (TOML) -> model. Every problem is reported with file:line:col and the key; all problems of a file are
+// collected, not just the first, so one run of `trustctl validate` shows them all.
+
+#include "engine/model/site.hpp"
+
+#include <filesystem>
+#include <vector>
+
+namespace trustctl::config {
+
+struct LoadResult {
+  std::optional<Site> site;      // set when errors is empty
+  std::vector<Error> errors;     // each with a region
+  std::vector<Error> warnings;   // deprecated keys and similar
+};
+
+LoadResult load_site(const std::filesystem::path& path);
+
+// Convenience: the site, or the first error (callers that print all errors use load_site).
+Result<Site> load_site_or_error(const std::filesystem::path& path);
+
+}  // namespace trustctl::config

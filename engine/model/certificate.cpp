@@ -1,0 +1,200 @@
+#include "engine/model/certificate.hpp"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace trustctl {
+namespace {
+
+std::string name_to_string(const X509_NAME* name) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  return out;
+}
+
+TimePoint asn1_to_time(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string to_hex(const unsigned char* data, size_t len) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (size_t i = 0; i < len; ++i) {
+    out.push_back(digits[data[i] >> 4]);
+    out.push_back(digits[data[i] & 0xf]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Certificate::Certificate(X509* cert) : m_cert(cert, X509_free) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert, EVP_sha256(), md, &len);
+  m_fingerprint = to_hex(md, len);
+}
+
+std::string Certificate::pem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, m_cert.get());
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  return out;
+}
+
+std::string Certificate::subject() const { return name_to_string(X509_get_subject_name(m_cert.get())); }
+std::string Certificate::issuer() const { return name_to_string(X509_get_issuer_name(m_cert.get())); }
+
+std::string Certificate::common_name() const {
+  const X509_NAME* name = X509_get_subject_name(m_cert.get());
+  int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (idx < 0) return {};
+  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, data);
+  if (len < 0) return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+std::string Certificate::serial_hex() const {
+  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(m_cert.get()), nullptr);
+  char* hex = BN_bn2hex(bn);
+  std::string out(hex);
+  OPENSSL_free(hex);
+  BN_free(bn);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  size_t first = out.find_first_not_of('0');
+  if (first == std::string::npos) return "0";
+  return out.substr(first);
+}
+
+std::vector<std::string> Certificate::dns_names() const {
+  std::vector<std::string> out;
+  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(m_cert.get(), NID_subject_alt_name, nullptr, nullptr));
+  if (!names) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
+    if (gn->type != GEN_DNS) continue;
+    const ASN1_STRING* s = gn->d.dNSName;
+    out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+  }
+  GENERAL_NAMES_free(names);
+  return out;
+}
+
+TimePoint Certificate::not_before() const { return asn1_to_time(X509_get0_notBefore(m_cert.get())); }
+TimePoint Certificate::not_after() const { return asn1_to_time(X509_get0_notAfter(m_cert.get())); }
+
+bool Certificate::is_ca() const { return X509_check_ca(m_cert.get()) >= 1; }
+
+bool Certificate::is_self_issued() const { return issued(*this); }
+
+bool Certificate::issued(const Certificate& subject) const {
+  if (X509_NAME_cmp(X509_get_subject_name(m_cert.get()), X509_get_issuer_name(subject.m_cert.get())) != 0) {
+    return false;
+  }
+  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  return key && X509_verify(subject.m_cert.get(), key) == 1;
+}
+
+std::string Certificate::key_type() const {
+  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  if (!key) return "unknown";
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA: return "RSA";
+    case EVP_PKEY_RSA_PSS: return "RSA-PSS";
+    case EVP_PKEY_EC: return "EC";
+    case EVP_PKEY_ED25519: return "ED25519";
+    default: return "unknown";
+  }
+}
+
+int Certificate::key_bits() const {
+  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  return key ? EVP_PKEY_get_bits(key) : 0;
+}
+
+std::string Certificate::trust_file_name() const {
+  std::string cn = common_name();
+  if (cn.empty()) cn = "certificate";
+  std::replace(cn.begin(), cn.end(), ' ', '_');
+  std::replace(cn.begin(), cn.end(), '/', '_');
+  return cn + "_" + serial_hex() + ".pem";
+}
+
+Result<std::vector<Certificate>> parse_certificates(std::string_view text) {
+  std::vector<Certificate> out;
+  if (text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
+    BIO* bio = BIO_new_mem_buf(text.data(), static_cast<int>(text.size()));
+    while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) out.emplace_back(cert);
+    BIO_free(bio);
+    if (out.empty()) return fail(ErrorCode::invalid_site, "the PEM block could not be decoded as a certificate");
+    return out;
+  }
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  if (X509* cert = d2i_X509(nullptr, &p, static_cast<long>(text.size()))) {
+    out.emplace_back(cert);
+    return out;
+  }
+  return fail(ErrorCode::invalid_site, "no certificate found: expected PEM (-----BEGIN CERTIFICATE-----) or DER");
+}
+
+Result<std::vector<Certificate>> load_certificate_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::io, "cannot read certificate file " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto certs = parse_certificates(buf.str());
+  if (!certs) return fail(certs.error().code, path + ": " + certs.error().message);
+  return certs;
+}
+
+std::vector<Certificate> issuers_first(std::vector<Certificate> certificates) {
+  // Depth = number of issuers above a certificate within the list; sort by depth, stable.
+  std::map<std::string, int> depth;
+  std::function<int(const Certificate&, int)> depth_of = [&](const Certificate& c, int guard) -> int {
+    auto it = depth.find(c.fingerprint());
+    if (it != depth.end()) return it->second;
+    int d = 0;
+    if (guard < 16) {
+      for (const auto& other : certificates) {
+        if (other == c) continue;
+        if (other.issued(c)) { d = depth_of(other, guard + 1) + 1; break; }
+      }
+    }
+    depth[c.fingerprint()] = d;
+    return d;
+  };
+  for (const auto& c : certificates) depth_of(c, 0);
+  std::stable_sort(certificates.begin(), certificates.end(), [&](const Certificate& a, const Certificate& b) {
+    return depth[a.fingerprint()] < depth[b.fingerprint()];
+  });
+  return certificates;
+}
+
+}  // namespace trustctl

@@ -1,0 +1,65 @@
+#pragma once
+// An X.509 certificate held by OpenSSL (shared, immutable), with the few questions trustctl asks of it.
+// Certificates are compared by SHA-256 fingerprint of the DER encoding, never by file name or CN.
+
+#include "engine/model/error.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+typedef struct x509_st X509;
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace trustctl {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+class Certificate {
+ public:
+  // Takes ownership of one reference to cert.
+  explicit Certificate(X509* cert);
+
+  X509* native() const { return m_cert.get(); }
+
+  const std::string& fingerprint() const { return m_fingerprint; }  // SHA-256 of DER, lowercase hex, no colons
+  std::string short_fingerprint() const { return m_fingerprint.substr(0, 16); }
+  std::string pem() const;
+  std::string subject() const;      // RFC 2253 one-line form, e.g. "CN=uccx1.lab.example,O=Lab"
+  std::string issuer() const;
+  std::string common_name() const;  // empty when the subject has no CN
+  std::string serial_hex() const;   // lowercase hex, no leading zeros (at least one digit)
+  std::vector<std::string> dns_names() const;  // subjectAltName dNSName entries, in certificate order
+  TimePoint not_before() const;
+  TimePoint not_after() const;
+  bool is_ca() const;               // basicConstraints CA:TRUE
+  bool is_self_issued() const;      // subject == issuer and the signature verifies with its own key
+  bool issued(const Certificate& subject) const;  // this certificate's key verifies subject's signature
+  std::string key_type() const;     // "RSA", "EC", ...
+  int key_bits() const;
+
+  // The trust-store file name the appliance gives this certificate (DOMAIN.md section 2): "<CN>_<serial>.pem",
+  // spaces in the CN turned into "_".
+  std::string trust_file_name() const;
+
+  bool operator==(const Certificate& other) const { return m_fingerprint == other.m_fingerprint; }
+
+ private:
+  std::shared_ptr<X509> m_cert;
+  std::string m_fingerprint;
+};
+
+// Every certificate in a PEM text (any number of blocks, other text ignored) or one DER blob.
+// An empty result is an error: callers always expect at least one certificate.
+Result<std::vector<Certificate>> parse_certificates(std::string_view text);
+
+// Reads and parses a certificate file; the error names the path.
+Result<std::vector<Certificate>> load_certificate_file(const std::string& path);
+
+// Orders certificates so that every issuer comes before what it issued (roots first). Certificates whose issuer is
+// not in the list keep their relative order at the front.
+std::vector<Certificate> issuers_first(std::vector<Certificate> certificates);
+
+}  // namespace trustctl

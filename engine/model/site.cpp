@@ -1,0 +1,73 @@
+#include "engine/model/site.hpp"
+
+namespace trustctl {
+
+const char* to_string(Product product) {
+  switch (product) {
+    case Product::uccx: return "uccx";
+    case Product::finesse: return "finesse";
+    case Product::cuic: return "cuic";
+    case Product::socialminer: return "socialminer";
+    case Product::mediasense: return "mediasense";
+    case Product::cucm: return "cucm";
+    case Product::external: return "external";
+  }
+  return "external";
+}
+
+std::optional<Product> product_from_string(std::string_view text) {
+  for (Product p : {Product::uccx, Product::finesse, Product::cuic, Product::socialminer, Product::mediasense,
+                    Product::cucm, Product::external}) {
+    if (text == to_string(p)) return p;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(Role role) { return role == Role::publisher ? "publisher" : "subscriber"; }
+
+const Node* Cluster::publisher() const {
+  for (const auto& node : nodes) {
+    if (node.role == Role::publisher) return &node;
+  }
+  return nodes.empty() ? nullptr : &nodes.front();
+}
+
+const Cluster* Site::find_cluster(std::string_view wanted) const {
+  for (const auto& c : clusters) {
+    if (c.name == wanted) return &c;
+  }
+  return nullptr;
+}
+
+const Node* Site::find_node(std::string_view wanted) const {
+  for (const auto& c : clusters) {
+    for (const auto& n : c.nodes) {
+      if (n.name == wanted) return &n;
+    }
+  }
+  return nullptr;
+}
+
+const CaEntry* Site::find_ca(std::string_view wanted) const {
+  for (const auto& ca : cas) {
+    if (ca.name == wanted) return &ca;
+  }
+  return nullptr;
+}
+
+const Credentials* Site::find_credentials(std::string_view wanted) const {
+  for (const auto& c : credentials) {
+    if (c.name == wanted) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<const Node*> Site::all_nodes() const {
+  std::vector<const Node*> out;
+  for (const auto& c : clusters) {
+    for (const auto& n : c.nodes) out.push_back(&n);
+  }
+  return out;
+}
+
+}  // namespace trustctl

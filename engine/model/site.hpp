@@ -1,0 +1,138 @@
+#pragma once
+// The desired state of one deployment, as loaded from a site file (SITE-FORMAT.md). Every object keeps the region of
+// the file it came from. Paths are already resolved against the site file's directory.
+
+#include "engine/model/certificate.hpp"
+#include "engine/model/source_region.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustctl {
+
+enum class Product { uccx, finesse, cuic, socialminer, mediasense, cucm, external };
+const char* to_string(Product product);
+std::optional<Product> product_from_string(std::string_view text);
+inline bool is_vos(Product product) { return product != Product::external; }
+
+enum class Role { publisher, subscriber };
+const char* to_string(Role role);
+
+// A named credential set. The password itself is never stored here: it is resolved on demand (secrets.hpp).
+struct Credentials {
+  std::string name;
+  std::string username;
+  std::optional<std::string> password_env;
+  std::optional<std::filesystem::path> password_file;
+  std::vector<std::string> password_command;
+  SourceRegion region;
+};
+
+// Connection settings; [connection] gives defaults, a node may override any of them.
+struct Connection {
+  std::string credentials;
+  int ssh_port = 22;
+  int https_port = 8443;
+  std::filesystem::path known_hosts;
+  std::filesystem::path tls_pins;
+  int timeout_s = 600;
+  int parallelism = 10;
+};
+
+struct Node {
+  std::string name;
+  std::string fqdn;
+  Role role = Role::publisher;
+  std::string address;       // where to connect; the FQDN when the file gives no address
+  Connection connection;     // effective settings after defaults
+  std::string cluster;       // owning cluster name
+  SourceRegion region;
+};
+
+struct IdentityPolicy {
+  std::string unit;                 // "tomcat" | "tomcat-ECDSA"
+  std::string issuer = "self";      // "self" or a [[ca]] name
+  std::string distribution = "node";
+  std::string key = "rsa-2048";
+  std::optional<int> renew_before_days;
+  SourceRegion region;
+};
+
+struct Cluster {
+  std::string name;
+  Product product = Product::uccx;
+  std::string version;
+  std::vector<Node> nodes;          // publisher first
+  std::vector<IdentityPolicy> identities;
+  SourceRegion region;
+
+  const Node* publisher() const;
+};
+
+struct CaEntry {
+  std::string name;
+  std::filesystem::path certificate_path;
+  std::optional<std::filesystem::path> local_key;
+  std::vector<Certificate> certificates;  // loaded from certificate_path
+  SourceRegion region;
+};
+
+// A reference to a certificate in [[trust]]: a [[ca]] name or "file:path".
+struct CertificateRef {
+  std::string text;                           // as written, for messages
+  std::string ca;                             // set when it names a [[ca]]
+  std::optional<std::filesystem::path> file;  // set for "file:..."
+  std::vector<Certificate> certificates;      // what it resolves to (a file may hold a chain)
+  SourceRegion region;
+};
+
+struct TrustRule {
+  std::optional<std::string> cluster;
+  std::optional<std::string> node;
+  std::string store = "tomcat-trust";
+  std::vector<CertificateRef> certificates;
+  std::vector<CertificateRef> absent;
+  SourceRegion region;
+};
+
+struct Integration {
+  std::string from;
+  std::string to;
+  std::string kind;  // "" (the product rules decide) or "script"
+  SourceRegion region;
+};
+
+enum class RestartPolicy { rolling, all_at_once, manual };
+
+struct Policy {
+  bool prune = false;
+  RestartPolicy restart = RestartPolicy::rolling;
+  std::string lint = "error";
+};
+
+struct Site {
+  std::filesystem::path file;       // the site file itself
+  std::filesystem::path directory;  // its directory: relative paths resolve against it
+  std::string file_digest;          // SHA-256 of the file's bytes
+  int version = 1;
+  std::string name;
+  std::string domain;
+  std::filesystem::path state_dir;
+  std::vector<Credentials> credentials;
+  Connection connection;
+  std::vector<CaEntry> cas;
+  std::vector<Cluster> clusters;
+  std::vector<Integration> integrations;
+  std::vector<TrustRule> trust;
+  Policy policy;
+
+  const Cluster* find_cluster(std::string_view name) const;
+  const Node* find_node(std::string_view name) const;
+  const CaEntry* find_ca(std::string_view name) const;
+  const Credentials* find_credentials(std::string_view name) const;
+  std::vector<const Node*> all_nodes() const;
+};
+
+}  // namespace trustctl

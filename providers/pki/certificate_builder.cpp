@@ -1,0 +1,97 @@
+#include "providers/pki/certificate_builder.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+namespace trustctl::pki {
+namespace {
+
+bool add_extension(X509* cert, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+  if (!ext) return false;
+  bool ok = X509_add_ext(cert, ext, -1) == 1;
+  X509_EXTENSION_free(ext);
+  return ok;
+}
+
+const EVP_MD* digest_by_name(const std::string& name) {
+  if (name == "sha1") return EVP_sha1();
+  if (name == "sha384") return EVP_sha384();
+  if (name == "sha512") return EVP_sha512();
+  return EVP_sha256();
+}
+
+}  // namespace
+
+Result<Certificate> issue_certificate(const CertificateSpec& spec, const KeyPair& subject_key,
+                                      const Certificate* issuer, const KeyPair& issuer_key) {
+  X509* cert = X509_new();
+  auto bail = [&](const std::string& what) -> Result<Certificate> {
+    X509_free(cert);
+    return fail(ErrorCode::internal, "cannot issue certificate for '" + spec.common_name + "': " + what);
+  };
+  X509_set_version(cert, 2);
+
+  BIGNUM* serial = BN_new();
+  if (spec.serial_hex) {
+    BN_hex2bn(&serial, spec.serial_hex->c_str());
+  } else {
+    BN_rand(serial, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
+  }
+  BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert));
+  BN_free(serial);
+
+  const long day = 24L * 3600L;
+  X509_gmtime_adj(X509_getm_notBefore(cert), spec.not_before_offset_days * day);
+  X509_gmtime_adj(X509_getm_notAfter(cert), (spec.not_before_offset_days + spec.days) * day);
+
+  X509_NAME* name = X509_get_subject_name(cert);
+  if (!spec.organization.empty()) {
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1, 0);
+  }
+  if (!spec.organizational_unit.empty()) {
+    X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(spec.organizational_unit.c_str()), -1, -1, 0);
+  }
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1, -1, 0);
+  X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer->native()) : name);
+  X509_set_pubkey(cert, subject_key.native());
+
+  X509* issuer_native = issuer ? issuer->native() : nullptr;
+  if (spec.is_ca) {
+    if (!add_extension(cert, issuer_native, NID_basic_constraints, "critical,CA:TRUE")) return bail("basicConstraints");
+    if (!add_extension(cert, issuer_native, NID_key_usage, "critical,keyCertSign,cRLSign")) return bail("keyUsage");
+  } else {
+    if (!add_extension(cert, issuer_native, NID_basic_constraints, "CA:FALSE")) return bail("basicConstraints");
+    if (spec.server_auth) {
+      if (!add_extension(cert, issuer_native, NID_key_usage, "digitalSignature,keyEncipherment,dataEncipherment")) {
+        return bail("keyUsage");
+      }
+      if (!add_extension(cert, issuer_native, NID_ext_key_usage, "serverAuth,clientAuth")) return bail("extKeyUsage");
+    }
+  }
+  if (!add_extension(cert, issuer_native, NID_subject_key_identifier, "hash")) return bail("subjectKeyIdentifier");
+  if (issuer) {
+    if (!add_extension(cert, issuer_native, NID_authority_key_identifier, "keyid:always")) {
+      return bail("authorityKeyIdentifier");
+    }
+  }
+  if (!spec.dns_names.empty()) {
+    std::string san;
+    for (const auto& dns : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + dns;
+    if (!add_extension(cert, issuer_native, NID_subject_alt_name, san)) return bail("subjectAltName");
+  }
+
+  if (X509_sign(cert, issuer_key.native(), digest_by_name(spec.digest)) <= 0) return bail("signing failed");
+  return Certificate(cert);
+}
+
+}  // namespace trustctl::pki

@@ -1,0 +1,64 @@
+#include "engine/model/certificate.hpp"
+#include "providers/pki/certificate_builder.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl {
+namespace {
+
+struct Chain {
+  pki::KeyPair root_key = *pki::KeyPair::generate("ec-256");
+  pki::KeyPair leaf_key = *pki::KeyPair::generate("ec-256");
+  Certificate root = *pki::self_signed({.common_name = "Lab Root CA", .is_ca = true}, root_key);
+  Certificate leaf = *pki::issue_certificate(
+      {.common_name = "uccx1.lab.example", .dns_names = {"uccx1.lab.example"}, .serial_hex = "0A1B"}, leaf_key, &root,
+      root_key);
+};
+
+TEST(Certificate, ParsesEveryPemBlockAndIgnoresSurroundingText) {
+  Chain chain;
+  std::string text = "uccx1 chain\n" + chain.root.pem() + "some text\n" + chain.leaf.pem();
+  auto parsed = parse_certificates(text);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_EQ(parsed->size(), 2u);
+  EXPECT_EQ((*parsed)[0], chain.root);
+  EXPECT_EQ((*parsed)[1], chain.leaf);
+}
+
+TEST(Certificate, RejectsTextWithoutCertificate) {
+  auto parsed = parse_certificates("not a certificate");
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message.find("PEM"), std::string::npos);
+}
+
+TEST(Certificate, ReportsNamesSerialAndTrustFileName) {
+  Chain chain;
+  EXPECT_EQ(chain.leaf.common_name(), "uccx1.lab.example");
+  EXPECT_EQ(chain.leaf.serial_hex(), "a1b");
+  EXPECT_EQ(chain.leaf.trust_file_name(), "uccx1.lab.example_a1b.pem");
+  EXPECT_EQ(chain.root.common_name(), "Lab Root CA");
+  EXPECT_EQ(chain.root.trust_file_name().substr(0, 12), "Lab_Root_CA_");
+  EXPECT_EQ(chain.leaf.dns_names(), std::vector<std::string>{"uccx1.lab.example"});
+  EXPECT_EQ(chain.leaf.fingerprint().size(), 64u);
+}
+
+TEST(Certificate, KnowsWhoIssuedWhom) {
+  Chain chain;
+  EXPECT_TRUE(chain.root.issued(chain.leaf));
+  EXPECT_FALSE(chain.leaf.issued(chain.root));
+  EXPECT_TRUE(chain.root.is_self_issued());
+  EXPECT_FALSE(chain.leaf.is_self_issued());
+  EXPECT_TRUE(chain.root.is_ca());
+  EXPECT_FALSE(chain.leaf.is_ca());
+}
+
+TEST(Certificate, IssuersFirstPutsRootBeforeLeaf) {
+  Chain chain;
+  auto ordered = issuers_first({chain.leaf, chain.root});
+  ASSERT_EQ(ordered.size(), 2u);
+  EXPECT_EQ(ordered[0], chain.root);
+  EXPECT_EQ(ordered[1], chain.leaf);
+}
+
+}  // namespace
+}  // namespace trustctl
