@@ -1,0 +1,39 @@
+#include "engine/graph/action.hpp"
+
+namespace trustctl {
+
+const char* to_string(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::upload_trust: return "upload-trust";
+    case ActionKind::delete_trust: return "delete-trust";
+    case ActionKind::wait_replication: return "wait-replication";
+    case ActionKind::restart_service: return "restart";
+  }
+  return "unknown";
+}
+
+std::string Action::id() const {
+  std::string out = node + ":" + to_string(kind);
+  if (!store.empty()) out += ":" + store;
+  if (certificate) out += ":" + certificate->short_fingerprint();
+  if (!service.empty()) out += ":" + service;
+  return out;
+}
+
+std::string Action::describe() const {
+  auto cert_label = [&]() {
+    if (!certificate) return file;
+    std::string cn = certificate->common_name();
+    return (cn.empty() ? certificate->subject() : cn) + " (" + certificate->fingerprint().substr(0, 8) + ")";
+  };
+  switch (kind) {
+    case ActionKind::upload_trust: return "upload " + cert_label() + " to " + store;
+    case ActionKind::delete_trust: return "delete " + cert_label() + " from " + store + " (" + file + ")";
+    case ActionKind::wait_replication:
+      return "wait for " + cert_label() + " to replicate from " + source_node + " into " + store;
+    case ActionKind::restart_service: return "restart " + service;
+  }
+  return "unknown action";
+}
+
+}  // namespace trustctl

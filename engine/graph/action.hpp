@@ -1,0 +1,41 @@
+#pragma once
+// One remote operation the plan asks for, with the reason it exists and the site entry that asked for it.
+
+#include "engine/model/certificate.hpp"
+#include "engine/model/source_region.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustctl {
+
+enum class ActionKind {
+  upload_trust,      // import a certificate into a trust store on a node
+  delete_trust,      // delete a trust-store file on a node
+  wait_replication,  // wait until a certificate written on the publisher shows on a subscriber
+  restart_service,   // restart one service on a node
+};
+const char* to_string(ActionKind kind);
+
+struct Action {
+  ActionKind kind = ActionKind::upload_trust;
+  std::string node;
+  std::string cluster;
+  std::string store;                         // e.g. "tomcat-trust"
+  std::optional<Certificate> certificate;    // upload / delete / wait
+  std::string file;                          // delete: the appliance's file name
+  std::string service;                       // restart
+  std::string source_node;                   // wait: where the certificate was written
+  std::string reason;                        // why the action exists, for people
+  std::optional<SourceRegion> region;        // the site entry that asked for it
+  bool pending_from_journal = false;         // a restart owed by an earlier apply
+
+  // Stable identity: the same action in two plans has the same id (journal, saved plans, tests).
+  std::string id() const;
+  // Short human description: "upload Lab_Root_CA (3f2a9c1d) to tomcat-trust".
+  std::string describe() const;
+  bool writes() const { return kind == ActionKind::upload_trust || kind == ActionKind::delete_trust; }
+};
+
+}  // namespace trustctl

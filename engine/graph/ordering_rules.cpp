@@ -1,0 +1,104 @@
+#include "engine/graph/ordering_rules.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace trustctl {
+
+Topology topology_of(const Site& site) {
+  Topology out;
+  for (const auto& cluster : site.clusters) {
+    int position = 0;
+    for (const auto& node : cluster.nodes) {
+      out[node.name] = NodePlacement{cluster.name, node.role, position++};
+    }
+  }
+  return out;
+}
+
+namespace rules {
+
+void chain_order_in_store(ActionGraph& graph) {
+  // Group uploads by (node, store); within a group compare issuer names first (cheap) and verify the signature only
+  // when the names match.
+  std::map<std::pair<std::string, std::string>, std::vector<ActionGraph::Index>> groups;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.kind == ActionKind::upload_trust && a.certificate) groups[{a.node, a.store}].push_back(i);
+  }
+  for (const auto& [key, members] : groups) {
+    for (auto issuer : members) {
+      const Certificate& ca = *graph.action(issuer).certificate;
+      std::string ca_subject = ca.subject();
+      for (auto subject : members) {
+        if (issuer == subject) continue;
+        const Certificate& leaf = *graph.action(subject).certificate;
+        if (leaf.is_self_issued() || leaf.issuer() != ca_subject) continue;
+        if (ca.issued(leaf)) graph.order(issuer, subject, kChainOrder);
+      }
+    }
+  }
+}
+
+void replication_after_upload(ActionGraph& graph) {
+  std::map<std::tuple<std::string, std::string, std::string>, ActionGraph::Index> uploads;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.kind == ActionKind::upload_trust && a.certificate) {
+      uploads[{a.node, a.store, a.certificate->fingerprint()}] = i;
+    }
+  }
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.kind != ActionKind::wait_replication || !a.certificate) continue;
+    auto it = uploads.find({a.source_node, a.store, a.certificate->fingerprint()});
+    if (it != uploads.end()) graph.order(it->second, i, kReplication);
+  }
+}
+
+void restarts_last(ActionGraph& graph) {
+  std::unordered_map<std::string, std::vector<ActionGraph::Index>> changes, restarts;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    (a.kind == ActionKind::restart_service ? restarts : changes)[a.node].push_back(i);
+  }
+  for (const auto& [node, node_restarts] : restarts) {
+    for (std::size_t k = 1; k < node_restarts.size(); ++k) {
+      graph.order(node_restarts[k - 1], node_restarts[k], kRestartsLast);
+    }
+    auto it = changes.find(node);
+    if (it == changes.end()) continue;
+    // Only the first restart needs every change before it; the later ones follow it.
+    for (auto change : it->second) graph.order(change, node_restarts.front(), kRestartsLast);
+  }
+}
+
+void rolling_restarts(ActionGraph& graph, const Topology& topology) {
+  // cluster -> position -> that node's restarts (in insertion order)
+  std::map<std::string, std::map<int, std::vector<ActionGraph::Index>>> by_cluster;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.kind != ActionKind::restart_service) continue;
+    auto it = topology.find(a.node);
+    if (it == topology.end()) continue;
+    by_cluster[it->second.cluster][it->second.position].push_back(i);
+  }
+  for (const auto& [cluster, positions] : by_cluster) {
+    const std::vector<ActionGraph::Index>* previous = nullptr;
+    for (const auto& [position, node_restarts] : positions) {
+      if (previous) graph.order(previous->back(), node_restarts.front(), kRollingRestarts);
+      previous = &node_restarts;
+    }
+  }
+}
+
+}  // namespace rules
+
+void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartPolicy restart) {
+  rules::chain_order_in_store(graph);
+  rules::replication_after_upload(graph);
+  rules::restarts_last(graph);
+  if (restart == RestartPolicy::rolling) rules::rolling_restarts(graph, topology);
+}
+
+}  // namespace trustctl

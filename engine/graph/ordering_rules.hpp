@@ -1,0 +1,44 @@
+#pragma once
+// The ordering rules of ARCHITECTURE.md, each a named function that adds edges to the graph. Every edge is labelled
+// with the rule's name, so a cycle or a surprising order can be traced back to the rule that caused it.
+
+#include "engine/graph/action_graph.hpp"
+#include "engine/model/site.hpp"
+
+#include <map>
+#include <string>
+
+namespace trustctl {
+
+// Where a node sits in its cluster: rolling restarts go publisher first, then subscribers in file order.
+struct NodePlacement {
+  std::string cluster;
+  Role role = Role::publisher;
+  int position = 0;  // 0 = publisher
+};
+using Topology = std::map<std::string, NodePlacement, std::less<>>;
+Topology topology_of(const Site& site);
+
+namespace rules {
+
+inline constexpr const char* kChainOrder = "chain-order";
+inline constexpr const char* kReplication = "replication";
+inline constexpr const char* kRestartsLast = "restarts-last";
+inline constexpr const char* kRollingRestarts = "rolling-restarts";
+
+// Rule 1: within one store on one node, an issuer is uploaded before the certificates it issued.
+void chain_order_in_store(ActionGraph& graph);
+// Rule 3: a subscriber's wait for a replicated certificate follows the publisher's upload of it.
+void replication_after_upload(ActionGraph& graph);
+// Rule 6a: every change on a node precedes that node's restarts; a node's services restart one after another in the
+// order the provider listed them.
+void restarts_last(ActionGraph& graph);
+// Rule 6b: within a cluster, restarts roll one node at a time, publisher first, so an HA pair never loses both nodes.
+void rolling_restarts(ActionGraph& graph, const Topology& topology);
+
+}  // namespace rules
+
+// All rules, in order. restart policy all-at-once skips the rolling rule.
+void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartPolicy restart);
+
+}  // namespace trustctl

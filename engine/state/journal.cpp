@@ -1,0 +1,106 @@
+#include "engine/state/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+
+namespace trustctl {
+
+std::string utc_now_iso8601() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+Result<Journal> Journal::open(const std::filesystem::path& state_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return fail(ErrorCode::journal, "cannot create state directory " + state_dir.string() + ": " + ec.message());
+  auto path = path_in(state_dir);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) return fail(ErrorCode::journal, "cannot open journal " + path.string() + ": " + std::strerror(errno));
+  return Journal(fd, path);
+}
+
+Journal::Journal(Journal&& other) noexcept : m_fd(other.m_fd), m_path(std::move(other.m_path)) { other.m_fd = -1; }
+
+Journal::~Journal() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+Result<void> Journal::append(nlohmann::json record) {
+  record["ts"] = utc_now_iso8601();
+  std::string line = record.dump() + "\n";
+  const char* p = line.data();
+  size_t left = line.size();
+  while (left > 0) {
+    ssize_t n = ::write(m_fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(ErrorCode::journal, "cannot write journal " + m_path.string() + ": " + std::strerror(errno));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(m_fd) != 0) {
+    return fail(ErrorCode::journal, "cannot fsync journal " + m_path.string() + ": " + std::strerror(errno));
+  }
+  return {};
+}
+
+Result<std::vector<nlohmann::json>> Journal::read(const std::filesystem::path& state_dir) {
+  std::vector<nlohmann::json> out;
+  auto path = path_in(state_dir);
+  std::ifstream in(path);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return out;
+    return fail(ErrorCode::journal, "cannot read journal " + path.string());
+  }
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    auto record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) {
+      // A torn last line (crash mid-write before fsync) is the only damage an append-only file can take; any other
+      // damage is a real problem the operator must look at.
+      if (in.peek() == EOF) break;
+      return fail(ErrorCode::journal, path.string() + ":" + std::to_string(number) +
+                                          ": journal line is not valid JSON; the journal records owed restarts, so "
+                                          "trustctl will not guess: inspect or repair that line");
+    }
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records) {
+  std::map<std::pair<std::string, std::string>, PendingRestart> owed;
+  for (const auto& r : records) {
+    std::string event = r.value("event", "");
+    if (event == "restart-owed") {
+      PendingRestart p{r.value("node", ""), r.value("service", ""), r.value("owed_by", "")};
+      owed.emplace(std::make_pair(p.node, p.service), p);
+    } else if (event == "action-done" && r.value("kind", "") == "restart") {
+      owed.erase({r.value("node", ""), r.value("service", "")});
+    }
+  }
+  std::vector<PendingRestart> out;
+  for (auto& [key, p] : owed) out.push_back(std::move(p));
+  return out;
+}
+
+}  // namespace trustctl

@@ -1,0 +1,44 @@
+#pragma once
+// The journal: append-only JSON lines in the state directory, fsync'd before an action starts and after it ends, so a
+// crash can never lose what was done or a restart that is still owed. A journal that cannot be read stops trustctl
+// with an error; it is never deleted or silently rewritten (a lost journal can mean a lost restart).
+
+#include "engine/model/error.hpp"
+#include "engine/state/pending_restart.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace trustctl {
+
+class Journal {
+ public:
+  static std::filesystem::path path_in(const std::filesystem::path& state_dir) { return state_dir / "journal.jsonl"; }
+
+  static Result<Journal> open(const std::filesystem::path& state_dir);
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&&) = delete;
+  ~Journal();
+
+  // Adds "ts" (UTC, ISO 8601) and writes one line, then fsyncs. Never pass secrets: records are for people.
+  Result<void> append(nlohmann::json record);
+
+  // Every record, in order. No file: empty. A malformed line: an error naming the line.
+  static Result<std::vector<nlohmann::json>> read(const std::filesystem::path& state_dir);
+
+ private:
+  Journal(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
+  int m_fd = -1;
+  std::filesystem::path m_path;
+};
+
+// Restarts owed by completed changes and not yet run, from the journal's records ("restart-owed" adds, a finished
+// "restart" action clears).
+std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records);
+
+std::string utc_now_iso8601();
+
+}  // namespace trustctl

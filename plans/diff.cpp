@@ -1,0 +1,126 @@
+#include "plans/diff.hpp"
+
+#include "engine/graph/ordering_rules.hpp"
+
+#include <set>
+
+namespace trustctl::plans {
+namespace {
+
+// Restarts a node owes, in the order the provider lists its services, each once.
+class RestartList {
+ public:
+  void owe(const std::string& node, const std::string& service, const std::string& reason, bool from_journal) {
+    if (!m_seen.insert({node, service}).second) return;
+    m_items.push_back({node, service, reason, from_journal});
+  }
+  struct Item {
+    std::string node, service, reason;
+    bool from_journal;
+  };
+  const std::vector<Item>& items() const { return m_items; }
+
+ private:
+  std::set<std::pair<std::string, std::string>> m_seen;
+  std::vector<Item> m_items;
+};
+
+}  // namespace
+
+Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLookup& providers,
+                       const std::vector<PendingRestart>& pending) {
+  auto requirements = resolve_trust_requirements(site, providers);
+  if (!requirements) return fail(requirements.error());
+
+  Plan plan;
+  plan.site_name = site.name;
+  plan.site_file = site.file.string();
+  plan.site_digest = site.file_digest;
+  for (const auto& [name, state] : live.nodes) plan.observed[name] = state.digest();
+
+  RestartList restarts;
+  std::set<std::tuple<std::string, std::string, std::string>> planned;  // (node, store, fingerprint)
+  auto node_state = [&](const std::string& node) -> const NodeState* {
+    auto it = live.nodes.find(node);
+    return it == live.nodes.end() ? nullptr : &it->second;
+  };
+
+  for (const auto& req : *requirements) {
+    const NodeState* state = node_state(req.node);
+    if (!state) {
+      return fail(Error(ErrorCode::internal, "no live state was read for node " + req.node).at(req.region));
+    }
+    const std::string& fp = req.certificate.fingerprint();
+    if (!planned.insert({req.node, req.store, fp}).second) continue;  // an earlier rule already asked for it
+    const Cluster* cluster = site.find_cluster(req.cluster);
+    const Provider* provider = providers.find(cluster->product);
+
+    Action action;
+    action.node = req.node;
+    action.cluster = req.cluster;
+    action.store = req.store;
+    action.certificate = req.certificate;
+    action.reason = req.reason;
+    action.region = req.region;
+
+    if (req.present) {
+      if (state->holds(req.store, fp)) continue;
+      const Node* publisher = cluster->publisher();
+      const NodeState* publisher_state = publisher ? node_state(publisher->name) : nullptr;
+      bool via_replication = provider->is_replicated(req.store) && req.whole_cluster && publisher &&
+                             publisher->name != req.node && publisher_state &&
+                             !publisher_state->holds(req.store, fp);
+      if (via_replication) {
+        action.kind = ActionKind::wait_replication;
+        action.source_node = publisher->name;
+        action.reason += "; " + req.store + " replicates from the publisher " + publisher->name;
+      } else {
+        action.kind = ActionKind::upload_trust;
+        if (provider->is_replicated(req.store) && req.whole_cluster && publisher && publisher->name != req.node) {
+          action.reason += "; the publisher holds it but this node's copy is missing (deletes do not replicate)";
+        }
+      }
+    } else {
+      const StoreEntry* entry = state->find(req.store, fp);
+      if (!entry) continue;
+      action.kind = ActionKind::delete_trust;
+      action.file = entry->file;
+    }
+    std::string change_id = action.id();
+    plan.graph.add(std::move(action));
+    for (const auto& service : provider->services_to_restart(req.store)) {
+      restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + " (" + change_id + ")",
+                   false);
+    }
+  }
+
+  for (const auto& owed : pending) {
+    restarts.owe(owed.node, owed.service, "owed by an earlier apply that changed " + owed.owed_by +
+                                              " and did not restart (journal)", true);
+  }
+
+  auto topology = topology_of(site);
+  for (const auto& item : restarts.items()) {
+    Action restart;
+    restart.kind = ActionKind::restart_service;
+    restart.node = item.node;
+    auto placement = topology.find(item.node);
+    if (placement != topology.end()) restart.cluster = placement->second.cluster;
+    restart.service = item.service;
+    restart.reason = item.reason;
+    restart.pending_from_journal = item.from_journal;
+    if (site.policy.restart == RestartPolicy::manual) {
+      plan.manual_restarts.push_back(std::move(restart));
+    } else {
+      plan.graph.add(std::move(restart));
+    }
+  }
+
+  apply_ordering_rules(plan.graph, topology, site.policy.restart);
+  auto order = plan.graph.topological_order();
+  if (!order) return fail(order.error());
+  plan.order = std::move(*order);
+  return plan;
+}
+
+}  // namespace trustctl::plans

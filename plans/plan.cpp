@@ -1,0 +1,19 @@
+#include "plans/plan.hpp"
+
+namespace trustctl::plans {
+
+PlanSummary Plan::summary() const {
+  PlanSummary s;
+  for (const auto& a : graph.actions()) {
+    switch (a.kind) {
+      case ActionKind::upload_trust:
+      case ActionKind::wait_replication: ++s.add; break;
+      case ActionKind::delete_trust: ++s.remove; break;
+      case ActionKind::restart_service: ++s.restarts; break;
+    }
+  }
+  s.manual_restarts = static_cast<int>(manual_restarts.size());
+  return s;
+}
+
+}  // namespace trustctl::plans

@@ -1,0 +1,60 @@
+#include "plans/render_json.hpp"
+
+#include <chrono>
+
+namespace trustctl::plans {
+namespace {
+
+nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Action& a) {
+  nlohmann::json j;
+  j["id"] = a.id();
+  j["kind"] = to_string(a.kind);
+  j["node"] = a.node;
+  j["cluster"] = a.cluster;
+  if (!a.store.empty()) j["store"] = a.store;
+  if (a.certificate) {
+    j["certificate"] = {{"fingerprint_sha256", a.certificate->fingerprint()},
+                        {"subject", a.certificate->subject()},
+                        {"issuer", a.certificate->issuer()},
+                        {"serial", a.certificate->serial_hex()}};
+  }
+  if (!a.file.empty()) j["file"] = a.file;
+  if (!a.service.empty()) j["service"] = a.service;
+  if (!a.source_node.empty()) j["source_node"] = a.source_node;
+  j["reason"] = a.reason;
+  if (a.region) j["source"] = a.region->describe();
+  j["description"] = a.describe();
+  nlohmann::json deps = nlohmann::json::array();
+  if (i != static_cast<ActionGraph::Index>(-1)) {
+    for (auto pre : plan.graph.predecessors(i)) {
+      deps.push_back({{"id", plan.graph.action(pre).id()}, {"rule", plan.graph.rule_of(pre, i)}});
+    }
+  }
+  j["after"] = deps;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json plan_to_json(const Plan& plan) {
+  nlohmann::json j;
+  j["format_version"] = kPlanFormatVersion;
+  j["site"] = {{"name", plan.site_name}, {"file", plan.site_file}, {"digest_sha256", plan.site_digest}};
+  j["observed"] = plan.observed;
+  nlohmann::json actions = nlohmann::json::array();
+  for (auto i : plan.order) actions.push_back(action_to_json(plan, i, plan.graph.action(i)));
+  j["actions"] = actions;
+  nlohmann::json manual = nlohmann::json::array();
+  for (const auto& a : plan.manual_restarts) manual.push_back(action_to_json(plan, static_cast<ActionGraph::Index>(-1), a));
+  j["manual_restarts"] = manual;
+  PlanSummary s = plan.summary();
+  j["summary"] = {{"add", s.add},
+                  {"change", s.change},
+                  {"remove", s.remove},
+                  {"restarts", s.restarts},
+                  {"manual_restarts", s.manual_restarts},
+                  {"no_changes", plan.empty()}};
+  return j;
+}
+
+}  // namespace trustctl::plans

@@ -1,0 +1,120 @@
+#include "plans/render_text.hpp"
+
+#include <map>
+#include <sstream>
+
+namespace trustctl::plans {
+namespace {
+
+struct Palette {
+  const char* green = "";
+  const char* red = "";
+  const char* yellow = "";
+  const char* cyan = "";
+  const char* bold = "";
+  const char* dim = "";
+  const char* reset = "";
+};
+
+Palette palette(const TextStyle& style) {
+  if (!style.color) return {};
+  return {"\033[32m", "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[2m", "\033[0m"};
+}
+
+const char* mark(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::upload_trust: return "+";
+    case ActionKind::delete_trust: return "-";
+    case ActionKind::wait_replication: return "⏳";
+    case ActionKind::restart_service: return "↻";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string render_summary_line(const PlanSummary& s) {
+  std::ostringstream out;
+  out << "Plan: " << s.add << " to add, " << s.change << " to change, " << s.remove << " to remove, " << s.restarts
+      << (s.restarts == 1 ? " restart." : " restarts.");
+  return out.str();
+}
+
+std::string render_text(const Plan& plan, const Site& site, const TextStyle& style) {
+  Palette p = palette(style);
+  std::ostringstream out;
+  if (plan.empty()) {
+    out << p.green << "No changes." << p.reset << " Every node of " << site.name
+        << " is in the described trust state.\n";
+    return out.str();
+  }
+
+  // Position of each action in the run order, so "after" hints read naturally.
+  std::map<ActionGraph::Index, std::size_t> step;
+  for (std::size_t k = 0; k < plan.order.size(); ++k) step[plan.order[k]] = k + 1;
+
+  out << "trustctl will perform these actions on " << p.bold << site.name << p.reset << ":\n";
+  for (const auto& cluster : site.clusters) {
+    for (const auto& node : cluster.nodes) {
+      std::vector<ActionGraph::Index> mine;
+      for (auto i : plan.order) {
+        if (plan.graph.action(i).node == node.name) mine.push_back(i);
+      }
+      std::vector<const Action*> manual;
+      for (const auto& a : plan.manual_restarts) {
+        if (a.node == node.name) manual.push_back(&a);
+      }
+      if (mine.empty() && manual.empty()) continue;
+      out << "\n  " << p.bold << node.name << p.reset << p.dim << " (" << cluster.name << " " << to_string(node.role)
+          << ", " << node.fqdn << ")" << p.reset << "\n";
+      for (auto i : mine) {
+        const Action& a = plan.graph.action(i);
+        const char* colour = a.kind == ActionKind::upload_trust       ? p.green
+                             : a.kind == ActionKind::delete_trust     ? p.red
+                             : a.kind == ActionKind::restart_service ? p.yellow
+                                                                      : p.cyan;
+        out << "    " << colour << mark(a.kind) << " " << a.describe() << p.reset;
+        std::vector<std::string> after;
+        for (auto pre : plan.graph.predecessors(i)) {
+          const Action& b = plan.graph.action(pre);
+          if (b.node != a.node) after.push_back(b.node + " " + to_string(b.kind));
+        }
+        if (!after.empty()) {
+          out << p.dim << "  (after ";
+          for (std::size_t k = 0; k < after.size(); ++k) out << (k ? ", " : "") << after[k];
+          out << ")" << p.reset;
+        }
+        out << "\n" << p.dim << "        why: " << a.reason << p.reset << "\n";
+      }
+      for (const Action* a : manual) {
+        out << "    " << p.yellow << "↻ " << a->describe() << " (manual: recorded as pending, not run)" << p.reset
+            << "\n"
+            << p.dim << "        why: " << a->reason << p.reset << "\n";
+      }
+    }
+  }
+
+  PlanSummary s = plan.summary();
+  out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
+  if (s.restarts > 0) {
+    out << p.yellow << "Restarts interrupt the services agents use: ";
+    bool first = true;
+    for (auto i : plan.order) {
+      const Action& a = plan.graph.action(i);
+      if (a.kind != ActionKind::restart_service) continue;
+      out << (first ? "" : ", ") << a.node << " " << a.service;
+      first = false;
+    }
+    out << (site.policy.restart == RestartPolicy::rolling ? " (rolling: one node of a cluster at a time)."
+                                                           : " (all at once).")
+        << p.reset << "\n";
+  }
+  if (s.manual_restarts > 0) {
+    out << p.yellow << s.manual_restarts
+        << " restart(s) left to the operator (policy.restart = \"manual\"); they stay pending in the journal."
+        << p.reset << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace trustctl::plans

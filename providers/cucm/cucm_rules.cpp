@@ -1,0 +1,16 @@
+#include "providers/cucm/cucm_rules.hpp"
+
+namespace trustctl::providers {
+
+// DOMAIN.md section 5: Cisco Tomcat on each affected node, publisher first, one at a time.
+ProductRules cucm_rules() {
+  std::vector<std::string> restarts = {"Cisco Tomcat"};
+  return ProductRules{
+      .product = Product::cucm,
+      .replicated_stores = {"tomcat-trust"},
+      .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
+      .services = restarts,
+  };
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,6 @@
+#pragma once
+#include "providers/vos/vos_provider.hpp"
+
+namespace trustctl::providers {
+ProductRules cucm_rules();
+}

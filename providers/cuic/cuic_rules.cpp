@@ -1,0 +1,16 @@
+#include "providers/cuic/cuic_rules.hpp"
+
+namespace trustctl::providers {
+
+// DOMAIN.md section 5: Cisco Tomcat and the CUIC Reporting Service.
+ProductRules cuic_rules() {
+  std::vector<std::string> restarts = {"Cisco Tomcat", "Cisco Unified Intelligence Center Reporting Service"};
+  return ProductRules{
+      .product = Product::cuic,
+      .replicated_stores = {"tomcat-trust"},
+      .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
+      .services = restarts,
+  };
+}
+
+}  // namespace trustctl::providers

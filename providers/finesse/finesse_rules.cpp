@@ -1,0 +1,16 @@
+#include "providers/finesse/finesse_rules.hpp"
+
+namespace trustctl::providers {
+
+// DOMAIN.md section 5: Notification first, then Finesse Tomcat; primary, then secondary.
+ProductRules finesse_rules() {
+  std::vector<std::string> restarts = {"Cisco Finesse Notification Service", "Cisco Finesse Tomcat"};
+  return ProductRules{
+      .product = Product::finesse,
+      .replicated_stores = {"tomcat-trust"},
+      .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
+      .services = restarts,
+  };
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,34 @@
+#include "providers/registry.hpp"
+
+#include "providers/cucm/cucm_rules.hpp"
+#include "providers/cuic/cuic_rules.hpp"
+#include "providers/external/external_provider.hpp"
+#include "providers/finesse/finesse_rules.hpp"
+#include "providers/mediasense/mediasense_rules.hpp"
+#include "providers/socialminer/socialminer_rules.hpp"
+#include "providers/uccx/uccx_rules.hpp"
+#include "providers/vos/vos_provider.hpp"
+
+namespace trustctl::providers {
+
+const Provider* Registry::find(Product product) const {
+  auto it = m_providers.find(product);
+  return it == m_providers.end() ? nullptr : it->second.get();
+}
+
+void Registry::add(std::unique_ptr<Provider> provider) {
+  Product product = provider->product();
+  m_providers[product] = std::move(provider);
+}
+
+Registry make_registry() {
+  Registry registry;
+  for (auto rules : {uccx_rules(), finesse_rules(), cuic_rules(), socialminer_rules(), mediasense_rules(),
+                     cucm_rules()}) {
+    registry.add(std::make_unique<VosProvider>(std::move(rules)));
+  }
+  registry.add(make_external_provider());
+  return registry;
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,16 @@
+#include "providers/socialminer/socialminer_rules.hpp"
+
+namespace trustctl::providers {
+
+// DOMAIN.md section 5: restart the application; its web tier is Cisco Tomcat.
+ProductRules socialminer_rules() {
+  std::vector<std::string> restarts = {"Cisco Tomcat"};
+  return ProductRules{
+      .product = Product::socialminer,
+      .replicated_stores = {"tomcat-trust"},
+      .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
+      .services = restarts,
+  };
+}
+
+}  // namespace trustctl::providers

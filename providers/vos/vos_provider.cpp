@@ -1,0 +1,17 @@
+#include "providers/vos/vos_provider.hpp"
+
+#include <algorithm>
+
+namespace trustctl::providers {
+
+bool VosProvider::is_replicated(std::string_view store) const {
+  return std::find(m_rules.replicated_stores.begin(), m_rules.replicated_stores.end(), store) !=
+         m_rules.replicated_stores.end();
+}
+
+std::vector<std::string> VosProvider::services_to_restart(std::string_view store) const {
+  auto it = m_rules.restarts_by_store.find(std::string(store));
+  return it == m_rules.restarts_by_store.end() ? std::vector<std::string>{} : it->second;
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,35 @@
+#pragma once
+// What every VOS product shares: tomcat-trust replicates from the publisher to the subscribers (DOMAIN.md section 3),
+// and a change to a store owes the restarts the product's rules name (section 5). Each product folder supplies its
+// rules as data; this class turns them into the engine's Provider interface.
+
+#include "engine/model/provider.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace trustctl::providers {
+
+struct ProductRules {
+  Product product;
+  std::vector<std::string> replicated_stores;                        // e.g. {"tomcat-trust", "tomcat"}
+  std::map<std::string, std::vector<std::string>> restarts_by_store;  // store -> services, in restart order
+  std::vector<std::string> services;                                 // every service the product runs
+};
+
+class VosProvider final : public Provider {
+ public:
+  explicit VosProvider(ProductRules rules) : m_rules(std::move(rules)) {}
+  Product product() const override { return m_rules.product; }
+  bool administered() const override { return true; }
+  bool is_replicated(std::string_view store) const override;
+  std::vector<std::string> services_to_restart(std::string_view store) const override;
+  const ProductRules& rules() const { return m_rules; }
+
+ private:
+  ProductRules m_rules;
+};
+
+}  // namespace trustctl::providers

@@ -1,0 +1,53 @@
+#include "engine/graph/action_graph.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl {
+namespace {
+
+Action restart(const std::string& node) {
+  Action a;
+  a.kind = ActionKind::restart_service;
+  a.node = node;
+  a.service = "Cisco Tomcat";
+  return a;
+}
+
+TEST(ActionGraph, TopologicalOrderRespectsEdgesAndKeepsInsertionOrderForTies) {
+  ActionGraph g;
+  auto a = g.add(restart("a"));
+  auto b = g.add(restart("b"));
+  auto c = g.add(restart("c"));
+  g.order(c, a, "test-rule");
+  auto order = g.topological_order();
+  ASSERT_TRUE(order);
+  EXPECT_EQ(*order, (std::vector<ActionGraph::Index>{b, c, a}));
+}
+
+TEST(ActionGraph, DuplicateEdgesAreIgnored) {
+  ActionGraph g;
+  auto a = g.add(restart("a"));
+  auto b = g.add(restart("b"));
+  g.order(a, b, "first");
+  g.order(a, b, "second");
+  EXPECT_EQ(g.edges().size(), 1u);
+  EXPECT_EQ(g.rule_of(a, b), "first");
+}
+
+TEST(ActionGraph, CycleIsReportedAsAPathWithTheRules) {
+  ActionGraph g;
+  auto a = g.add(restart("a"));
+  auto b = g.add(restart("b"));
+  g.order(a, b, "rule-one");
+  g.order(b, a, "rule-two");
+  auto order = g.topological_order();
+  ASSERT_FALSE(order);
+  EXPECT_EQ(order.error().code, ErrorCode::cycle);
+  EXPECT_NE(order.error().message.find("a:restart:Cisco Tomcat -> b:restart:Cisco Tomcat -> a:restart:Cisco Tomcat"),
+            std::string::npos)
+      << order.error().message;
+  EXPECT_NE(order.error().message.find("rule-one, rule-two"), std::string::npos) << order.error().message;
+}
+
+}  // namespace
+}  // namespace trustctl

@@ -1,0 +1,110 @@
+#include "engine/graph/ordering_rules.hpp"
+
+#include "support/test_pki.hpp"
+#include "support/test_site.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl {
+namespace {
+
+using testing::make_intermediate;
+using testing::make_root;
+
+Action upload(const std::string& node, const Certificate& cert) {
+  Action a;
+  a.kind = ActionKind::upload_trust;
+  a.node = node;
+  a.store = "tomcat-trust";
+  a.certificate = cert;
+  return a;
+}
+
+Action wait(const std::string& node, const std::string& source, const Certificate& cert) {
+  Action a = upload(node, cert);
+  a.kind = ActionKind::wait_replication;
+  a.source_node = source;
+  return a;
+}
+
+Action restart(const std::string& node, const std::string& service = "Cisco Tomcat") {
+  Action a;
+  a.kind = ActionKind::restart_service;
+  a.node = node;
+  a.service = service;
+  return a;
+}
+
+bool before(const std::vector<ActionGraph::Index>& order, ActionGraph::Index x, ActionGraph::Index y) {
+  return std::find(order.begin(), order.end(), x) < std::find(order.begin(), order.end(), y);
+}
+
+TEST(OrderingRules, ChainOrderPutsIssuerBeforeWhatItIssuedOnTheSameNode) {
+  auto root = make_root("Root");
+  auto issuing = make_intermediate("Issuing", root);
+  ActionGraph g;
+  auto inter = g.add(upload("uccx1", issuing.certificate));
+  auto top = g.add(upload("uccx1", root.certificate));
+  auto elsewhere = g.add(upload("uccx2", root.certificate));
+  rules::chain_order_in_store(g);
+  EXPECT_EQ(g.rule_of(top, inter), rules::kChainOrder);
+  EXPECT_EQ(g.edges().size(), 1u) << "no edge across nodes";
+  (void)elsewhere;
+}
+
+TEST(OrderingRules, ReplicationWaitFollowsThePublishersUpload) {
+  auto root = make_root("Root");
+  auto other = make_root("Other");
+  ActionGraph g;
+  auto up = g.add(upload("uccx1", root.certificate));
+  auto w = g.add(wait("uccx2", "uccx1", root.certificate));
+  auto unrelated = g.add(wait("uccx2", "uccx1", other.certificate));
+  rules::replication_after_upload(g);
+  EXPECT_EQ(g.rule_of(up, w), rules::kReplication);
+  EXPECT_TRUE(g.predecessors(unrelated).empty());
+}
+
+TEST(OrderingRules, EveryChangeOnANodePrecedesItsRestartsAndServicesRestartInOrder) {
+  auto root = make_root("Root");
+  ActionGraph g;
+  auto r1 = g.add(restart("uccx1", "Cisco Tomcat"));
+  auto r2 = g.add(restart("uccx1", "Cisco Finesse Tomcat"));
+  auto up = g.add(upload("uccx1", root.certificate));
+  auto other_node = g.add(upload("uccx2", root.certificate));
+  rules::restarts_last(g);
+  auto order = *g.topological_order();
+  EXPECT_TRUE(before(order, up, r1));
+  EXPECT_TRUE(before(order, r1, r2));
+  EXPECT_EQ(g.rule_of(up, r1), rules::kRestartsLast);
+  EXPECT_TRUE(g.successors(other_node).empty()) << "a change on uccx2 does not hold back uccx1's restarts";
+}
+
+TEST(OrderingRules, RollingRestartsGoPublisherFirstOneNodeAtATime) {
+  Site site;
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2", "uccx3"}));
+  auto topology = topology_of(site);
+  ActionGraph g;
+  auto sub2 = g.add(restart("uccx3"));
+  auto sub1a = g.add(restart("uccx2", "Cisco Tomcat"));
+  auto sub1b = g.add(restart("uccx2", "Cisco Finesse Tomcat"));
+  auto pub = g.add(restart("uccx1"));
+  rules::restarts_last(g);
+  rules::rolling_restarts(g, topology);
+  auto order = *g.topological_order();
+  EXPECT_TRUE(before(order, pub, sub1a));
+  EXPECT_TRUE(before(order, sub1b, sub2)) << "uccx3 waits for the last restart of uccx2";
+  EXPECT_EQ(g.rule_of(pub, sub1a), rules::kRollingRestarts);
+}
+
+TEST(OrderingRules, AllAtOncePolicyAddsNoCrossNodeRestartEdges) {
+  Site site;
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+  ActionGraph g;
+  g.add(restart("uccx1"));
+  g.add(restart("uccx2"));
+  apply_ordering_rules(g, topology_of(site), RestartPolicy::all_at_once);
+  EXPECT_TRUE(g.edges().empty());
+}
+
+}  // namespace
+}  // namespace trustctl

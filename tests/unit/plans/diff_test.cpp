@@ -1,0 +1,165 @@
+#include "plans/diff.hpp"
+
+#include "providers/registry.hpp"
+#include "support/test_pki.hpp"
+#include "support/test_site.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl::plans {
+namespace {
+
+using testing::make_intermediate;
+using testing::make_root;
+
+struct UccxPair {
+  testing::TestCa root = make_root("Corp Root");
+  testing::TestCa issuing = make_intermediate("Corp Issuing", root);
+  Site site;
+  LiveState live;
+  providers::Registry registry = providers::make_registry();
+
+  UccxPair() {
+    site.name = "lab";
+    site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+    site.trust.push_back(testing::trust_cluster("uccx", {issuing.certificate, root.certificate}));
+    live.nodes["uccx1"].node = "uccx1";
+    live.nodes["uccx2"].node = "uccx2";
+  }
+  void holds(const std::string& node, const Certificate& cert) {
+    live.nodes[node].stores["tomcat-trust"].push_back({"tomcat-trust/" + cert.trust_file_name(), cert});
+  }
+  std::vector<const Action*> of_kind(const Plan& plan, ActionKind kind, const std::string& node) {
+    std::vector<const Action*> out;
+    for (auto i : plan.order) {
+      const Action& a = plan.graph.action(i);
+      if (a.kind == kind && a.node == node) out.push_back(&a);
+    }
+    return out;
+  }
+};
+
+TEST(Diff, ReplicatedStoreIsWrittenOnThePublisherAndAwaitedOnTheSubscriber) {
+  UccxPair t;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  auto uploads = t.of_kind(*plan, ActionKind::upload_trust, "uccx1");
+  ASSERT_EQ(uploads.size(), 2u);
+  EXPECT_EQ(uploads[0]->certificate->common_name(), "Corp Root") << "chain order: root first";
+  EXPECT_EQ(uploads[1]->certificate->common_name(), "Corp Issuing");
+  EXPECT_TRUE(t.of_kind(*plan, ActionKind::upload_trust, "uccx2").empty()) << "never written on the subscriber";
+  EXPECT_EQ(t.of_kind(*plan, ActionKind::wait_replication, "uccx2").size(), 2u);
+  EXPECT_NE(uploads[0]->reason.find("uccx must trust test-ca"), std::string::npos) << uploads[0]->reason;
+}
+
+TEST(Diff, EachChangedNodeRestartsEachServiceOnceAfterItsChanges) {
+  UccxPair t;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan);
+  auto services = t.registry.find(Product::uccx)->services_to_restart("tomcat-trust");
+  for (const char* node : {"uccx1", "uccx2"}) {
+    auto restarts = t.of_kind(*plan, ActionKind::restart_service, node);
+    ASSERT_EQ(restarts.size(), services.size()) << node;
+    EXPECT_EQ(restarts[0]->service, "Cisco Tomcat");
+  }
+  // Every restart comes after every change on its node, and the subscriber's restarts after the publisher's.
+  std::map<std::string, std::size_t> last_change, first_restart, last_restart;
+  for (std::size_t k = 0; k < plan->order.size(); ++k) {
+    const Action& a = plan->graph.action(plan->order[k]);
+    if (a.kind == ActionKind::restart_service) {
+      if (!first_restart.count(a.node)) first_restart[a.node] = k;
+      last_restart[a.node] = k;
+    } else {
+      last_change[a.node] = k;
+    }
+  }
+  EXPECT_LT(last_change["uccx1"], first_restart["uccx1"]);
+  EXPECT_LT(last_change["uccx2"], first_restart["uccx2"]);
+  EXPECT_LT(last_restart["uccx1"], first_restart["uccx2"]);
+  auto summary = plan->summary();
+  EXPECT_EQ(summary.add, 4);
+  EXPECT_EQ(summary.restarts, static_cast<int>(2 * services.size()));
+}
+
+TEST(Diff, CertificatesAlreadyPresentByFingerprintNeedNothing) {
+  UccxPair t;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    t.holds(node, t.root.certificate);
+    t.holds(node, t.issuing.certificate);
+  }
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->empty());
+}
+
+TEST(Diff, MatchesByFingerprintNotByName) {
+  UccxPair t;
+  // Same CN and file name as the wanted root, but another key: still missing.
+  auto impostor = make_root("Corp Root");
+  t.live.nodes["uccx1"].stores["tomcat-trust"].push_back(
+      {"tomcat-trust/" + t.root.certificate.trust_file_name(), impostor.certificate});
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(t.of_kind(*plan, ActionKind::upload_trust, "uccx1").size(), 2u);
+}
+
+TEST(Diff, SubscriberMissingWhatThePublisherHoldsIsUploadedThere) {
+  UccxPair t;
+  t.holds("uccx1", t.root.certificate);
+  t.holds("uccx1", t.issuing.certificate);
+  t.holds("uccx2", t.root.certificate);
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan);
+  auto uploads = t.of_kind(*plan, ActionKind::upload_trust, "uccx2");
+  ASSERT_EQ(uploads.size(), 1u);
+  EXPECT_EQ(uploads[0]->certificate->common_name(), "Corp Issuing");
+  EXPECT_TRUE(t.of_kind(*plan, ActionKind::restart_service, "uccx1").empty()) << "uccx1 did not change";
+}
+
+TEST(Diff, PendingRestartsFromTheJournalAreCarriedIntoThePlan) {
+  UccxPair t;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    t.holds(node, t.root.certificate);
+    t.holds(node, t.issuing.certificate);
+  }
+  auto plan = make_plan(t.site, t.live, t.registry, {{"uccx2", "Cisco Tomcat", "uccx1:upload-trust:x"}});
+  ASSERT_TRUE(plan);
+  auto restarts = t.of_kind(*plan, ActionKind::restart_service, "uccx2");
+  ASSERT_EQ(restarts.size(), 1u);
+  EXPECT_TRUE(restarts[0]->pending_from_journal);
+}
+
+TEST(Diff, ManualRestartPolicyListsRestartsWithoutScheduling) {
+  UccxPair t;
+  t.site.policy.restart = RestartPolicy::manual;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(t.of_kind(*plan, ActionKind::restart_service, "uccx1").empty());
+  EXPECT_FALSE(plan->manual_restarts.empty());
+  EXPECT_EQ(plan->summary().restarts, 0);
+}
+
+TEST(Diff, AbsentCertificateIsDeletedOnEveryNodeWhereFound) {
+  UccxPair t;
+  auto retired = make_root("Retired Root");
+  t.site.trust.clear();
+  TrustRule rule;
+  rule.cluster = "uccx";
+  CertificateRef ref;
+  ref.text = "file:retired.pem";
+  ref.certificates = {retired.certificate};
+  rule.absent.push_back(ref);
+  t.site.trust.push_back(rule);
+  t.holds("uccx1", retired.certificate);
+  t.holds("uccx2", retired.certificate);
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan);
+  for (const char* node : {"uccx1", "uccx2"}) {
+    auto deletes = t.of_kind(*plan, ActionKind::delete_trust, node);
+    ASSERT_EQ(deletes.size(), 1u) << node << ": deletes do not replicate";
+    EXPECT_EQ(deletes[0]->file, "tomcat-trust/" + retired.certificate.trust_file_name());
+  }
+}
+
+}  // namespace
+}  // namespace trustctl::plans
