@@ -97,17 +97,21 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   PlanSummary s = plan.summary();
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
   if (s.restarts > 0) {
-    out << p.yellow << "Restarts interrupt the services agents use: ";
-    bool first = true;
+    // Per node, in run order: "uccx1 (5 services), then uccx2 (5 services)".
+    std::vector<std::pair<std::string, int>> per_node;
     for (auto i : plan.order) {
       const Action& a = plan.graph.action(i);
       if (a.kind != ActionKind::restart_service) continue;
-      out << (first ? "" : ", ") << a.node << " " << a.service;
-      first = false;
+      if (per_node.empty() || per_node.back().first != a.node) per_node.emplace_back(a.node, 0);
+      ++per_node.back().second;
     }
-    out << (site.policy.restart == RestartPolicy::rolling ? " (rolling: one node of a cluster at a time)."
-                                                           : " (all at once).")
-        << p.reset << "\n";
+    bool rolling = site.policy.restart == RestartPolicy::rolling;
+    out << p.yellow << "Restarts interrupt the services agents use on ";
+    for (std::size_t k = 0; k < per_node.size(); ++k) {
+      out << (k ? (rolling ? ", then " : ", ") : "") << per_node[k].first << " (" << per_node[k].second
+          << (per_node[k].second == 1 ? " service)" : " services)");
+    }
+    out << (rolling ? "; rolling: one node of a cluster at a time." : "; all at once.") << p.reset << "\n";
   }
   if (s.manual_restarts > 0) {
     out << p.yellow << s.manual_restarts

@@ -39,6 +39,7 @@ struct Connection {
   std::filesystem::path tls_pins;
   int timeout_s = 600;
   int parallelism = 10;
+  int answer_delay_ms = 2000;  // pause before answering a CLI question or paste prompt (real appliances want one)
 };
 
 struct Node {

@@ -1,0 +1,251 @@
+#include "engine/cli/commands.hpp"
+#include "engine/cli/pipeline.hpp"
+#include "engine/exec/executor.hpp"
+#include "engine/state/journal.hpp"
+#include "engine/state/state_lock.hpp"
+#include "plans/render_json.hpp"
+#include "plans/render_text.hpp"
+#include "providers/vos/vos_action_runner.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+namespace trustctl::cli {
+namespace {
+
+std::string current_user() {
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+  const char* user = std::getenv("USER");
+  return user && *user ? user : std::to_string(::getuid());
+}
+
+// Journals every action before and after it runs, owes each node's restarts as soon as a change on it is made, and
+// shows progress. A journal that cannot be written stops further actions (see JournaledRunner).
+class ApplyObserver final : public ExecObserver {
+ public:
+  ApplyObserver(Journal& journal, const plans::Plan& plan, const std::string& apply_id, const Terminal& term,
+                bool show_progress)
+      : m_journal(journal), m_plan(plan), m_apply_id(apply_id), m_term(term), m_show(show_progress) {}
+
+  bool broken() const { return m_broken; }
+  const std::optional<Error>& journal_error() const { return m_error; }
+
+  void started(ActionGraph::Index, const Action& action, int attempt) override {
+    write({{"event", "action-start"}, {"attempt", attempt}}, action);
+    if (m_show) {
+      m_term.progress(action.node + ": " + action.describe() + (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "") + " ...");
+    }
+  }
+
+  void finished(ActionGraph::Index, const Action& action, const ActionOutcome& outcome) override {
+    nlohmann::json record = {{"event", std::string("action-") + to_string(outcome.status)},
+                             {"attempts", outcome.attempts},
+                             {"seconds", outcome.seconds}};
+    if (outcome.error) record["error"] = outcome.error->describe();
+    if (!outcome.skipped_because.empty()) record["skipped_because"] = outcome.skipped_because;
+    write(record, action);
+    if (outcome.status == ActionStatus::done && action.kind != ActionKind::restart_service) owe_restarts(action);
+    if (!m_show) return;
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
+    switch (outcome.status) {
+      case ActionStatus::done: m_term.progress(action.node + ": " + action.describe() + " " + m_term.green("done") + " (" + took + ")"); break;
+      case ActionStatus::failed:
+        m_term.progress(action.node + ": " + action.describe() + " " + m_term.red("FAILED") + ": " + outcome.error->message);
+        break;
+      case ActionStatus::skipped:
+        m_term.progress(action.node + ": " + action.describe() + " " + m_term.yellow("skipped") + " (after " + outcome.skipped_because + ")");
+        break;
+      case ActionStatus::pending: break;
+    }
+  }
+
+ private:
+  void owe_restarts(const Action& change) {
+    auto owe = [&](const Action& restart) {
+      if (restart.node != change.node || !m_owed.insert({restart.node, restart.service}).second) return;
+      write({{"event", "restart-owed"}, {"service", restart.service}, {"owed_by", change.id()}}, restart);
+    };
+    for (const auto& a : m_plan.graph.actions()) {
+      if (a.kind == ActionKind::restart_service) owe(a);
+    }
+    for (const auto& a : m_plan.manual_restarts) owe(a);
+  }
+
+  void write(nlohmann::json record, const Action& action) {
+    record["apply"] = m_apply_id;
+    record["action"] = action.id();
+    record["kind"] = to_string(action.kind);
+    record["node"] = action.node;
+    if (!action.service.empty()) record["service"] = action.service;
+    if (action.certificate) record["fingerprint_sha256"] = action.certificate->fingerprint();
+    if (auto ok = m_journal.append(std::move(record)); !ok && !m_broken) {
+      m_broken = true;
+      m_error = ok.error();
+    }
+  }
+
+  Journal& m_journal;
+  const plans::Plan& m_plan;
+  std::string m_apply_id;
+  const Terminal& m_term;
+  bool m_show;
+  bool m_broken = false;
+  std::optional<Error> m_error;
+  std::set<std::pair<std::string, std::string>> m_owed;
+};
+
+// Refuses to start an action once the journal cannot be written: work that is not recorded could lose a restart.
+class JournaledRunner final : public ActionRunner {
+ public:
+  JournaledRunner(ActionRunner& inner, const ApplyObserver& observer) : m_inner(inner), m_observer(observer) {}
+  Result<void> run(const Action& action) override {
+    if (m_observer.broken()) {
+      return fail(Error(ErrorCode::journal, "not started: the journal cannot be written (" +
+                                                m_observer.journal_error()->message + ")")
+                      .on(action.node, action.describe()));
+    }
+    return m_inner.run(action);
+  }
+
+ private:
+  ActionRunner& m_inner;
+  const ApplyObserver& m_observer;
+};
+
+bool confirm(const Terminal& term) {
+  std::cout << "\nDo you want to perform these actions? Only 'yes' will be accepted: " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  (void)term;
+  return answer == "yes";
+}
+
+}  // namespace
+
+int run_apply(const CommonOptions& common, const ApplyOptions& options) {
+  Terminal term = Terminal::detect(common.no_color);
+  bool json = common.format == "json";
+  auto site = load_site(common, term);
+  if (!site) return kExitError;
+
+  auto lock = StateLock::acquire(site->state_dir, "apply " + common.site);
+  if (!lock) {
+    report_errors({lock.error()}, common, term);
+    return kExitError;
+  }
+
+  auto registry = providers::make_registry();
+  auto context = refresh_and_plan(*site, registry, common, term);
+  if (!context) return kExitError;
+  const plans::Plan& plan = context->plan;
+
+  // Flushed now: progress lines go to stderr and must not overtake the plan they carry out.
+  if (!json) std::cout << plans::render_text(plan, *site, {.color = term.color}) << std::flush;
+  if (plan.empty()) {
+    if (json) std::cout << nlohmann::json{{"ok", true}, {"plan", plans::plan_to_json(plan)}, {"results", nlohmann::json::array()}}.dump(2) << std::endl;
+    return kExitOk;
+  }
+  if (!options.auto_approve) {
+    if (!term.interactive || json) {
+      report_errors({Error(ErrorCode::cancelled,
+                           "apply needs confirmation and no terminal is attached; review the plan "
+                           "(trustctl plan), then run apply with --auto-approve")},
+                    common, term);
+      return kExitError;
+    }
+    if (!confirm(term)) {
+      std::cout << "Apply cancelled; nothing was changed.\n";
+      return kExitError;
+    }
+  }
+
+  auto journal = Journal::open(site->state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, common, term);
+    return kExitError;
+  }
+  std::string apply_id = lock->id();
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  auto summary = plan.summary();
+  if (auto ok = journal->append({{"event", "apply-start"},
+                                 {"apply", apply_id},
+                                 {"user", current_user()},
+                                 {"host", host},
+                                 {"site", site->name},
+                                 {"site_file", site->file.string()},
+                                 {"site_digest", site->file_digest},
+                                 {"actions", plan.graph.size()},
+                                 {"restarts", summary.restarts}});
+      !ok) {
+    report_errors({ok.error()}, common, term);
+    return kExitError;
+  }
+
+  providers::VosActionRunner real(*site, *context->pool);
+  ApplyObserver observer(*journal, plan, apply_id, term, !json);
+  JournaledRunner runner(real, observer);
+  ExecOptions exec;
+  exec.parallelism = effective_parallelism(*site, common);
+  exec.fail_fast = options.fail_fast;
+  auto outcomes = execute(plan.graph, runner, exec, observer);
+
+  int done = 0, failed = 0, skipped = 0;
+  for (const auto& o : outcomes) {
+    done += o.status == ActionStatus::done;
+    failed += o.status == ActionStatus::failed;
+    skipped += o.status == ActionStatus::skipped;
+  }
+  (void)journal->append({{"event", "apply-end"}, {"apply", apply_id}, {"done", done}, {"failed", failed}, {"skipped", skipped}});
+
+  if (json) {
+    nlohmann::json results = nlohmann::json::array();
+    for (auto i : plan.order) {
+      const auto& o = outcomes[i];
+      nlohmann::json r = {{"id", plan.graph.action(i).id()}, {"status", to_string(o.status)}, {"attempts", o.attempts},
+                          {"seconds", o.seconds}};
+      if (o.error) r["error"] = error_to_json(*o.error);
+      if (!o.skipped_because.empty()) r["skipped_because"] = o.skipped_because;
+      results.push_back(r);
+    }
+    std::cout << nlohmann::json{{"ok", failed + skipped == 0},
+                                {"plan", plans::plan_to_json(plan)},
+                                {"results", results},
+                                {"summary", {{"done", done}, {"failed", failed}, {"skipped", skipped}}}}
+                     .dump(2)
+              << std::endl;
+    return failed + skipped == 0 ? kExitOk : kExitError;
+  }
+
+  std::cout << "\n";
+  if (failed + skipped == 0) {
+    std::cout << term.green("Apply complete: ") << done << " action(s) done, " << summary.restarts << " restart(s).\n";
+    if (summary.manual_restarts) {
+      std::cout << term.yellow(std::to_string(summary.manual_restarts) +
+                               " restart(s) are pending for the operator (policy.restart = \"manual\"); the next "
+                               "plan lists them until they are done.\n");
+    }
+    return kExitOk;
+  }
+  std::cout << term.red("Apply incomplete: ") << done << " done, " << failed << " failed, " << skipped
+            << " skipped. The journal (" << Journal::path_in(site->state_dir).string()
+            << ") records what was done; restarts owed by completed changes stay pending and the next plan shows "
+               "them.\n";
+  for (auto i : plan.order) {
+    const auto& o = outcomes[i];
+    const Action& a = plan.graph.action(i);
+    if (o.status == ActionStatus::failed) std::cout << "  " << term.red("failed: ") << o.error->describe() << "\n";
+    if (o.status == ActionStatus::skipped) {
+      std::cout << "  " << term.yellow("skipped: ") << a.node << ": " << a.describe() << " (blocked by "
+                << o.skipped_because << ")\n";
+    }
+  }
+  return kExitError;
+}
+
+}  // namespace trustctl::cli

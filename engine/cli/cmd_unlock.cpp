@@ -1,0 +1,22 @@
+#include "engine/cli/commands.hpp"
+#include "engine/cli/pipeline.hpp"
+#include "engine/state/state_lock.hpp"
+
+#include <iostream>
+
+namespace trustctl::cli {
+
+int run_unlock(const CommonOptions& common, const std::string& id) {
+  Terminal term = Terminal::detect(common.no_color);
+  auto site = load_site(common, term);
+  if (!site) return kExitError;
+  auto removed = StateLock::force_unlock(site->state_dir, id);
+  if (!removed) {
+    report_errors({removed.error()}, common, term);
+    return kExitError;
+  }
+  std::cout << "removed lock " << id << " from " << site->state_dir.string() << "\n";
+  return kExitOk;
+}
+
+}  // namespace trustctl::cli

@@ -1,0 +1,36 @@
+#pragma once
+// The stages every connecting command shares: load the site (reporting every problem), read the journal's owed
+// restarts, refresh every node, and compute the plan.
+
+#include "engine/cli/commands.hpp"
+#include "engine/model/site.hpp"
+#include "plans/plan.hpp"
+#include "providers/registry.hpp"
+#include "providers/vos/session_pool.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace trustctl::cli {
+
+nlohmann::json error_to_json(const Error& error);
+// Prints errors for people (stderr) or pipelines (a JSON document on stdout).
+void report_errors(const std::vector<Error>& errors, const CommonOptions& common, const Terminal& term);
+
+// The site, or nullopt after reporting every problem.
+std::optional<Site> load_site(const CommonOptions& common, const Terminal& term);
+
+struct PlanContext {
+  std::unique_ptr<providers::SessionPool> pool;
+  plans::Plan plan;
+};
+
+// Refreshes every node and plans. Errors are reported before returning nullopt.
+std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,
+                                            const CommonOptions& common, const Terminal& term);
+
+int effective_parallelism(const Site& site, const CommonOptions& common);
+
+}  // namespace trustctl::cli

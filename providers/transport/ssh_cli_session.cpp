@@ -1,0 +1,551 @@
+#include "providers/transport/ssh_cli_session.hpp"
+
+#include "providers/vos/cli_messages.hpp"
+
+#include <libssh/libssh.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+namespace trustctl::transport {
+namespace cli = vos::cli;
+
+// ---------------------------------------------------------------------------------------------------------------
+// PromptReader
+
+void PromptReader::feed(std::string_view raw) {
+  for (char c : raw) {
+    if (m_pending_cr) {
+      m_pending_cr = false;
+      if (c == '\n') {
+        m_text.push_back('\n');
+        continue;
+      }
+      if (c == '\r') {  // "\r\r\n" (a terminal's own "\r" before the CLI's "\r\n") still ends one line
+        m_pending_cr = true;
+        continue;
+      }
+      m_text.push_back('\n');
+    }
+    if (c == '\r') {
+      m_pending_cr = true;
+    } else if (c != '\0') {
+      m_text.push_back(c);
+    }
+  }
+}
+
+bool PromptReader::at_prompt() const {
+  // A "\r" still pending means bytes followed the prompt text, so it was not the last thing written.
+  if (m_pending_cr) return false;
+  std::string_view text = m_text;
+  if (text == cli::prompt) return true;
+  return text.size() > cli::prompt.size() && text.ends_with(cli::prompt) &&
+         text[text.size() - cli::prompt.size() - 1] == '\n';
+}
+
+bool PromptReader::take_pager() {
+  std::size_t pos = m_text.find(cli::pager);
+  if (pos == std::string::npos) return false;
+  std::size_t end = pos + cli::pager.size();
+  // Whatever follows on the pager's own line (padding, the cursor) is decoration, not output.
+  while (end < m_text.size() && m_text[end] == ' ') ++end;
+  m_text.erase(pos, end - pos);
+  if (m_taken > pos) m_taken = std::max(pos, m_taken - (end - pos));
+  return true;
+}
+
+std::optional<std::size_t> PromptReader::find(std::string_view needle) const {
+  if (needle.empty()) return std::nullopt;
+  std::size_t pos = m_text.find(needle, m_taken);
+  if (pos == std::string::npos) return std::nullopt;
+  return pos;
+}
+
+void PromptReader::skip_to(std::size_t offset) { m_taken = std::min(std::max(m_taken, offset), m_text.size()); }
+
+std::string PromptReader::output(std::string_view command) const {
+  std::string_view body = m_text;
+  if (at_prompt()) body.remove_suffix(cli::prompt.size());
+  return strip_echo(body, command);
+}
+
+std::string strip_echo(std::string_view text, std::string_view command) {
+  if (command.empty()) return std::string(text);
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (j < command.size()) {
+    if (i >= text.size()) return std::string(text);
+    if (text[i] == command[j]) {
+      ++i;
+      ++j;
+    } else if (text[i] == '\n' || text[i] == ' ') {  // the terminal wrapped the echo at its width
+      ++i;
+    } else {
+      return std::string(text);
+    }
+  }
+  while (i < text.size() && text[i] == ' ') ++i;
+  if (i == text.size()) return {};
+  if (text[i] != '\n') return std::string(text);  // the first line only starts like the command: not its echo
+  return std::string(text.substr(i + 1));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// StreamCliSession
+
+namespace {
+
+std::string quoted(std::string_view command) { return "'" + std::string(command) + "'"; }
+
+std::string describe(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 != 0) return std::to_string(duration.count()) + " ms";
+  return std::to_string(duration.count() / 1000) + " s";
+}
+
+std::string first_line(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    if (!line.empty()) return std::string(line);
+    start = end + 1;
+  }
+  return "nothing";
+}
+
+}  // namespace
+
+StreamCliSession::StreamCliSession(std::unique_ptr<ByteStream> stream, CliOptions options)
+    : m_stream(std::move(stream)), m_options(std::move(options)) {}
+
+tl::unexpected<Error> StreamCliSession::broken(ErrorCode code, std::string message) {
+  Error error(code, std::move(message));
+  error.node = m_options.node;
+  m_broken = error;
+  return tl::unexpected<Error>(std::move(error));
+}
+
+Result<void> StreamCliSession::start() {
+  PromptReader reader;
+  if (auto ok = converse(reader, "", {}, m_options.login_timeout); !ok) return fail(ok.error());
+  auto reply = run(cli::pagination_off_command);
+  if (!reply) return fail(reply.error());
+  if (reply->find(cli::pagination_off_reply) == std::string::npos) {
+    // Whatever answers differently is not the CLI every other text here was written for: stop before changing it.
+    Error error(ErrorCode::protocol, m_options.node + " answered '" + std::string(cli::pagination_off_command) +
+                                         "' with '" + first_line(*reply) + "' instead of '" +
+                                         std::string(cli::pagination_off_reply) + "': is this a VOS admin CLI?");
+    error.node = m_options.node;
+    return fail(std::move(error));
+  }
+  return {};
+}
+
+Result<std::string> StreamCliSession::run(std::string_view command) { return exchange(command, {}); }
+
+Result<std::string> StreamCliSession::run_interactive(std::string_view command,
+                                                      const std::vector<PromptAnswer>& prompts_and_answers) {
+  return exchange(command, prompts_and_answers);
+}
+
+Result<std::string> StreamCliSession::exchange(std::string_view command, const std::vector<PromptAnswer>& questions) {
+  if (m_broken) {
+    Error error(ErrorCode::connection, "the CLI session to " + m_options.node + " was abandoned after an earlier " +
+                                           (m_broken->code == ErrorCode::timeout ? "timeout" : "drop") + "; " +
+                                           quoted(command) + " was not sent");
+    error.node = m_options.node;
+    return fail(std::move(error));
+  }
+  if (command.empty() || command.find_first_of("\r\n") != std::string_view::npos) {
+    // A line break would make one command two: never send what the caller did not mean as one line.
+    Error error(ErrorCode::internal, "refusing to send a CLI command that is empty or holds a line break");
+    error.node = m_options.node;
+    return fail(std::move(error));
+  }
+
+  // Whatever the CLI printed after the last prompt belongs to no command: reading it now keeps it out of this
+  // command's output, and a session that dropped in the meantime is reported while nothing has been sent yet.
+  for (int i = 0; i < 1000; ++i) {
+    auto stale = m_stream->read(std::chrono::milliseconds(0));
+    if (!stale) {
+      return broken(ErrorCode::connection, "the SSH session to " + m_options.node + " dropped before " +
+                                               quoted(command) + " was sent (" + stale.error().message + ")");
+    }
+    if (stale->empty()) break;
+  }
+
+  if (auto sent = m_stream->write(std::string(command) + "\n"); !sent) {
+    return broken(ErrorCode::connection, "the SSH session to " + m_options.node + " dropped while sending " +
+                                             quoted(command) + " (" + sent.error().message +
+                                             "); it may or may not have taken effect");
+  }
+  PromptReader reader;
+  if (auto ok = converse(reader, command, questions, m_options.timeout); !ok) return fail(ok.error());
+  return reader.output(command);
+}
+
+Result<void> StreamCliSession::converse(PromptReader& reader, std::string_view command,
+                                        const std::vector<PromptAnswer>& questions, std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  const std::string what = command.empty() ? std::string("the first prompt") : quoted(command);
+  auto dropped = [&](const Error& cause) {
+    std::string message = "the SSH session to " + m_options.node + " dropped ";
+    message += command.empty() ? "before the first prompt" : "while " + what + " was running";
+    message += " (" + cause.message + ")";
+    if (!command.empty()) message += "; it may or may not have taken effect";
+    return broken(ErrorCode::connection, std::move(message));
+  };
+  std::vector<bool> answered(questions.size(), false);
+
+  for (;;) {
+    if (reader.at_prompt()) return {};
+    if (reader.take_pager()) {
+      if (auto sent = m_stream->write(cli::pager_key); !sent) return dropped(sent.error());
+      continue;
+    }
+
+    // Answer the question that appeared first; each entry answers one occurrence.
+    std::optional<std::size_t> next;
+    std::size_t next_pos = 0;
+    for (std::size_t i = 0; i < questions.size(); ++i) {
+      if (answered[i]) continue;
+      auto pos = reader.find(questions[i].prompt);
+      if (pos && (!next || *pos < next_pos)) {
+        next = i;
+        next_pos = *pos;
+      }
+    }
+    if (next) {
+      answered[*next] = true;
+      reader.skip_to(next_pos + questions[*next].prompt.size());
+      if (m_options.answer_delay.count() > 0) std::this_thread::sleep_for(m_options.answer_delay);
+      if (auto sent = m_stream->write(questions[*next].answer + "\n"); !sent) return dropped(sent.error());
+      continue;
+    }
+
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      std::string message = what + " did not finish within " + describe(timeout) + " on " + m_options.node;
+      if (!command.empty()) message += "; it may or may not have taken effect";
+      message += "; the session was abandoned";
+      return broken(ErrorCode::timeout, std::move(message));
+    }
+    auto chunk = m_stream->read(std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
+    if (!chunk) return dropped(chunk.error());
+    reader.feed(*chunk);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// libssh
+
+namespace {
+
+struct SessionDeleter {
+  void operator()(ssh_session session) const {
+    if (ssh_is_connected(session)) ssh_disconnect(session);
+    ssh_free(session);
+  }
+};
+using SessionPtr = std::unique_ptr<ssh_session_struct, SessionDeleter>;
+
+// A channel must be freed before its session (ssh_free frees the channels it still owns).
+struct ChannelDeleter {
+  void operator()(ssh_channel channel) const { ssh_channel_free(channel); }
+};
+using ChannelPtr = std::unique_ptr<ssh_channel_struct, ChannelDeleter>;
+
+struct KeyDeleter {
+  void operator()(ssh_key key) const { ssh_key_free(key); }
+};
+using KeyPtr = std::unique_ptr<ssh_key_struct, KeyDeleter>;
+
+void ensure_ssh_init() {
+  // libssh initialises itself when loaded as a shared library, but not when linked statically; ssh_init is counted.
+  static std::once_flag once;
+  std::call_once(once, [] { ssh_init(); });
+}
+
+std::string endpoint(const SshTarget& target) { return target.host + ":" + std::to_string(target.port); }
+std::string named_endpoint(const SshTarget& target) { return target.node + " (" + endpoint(target) + ")"; }
+
+// How the host appears on its known_hosts line, so the administrator can find the line to remove.
+std::string known_hosts_name(const SshTarget& target) {
+  if (target.port == 22) return target.host;
+  return "[" + target.host + "]:" + std::to_string(target.port);
+}
+
+std::string last_error(ssh_session session) {
+  const char* text = ssh_get_error(session);
+  return text != nullptr && *text != '\0' ? std::string(text) : std::string("unknown libssh error");
+}
+
+class SshChannelStream final : public ByteStream {
+ public:
+  SshChannelStream(SessionPtr session, ChannelPtr channel)
+      : m_session(std::move(session)), m_channel(std::move(channel)) {}
+
+  Result<void> write(std::string_view bytes) override {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const auto chunk = static_cast<uint32_t>(std::min<std::size_t>(bytes.size() - done, 32768));
+      int written = ssh_channel_write(m_channel.get(), bytes.data() + done, chunk);
+      if (written <= 0) return fail(ErrorCode::connection, write_error());
+      done += static_cast<std::size_t>(written);
+    }
+    return {};
+  }
+
+  Result<std::string> read(std::chrono::milliseconds wait) override {
+    char buffer[16384];
+    int count = 0;
+    if (wait.count() <= 0) {
+      count = ssh_channel_read_nonblocking(m_channel.get(), buffer, sizeof buffer, 0);
+    } else {
+      const int timeout_ms = static_cast<int>(std::min<long long>(wait.count(), INT_MAX));
+      count = ssh_channel_read_timeout(m_channel.get(), buffer, sizeof buffer, 0, timeout_ms);
+    }
+    if (count == SSH_ERROR) return fail(ErrorCode::connection, last_error(m_session.get()));
+    std::string out;
+    if (count > 0) out.assign(buffer, static_cast<std::size_t>(count));
+
+    // A shell on a terminal writes nothing to stderr, but reading what might be there keeps a full stderr window
+    // from ever stalling the channel, and keeps any message it holds.
+    int err = ssh_channel_read_nonblocking(m_channel.get(), buffer, sizeof buffer, 1);
+    if (err > 0) out.append(buffer, static_cast<std::size_t>(err));
+
+    if (out.empty() && (ssh_channel_is_eof(m_channel.get()) != 0 || ssh_channel_is_closed(m_channel.get()) != 0 ||
+                        ssh_is_connected(m_session.get()) == 0)) {
+      return fail(ErrorCode::connection, "the node closed the connection");
+    }
+    return out;
+  }
+
+ private:
+  std::string write_error() {
+    if (ssh_channel_is_closed(m_channel.get()) != 0) return "the node closed the connection";
+    return last_error(m_session.get());
+  }
+
+  SessionPtr m_session;  // declared first: destroyed after the channel
+  ChannelPtr m_channel;
+};
+
+Error connect_error(const SshTarget& target, ErrorCode code, std::string message) {
+  return std::move(Error(code, std::move(message))).on(target.node, "connect");
+}
+
+Result<SessionPtr> connect_session(const SshTarget& target) {
+  ensure_ssh_init();
+  SessionPtr session(ssh_new());
+  if (!session) return fail(connect_error(target, ErrorCode::internal, "libssh could not create a session"));
+
+  int port = target.port;
+  long timeout_s = std::max<long>(1, static_cast<long>((target.connect_timeout.count() + 999) / 1000));
+  bool process_config = false;  // ~/.ssh/config must not change what the site file says
+  const std::string known_hosts = target.known_hosts.string();
+  ssh_session s = session.get();
+  bool ok = ssh_options_set(s, SSH_OPTIONS_HOST, target.host.c_str()) == SSH_OK &&
+            ssh_options_set(s, SSH_OPTIONS_PORT, &port) == SSH_OK &&
+            ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout_s) == SSH_OK &&
+            ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &process_config) == SSH_OK &&
+            ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str()) == SSH_OK &&
+            // Only the site's own file decides which keys are known, never the system-wide one.
+            ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") == SSH_OK;
+  if (ok && !target.username.empty()) ok = ssh_options_set(s, SSH_OPTIONS_USER, target.username.c_str()) == SSH_OK;
+  if (!ok) {
+    return fail(connect_error(target, ErrorCode::invalid_site,
+                              "cannot use the SSH settings of " + named_endpoint(target) + ": " + last_error(s)));
+  }
+  if (ssh_connect(s) != SSH_OK) {
+    return fail(connect_error(target, ErrorCode::connection,
+                              "cannot connect to " + named_endpoint(target) + ": " + last_error(s)));
+  }
+  return session;
+}
+
+struct PresentedKey {
+  std::string fingerprint;  // "SHA256:..."
+  std::string type;         // "ssh-ed25519", ...
+};
+
+Result<PresentedKey> presented_key(const SshTarget& target, ssh_session session) {
+  ssh_key raw = nullptr;
+  if (ssh_get_server_publickey(session, &raw) != SSH_OK || raw == nullptr) {
+    return fail(connect_error(target, ErrorCode::protocol,
+                              named_endpoint(target) + " presented no host key: " + last_error(session)));
+  }
+  KeyPtr key(raw);
+  unsigned char* hash = nullptr;
+  std::size_t hash_len = 0;
+  if (ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) != SSH_OK) {
+    return fail(connect_error(target, ErrorCode::internal,
+                              "cannot hash the host key of " + named_endpoint(target)));
+  }
+  char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
+  ssh_clean_pubkey_hash(&hash);
+  if (text == nullptr) {
+    return fail(connect_error(target, ErrorCode::internal,
+                              "cannot format the host key fingerprint of " + named_endpoint(target)));
+  }
+  PresentedKey out;
+  out.fingerprint = text;
+  ssh_string_free_char(text);
+  const char* type = ssh_key_type_to_char(ssh_key_type(key.get()));
+  out.type = type != nullptr ? type : "unknown type";
+  return out;
+}
+
+Result<void> verify_host_key(const SshTarget& target, ssh_session session) {
+  auto key = presented_key(target, session);
+  if (!key) return fail(key.error());
+  const std::string file = target.known_hosts.string();
+  switch (ssh_session_is_known_server(session)) {
+    case SSH_KNOWN_HOSTS_OK:
+      return {};
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+      return fail(connect_error(
+          target, ErrorCode::host_key,
+          "host key of " + named_endpoint(target) + " does not match the one recorded in " + file +
+              ": it now presents " + key->fingerprint + " (" + key->type +
+              "). This may be an attack or a reinstalled node: check the fingerprint with its administrator, then "
+              "remove the old line for " + known_hosts_name(target) + " from " + file +
+              " and re-run with --trust-on-first-use to record the new key"));
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+      if (!target.trust_on_first_use) {
+        return fail(connect_error(target, ErrorCode::host_key,
+                                  "host key of " + named_endpoint(target) + " is not in " + file +
+                                      "; check the fingerprint " + key->fingerprint + " (" + key->type +
+                                      ") with the appliance administrator, then re-run with --trust-on-first-use "
+                                      "to record it"));
+      }
+      if (ssh_session_update_known_hosts(session) != SSH_OK) {
+        return fail(connect_error(target, ErrorCode::io,
+                                  "cannot record the host key of " + named_endpoint(target) + " in " + file + ": " +
+                                      last_error(session)));
+      }
+      return {};
+    case SSH_KNOWN_HOSTS_ERROR:
+      break;
+  }
+  return fail(connect_error(target, ErrorCode::host_key,
+                            "cannot check the host key of " + named_endpoint(target) + " against " + file + ": " +
+                                last_error(session)));
+}
+
+// Keyboard-interactive the way VOS uses it: every prompt asks for the password.
+int keyboard_interactive(ssh_session session, const std::string& password) {
+  int rc = ssh_userauth_kbdint(session, nullptr, nullptr);
+  for (int round = 0; rc == SSH_AUTH_INFO && round < 8; ++round) {
+    const int prompts = ssh_userauth_kbdint_getnprompts(session);
+    for (int i = 0; i < prompts; ++i) {
+      if (ssh_userauth_kbdint_setanswer(session, static_cast<unsigned>(i), password.c_str()) < 0) {
+        return SSH_AUTH_ERROR;
+      }
+    }
+    rc = ssh_userauth_kbdint(session, nullptr, nullptr);
+  }
+  return rc == SSH_AUTH_INFO ? SSH_AUTH_DENIED : rc;  // a server that keeps asking is refusing
+}
+
+Result<void> authenticate(const SshTarget& target, ssh_session session) {
+  auto transport_failure = [&] {
+    return fail(connect_error(target, ErrorCode::connection,
+                              "login to " + named_endpoint(target) + " failed: " + last_error(session)));
+  };
+  int rc = ssh_userauth_none(session, nullptr);
+  if (rc == SSH_AUTH_SUCCESS) return {};
+  if (rc == SSH_AUTH_ERROR) return transport_failure();
+
+  const int methods = ssh_userauth_list(session, nullptr);
+  const bool offers_password = methods == 0 || (methods & SSH_AUTH_METHOD_PASSWORD) != 0;
+  const bool offers_keyboard = methods == 0 || (methods & SSH_AUTH_METHOD_INTERACTIVE) != 0;
+  if (!offers_password && !offers_keyboard) {
+    return fail(connect_error(target, ErrorCode::authentication,
+                              target.node + " offers neither password nor keyboard-interactive login to user '" +
+                                  target.username + "'"));
+  }
+  rc = SSH_AUTH_DENIED;
+  if (offers_password) rc = ssh_userauth_password(session, nullptr, target.password.c_str());
+  if (rc == SSH_AUTH_DENIED && offers_keyboard) rc = keyboard_interactive(session, target.password);
+  switch (rc) {
+    case SSH_AUTH_SUCCESS:
+      return {};
+    case SSH_AUTH_ERROR:
+      return transport_failure();
+    case SSH_AUTH_PARTIAL:
+      return fail(connect_error(target, ErrorCode::authentication,
+                                target.node + " accepted the password of user '" + target.username +
+                                    "' but asks for a further factor, which trustctl cannot give"));
+    default:
+      break;
+  }
+  std::string hint = target.credentials.empty() ? std::string("check the user name and password")
+                                                : "check the password of credential set '" + target.credentials + "'";
+  return fail(connect_error(target, ErrorCode::authentication,
+                            "user '" + target.username + "' was refused by " + target.node + ": " + hint));
+}
+
+Result<ChannelPtr> open_shell(const SshTarget& target, ssh_session session) {
+  ChannelPtr channel(ssh_channel_new(session));
+  if (!channel) return fail(connect_error(target, ErrorCode::internal, "libssh could not create a channel"));
+  if (ssh_channel_open_session(channel.get()) != SSH_OK) {
+    return fail(connect_error(target, ErrorCode::connection,
+                              named_endpoint(target) + " did not open a session channel: " + last_error(session)));
+  }
+  // The CLI formats (and pages) for the terminal it is given; 80x24 vt100 is what it expects from an administrator.
+  if (ssh_channel_request_pty_size(channel.get(), "vt100", 80, 24) != SSH_OK) {
+    return fail(connect_error(target, ErrorCode::protocol,
+                              named_endpoint(target) + " refused a terminal: " + last_error(session)));
+  }
+  if (ssh_channel_request_shell(channel.get()) != SSH_OK) {
+    return fail(connect_error(target, ErrorCode::protocol,
+                              named_endpoint(target) + " refused an interactive shell: " + last_error(session)));
+  }
+  return channel;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CliSession>> open_ssh_cli(const SshTarget& target) {
+  if (target.known_hosts.empty()) {
+    // Without a file of known keys every node would be trusted blindly.
+    return fail(connect_error(target, ErrorCode::host_key,
+                              "no known_hosts file is configured for " + named_endpoint(target)));
+  }
+  auto session = connect_session(target);
+  if (!session) return fail(session.error());
+  if (auto ok = verify_host_key(target, session->get()); !ok) return fail(ok.error());
+  if (auto ok = authenticate(target, session->get()); !ok) return fail(ok.error());
+  auto channel = open_shell(target, session->get());
+  if (!channel) return fail(channel.error());
+
+  CliOptions options{.node = target.node,
+                     .login_timeout = target.login_timeout,
+                     .timeout = target.timeout,
+                     .answer_delay = target.answer_delay};
+  auto cli_session = std::make_unique<StreamCliSession>(
+      std::make_unique<SshChannelStream>(std::move(*session), std::move(*channel)), std::move(options));
+  if (auto ok = cli_session->start(); !ok) return fail(Error(ok.error()).on(target.node, "connect"));
+  return std::unique_ptr<CliSession>(std::move(cli_session));
+}
+
+Result<std::string> host_key_fingerprint(const SshTarget& target) {
+  auto session = connect_session(target);
+  if (!session) return fail(session.error());
+  auto key = presented_key(target, session->get());
+  if (!key) return fail(key.error());
+  return key->fingerprint;
+}
+
+}  // namespace trustctl::transport

@@ -1,0 +1,43 @@
+#pragma once
+// Every text of the VOS admin CLI that trustctl sends or matches (DOMAIN.md section 7), in one table, so that a
+// correction found on a real appliance is a one-line change here and nowhere else.
+
+#include <string>
+#include <string_view>
+
+namespace trustctl::vos::cli {
+
+// --- the terminal itself (used by the transport) ---
+inline constexpr std::string_view prompt = "admin:";  // the last bytes written, preceded by a newline
+inline constexpr std::string_view banner = "Welcome to the Platform Command Line Interface";
+inline constexpr std::string_view pager = "Press <enter> for 1 line, <space> for one page, or <q> to quit";
+inline constexpr std::string_view pager_key = " ";  // one page at a time
+inline constexpr std::string_view pagination_off_command = "set cli pagination off";
+inline constexpr std::string_view pagination_off_reply = "Automatic pagination is turned off";
+
+// --- certificates ---
+inline constexpr std::string_view paste_prompt = "Paste the Certificate and Hit Enter";
+inline constexpr std::string_view pem_end = "-----END CERTIFICATE-----";
+inline std::string import_success(std::string_view unit) {  // the unit is "tomcat", not "tomcat-trust"
+  return "Successfully imported certificate for " + std::string(unit) + ".";
+}
+inline std::string show_cert_list(std::string_view kind) { return "show cert list " + std::string(kind); }  // own|trust
+inline std::string show_cert_own(std::string_view unit) { return "show cert own " + std::string(unit); }
+inline std::string show_cert_trust(std::string_view path) { return "show cert trust " + std::string(path); }
+inline std::string import_trust(std::string_view unit) { return "set cert import trust " + std::string(unit); }
+inline std::string delete_cert(std::string_view unit, std::string_view file) {
+  return "set cert delete " + std::string(unit) + " " + std::string(file);
+}
+// Whether `set cert delete` asks to confirm is uncertain (DOMAIN.md section 7); if it does, this is what it asks.
+inline constexpr std::string_view confirm_question = "(yes|no)";
+inline constexpr std::string_view confirm_yes = "yes";
+
+// --- services ---
+inline constexpr std::string_view service_list_command = "utils service list";
+inline std::string service_restart(std::string_view service) { return "utils service restart " + std::string(service); }
+inline constexpr std::string_view state_started = "STARTED";
+inline constexpr std::string_view state_failed_marker = "[FAILED]";
+inline constexpr std::string_view error_marker = "ERROR";  // capitals only: a normal session never prints it
+inline constexpr std::string_view commanded_out_of_service = "Commanded Out of Service";
+
+}  // namespace trustctl::vos::cli

@@ -1,0 +1,64 @@
+#include "providers/vos/session_pool.hpp"
+
+#include "engine/config/secrets.hpp"
+#include "providers/transport/ssh_cli_session.hpp"
+
+namespace trustctl::providers {
+
+SessionPool::SessionPool(const Site& site, ConnectOptions options) : m_site(site), m_options(std::move(options)) {}
+
+Result<std::unique_ptr<transport::CliSession>> SessionPool::open(const Node& node) {
+  if (!m_options.opener) return fail(Error(ErrorCode::internal, "no session opener configured").on(node.name, "connect"));
+  return m_options.opener(node);
+}
+
+Result<void> SessionPool::with_session(const Node& node,
+                                       const std::function<Result<void>(transport::CliSession&)>& fn) {
+  Slot* slot;
+  {
+    std::lock_guard lock(m_slots_mutex);
+    auto& entry = m_slots[node.name];
+    if (!entry) entry = std::make_unique<Slot>();
+    slot = entry.get();
+  }
+  std::lock_guard lock(slot->mutex);
+  if (!slot->session) {
+    auto opened = open(node);
+    if (!opened) return fail(opened.error());
+    slot->session = std::move(*opened);
+  }
+  auto result = fn(*slot->session);
+  if (!result && (result.error().code == ErrorCode::connection || result.error().code == ErrorCode::timeout)) {
+    // The session may be half way through a command: never reuse it.
+    slot->session.reset();
+  }
+  return result;
+}
+
+std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(const Site& site,
+                                                                                      bool trust_on_first_use) {
+  return [&site, trust_on_first_use](const Node& node) -> Result<std::unique_ptr<transport::CliSession>> {
+    const Credentials* credentials = site.find_credentials(node.connection.credentials);
+    if (!credentials) {
+      return fail(Error(ErrorCode::invalid_site, "no credential set '" + node.connection.credentials + "'")
+                      .on(node.name, "connect")
+                      .at(node.region));
+    }
+    auto secret = config::resolve_credentials(*credentials);
+    if (!secret) return fail(Error(secret.error()).on(node.name, "connect"));
+    transport::SshTarget target;
+    target.node = node.name;
+    target.host = node.address;
+    target.port = node.connection.ssh_port;
+    target.username = secret->username;
+    target.password = secret->password;
+    target.credentials = credentials->name;
+    target.known_hosts = node.connection.known_hosts;
+    target.trust_on_first_use = trust_on_first_use;
+    target.timeout = std::chrono::seconds(node.connection.timeout_s);
+    target.answer_delay = std::chrono::milliseconds(node.connection.answer_delay_ms);
+    return transport::open_ssh_cli(target);
+  };
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,48 @@
+#pragma once
+// One admin-CLI session per node, opened on first use and reused by refresh and apply; a node's session serves one
+// caller at a time (the appliance's CLI is a single interactive shell). A session that dropped is reopened on the
+// next use.
+
+#include "engine/model/site.hpp"
+#include "providers/transport/cli_session.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace trustctl::providers {
+
+struct ConnectOptions {
+  bool trust_on_first_use = false;
+  // Opens a session; tests of the pool pass an in-process fake, production uses libssh.
+  std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> opener;
+};
+
+class SessionPool {
+ public:
+  SessionPool(const Site& site, ConnectOptions options);
+
+  // Runs fn with the node's session, holding it for the duration. A connection error drops the session so the next
+  // call reconnects.
+  Result<void> with_session(const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
+
+ private:
+  struct Slot {
+    std::mutex mutex;
+    std::unique_ptr<transport::CliSession> session;
+  };
+  Result<std::unique_ptr<transport::CliSession>> open(const Node& node);
+
+  const Site& m_site;
+  ConnectOptions m_options;
+  std::mutex m_slots_mutex;
+  std::map<std::string, std::unique_ptr<Slot>> m_slots;
+};
+
+// The production opener: libssh to node.address:ssh_port, password from the node's credential set, host key checked
+// against the node's known_hosts file.
+std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(const Site& site,
+                                                                                      bool trust_on_first_use);
+
+}  // namespace trustctl::providers

@@ -1,0 +1,73 @@
+#include "providers/vos/vos_action_runner.hpp"
+
+#include "providers/vos/vos_cli.hpp"
+
+#include <thread>
+
+namespace trustctl::providers {
+
+Result<void> VosActionRunner::run(const Action& action) {
+  const Node* node = m_site.find_node(action.node);
+  if (!node) return fail(Error(ErrorCode::internal, "the plan names an unknown node").on(action.node, action.describe()));
+  if (action.kind == ActionKind::wait_replication) return wait_replication(*node, action);
+
+  auto result = m_pool.with_session(*node, [&](transport::CliSession& session) -> Result<void> {
+    switch (action.kind) {
+      case ActionKind::upload_trust: return vos::import_trust(session, {*action.certificate});
+      case ActionKind::delete_trust: return vos::delete_trust(session, action.file);
+      case ActionKind::restart_service: return vos::restart_service(session, action.service);
+      case ActionKind::wait_replication: break;
+    }
+    return fail(ErrorCode::internal, "unhandled action kind");
+  });
+  if (!result) {
+    Error e = result.error();
+    e.node = action.node;
+    e.operation = action.describe();
+    if (!e.region && action.region) e.region = action.region;
+    return fail(std::move(e));
+  }
+  return {};
+}
+
+// Replication is never assumed: the subscriber is read until the certificate is there (by fingerprint), within the
+// node's operation timeout.
+Result<void> VosActionRunner::wait_replication(const Node& node, const Action& action) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(node.connection.timeout_s);
+  const std::string& wanted = action.certificate->fingerprint();
+  const std::string expected_file = action.certificate->trust_file_name();
+  while (true) {
+    bool present = false;
+    auto read = m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+      auto list = vos::list_trust(session);
+      if (!list) return fail(list.error());
+      for (const auto& entry : *list) {
+        if (entry.unit != action.store) continue;
+        // 12.x/14.x name a trust file <CN>_<serial>.pem, so only that file can hold it; its content is still
+        // compared by fingerprint.
+        if (entry.file != expected_file) continue;
+        auto certs = vos::read_trust_certificate(session, entry.path());
+        if (!certs) return fail(certs.error());
+        for (const auto& c : *certs) present = present || c.fingerprint() == wanted;
+      }
+      return {};
+    });
+    if (!read) {
+      Error e = read.error();
+      e.node = node.name;
+      e.operation = action.describe();
+      return fail(std::move(e));
+    }
+    if (present) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(Error(ErrorCode::timeout, "the certificate did not replicate from " + action.source_node +
+                                                " within " + std::to_string(node.connection.timeout_s) +
+                                                " s; check database replication (utils dbreplication runtimestate) "
+                                                "and run apply again")
+                      .on(node.name, action.describe()));
+    }
+    std::this_thread::sleep_for(m_settings.replication_poll);
+  }
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,30 @@
+#pragma once
+// The real ActionRunner: carries out plan actions on VOS nodes through their admin CLI sessions.
+
+#include "engine/exec/action_runner.hpp"
+#include "engine/model/site.hpp"
+#include "providers/vos/session_pool.hpp"
+
+#include <chrono>
+
+namespace trustctl::providers {
+
+struct RunnerSettings {
+  std::chrono::milliseconds replication_poll{1000};  // how often a wait for replication reads the subscriber
+};
+
+class VosActionRunner final : public ActionRunner {
+ public:
+  VosActionRunner(const Site& site, SessionPool& pool, RunnerSettings settings = {})
+      : m_site(site), m_pool(pool), m_settings(settings) {}
+  Result<void> run(const Action& action) override;
+
+ private:
+  Result<void> wait_replication(const Node& node, const Action& action);
+
+  const Site& m_site;
+  SessionPool& m_pool;
+  RunnerSettings m_settings;
+};
+
+}  // namespace trustctl::providers

@@ -1,0 +1,146 @@
+#include "providers/vos/vos_cli.hpp"
+
+#include "providers/vos/cli_messages.hpp"
+
+namespace trustctl::vos {
+namespace {
+
+tl::unexpected<Error> failed(const transport::CliSession& session, Error error, std::string operation) {
+  return fail(std::move(error).on(session.node(), std::move(operation)));
+}
+
+Result<std::vector<CertListEntry>> list(transport::CliSession& session, std::string_view kind) {
+  const std::string operation = "list " + std::string(kind) + " certificates";
+  auto output = session.run(cli::show_cert_list(kind));
+  if (!output) return failed(session, output.error(), operation);
+  auto entries = parse_cert_list(*output);
+  if (!entries) return failed(session, entries.error(), operation);
+  return entries;
+}
+
+// Unit and file names go into a command line: anything that could end or extend the line is refused.
+bool safe_argument(std::string_view text) {
+  return !text.empty() && text.find_first_of("\r\n\t") == std::string_view::npos;
+}
+
+std::string first_line(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (!line.empty()) return std::string(line);
+    start = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<CertListEntry>> list_trust(transport::CliSession& session) { return list(session, "trust"); }
+Result<std::vector<CertListEntry>> list_own(transport::CliSession& session) { return list(session, "own"); }
+
+Result<std::vector<Certificate>> read_trust_certificate(transport::CliSession& session, const std::string& path) {
+  const std::string operation = "read trust certificate " + path;
+  if (!safe_argument(path) || path.find(' ') != std::string::npos) {
+    return failed(session, Error(ErrorCode::internal, "not a trust file path: '" + path + "'"), operation);
+  }
+  auto output = session.run(cli::show_cert_trust(path));
+  if (!output) return failed(session, output.error(), operation);
+  auto certificates = extract_pem_certificates(*output);
+  if (!certificates) return failed(session, certificates.error(), operation);
+  return certificates;
+}
+
+Result<std::vector<Certificate>> read_own_certificate(transport::CliSession& session, const std::string& unit) {
+  const std::string operation = "read " + unit + " certificate";
+  if (!safe_argument(unit) || unit.find(' ') != std::string::npos) {
+    return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
+  }
+  auto output = session.run(cli::show_cert_own(unit));
+  if (!output) return failed(session, output.error(), operation);
+  auto certificates = extract_pem_certificates(*output);
+  if (!certificates) return failed(session, certificates.error(), operation);
+  return certificates;
+}
+
+Result<std::vector<std::pair<std::string, Certificate>>> read_trust_store(transport::CliSession& session,
+                                                                          const std::string& unit) {
+  auto entries = list_trust(session);
+  if (!entries) return fail(entries.error());
+  std::vector<std::pair<std::string, Certificate>> out;
+  for (const auto& entry : *entries) {
+    if (entry.unit != unit) continue;
+    auto certificates = read_trust_certificate(session, entry.path());
+    if (!certificates) return fail(certificates.error());
+    for (auto& certificate : *certificates) out.emplace_back(entry.file, std::move(certificate));
+  }
+  return out;
+}
+
+Result<void> import_trust(transport::CliSession& session, const std::vector<Certificate>& chain,
+                          const std::string& unit) {
+  const std::string operation = "import trust into " + unit;
+  if (chain.empty()) return failed(session, Error(ErrorCode::internal, "no certificate to import"), operation);
+  if (!safe_argument(unit) || unit.find(' ') != std::string::npos) {
+    return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
+  }
+  // The paste ends at the empty line after the last certificate; the session adds the final newline.
+  std::string paste;
+  for (const auto& certificate : chain) {
+    std::string pem = certificate.pem();
+    if (!pem.ends_with('\n')) pem += '\n';
+    paste += pem;
+  }
+  auto output = session.run_interactive(cli::import_trust(unit), {{std::string(cli::paste_prompt), paste}});
+  if (!output) return failed(session, output.error(), operation);
+  if (auto ok = check_import_result(*output, unit); !ok) return failed(session, ok.error(), operation);
+  return {};
+}
+
+Result<void> delete_trust(transport::CliSession& session, const std::string& file, const std::string& unit) {
+  std::string name = file;
+  if (name.starts_with(unit + "/")) name.erase(0, unit.size() + 1);
+  const std::string operation = "delete trust " + unit + "/" + name;
+  if (!safe_argument(name) || name.find_first_of(" /") != std::string::npos || !safe_argument(unit) ||
+      unit.find(' ') != std::string::npos) {
+    return failed(session, Error(ErrorCode::internal, "not a trust file: '" + file + "'"), operation);
+  }
+  auto output = session.run_interactive(cli::delete_cert(unit, name),
+                                        {{std::string(cli::confirm_question), std::string(cli::confirm_yes)}});
+  if (!output) return failed(session, output.error(), operation);
+  auto entries = list_trust(session);
+  if (!entries) return failed(session, entries.error(), operation);
+  for (const auto& entry : *entries) {
+    if (entry.unit == unit && entry.file == name) {
+      std::string said = first_line(*output);
+      return failed(session,
+                    Error(ErrorCode::appliance_refused,
+                          unit + "/" + name + " is still listed after the delete" +
+                              (said.empty() ? std::string() : "; the appliance answered '" + said + "'")),
+                    operation);
+    }
+  }
+  return {};
+}
+
+Result<void> restart_service(transport::CliSession& session, const std::string& service) {
+  const std::string operation = "restart " + service;
+  if (!safe_argument(service)) {
+    return failed(session, Error(ErrorCode::internal, "not a service name: '" + service + "'"), operation);
+  }
+  auto output = session.run(cli::service_restart(service));
+  if (!output) return failed(session, output.error(), operation);
+  if (auto ok = parse_restart_stream(service, *output); !ok) return failed(session, ok.error(), operation);
+  return {};
+}
+
+Result<std::vector<ServiceState>> list_services(transport::CliSession& session) {
+  auto output = session.run(cli::service_list_command);
+  if (!output) return failed(session, output.error(), "list services");
+  return parse_service_list(*output);
+}
+
+}  // namespace trustctl::vos

@@ -1,0 +1,44 @@
+#pragma once
+// What every VOS appliance does through its admin CLI (DOMAIN.md section 7), over any CliSession.
+// Every error carries .on(session.node(), operation); a caller that knows better may relabel it with .on().
+
+#include "engine/model/certificate.hpp"
+#include "engine/model/error.hpp"
+#include "providers/transport/cli_session.hpp"
+#include "providers/vos/cli_parsers.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace trustctl::vos {
+
+// `show cert list trust` / `show cert list own`: every unit's entries.
+Result<std::vector<CertListEntry>> list_trust(transport::CliSession& session);
+Result<std::vector<CertListEntry>> list_own(transport::CliSession& session);
+
+// `show cert trust <path>` with path like "tomcat-trust/x.pem"; `show cert own <unit>`.
+Result<std::vector<Certificate>> read_trust_certificate(transport::CliSession& session, const std::string& path);
+Result<std::vector<Certificate>> read_own_certificate(transport::CliSession& session, const std::string& unit);
+
+// Lists the trust unit, then reads each file: (file name as listed, e.g. "x.pem", certificate).
+Result<std::vector<std::pair<std::string, Certificate>>> read_trust_store(transport::CliSession& session,
+                                                                          const std::string& unit = "tomcat-trust");
+
+// `set cert import trust <unit>`: pastes the chain in the given order, then an empty line, and checks the reply.
+// The unit is the identity unit ("tomcat"), not "tomcat-trust". Services must be restarted afterwards.
+Result<void> import_trust(transport::CliSession& session, const std::vector<Certificate>& chain,
+                          const std::string& unit = "tomcat");
+
+// `set cert delete <unit> <file>` (file as listed, e.g. "x.pem"; "<unit>/x.pem" is accepted too), confirming if
+// asked. The success text is not known, so the deletion is confirmed by listing the unit again.
+Result<void> delete_trust(transport::CliSession& session, const std::string& file,
+                          const std::string& unit = "tomcat-trust");
+
+// `utils service restart <service>`: succeeds when the stream ends in <service>[STARTED].
+Result<void> restart_service(transport::CliSession& session, const std::string& service);
+
+// `utils service list`.
+Result<std::vector<ServiceState>> list_services(transport::CliSession& session);
+
+}  // namespace trustctl::vos

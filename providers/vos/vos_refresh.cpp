@@ -1,0 +1,63 @@
+#include "providers/vos/vos_refresh.hpp"
+
+#include "engine/exec/parallel.hpp"
+#include "providers/vos/vos_cli.hpp"
+
+#include <chrono>
+
+namespace trustctl::providers {
+
+Result<NodeState> read_node_state(SessionPool& pool, const Node& node) {
+  NodeState state;
+  state.node = node.name;
+  auto read = pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+    for (const auto& store : refreshed_stores()) {
+      auto entries = vos::read_trust_store(session, store);
+      if (!entries) return fail(entries.error());
+      auto& list = state.stores[store];
+      for (auto& [file, certificate] : *entries) list.push_back({file, std::move(certificate)});
+    }
+    return {};
+  });
+  if (!read) {
+    Error e = read.error();
+    if (e.node.empty()) e.node = node.name;
+    if (e.operation.empty()) e.operation = "refresh";
+    return fail(std::move(e));
+  }
+  return state;
+}
+
+RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress) {
+  std::vector<const Node*> nodes;
+  for (const auto& cluster : site.clusters) {
+    if (!is_vos(cluster.product)) continue;
+    for (const auto& node : cluster.nodes) nodes.push_back(&node);
+  }
+  std::vector<Result<NodeState>> results(nodes.size(), fail(ErrorCode::internal, "not read"));
+  std::mutex progress_mutex;
+  parallel_for_each(nodes.size(), parallelism, [&](std::size_t i) {
+    if (progress.started) {
+      std::lock_guard lock(progress_mutex);
+      progress.started(*nodes[i]);
+    }
+    auto begin = std::chrono::steady_clock::now();
+    results[i] = read_node_state(pool, *nodes[i]);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    if (progress.finished) {
+      std::lock_guard lock(progress_mutex);
+      progress.finished(*nodes[i], results[i], seconds);
+    }
+  });
+  RefreshResult out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (results[i]) {
+      out.state.nodes[nodes[i]->name] = std::move(*results[i]);
+    } else {
+      out.errors.push_back(results[i].error());
+    }
+  }
+  return out;
+}
+
+}  // namespace trustctl::providers

@@ -1,0 +1,126 @@
+#pragma once
+// A simulated lab for end-to-end tests: a site file with a UCCX pair on its own loopback addresses, CA files made by
+// OpenSSL in the test, and a real vos-sim process serving it.
+
+#include "support/process.hpp"
+#include "support/test_pki.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace trustctl::testing {
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+struct LabOptions {
+  int subnet = 60;  // nodes listen on 127.0.<subnet>.1 and .2: distinct per test so ctest -j works
+  int ssh_port = 2222;
+  std::string password = "lab-secret-1";
+};
+
+class Lab {
+ public:
+  explicit Lab(const std::string& name, LabOptions options = {}) : m_options(options) {
+    m_dir = std::filesystem::temp_directory_path() / ("trustctl-e2e-" + name + "-" + std::to_string(getpid()));
+    std::filesystem::remove_all(m_dir);
+    std::filesystem::create_directories(m_dir / "pki");
+    root = make_root("Corp Root CA");
+    issuing = make_intermediate("Corp Issuing CA", root);
+    write_text(m_dir / "pki/corp-root.pem", root.certificate.pem());
+    write_text(m_dir / "pki/corp-issuing.pem", issuing.certificate.pem());
+    write_text(m_dir / "secrets/os-admin", options.password + "\n");
+    std::filesystem::permissions(m_dir / "secrets/os-admin", std::filesystem::perms::owner_read |
+                                                                 std::filesystem::perms::owner_write);
+    write_site();
+  }
+  ~Lab() {
+    sim.reset();
+    std::filesystem::remove_all(m_dir);
+  }
+
+  std::string address(int host) const {
+    return "127.0." + std::to_string(m_options.subnet) + "." + std::to_string(host);
+  }
+
+  void write_site(const std::string& extra = "") {
+    std::ostringstream s;
+    s << "version = 1\n\n[site]\nname = \"e2e\"\ndomain = \"lab.example\"\nstate_dir = \"state\"\n\n"
+      << "[credentials.os-admin]\nusername = \"admin\"\npassword_file = \"secrets/os-admin\"\n\n"
+      << "[connection]\ncredentials = \"os-admin\"\nssh_port = " << m_options.ssh_port
+      << "\nknown_hosts = \"state/known_hosts\"\ntimeout_s = 60\nanswer_delay_ms = 50\n\n"
+      << "[[ca]]\nname = \"corp-root\"\ncertificate = \"pki/corp-root.pem\"\n\n"
+      << "[[ca]]\nname = \"corp-issuing\"\ncertificate = \"pki/corp-issuing.pem\"\n\n"
+      << "[[cluster]]\nname = \"uccx\"\nproduct = \"uccx\"\nversion = \"12.5\"\nnodes = [\n"
+      << "  { name = \"uccx1\", fqdn = \"uccx1.lab.example\", role = \"publisher\", address = \"" << address(1)
+      << "\" },\n"
+      << "  { name = \"uccx2\", fqdn = \"uccx2.lab.example\", role = \"subscriber\", address = \"" << address(2)
+      << "\" },\n]\n\n"
+      << "[[trust]]\ncluster = \"uccx\"\nstore = \"tomcat-trust\"\ncertificates = [\"corp-root\", \"corp-issuing\"]\n"
+      << extra;
+    write_text(site(), s.str());
+  }
+
+  void start_sim() {
+    sim = std::make_unique<Server>(std::vector<std::string>{VOS_SIM_BIN, site().string(), "--state-dir",
+                                                            sim_state().string(), "--replication-delay-ms", "300",
+                                                            "--restart-ms", "100"},
+                                   "nodes listening");
+  }
+
+  RunResult trustctl(std::vector<std::string> args, const std::string& input = "") const {
+    args.insert(args.begin(), TRUSTCTL_BIN);
+    return run(args, input);
+  }
+
+  std::filesystem::path site() const { return m_dir / "site.toml"; }
+  std::filesystem::path dir() const { return m_dir; }
+  std::filesystem::path state() const { return m_dir / "state"; }
+  std::filesystem::path sim_state() const { return m_dir / "sim"; }
+
+  // vos-sim's command log for a node: one JSON object per command it ran.
+  std::vector<nlohmann::json> commands(const std::string& node) const {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(sim_state() / node / "commands.log");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+    }
+    return out;
+  }
+  int count_commands(const std::string& node, const std::string& command) const {
+    int n = 0;
+    for (const auto& c : commands(node)) n += c.value("command", "") == command;
+    return n;
+  }
+  bool store_holds(const std::string& node, const Certificate& cert) const {
+    auto path = sim_state() / node / "tomcat-trust" / cert.trust_file_name();
+    if (!std::filesystem::exists(path)) return false;
+    auto certs = parse_certificates(read_text(path));
+    return certs && !certs->empty() && certs->front() == cert;
+  }
+
+  TestCa root = make_root("unused");
+  TestCa issuing = make_root("unused");
+  std::unique_ptr<Server> sim;
+
+ private:
+  LabOptions m_options;
+  std::filesystem::path m_dir;
+};
+
+}  // namespace trustctl::testing

@@ -1,0 +1,172 @@
+// schemas/site.schema.json drives editor completion and the reference docs; the loader's key table drives validation.
+// These tests fail as soon as the two disagree, in either direction.
+
+#include "engine/config/site_keys.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+
+namespace trustctl::config {
+namespace {
+
+using nlohmann::json;
+
+const json& schema() {
+  static const json instance = [] {
+    std::ifstream in(std::string(TRUSTCTL_SOURCE_DIR) + "/schemas/site.schema.json");
+    if (!in) throw std::runtime_error("cannot read schemas/site.schema.json");
+    return json::parse(in);
+  }();
+  return instance;
+}
+
+const json& resolve(const json& node) {
+  if (node.contains("$ref")) return schema().at(json::json_pointer(node.at("$ref").get<std::string>().substr(1)));
+  return node;
+}
+
+// Arrays of tables add no segment to a section name: step into their items.
+const json& table_of(const json& node) {
+  const json& resolved = resolve(node);
+  if (resolved.value("type", "") == "array") return resolve(resolved.at("items"));
+  return resolved;
+}
+
+// The schemas of the tables a key-table section names ("cluster.identity.*" names both identity units).
+std::vector<const json*> section_schemas(std::string_view section) {
+  std::vector<const json*> current{&schema()};
+  if (section.empty()) return current;
+  size_t start = 0;
+  while (start <= section.size()) {
+    size_t dot = section.find('.', start);
+    std::string segment(section.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    std::vector<const json*> next;
+    for (const json* s : current) {
+      if (segment == "*") {
+        if (s->contains("additionalProperties") && s->at("additionalProperties").is_object()) {
+          next.push_back(&table_of(s->at("additionalProperties")));
+        } else {
+          for (const auto& [name, property] : s->at("properties").items()) next.push_back(&table_of(property));
+        }
+      } else {
+        EXPECT_TRUE(s->contains("properties") && s->at("properties").contains(segment))
+            << "schema has no table '" << segment << "' for section " << section;
+        if (!s->contains("properties") || !s->at("properties").contains(segment)) return {};
+        next.push_back(&table_of(s->at("properties").at(segment)));
+      }
+    }
+    current = std::move(next);
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return current;
+}
+
+std::set<std::string> sections() {
+  std::set<std::string> out;
+  for (const auto& spec : site_keys()) out.insert(std::string(spec.section));
+  return out;
+}
+
+bool schema_type_matches(const json& property, KeyType type) {
+  const json& p = resolve(property);
+  std::string t = p.value("type", "");
+  switch (type) {
+    case KeyType::string: return t == "string";
+    case KeyType::integer: return t == "integer";
+    case KeyType::boolean: return t == "boolean";
+    case KeyType::string_array: return t == "array" && resolve(p.at("items")).value("type", "") == "string";
+    case KeyType::table: return t == "object";
+    case KeyType::table_map: return t == "object" && p.contains("additionalProperties") &&
+                                    p.at("additionalProperties").is_object();
+    case KeyType::array_of_tables: return t == "array" && resolve(p.at("items")).value("type", "") == "object";
+  }
+  return false;
+}
+
+TEST(SiteLoaderSchema, IsDraft07JsonSchema) {
+  EXPECT_EQ(schema().at("$schema"), "http://json-schema.org/draft-07/schema#");
+  EXPECT_EQ(schema().at("type"), "object");
+}
+
+TEST(SiteLoaderSchema, EveryLoaderKeyIsInTheSchemaWithItsTypeAndDescription) {
+  for (const auto& spec : site_keys()) {
+    auto tables = section_schemas(spec.section);
+    ASSERT_FALSE(tables.empty()) << spec.section;
+    for (const json* table : tables) {
+      ASSERT_TRUE(table->contains("properties")) << spec.section;
+      const json& properties = table->at("properties");
+      std::string key(spec.key);
+      ASSERT_TRUE(properties.contains(key)) << "schema lacks '" << key << "' in section '" << spec.section << "'";
+      const json& property = properties.at(key);
+      EXPECT_TRUE(schema_type_matches(property, spec.type))
+          << spec.section << "." << key << ": schema type does not match key table type " << to_string(spec.type);
+      std::string description = property.value("description", resolve(property).value("description", ""));
+      EXPECT_FALSE(description.empty()) << spec.section << "." << key << " has no description";
+    }
+  }
+}
+
+TEST(SiteLoaderSchema, EverySchemaKeyIsAcceptedByTheLoader) {
+  for (const auto& section : sections()) {
+    auto allowed = keys_in(section);
+    std::set<std::string> loader_keys(allowed.begin(), allowed.end());
+    for (const json* table : section_schemas(section)) {
+      // Editors must flag unknown keys as the loader does.
+      EXPECT_EQ(table->value("additionalProperties", json(true)), json(false)) << "section '" << section << "'";
+      std::set<std::string> schema_keys;
+      for (const auto& [name, property] : table->at("properties").items()) schema_keys.insert(name);
+      EXPECT_EQ(schema_keys, loader_keys) << "section '" << section << "'";
+    }
+  }
+}
+
+TEST(SiteLoaderSchema, NestedTablesOfTheKeyTableHaveTheirOwnSection) {
+  auto all = sections();
+  for (const auto& spec : site_keys()) {
+    if (spec.type != KeyType::table && spec.type != KeyType::table_map && spec.type != KeyType::array_of_tables) {
+      continue;
+    }
+    std::string base = spec.section.empty() ? std::string(spec.key) : std::string(spec.section) + "." + std::string(spec.key);
+    bool found = all.contains(base) || all.contains(base + ".*") || all.contains(std::string(spec.section) + ".*");
+    EXPECT_TRUE(found) << "no section for the keys of '" << base << "'";
+  }
+}
+
+std::vector<std::string> schema_enum(const json& property) {
+  std::vector<std::string> out;
+  for (const auto& value : resolve(property).at("enum")) out.push_back(value.get<std::string>());
+  return out;
+}
+
+std::vector<std::string> strings(std::span<const std::string_view> values) {
+  return std::vector<std::string>(values.begin(), values.end());
+}
+
+TEST(SiteLoaderSchema, EnumerationsMatchTheLoader) {
+  const json& cluster = table_of(schema().at("properties").at("cluster"));
+  EXPECT_EQ(schema_enum(cluster.at("properties").at("product")), strings(kProducts));
+  const json& node = table_of(cluster.at("properties").at("nodes"));
+  EXPECT_EQ(schema_enum(node.at("properties").at("role")), strings(kRoles));
+  const json& identity = schema().at("definitions").at("identity").at("properties");
+  EXPECT_EQ(schema_enum(identity.at("distribution")), strings(kDistributions));
+  EXPECT_EQ(schema_enum(identity.at("key")), strings(kKeySpecs));
+  const json& integration = table_of(schema().at("properties").at("integration"));
+  EXPECT_EQ(schema_enum(integration.at("properties").at("kind")), strings(kIntegrationKinds));
+  const json& policy = schema().at("properties").at("policy").at("properties");
+  EXPECT_EQ(schema_enum(policy.at("restart")), strings(kRestartPolicies));
+  EXPECT_EQ(schema_enum(policy.at("lint")), strings(kLintLevels));
+}
+
+TEST(SiteLoaderKeys, SuggestsCloseKeysOnly) {
+  EXPECT_EQ(closest_match("sssh_port", keys_in("connection")), "ssh_port");
+  EXPECT_EQ(closest_match("tomcat-ecdsa", keys_in("cluster.identity")), "tomcat-ECDSA");
+  EXPECT_EQ(closest_match("colour", keys_in("policy")), std::nullopt);
+  EXPECT_EQ(closest_match("x", keys_in("site")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace trustctl::config

@@ -1,0 +1,470 @@
+#include "tests/vossim/cli_interpreter.hpp"
+
+#include "tests/vossim/messages.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <sstream>
+
+namespace vossim {
+
+namespace {
+
+constexpr std::string_view kEol = "\r\n";  // what a pty sends for a newline
+constexpr std::string_view kEndMarker = "-----END CERTIFICATE-----";
+constexpr std::string_view kBeginMarker = "-----BEGIN";
+
+std::vector<std::string> split_words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+std::string join(const std::vector<std::string>& words, std::size_t from) {
+  std::string out;
+  for (std::size_t i = from; i < words.size(); ++i) {
+    if (!out.empty()) out += ' ';
+    out += words[i];
+  }
+  return out;
+}
+
+bool is_blank(const std::string& line) {
+  return std::all_of(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+std::string lines_to_text(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    out += line;
+    out += kEol;
+  }
+  return out;
+}
+
+std::string service_line(const std::string& service, std::string_view state) {
+  return service + "[" + std::string(state) + "]";
+}
+
+std::string reason_text(ImportStatus status) {
+  switch (status) {
+    case ImportStatus::not_pem: return std::string(msg::kReasonNotPem);
+    case ImportStatus::expired: return std::string(msg::kReasonExpired);
+    case ImportStatus::superseded: return std::string(msg::kReasonNotYetNewer);
+    case ImportStatus::wildcard: return std::string(msg::kReasonWildcard);
+    case ImportStatus::key_too_large: return std::string(msg::kReasonKeyTooLarge);
+    case ImportStatus::imported:
+    case ImportStatus::unchanged: break;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string java_date(Clock::time_point time) {
+  const std::time_t t = Clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "%a %b %d %H:%M:%S UTC %Y", &tm);
+  return buffer;
+}
+
+std::vector<std::string> describe_certificate(const Certificate& certificate) {
+  std::vector<std::string> lines = {
+      "[",
+      "  Version: V3",
+      "  Serial Number: " + certificate.serial_hex(),
+      "  Issuer Name: " + certificate.issuer(),
+      "  Validity From: " + java_date(certificate.not_before()),
+      "           To: " + java_date(certificate.not_after()),
+      "  Subject Name: " + certificate.subject(),
+      "  Key: " + certificate.key_type() + " (" + std::to_string(certificate.key_bits()) + " bits)",
+  };
+  const auto names = certificate.dns_names();
+  if (!names.empty()) {
+    std::string san = "  Extensions: subjectAltName";
+    for (std::size_t i = 0; i < names.size(); ++i) san += (i == 0 ? ": DNS:" : ", DNS:") + names[i];
+    lines.push_back(san);
+  }
+  lines.push_back("]");
+  return lines;
+}
+
+std::string CliInterpreter::Output::text() const {
+  std::string out;
+  for (const auto& step : steps) out += step.text;
+  return out;
+}
+
+std::chrono::milliseconds CliInterpreter::Output::total_delay() const {
+  std::chrono::milliseconds total{0};
+  for (const auto& step : steps) total += step.delay;
+  return total;
+}
+
+CliInterpreter::CliInterpreter(SimNode& node, CliSettings settings, NowFunction now)
+    : m_node(node), m_settings(settings), m_now(std::move(now)) {}
+
+void CliInterpreter::set_rows(int rows) {
+  if (rows >= 2) m_settings.rows = rows;
+}
+
+CliInterpreter::Step& CliInterpreter::add_step(Output& out, std::chrono::milliseconds delay) const {
+  out.steps.push_back(Step{delay, {}});
+  return out.steps.back();
+}
+
+void CliInterpreter::add_prompt(Output& out) const {
+  // The prompt goes at the end of the last write, so a client sees it whole in one packet.
+  if (out.steps.empty()) add_step(out);
+  out.steps.back().text += kEol;
+  out.steps.back().text += msg::kPrompt;
+}
+
+CliInterpreter::Output CliInterpreter::start() {
+  Output out;
+  Step& step = add_step(out);
+  step.text = std::string(kEol) + std::string(msg::kStartingUp) + std::string(kEol) + std::string(kEol) +
+              std::string(msg::kWelcome) + std::string(kEol);
+  add_prompt(out);
+  out.command_finished = true;
+  return out;
+}
+
+CliInterpreter::Output CliInterpreter::feed(std::string_view bytes) {
+  Output out;
+  bool finished = false;
+  for (char c : bytes) {
+    // "\r\n" ends one line, not two: swallow the "\n" that follows a "\r", even across reads.
+    const bool after_cr = m_last_was_cr;
+    m_last_was_cr = (c == '\r');
+    if (c == '\n' && after_cr) continue;
+    switch (m_mode) {
+      case Mode::command: on_command_byte(c, out, finished); break;
+      case Mode::paste: on_paste_byte(c, out, finished); break;
+      case Mode::paging: on_paging_byte(c, out, finished); break;
+    }
+    if (finished || out.close) break;  // the rest arrived while the command ran: discarded
+  }
+  out.command_finished = finished;
+  return out;
+}
+
+void CliInterpreter::on_command_byte(char c, Output& out, bool& finished) {
+  if (m_escape > 0) {
+    // Swallow ESC [ X (cursor keys): the CLI has no line history.
+    if (m_escape == 2 && c != '[') m_escape = 0;
+    else --m_escape;
+    return;
+  }
+  if (c == '\x1b') {
+    m_escape = 2;
+    return;
+  }
+  if (out.steps.empty()) add_step(out);
+  if (c == '\r' || c == '\n') {
+    out.steps.back().text += kEol;  // Enter is echoed as a newline
+    std::string line;
+    line.swap(m_line);
+    run_command(line, out, finished);
+    return;
+  }
+  if (c == '\x03') {  // Ctrl+C abandons the line
+    m_line.clear();
+    out.steps.back().text += "^C";
+    add_prompt(out);
+    finished = true;
+    return;
+  }
+  if (c == '\x7f' || c == '\b') {
+    if (!m_line.empty()) {
+      m_line.pop_back();
+      out.steps.back().text += "\b \b";
+    }
+    return;
+  }
+  if (static_cast<unsigned char>(c) < 0x20) return;
+  m_line += c;
+  out.steps.back().text += c;  // echo
+}
+
+void CliInterpreter::run_command(const std::string& line, Output& out, bool& finished) {
+  const auto words = split_words(line);
+  if (words.empty()) {
+    add_prompt(out);
+    finished = true;
+    return;
+  }
+  const std::string command = join(words, 0);
+  if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
+
+  auto is = [&](std::initializer_list<const char*> expected) {
+    if (words.size() != expected.size()) return false;
+    std::size_t i = 0;
+    for (const char* word : expected) {
+      if (words[i++] != word) return false;
+    }
+    return true;
+  };
+  auto starts = [&](std::initializer_list<const char*> expected) {
+    if (words.size() < expected.size()) return false;
+    std::size_t i = 0;
+    for (const char* word : expected) {
+      if (words[i++] != word) return false;
+    }
+    return true;
+  };
+
+  if (is({"quit"}) || is({"exit"})) {
+    out.close = true;
+    return;
+  }
+  if (is({"set", "cli", "pagination", "off"}) || is({"set", "cli", "pagination", "on"})) {
+    m_pagination = words[3] == "on";
+    m_node.log_command(command, true);
+    emit_lines({std::string(m_pagination ? msg::kPaginationOn : msg::kPaginationOff)}, out, finished);
+    return;
+  }
+  if (is({"show", "cert", "list", "own"}) || is({"show", "cert", "list", "trust"})) {
+    m_node.log_command(command, true);
+    command_show_cert_list(words[3] == "trust", out, finished);
+    return;
+  }
+  if (is({"show", "cert", "own", "tomcat"}) || (words.size() == 4 && starts({"show", "cert", "own"})) ||
+      (words.size() == 4 && starts({"show", "cert", "trust"}))) {
+    command_show_cert(words, command, out, finished);
+    return;
+  }
+  if (is({"set", "cert", "import", "trust", "tomcat"})) {
+    out.steps.back().text += std::string(msg::kPastePrompt) + std::string(kEol);
+    m_paste_command = command;
+    m_paste_lines.clear();
+    m_mode = Mode::paste;
+    return;  // not finished: the paste that follows is this command's input
+  }
+  if (is({"set", "cert", "import", "own", "tomcat"})) {
+    m_node.log_command(command, false);
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kImportOwnUnsupported)}, out, finished);
+    return;
+  }
+  if (is({"utils", "service", "list"})) {
+    command_service_list(command, out, finished);
+    return;
+  }
+  if (starts({"utils", "service", "restart"}) && words.size() > 3) {
+    command_restart(command, join(words, 3), out, finished);
+    return;
+  }
+  m_node.log_command(command, false);
+  emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kNoValidCommand)}, out, finished);
+}
+
+void CliInterpreter::command_show_cert_list(bool trust, Output& out, bool& finished) {
+  std::vector<std::string> lines;
+  if (trust) {
+    for (const auto& entry : m_node.trust_store()) lines.push_back(entry.file + ": " + std::string(msg::kTrustDescription));
+  } else {
+    for (const auto& entry : m_node.own_store()) {
+      const Certificate& c = entry.certificate;
+      std::string description = c.is_self_issued() ? std::string(msg::kOwnSelfSigned)
+                                                   : std::string(msg::kOwnCaSigned) + " " + c.issuer();
+      lines.push_back(entry.file + ": " + description);
+    }
+  }
+  emit_lines(std::move(lines), out, finished);
+}
+
+void CliInterpreter::command_show_cert(const std::vector<std::string>& words, const std::string& command, Output& out,
+                                       bool& finished) {
+  std::optional<Certificate> certificate;
+  std::string problem;
+  if (words[2] == "own") {
+    if (words[3] == "tomcat") certificate = m_node.own_tomcat();
+    else problem = std::string(msg::kNoSuchUnit) + words[3];
+  } else {
+    certificate = m_node.find_trust(words[3]);
+    if (!certificate) problem = std::string(msg::kNoSuchTrustFile) + words[3];
+  }
+  m_node.log_command(command, certificate.has_value());
+  if (!certificate) {
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), problem}, out, finished);
+    return;
+  }
+  std::vector<std::string> lines = describe_certificate(*certificate);
+  std::istringstream pem(certificate->pem());
+  for (std::string line; std::getline(pem, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  emit_lines(std::move(lines), out, finished);
+}
+
+void CliInterpreter::command_service_list(const std::string& command, Output& out, bool& finished) {
+  const auto now = m_now();
+  std::vector<std::string> lines;
+  for (const auto& service : m_node.services()) {
+    std::string_view state = msg::kServiceStarted;
+    switch (m_node.service_state(service, now)) {
+      case ServiceState::started: state = msg::kServiceStarted; break;
+      case ServiceState::starting: state = msg::kServiceStarting; break;
+      case ServiceState::stopping: state = msg::kServiceStopping; break;
+    }
+    lines.push_back(service_line(service, state));
+  }
+  m_node.log_command(command, true);
+  emit_lines(std::move(lines), out, finished);
+}
+
+void CliInterpreter::command_restart(const std::string& command, const std::string& name, Output& out,
+                                     bool& finished) {
+  const auto service = m_node.find_service(name);
+  if (!service) {
+    m_node.log_command(command, false);
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kUnknownServicePrefix) + name}, out,
+               finished);
+    return;
+  }
+  // The restart lives in the node, not in this session: it completes even if the client goes away.
+  const RestartPlan plan = m_node.begin_restart(*service, m_now(), m_settings.restart_duration);
+  m_node.log_command(command, true, {}, *service);
+  out.steps.back().text += lines_to_text({std::string(msg::kRestartWarning), std::string(msg::kServiceManagerRunning),
+                                          service_line(*service, msg::kServiceStopping)});
+  std::chrono::milliseconds at{0};
+  const auto tick = std::max(m_settings.restart_tick, std::chrono::milliseconds(1));
+  for (auto t = plan.stop_phase; t < plan.duration; t += tick) {
+    add_step(out, t - at).text = service_line(*service, msg::kServiceStarting) + std::string(kEol);
+    at = t;
+  }
+  add_step(out, plan.duration - at).text = service_line(*service, msg::kServiceStarted) + std::string(kEol);
+  add_prompt(out);
+  finished = true;
+}
+
+void CliInterpreter::on_paste_byte(char c, Output& out, bool& finished) {
+  if (out.steps.empty()) add_step(out);
+  if (c == '\x03') {
+    m_mode = Mode::command;
+    m_line.clear();
+    m_paste_lines.clear();
+    m_node.log_command(m_paste_command, false);
+    out.steps.back().text += "^C" + std::string(kEol) + std::string(msg::kPasteAborted) + std::string(kEol);
+    add_prompt(out);
+    finished = true;
+    return;
+  }
+  if (c != '\r' && c != '\n') {
+    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') {
+      m_line += c;
+      out.steps.back().text += c;
+    }
+    return;
+  }
+  out.steps.back().text += kEol;
+  std::string line;
+  line.swap(m_line);
+  if (!is_blank(line)) {
+    m_paste_lines.push_back(line);
+    return;
+  }
+  // A blank line ends the paste only after the last END line; blank lines inside or before a chain are part of it.
+  if (m_paste_lines.empty()) return;
+  const bool ends_with_end_marker = m_paste_lines.back().find(kEndMarker) != std::string::npos;
+  bool has_begin = false;
+  for (const auto& l : m_paste_lines) has_begin = has_begin || l.find(kBeginMarker) != std::string::npos;
+  if (ends_with_end_marker || !has_begin) {
+    finish_paste(out);
+    finished = true;
+  }
+}
+
+void CliInterpreter::finish_paste(Output& out) {
+  std::string text;
+  for (const auto& line : m_paste_lines) text += line + "\n";
+  m_paste_lines.clear();
+  m_mode = Mode::command;
+  if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
+
+  std::vector<std::string> lines;
+  std::vector<std::string> files;
+  bool all_ok = true;
+  auto parsed = trustctl::parse_certificates(text);
+  if (!parsed) {
+    all_ok = false;
+    lines.push_back(std::string(msg::kImportFailed) + std::string(msg::kReasonNotPem));
+  } else {
+    for (const auto& outcome : m_node.import_trust(*parsed, m_now())) {
+      if (outcome.ok()) {
+        files.push_back(outcome.file);
+        continue;
+      }
+      all_ok = false;
+      lines.push_back(std::string(msg::kImportFailed) + reason_text(outcome.status) + " (CN=" + outcome.common_name +
+                      ")");
+    }
+  }
+  if (all_ok) {
+    lines.push_back(std::string(msg::kImportedPrefix) + "tomcat.");
+    lines.push_back(std::string(msg::kRestartAdvicePrefix) + "tomcat" + std::string(msg::kRestartAdviceSuffix));
+  }
+  m_node.log_command(m_paste_command, all_ok, files);
+  // Import results are never paged: they are short and clients wait for them.
+  out.steps.back().text += lines_to_text(lines);
+  add_prompt(out);
+}
+
+void CliInterpreter::emit_lines(std::vector<std::string> lines, Output& out, bool& finished) {
+  const auto rows = static_cast<std::size_t>(m_settings.rows);
+  if (!m_pagination || lines.size() <= rows) {
+    out.steps.back().text += lines_to_text(lines);
+    add_prompt(out);
+    finished = true;
+    return;
+  }
+  m_pending_lines = std::move(lines);
+  emit_page(rows - 1, out, finished);
+}
+
+void CliInterpreter::emit_page(std::size_t count, Output& out, bool& finished) {
+  if (out.steps.empty()) add_step(out);
+  count = std::min(count, m_pending_lines.size());
+  std::vector<std::string> page(m_pending_lines.begin(), m_pending_lines.begin() + static_cast<long>(count));
+  m_pending_lines.erase(m_pending_lines.begin(), m_pending_lines.begin() + static_cast<long>(count));
+  out.steps.back().text += lines_to_text(page);
+  if (m_pending_lines.empty()) {
+    m_mode = Mode::command;
+    add_prompt(out);
+    finished = true;
+    return;
+  }
+  m_mode = Mode::paging;
+  out.steps.back().text += msg::kPager;
+}
+
+void CliInterpreter::on_paging_byte(char c, Output& out, bool& finished) {
+  if (out.steps.empty()) add_step(out);
+  const auto page = static_cast<std::size_t>(m_settings.rows - 1);
+  switch (c) {
+    case '\r':
+    case '\n':
+      out.steps.back().text += kEol;
+      emit_page(1, out, finished);
+      break;
+    case ' ':
+      out.steps.back().text += kEol;
+      emit_page(page, out, finished);
+      break;
+    case 'q':
+    case 'Q':
+    case '\x03':
+      m_pending_lines.clear();
+      m_mode = Mode::command;
+      out.steps.back().text += kEol;
+      add_prompt(out);
+      finished = true;
+      break;
+    default: break;  // other keys do nothing at the pager
+  }
+}
+
+}  // namespace vossim

@@ -1,0 +1,85 @@
+#pragma once
+// The VOS admin CLI of one session as a pure state machine: bytes typed in, timed text out (DOMAIN.md section 7).
+// It owns no socket and never sleeps: output that takes time (a service restart) comes back as steps with delays,
+// which the transport plays out. That keeps every message and rule unit-testable without SSH.
+
+#include "tests/vossim/sim_node.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vossim {
+
+struct CliSettings {
+  std::chrono::milliseconds restart_duration{3000};
+  std::chrono::milliseconds restart_tick{500};    // how often "[STARTING]" repeats
+  std::chrono::milliseconds command_latency{0};   // before every command's output
+  int rows = 24;                                  // terminal rows; the pty request may change it
+};
+
+class CliInterpreter {
+ public:
+  struct Step {
+    std::chrono::milliseconds delay{0};  // wait this long after the previous step, then write text in one write
+    std::string text;
+  };
+  struct Output {
+    std::vector<Step> steps;
+    // The last step ends with the prompt of a finished command. Input that arrived while the command ran must be
+    // discarded before writing it (clients that send extra newlines must not get extra prompts).
+    bool command_finished = false;
+    bool close = false;  // the user quit: close the channel after the steps
+
+    std::string text() const;  // all steps concatenated (tests)
+    std::chrono::milliseconds total_delay() const;
+  };
+  enum class Mode { command, paste, paging };
+  using NowFunction = std::function<Clock::time_point()>;
+
+  CliInterpreter(SimNode& node, CliSettings settings, NowFunction now = &Clock::now);
+
+  Output start();                      // banner and first prompt
+  Output feed(std::string_view bytes);
+  void set_rows(int rows);
+  Mode mode() const { return m_mode; }
+  bool pagination() const { return m_pagination; }
+
+ private:
+  void on_command_byte(char c, Output& out, bool& finished);
+  void on_paste_byte(char c, Output& out, bool& finished);
+  void on_paging_byte(char c, Output& out, bool& finished);
+  void run_command(const std::string& line, Output& out, bool& finished);
+  void finish_paste(Output& out);
+  void emit_lines(std::vector<std::string> lines, Output& out, bool& finished);
+  void emit_page(std::size_t count, Output& out, bool& finished);
+  void add_prompt(Output& out) const;
+  Step& add_step(Output& out, std::chrono::milliseconds delay = std::chrono::milliseconds(0)) const;
+
+  void command_show_cert_list(bool trust, Output& out, bool& finished);
+  void command_show_cert(const std::vector<std::string>& words, const std::string& line, Output& out, bool& finished);
+  void command_restart(const std::string& line, const std::string& name, Output& out, bool& finished);
+  void command_service_list(const std::string& line, Output& out, bool& finished);
+
+  SimNode& m_node;
+  CliSettings m_settings;
+  NowFunction m_now;
+  Mode m_mode = Mode::command;
+  bool m_pagination = true;
+  bool m_last_was_cr = false;
+  int m_escape = 0;             // bytes of an ANSI escape sequence still to swallow
+  std::string m_line;           // the line being typed
+  std::string m_paste_command;  // the command that opened the paste prompt
+  std::vector<std::string> m_paste_lines;
+  std::vector<std::string> m_pending_lines;  // output held back by the pager
+};
+
+// "Sun Jan 01 12:00:00 UTC 2034", as Java's Date.toString() prints it in UTC.
+std::string java_date(Clock::time_point time);
+
+// The decoded form `show cert own|trust` prints before the PEM block.
+std::vector<std::string> describe_certificate(const Certificate& certificate);
+
+}  // namespace vossim

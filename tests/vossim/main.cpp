@@ -1,0 +1,75 @@
+// vos-sim: serves the simulated VOS nodes of a site file on loopback over real SSH, until SIGINT/SIGTERM.
+// See tests/vossim/README.md for the flags, the state directory and the command log.
+
+#include "engine/config/site_loader.hpp"
+#include "tests/vossim/lab.hpp"
+
+#include <CLI/CLI.hpp>
+#include <libssh/libssh.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+int main(int argc, char** argv) {
+  CLI::App app{"vos-sim: simulated Cisco VOS appliances for trustctl's tests"};
+  std::string site_path;
+  std::string state_dir;
+  int replication_delay_ms = 2000;
+  int restart_ms = 3000;
+  int command_latency_ms = 0;
+  app.add_option("site", site_path, "site file (TOML)")->required();
+  app.add_option("--state-dir", state_dir, "state directory (default: <site state_dir>/vos-sim)");
+  app.add_option("--replication-delay-ms", replication_delay_ms, "publisher-to-subscriber replication delay")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--restart-ms", restart_ms, "duration of a service restart")->check(CLI::NonNegativeNumber);
+  app.add_option("--command-latency-ms", command_latency_ms, "delay before each command's output")
+      ->check(CLI::NonNegativeNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  // Signals are taken synchronously by the main thread (sigwait), so every thread started below inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes must not kill the lab
+
+  auto loaded = trustctl::config::load_site(site_path);
+  if (!loaded.site) {
+    for (const auto& error : loaded.errors) std::cerr << "vos-sim: " << error.describe() << "\n";
+    if (loaded.errors.empty()) std::cerr << "vos-sim: cannot load " << site_path << "\n";
+    return 1;
+  }
+
+  ssh_init();
+  vossim::LabSettings settings;
+  settings.state_dir = state_dir;
+  settings.replication_delay = std::chrono::milliseconds(replication_delay_ms);
+  settings.cli.restart_duration = std::chrono::milliseconds(restart_ms);
+  settings.cli.command_latency = std::chrono::milliseconds(command_latency_ms);
+
+  vossim::StopSignal stop;
+  int status = 0;
+  {
+    auto lab = vossim::Lab::create(*loaded.site, settings, stop);
+    if (!lab) {
+      std::cerr << "vos-sim: " << lab.error().message << "\n";
+      ssh_finalize();
+      return 1;
+    }
+    if (auto listening = (*lab)->listen(); !listening) {
+      std::cerr << "vos-sim: " << listening.error().message << "\n";
+      status = 1;
+    } else {
+      (*lab)->start();
+      std::cout << "vos-sim: " << (*lab)->node_count() << " nodes listening" << std::endl;
+      int received = 0;
+      sigwait(&signals, &received);
+    }
+    (*lab)->stop_and_join();
+  }
+  ssh_finalize();
+  return status;
+}

@@ -1,0 +1,299 @@
+#include "tests/vossim/ssh_server.hpp"
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include <poll.h>
+#include <sys/stat.h>
+
+#include <system_error>
+
+namespace vossim {
+
+namespace fs = std::filesystem;
+using trustctl::ErrorCode;
+
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(200);
+constexpr long kKeyExchangeTimeoutS = 15;
+constexpr auto kLoginGrace = std::chrono::seconds(60);  // like sshd's LoginGraceTime
+constexpr int kMaxAuthFailures = 6;
+
+// libssh 0.10 marks the message-based accessors deprecated in favour of server callbacks. This first cut uses the
+// message loop (simple, one thread per session); the event-loop rewrite should move to ssh_server_callbacks.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+int pty_rows(ssh_message message) { return ssh_message_channel_request_pty_height(message); }
+const char* auth_password(ssh_message message) { return ssh_message_auth_password(message); }
+#pragma GCC diagnostic pop
+
+bool connected(ssh_session session) {
+  return ssh_is_connected(session) != 0 && (ssh_get_status(session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
+}
+
+// Per-session context for the message callback that runs once the shell is up.
+struct ShellContext {
+  CliInterpreter* interpreter = nullptr;
+};
+
+int on_message_after_shell(ssh_session /*session*/, ssh_message message, void* data) {
+  auto* context = static_cast<ShellContext*>(data);
+  if (ssh_message_type(message) == SSH_REQUEST_CHANNEL &&
+      ssh_message_subtype(message) == SSH_CHANNEL_REQUEST_WINDOW_CHANGE) {
+    context->interpreter->set_rows(pty_rows(message));
+  }
+  return 1;  // not handled here: libssh sends the default reply (a refusal where a reply is wanted)
+}
+
+}  // namespace
+
+void StopSignal::request() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_wake.notify_all();
+}
+
+bool StopSignal::sleep_for(std::chrono::milliseconds duration) {
+  std::unique_lock lock(m_mutex);
+  return !m_wake.wait_for(lock, duration, [this] { return m_stop.load(); });
+}
+
+trustctl::Result<HostKey> ensure_host_key(const fs::path& path) {
+  ssh_key key = nullptr;
+  if (fs::exists(path)) {
+    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+      return trustctl::fail(ErrorCode::io, "cannot read SSH host key " + path.string());
+    }
+  } else {
+    if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK) {
+      return trustctl::fail(ErrorCode::internal, "cannot generate an ed25519 SSH host key");
+    }
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ssh_pki_export_privkey_file(key, nullptr, nullptr, nullptr, path.c_str()) != SSH_OK) {
+      ssh_key_free(key);
+      return trustctl::fail(ErrorCode::io, "cannot write SSH host key " + path.string());
+    }
+    ::chmod(path.c_str(), 0600);
+  }
+  HostKey host_key;
+  host_key.path = path;
+  host_key.type = ssh_key_type_to_char(ssh_key_type(key));
+  char* base64 = nullptr;
+  const int rc = ssh_pki_export_pubkey_base64(key, &base64);
+  ssh_key_free(key);
+  if (rc != SSH_OK || base64 == nullptr) return trustctl::fail(ErrorCode::internal, "cannot export SSH host key");
+  host_key.base64 = base64;
+  ssh_string_free_char(base64);
+  return host_key;
+}
+
+SshNodeServer::SshNodeServer(SimNode& node, SshEndpoint endpoint, CliSettings settings, StopSignal& stop)
+    : m_node(node), m_endpoint(std::move(endpoint)), m_settings(settings), m_stop(stop) {}
+
+SshNodeServer::~SshNodeServer() {
+  join();
+  if (m_bind != nullptr) ssh_bind_free(m_bind);
+}
+
+trustctl::Result<void> SshNodeServer::listen() {
+  const std::string where = m_node.spec().name + " (" + m_endpoint.address + " port " +
+                            std::to_string(m_endpoint.port) + ")";
+  m_bind = ssh_bind_new();
+  if (m_bind == nullptr) return trustctl::fail(ErrorCode::internal, where + ": cannot create an SSH listener");
+  const int port = m_endpoint.port;
+  if (ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_BINDADDR, m_endpoint.address.c_str()) != SSH_OK ||
+      ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_BINDPORT, &port) != SSH_OK ||
+      ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_HOSTKEY, m_endpoint.host_key.path.c_str()) != SSH_OK) {
+    return trustctl::fail(ErrorCode::internal, where + ": " + ssh_get_error(m_bind));
+  }
+  if (ssh_bind_listen(m_bind) != SSH_OK) {
+    return trustctl::fail(ErrorCode::connection, where + ": cannot listen: " + ssh_get_error(m_bind));
+  }
+  // Non-blocking accept plus poll, so the accept loop notices a stop request within kPollInterval.
+  ssh_bind_set_blocking(m_bind, 0);
+  return {};
+}
+
+void SshNodeServer::start() {
+  m_accept_thread = std::thread([this] { accept_loop(); });
+}
+
+void SshNodeServer::join() {
+  if (m_accept_thread.joinable()) m_accept_thread.join();
+  reap_sessions(true);
+}
+
+void SshNodeServer::reap_sessions(bool all) {
+  for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+    if (all || it->done->load()) {
+      if (it->thread.joinable()) it->thread.join();
+      it = m_sessions.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void SshNodeServer::accept_loop() {
+  while (!m_stop.requested()) {
+    reap_sessions(false);
+    pollfd fd{static_cast<int>(ssh_bind_get_fd(m_bind)), POLLIN, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(kPollInterval.count()));
+    if (ready <= 0 || (fd.revents & POLLIN) == 0) continue;
+    ssh_session session = ssh_new();
+    if (session == nullptr) continue;
+    if (ssh_bind_accept(m_bind, session) != SSH_OK) {
+      ssh_free(session);
+      continue;
+    }
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread thread([this, session, done] {
+      serve(session);
+      ssh_disconnect(session);
+      ssh_free(session);
+      done->store(true);
+    });
+    m_sessions.push_back(Session{std::move(thread), done});
+  }
+}
+
+void SshNodeServer::serve(ssh_session session) {
+  ssh_set_blocking(session, 1);
+  long timeout_s = kKeyExchangeTimeoutS;
+  ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &timeout_s);
+  if (ssh_handle_key_exchange(session) != SSH_OK) return;
+  // From here on every blocking call returns within kPollInterval, so a stop request is noticed.
+  long zero = 0;
+  long usec = static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(kPollInterval).count());
+  ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &zero);
+  ssh_options_set(session, SSH_OPTIONS_TIMEOUT_USEC, &usec);
+
+  const int methods = SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE;
+  ssh_set_auth_methods(session, methods);
+  const auto deadline = std::chrono::steady_clock::now() + kLoginGrace;
+  bool authenticated = false;
+  int failures = 0;
+  std::string kbdint_user;
+  int rows = m_settings.rows;
+  ssh_channel channel = nullptr;
+  bool shell = false;
+
+  while (!shell) {
+    if (m_stop.requested() || !connected(session)) return;
+    ssh_message message = ssh_message_get(session);
+    if (message == nullptr) {
+      if (!authenticated && std::chrono::steady_clock::now() > deadline) return;
+      continue;
+    }
+    const int type = ssh_message_type(message);
+    const int subtype = ssh_message_subtype(message);
+    bool replied = false;
+    if (type == SSH_REQUEST_AUTH && !authenticated) {
+      if (subtype == SSH_AUTH_METHOD_PASSWORD) {
+        const char* user = ssh_message_auth_user(message);
+        const char* password = auth_password(message);
+        if (user != nullptr && password != nullptr && m_endpoint.username == user && m_endpoint.password == password) {
+          ssh_message_auth_reply_success(message, 0);
+          authenticated = true;
+          replied = true;
+        } else {
+          ++failures;
+        }
+      } else if (subtype == SSH_AUTH_METHOD_INTERACTIVE) {
+        if (ssh_message_auth_kbdint_is_response(message) == 0) {
+          // The response carries no user name: remember the one the request named.
+          const char* user = ssh_message_auth_user(message);
+          kbdint_user = user != nullptr ? user : "";
+          const char* prompts[] = {"Password: "};
+          char echo[] = {0};
+          ssh_message_auth_interactive_request(message, "", "", 1, prompts, echo);
+          replied = true;
+        } else {
+          const char* answer =
+              ssh_userauth_kbdint_getnanswers(session) == 1 ? ssh_userauth_kbdint_getanswer(session, 0) : nullptr;
+          if (answer != nullptr && m_endpoint.username == kbdint_user && m_endpoint.password == answer) {
+            ssh_message_auth_reply_success(message, 0);
+            authenticated = true;
+            replied = true;
+          } else {
+            ++failures;
+          }
+        }
+      }
+      if (!replied) {
+        ssh_message_auth_set_methods(message, methods);
+        ssh_message_reply_default(message);
+        replied = true;
+      }
+    } else if (type == SSH_REQUEST_CHANNEL_OPEN && authenticated && subtype == SSH_CHANNEL_SESSION &&
+               channel == nullptr) {
+      channel = ssh_message_channel_request_open_reply_accept(message);
+      replied = true;
+    } else if (type == SSH_REQUEST_CHANNEL && channel != nullptr) {
+      if (subtype == SSH_CHANNEL_REQUEST_PTY) {
+        rows = pty_rows(message);
+        ssh_message_channel_request_reply_success(message);
+        replied = true;
+      } else if (subtype == SSH_CHANNEL_REQUEST_SHELL) {
+        ssh_message_channel_request_reply_success(message);
+        shell = true;
+        replied = true;
+      }
+      // exec, subsystem, env, x11, agent forwarding: refused, as on the appliance.
+    }
+    if (!replied) ssh_message_reply_default(message);
+    ssh_message_free(message);
+    if (failures >= kMaxAuthFailures) return;
+  }
+
+  CliInterpreter interpreter(m_node, m_settings);
+  interpreter.set_rows(rows);
+  ShellContext context{&interpreter};
+  ssh_set_message_callback(session, on_message_after_shell, &context);
+
+  char buffer[4096];
+  auto drain = [&] {
+    while (ssh_channel_poll(channel, 0) > 0) {
+      if (ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, 0) <= 0) break;
+    }
+  };
+  // Plays the interpreter's steps with their delays; false when the client or the lab went away.
+  auto play = [&](const CliInterpreter::Output& output) {
+    for (std::size_t i = 0; i < output.steps.size(); ++i) {
+      const auto& step = output.steps[i];
+      if (step.delay.count() > 0 && !m_stop.sleep_for(step.delay)) return false;
+      if (i + 1 == output.steps.size() && output.command_finished) drain();
+      if (step.text.empty()) continue;
+      if (ssh_channel_write(channel, step.text.data(), static_cast<uint32_t>(step.text.size())) == SSH_ERROR) {
+        return false;
+      }
+    }
+    return !output.close;
+  };
+
+  bool open = play(interpreter.start());
+  while (open && !m_stop.requested()) {
+    const int n = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 0,
+                                           static_cast<int>(kPollInterval.count()));
+    if (n == SSH_ERROR) break;
+    if (n == 0) {
+      if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel) || !connected(session)) break;
+      continue;
+    }
+    open = play(interpreter.feed(std::string_view(buffer, static_cast<std::size_t>(n))));
+  }
+  ssh_set_message_callback(session, nullptr, nullptr);
+  if (!ssh_channel_is_closed(channel)) {
+    ssh_channel_request_send_exit_status(channel, 0);
+    ssh_channel_send_eof(channel);
+    ssh_channel_close(channel);
+  }
+  ssh_channel_free(channel);
+}
+
+}  // namespace vossim
