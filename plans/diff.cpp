@@ -2,6 +2,7 @@
 
 #include "engine/graph/ordering_rules.hpp"
 
+#include <map>
 #include <set>
 
 namespace trustctl::plans {
@@ -28,8 +29,8 @@ class RestartList {
 }  // namespace
 
 Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLookup& providers,
-                       const std::vector<PendingRestart>& pending) {
-  auto requirements = resolve_trust_requirements(site, providers);
+                       const std::vector<PendingRestart>& pending, const ManagedRecord* managed) {
+  auto requirements = resolve_trust_requirements(site, live, providers);
   if (!requirements) return fail(requirements.error());
 
   Plan plan;
@@ -39,7 +40,8 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
   for (const auto& [name, state] : live.nodes) plan.observed[name] = state.digest();
 
   RestartList restarts;
-  std::set<std::tuple<std::string, std::string, std::string>> planned;  // (node, store, fingerprint)
+  // (node, store, fingerprint) -> id of the change planned for it ("" when nothing was needed)
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> planned;
   auto node_state = [&](const std::string& node) -> const NodeState* {
     auto it = live.nodes.find(node);
     return it == live.nodes.end() ? nullptr : &it->second;
@@ -51,9 +53,22 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
       return fail(Error(ErrorCode::internal, "no live state was read for node " + req.node).at(req.region));
     }
     const std::string& fp = req.certificate.fingerprint();
-    if (!planned.insert({req.node, req.store, fp}).second) continue;  // an earlier rule already asked for it
     const Cluster* cluster = site.find_cluster(req.cluster);
     const Provider* provider = providers.find(cluster->product);
+    auto owe_restarts = [&](const std::string& change_id) {
+      auto services = provider->services_to_restart(req.store);
+      services.insert(services.end(), req.extra_restarts.begin(), req.extra_restarts.end());
+      for (const auto& service : services) {
+        restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + " (" + change_id + ")",
+                     false);
+      }
+    };
+    auto [previous, first_time] = planned.emplace(std::make_tuple(req.node, req.store, fp), std::string());
+    if (!first_time) {
+      // An earlier rule already asked for it; this one may still owe extra restarts (the CCX Engine for scripts).
+      if (!previous->second.empty()) owe_restarts(previous->second);
+      continue;
+    }
 
     Action action;
     action.node = req.node;
@@ -62,6 +77,8 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     action.certificate = req.certificate;
     action.reason = req.reason;
     action.region = req.region;
+    action.ordering_group = req.ordering_group;
+    action.ordering_phase = req.ordering_phase;
 
     if (req.present) {
       if (state->holds(req.store, fp)) continue;
@@ -87,10 +104,45 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
       action.file = entry->file;
     }
     std::string change_id = action.id();
+    previous->second = change_id;
     plan.graph.add(std::move(action));
-    for (const auto& service : provider->services_to_restart(req.store)) {
-      restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + " (" + change_id + ")",
-                   false);
+    owe_restarts(change_id);
+  }
+
+  if (site.policy.prune && managed) {
+    // Entries trustctl added earlier that no requirement wants any more. Deletes do not replicate: one per node.
+    std::set<std::tuple<std::string, std::string, std::string>> wanted;
+    for (const auto& req : *requirements) {
+      if (req.present) wanted.emplace(req.node, req.store, req.certificate.fingerprint());
+    }
+    for (const auto& cluster : site.clusters) {
+      const Provider* provider = providers.find(cluster.product);
+      if (!provider || !provider->administered()) continue;
+      for (const auto& node : cluster.nodes) {
+        const NodeState* state = node_state(node.name);
+        if (!state) continue;
+        for (const auto& [store, entries] : state->stores) {
+          for (const auto& entry : entries) {
+            const std::string& fp = entry.certificate.fingerprint();
+            if (!managed->contains(node.name, store, fp) || wanted.count({node.name, store, fp})) continue;
+            if (planned.count({node.name, store, fp})) continue;  // an absent rule already deletes it
+            Action action;
+            action.kind = ActionKind::delete_trust;
+            action.node = node.name;
+            action.cluster = cluster.name;
+            action.store = store;
+            action.certificate = entry.certificate;
+            action.file = entry.file;
+            action.reason = "policy.prune: trustctl added it earlier (" +
+                            ManagedRecord::path_in(site.state_dir).string() + ") and the site no longer asks for it";
+            std::string change_id = action.id();
+            plan.graph.add(std::move(action));
+            for (const auto& service : provider->services_to_restart(store)) {
+              restarts.owe(node.name, service, "after the " + store + " change on " + node.name + " (" + change_id + ")", false);
+            }
+          }
+        }
+      }
     }
   }
 

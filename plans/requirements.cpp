@@ -1,13 +1,25 @@
 #include "plans/requirements.hpp"
 
+#include <algorithm>
+
 namespace trustctl::plans {
 namespace {
 
-std::string where(const SourceRegion& region) { return region.describe(); }
+std::vector<Certificate> site_ca_certificates(const Site& site) {
+  std::vector<Certificate> out;
+  for (const auto& ca : site.cas) out.insert(out.end(), ca.certificates.begin(), ca.certificates.end());
+  for (const auto& rule : site.trust) {
+    for (const auto& ref : rule.certificates) out.insert(out.end(), ref.certificates.begin(), ref.certificates.end());
+  }
+  return out;
+}
 
-}  // namespace
+std::string label(const Certificate& c) {
+  std::string cn = c.common_name();
+  return (cn.empty() ? c.subject() : cn) + " (SHA256 " + c.fingerprint().substr(0, 16) + ")";
+}
 
-Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const ProviderLookup& providers) {
+Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, const ProviderLookup& providers) {
   std::vector<TrustRequirement> out;
   for (const auto& rule : site.trust) {
     std::vector<const Node*> targets;
@@ -40,22 +52,174 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
       for (const auto& ref : refs) {
         for (const auto& cert : ref.certificates) {
           for (const Node* node : targets) {
-            TrustRequirement req{.node = node->name,
-                                 .cluster = cluster->name,
-                                 .store = rule.store,
-                                 .certificate = cert,
-                                 .present = present,
-                                 .whole_cluster = rule.cluster.has_value(),
-                                 .reason = std::string("trust rule at ") + where(rule.region) + ": " + target_label +
-                                           (present ? " must trust " : " must not trust ") + ref.text,
-                                 .region = ref.region.line ? ref.region : rule.region};
-            out.push_back(std::move(req));
+            out.push_back(TrustRequirement{.node = node->name,
+                                           .cluster = cluster->name,
+                                           .store = rule.store,
+                                           .certificate = cert,
+                                           .present = present,
+                                           .whole_cluster = rule.cluster.has_value(),
+                                           .reason = "trust rule at " + rule.region.describe() + ": " +
+                                                     target_label + (present ? " must trust " : " must not trust ") +
+                                                     ref.text,
+                                           .region = ref.region.line ? ref.region : rule.region});
           }
         }
       }
     };
     add(rule.certificates, true);
     add(rule.absent, false);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
+                                                const Node& node) {
+  // A CA-signed identity policy names the chain before the identity exists: trust follows the policy, so peers are
+  // ready before the new identity is uploaded.
+  for (const auto& policy : cluster.identities) {
+    if (policy.unit != "tomcat" || policy.issuer == "self") continue;
+    const CaEntry* ca = site.find_ca(policy.issuer);
+    if (!ca || ca->certificates.empty()) break;
+    std::vector<Certificate> chain = {ca->certificates.front()};
+    auto up = issuer_chain(ca->certificates.front(), site_ca_certificates(site));
+    if (!up.complete) {
+      return fail(Error(ErrorCode::invalid_site, "the chain of CA '" + ca->name + "' is incomplete: the issuer of " +
+                                                     label(up.issuers.empty() ? chain.front() : up.issuers.back()) +
+                                                     " is not among the site's [[ca]] entries; add it")
+                      .at(ca->region));
+    }
+    chain.insert(chain.end(), up.issuers.begin(), up.issuers.end());
+    return chain;
+  }
+
+  auto state = live.nodes.find(node.name);
+  const char* unit = is_vos(cluster.product) ? "tomcat" : "presented";
+  if (state == live.nodes.end() || !state->second.identities.count(unit) ||
+      state->second.identities.at(unit).empty()) {
+    return fail(Error(ErrorCode::protocol, std::string("its ") + (is_vos(cluster.product) ? "tomcat identity" : "TLS chain") +
+                                               " could not be read")
+                    .on(node.name, "read identity")
+                    .at(node.region));
+  }
+  const auto& presented = state->second.identities.at(unit);
+  const Certificate& leaf = presented.front();
+  if (leaf.is_self_issued()) {
+    if (!is_vos(cluster.product)) {
+      // A self-signed external host is trusted only when the site declares exactly that certificate: trustctl never
+      // trusts what the network presents just because it presented it.
+      auto declared = site_ca_certificates(site);
+      if (std::find(declared.begin(), declared.end(), leaf) == declared.end()) {
+        return fail(Error(ErrorCode::invalid_site,
+                          node.fqdn + " presents a self-signed certificate " + label(leaf) +
+                              " that the site does not declare; check its fingerprint with the host's owner, then add "
+                              "it as a [[ca]] or a [[trust]] \"file:\" entry")
+                        .on(node.name, "resolve integration")
+                        .at(node.region));
+      }
+    }
+    return std::vector<Certificate>{leaf};
+  }
+
+  std::vector<Certificate> candidates = site_ca_certificates(site);
+  std::size_t declared = candidates.size();
+  if (is_vos(cluster.product)) {
+    // Read over an authenticated SSH session: the appliance's own trust store and chain are trustworthy sources.
+    candidates.insert(candidates.end(), presented.begin() + 1, presented.end());
+    auto store = state->second.stores.find("tomcat-trust");
+    if (store != state->second.stores.end()) {
+      for (const auto& entry : store->second) candidates.push_back(entry.certificate);
+    }
+  } else {
+    // Presented intermediates may help build the path, but the root must be one the site declares.
+    candidates.insert(candidates.end(), presented.begin() + 1, presented.end());
+  }
+  auto chain = issuer_chain(leaf, candidates);
+  if (!chain.complete) {
+    const Certificate& last = chain.issuers.empty() ? leaf : chain.issuers.back();
+    return fail(Error(ErrorCode::invalid_site,
+                      "the chain of " + node.fqdn + " stops at " + label(last) + ", whose issuer (" + last.issuer() +
+                          ") is not known; add that CA as a [[ca]] entry (TC007: incomplete chain)")
+                    .on(node.name, "resolve integration")
+                    .at(node.region));
+  }
+  if (!is_vos(cluster.product)) {
+    const Certificate& root = chain.issuers.back();
+    bool root_declared = std::find(candidates.begin(), candidates.begin() + static_cast<long>(declared), root) !=
+                         candidates.begin() + static_cast<long>(declared);
+    if (!root_declared) {
+      return fail(Error(ErrorCode::invalid_site,
+                        node.fqdn + " presents a chain whose root " + label(root) +
+                            " the site does not declare; check it with the host's owner, then add it as a [[ca]]")
+                      .on(node.name, "resolve integration")
+                      .at(node.region));
+    }
+  }
+  return chain.issuers;
+}
+
+Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const LiveState& live,
+                                                                 const ProviderLookup& providers) {
+  auto out = resolve_trust_rules(site, providers);
+  if (!out) return out;
+
+  for (const auto& integration : site.integrations) {
+    const Cluster* from = site.find_cluster(integration.from);
+    const Cluster* to = site.find_cluster(integration.to);
+    if (!from || !to) return fail(Error(ErrorCode::invalid_site, "integration names an unknown cluster").at(integration.region));
+    const IntegrationRule* rule = providers.integration(from->product, to->product, integration.kind);
+    if (!rule) {
+      return fail(Error(ErrorCode::invalid_site,
+                        std::string("trustctl knows no integration from ") + to_string(from->product) + " to " +
+                            to_string(to->product) + (integration.kind.empty() ? "" : " of kind '" + integration.kind + "'") +
+                            " (DOMAIN.md section 6); use [[trust]] rules for this relation instead")
+                      .at(integration.region));
+    }
+    // truster's nodes must trust the chain of every node of trusted.
+    auto add_direction = [&](const Cluster& truster, const Cluster& trusted, int phase,
+                             const std::vector<std::string>& extra_restarts) -> Result<void> {
+      const Provider* provider = providers.find(truster.product);
+      if (!provider || !provider->administered()) return {};  // an external caller is not ours to configure
+      for (const auto& peer : trusted.nodes) {
+        auto chain = identity_chain(site, live, trusted, peer);
+        if (!chain) {
+          Error e = chain.error();
+          e.message = "integration " + integration.from + " -> " + integration.to + ": cannot resolve what " +
+                      truster.name + " must trust for " + peer.name + ": " + e.message;
+          if (!e.region) e.region = integration.region;
+          return fail(std::move(e));
+        }
+        for (const auto& cert : *chain) {
+          for (const auto& node : truster.nodes) {
+            out->push_back(TrustRequirement{
+                .node = node.name,
+                .cluster = truster.name,
+                .store = "tomcat-trust",
+                .certificate = cert,
+                .present = true,
+                .whole_cluster = true,
+                .reason = "integration " + integration.from + " -> " + integration.to + " at " +
+                          integration.region.describe() + ": " + node.name + " must trust " + peer.fqdn +
+                          "'s chain (" + rule->source + ")",
+                .region = integration.region,
+                .extra_restarts = extra_restarts,
+                .ordering_group = rule->ordering.empty()
+                                      ? std::string()
+                                      : rule->ordering + ":" + std::min(from->name, to->name) + "+" +
+                                            std::max(from->name, to->name),
+                .ordering_phase = phase});
+          }
+        }
+      }
+      return {};
+    };
+    if (rule->caller_trusts_callee) {
+      if (auto ok = add_direction(*from, *to, rule->caller_phase, rule->caller_restarts); !ok) return fail(ok.error());
+    }
+    if (rule->callee_trusts_caller) {
+      if (auto ok = add_direction(*to, *from, rule->callee_phase, {}); !ok) return fail(ok.error());
+    }
   }
   return out;
 }

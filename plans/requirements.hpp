@@ -3,6 +3,7 @@
 // exists and the site entry that asked for it.
 
 #include "engine/model/error.hpp"
+#include "engine/model/live_state.hpp"
 #include "engine/model/provider.hpp"
 #include "engine/model/site.hpp"
 
@@ -20,8 +21,20 @@ struct TrustRequirement {
   bool whole_cluster = false;  // the rule named the cluster (so a replicated store may be written once)
   std::string reason;
   SourceRegion region;
+  std::vector<std::string> extra_restarts;  // services beyond the product's own (e.g. CCX Engine for scripts)
+  std::string ordering_group;               // cross-product ordering (rule 4): writes of phase 0 before phase 1
+  int ordering_phase = 0;
 };
 
-Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const ProviderLookup& providers);
+// [[trust]] rules and integrations, resolved against the live state (an integration needs the called node's identity
+// chain, which refresh read). Every returned error names the site entry.
+Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const LiveState& live,
+                                                                 const ProviderLookup& providers);
+
+// The certificates a node must trust to accept `node`'s identity: the issuers up to the root for a CA-signed
+// identity (from the site's CAs, the chain the node presents, and its own tomcat-trust), or the certificate itself
+// when self-signed. A chain that does not end at a root the site declares or the appliance itself holds is an error.
+Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
+                                                const Node& node);
 
 }  // namespace trustctl::plans

@@ -4,6 +4,7 @@
 #include "providers/cuic/cuic_rules.hpp"
 #include "providers/external/external_provider.hpp"
 #include "providers/finesse/finesse_rules.hpp"
+#include "providers/integration_rules.hpp"
 #include "providers/mediasense/mediasense_rules.hpp"
 #include "providers/socialminer/socialminer_rules.hpp"
 #include "providers/uccx/uccx_rules.hpp"
@@ -14,6 +15,13 @@ namespace trustctl::providers {
 const Provider* Registry::find(Product product) const {
   auto it = m_providers.find(product);
   return it == m_providers.end() ? nullptr : it->second.get();
+}
+
+const IntegrationRule* Registry::integration(Product from, Product to, std::string_view kind) const {
+  for (const auto& rule : integration_rules()) {
+    if (rule.from == from && rule.to == to && rule.kind == kind) return &rule;
+  }
+  return nullptr;
 }
 
 void Registry::add(std::unique_ptr<Provider> provider) {

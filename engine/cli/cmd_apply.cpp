@@ -28,8 +28,9 @@ std::string current_user() {
 class ApplyObserver final : public ExecObserver {
  public:
   ApplyObserver(Journal& journal, const plans::Plan& plan, const std::string& apply_id, const Terminal& term,
-                bool show_progress)
-      : m_journal(journal), m_plan(plan), m_apply_id(apply_id), m_term(term), m_show(show_progress) {}
+                bool show_progress, ManagedRecord& managed, std::filesystem::path state_dir)
+      : m_journal(journal), m_plan(plan), m_apply_id(apply_id), m_term(term), m_show(show_progress),
+        m_managed(managed), m_state_dir(std::move(state_dir)) {}
 
   bool broken() const { return m_broken; }
   const std::optional<Error>& journal_error() const { return m_error; }
@@ -48,7 +49,10 @@ class ApplyObserver final : public ExecObserver {
     if (outcome.error) record["error"] = outcome.error->describe();
     if (!outcome.skipped_because.empty()) record["skipped_because"] = outcome.skipped_because;
     write(record, action);
-    if (outcome.status == ActionStatus::done && action.kind != ActionKind::restart_service) owe_restarts(action);
+    if (outcome.status == ActionStatus::done && action.kind != ActionKind::restart_service) {
+      owe_restarts(action);
+      remember(action);
+    }
     if (!m_show) return;
     char took[32];
     std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
@@ -76,6 +80,21 @@ class ApplyObserver final : public ExecObserver {
     for (const auto& a : m_plan.manual_restarts) owe(a);
   }
 
+  // Keeps the record of what trustctl added (policy.prune removes only those).
+  void remember(const Action& action) {
+    if (!action.certificate) return;
+    const std::string& fp = action.certificate->fingerprint();
+    if (action.kind == ActionKind::delete_trust) {
+      m_managed.remove(action.node, action.store, fp);
+    } else {
+      m_managed.add(action.node, action.store, fp);
+    }
+    if (auto ok = m_managed.save(m_state_dir); !ok && !m_broken) {
+      m_broken = true;
+      m_error = ok.error();
+    }
+  }
+
   void write(nlohmann::json record, const Action& action) {
     record["apply"] = m_apply_id;
     record["action"] = action.id();
@@ -97,6 +116,8 @@ class ApplyObserver final : public ExecObserver {
   bool m_broken = false;
   std::optional<Error> m_error;
   std::set<std::pair<std::string, std::string>> m_owed;
+  ManagedRecord& m_managed;
+  std::filesystem::path m_state_dir;
 };
 
 // Refuses to start an action once the journal cannot be written: work that is not recorded could lose a restart.
@@ -188,7 +209,7 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
   }
 
   providers::VosActionRunner real(*site, *context->pool);
-  ApplyObserver observer(*journal, plan, apply_id, term, !json);
+  ApplyObserver observer(*journal, plan, apply_id, term, !json, context->managed, site->state_dir);
   JournaledRunner runner(real, observer);
   ExecOptions exec;
   exec.parallelism = effective_parallelism(*site, common);

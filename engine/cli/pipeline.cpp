@@ -57,11 +57,23 @@ std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::R
     return std::nullopt;
   }
   auto pending = pending_restarts(*journal);
+  auto managed = ManagedRecord::load(site.state_dir);
+  if (!managed) {
+    report_errors({managed.error()}, common, term);
+    return std::nullopt;
+  }
 
+  auto secrets = providers::resolve_site_secrets(site);
+  if (!secrets) {
+    report_errors({secrets.error()}, common, term);
+    return std::nullopt;
+  }
   PlanContext context;
   context.pool = std::make_unique<providers::SessionPool>(
       site, providers::ConnectOptions{common.trust_on_first_use,
-                                      providers::ssh_opener(site, common.trust_on_first_use)});
+                                      providers::ssh_opener(std::make_shared<const providers::SecretMap>(
+                                                                std::move(*secrets)),
+                                                            common.trust_on_first_use)});
 
   std::size_t total = 0;
   for (const auto& cluster : site.clusters) {
@@ -87,12 +99,13 @@ std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::R
     report_errors(refreshed.errors, common, term);
     return std::nullopt;
   }
-  auto plan = plans::make_plan(site, refreshed.state, registry, pending);
+  auto plan = plans::make_plan(site, refreshed.state, registry, pending, &*managed);
   if (!plan) {
     report_errors({plan.error()}, common, term);
     return std::nullopt;
   }
   context.plan = std::move(*plan);
+  context.managed = std::move(*managed);
   return context;
 }
 

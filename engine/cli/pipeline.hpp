@@ -4,6 +4,7 @@
 
 #include "engine/cli/commands.hpp"
 #include "engine/model/site.hpp"
+#include "engine/state/managed_record.hpp"
 #include "plans/plan.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/session_pool.hpp"
@@ -25,6 +26,7 @@ std::optional<Site> load_site(const CommonOptions& common, const Terminal& term)
 struct PlanContext {
   std::unique_ptr<providers::SessionPool> pool;
   plans::Plan plan;
+  ManagedRecord managed;  // what trustctl added earlier (apply keeps it up to date)
 };
 
 // Refreshes every node and plans. Errors are reported before returning nullopt.

@@ -30,6 +30,8 @@ struct Action {
   std::string reason;                        // why the action exists, for people
   std::optional<SourceRegion> region;        // the site entry that asked for it
   bool pending_from_journal = false;         // a restart owed by an earlier apply
+  std::string ordering_group;                // cross-product ordering (rule 4): phase 0 writes before phase 1
+  int ordering_phase = 0;
 
   // Stable identity: the same action in two plans has the same id (journal, saved plans, tests).
   std::string id() const;

@@ -1,6 +1,7 @@
 #include "engine/graph/ordering_rules.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 namespace trustctl {
@@ -56,6 +57,20 @@ void replication_after_upload(ActionGraph& graph) {
   }
 }
 
+void cross_product_phases(ActionGraph& graph) {
+  std::map<std::string, std::array<std::vector<ActionGraph::Index>, 2>> groups;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.ordering_group.empty() || a.kind == ActionKind::restart_service) continue;
+    groups[a.ordering_group][a.ordering_phase > 0 ? 1 : 0].push_back(i);
+  }
+  for (const auto& [group, phases] : groups) {
+    for (auto first : phases[0]) {
+      for (auto second : phases[1]) graph.order(first, second, kCrossProduct);
+    }
+  }
+}
+
 void restarts_last(ActionGraph& graph) {
   std::unordered_map<std::string, std::vector<ActionGraph::Index>> changes, restarts;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
@@ -97,6 +112,7 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
 void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartPolicy restart) {
   rules::chain_order_in_store(graph);
   rules::replication_after_upload(graph);
+  rules::cross_product_phases(graph);
   rules::restarts_last(graph);
   if (restart == RestartPolicy::rolling) rules::rolling_restarts(graph, topology);
 }

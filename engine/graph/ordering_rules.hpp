@@ -23,6 +23,7 @@ namespace rules {
 
 inline constexpr const char* kChainOrder = "chain-order";
 inline constexpr const char* kReplication = "replication";
+inline constexpr const char* kCrossProduct = "cross-product-order";
 inline constexpr const char* kRestartsLast = "restarts-last";
 inline constexpr const char* kRollingRestarts = "rolling-restarts";
 
@@ -30,6 +31,9 @@ inline constexpr const char* kRollingRestarts = "rolling-restarts";
 void chain_order_in_store(ActionGraph& graph);
 // Rule 3: a subscriber's wait for a replicated certificate follows the publisher's upload of it.
 void replication_after_upload(ActionGraph& graph);
+// Rule 4: cross-product order from the vendor procedures (e.g. PCCE: CUIC roots on Finesse before Finesse roots on
+// CUIC). Within one ordering group, every write of phase 0 precedes every write of phase 1.
+void cross_product_phases(ActionGraph& graph);
 // Rule 6a: every change on a node precedes that node's restarts; a node's services restart one after another in the
 // order the provider listed them.
 void restarts_last(ActionGraph& graph);

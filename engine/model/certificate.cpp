@@ -174,6 +174,29 @@ Result<std::vector<Certificate>> load_certificate_file(const std::string& path) 
   return certs;
 }
 
+IssuerChain issuer_chain(const Certificate& leaf, const std::vector<Certificate>& candidates) {
+  IssuerChain out;
+  const Certificate* current = &leaf;
+  for (std::size_t depth = 0; depth < 16; ++depth) {
+    if (current->is_self_issued()) {
+      out.complete = true;
+      return out;
+    }
+    const Certificate* parent = nullptr;
+    for (const auto& candidate : candidates) {
+      if (candidate == *current) continue;
+      if (candidate.issued(*current)) {
+        parent = &candidate;
+        break;
+      }
+    }
+    if (!parent) return out;
+    out.issuers.push_back(*parent);
+    current = &out.issuers.back();
+  }
+  return out;
+}
+
 std::vector<Certificate> issuers_first(std::vector<Certificate> certificates) {
   // Depth = number of issuers above a certificate within the list; sort by depth, stable.
   std::map<std::string, int> depth;

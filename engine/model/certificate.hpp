@@ -58,6 +58,14 @@ Result<std::vector<Certificate>> parse_certificates(std::string_view text);
 // Reads and parses a certificate file; the error names the path.
 Result<std::vector<Certificate>> load_certificate_file(const std::string& path);
 
+// The issuers of `leaf`, nearest first, found by signature among `candidates`, up to a self-issued root.
+// complete is false when the walk stops at a certificate whose issuer is not among the candidates.
+struct IssuerChain {
+  std::vector<Certificate> issuers;
+  bool complete = false;
+};
+IssuerChain issuer_chain(const Certificate& leaf, const std::vector<Certificate>& candidates);
+
 // Orders certificates so that every issuer comes before what it issued (roots first). Certificates whose issuer is
 // not in the list keep their relative order at the front.
 std::vector<Certificate> issuers_first(std::vector<Certificate> certificates);

@@ -11,13 +11,16 @@
 namespace trustctl {
 
 struct StoreEntry {
-  std::string file;  // as the appliance names it, e.g. "tomcat-trust/uccx1.lab.example_1a2b.pem"
+  std::string file;  // the file name within the store, as the appliance lists it: "uccx1.lab.example_1a2b.pem"
   Certificate certificate;
 };
 
 struct NodeState {
   std::string node;
   std::map<std::string, std::vector<StoreEntry>> stores;  // "tomcat-trust" -> entries
+  // Identity units as stored ("tomcat" -> leaf first, then whatever chain the appliance shows). For an external
+  // host: the chain it presented over TLS, under "presented".
+  std::map<std::string, std::vector<Certificate>> identities;
 
   bool holds(const std::string& store, const std::string& fingerprint) const;
   const StoreEntry* find(const std::string& store, const std::string& fingerprint) const;

@@ -22,11 +22,28 @@ class Provider {
   virtual std::vector<std::string> services_to_restart(std::string_view store) const = 0;
 };
 
+// Who must trust whom when one cluster calls another (DOMAIN.md section 6), as data the provider layer owns.
+struct IntegrationRule {
+  Product from;
+  Product to;
+  std::string kind;                 // "" = the default relation; "script" = UCCX scripts calling a third party
+  bool caller_trusts_callee = true;  // every calling node trusts the chain of every called node's identity
+  bool callee_trusts_caller = false; // and the other way round (e.g. SocialMiner trusts each UCCX node)
+  bool whole_chain = false;          // the whole chain, root included, even when the host does not present its root
+  std::vector<std::string> caller_restarts;  // extra services the caller restarts (CCX Engine for scripts)
+  std::string ordering;             // a named cross-product ordering rule this relation needs, or ""
+  int caller_phase = 0;             // with `ordering`: the caller's trust writes go in this phase (0 first)
+  int callee_phase = 0;             // and the callee's in this one
+  std::string source;               // where the rule comes from, for reasons
+};
+
 // The engine asks for providers through this lookup (the registry is one implementation; tests pass their own).
 class ProviderLookup {
  public:
   virtual ~ProviderLookup() = default;
   virtual const Provider* find(Product product) const = 0;
+  // The rule for "from calls to" with this kind, or nullptr when trustctl knows no such relation.
+  virtual const IntegrationRule* integration(Product from, Product to, std::string_view kind) const = 0;
 };
 
 }  // namespace trustctl

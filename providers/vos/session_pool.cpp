@@ -1,6 +1,5 @@
 #include "providers/vos/session_pool.hpp"
 
-#include "engine/config/secrets.hpp"
 #include "providers/transport/ssh_cli_session.hpp"
 
 namespace trustctl::providers {
@@ -35,24 +34,40 @@ Result<void> SessionPool::with_session(const Node& node,
   return result;
 }
 
-std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(const Site& site,
-                                                                                      bool trust_on_first_use) {
-  return [&site, trust_on_first_use](const Node& node) -> Result<std::unique_ptr<transport::CliSession>> {
-    const Credentials* credentials = site.find_credentials(node.connection.credentials);
-    if (!credentials) {
-      return fail(Error(ErrorCode::invalid_site, "no credential set '" + node.connection.credentials + "'")
-                      .on(node.name, "connect")
-                      .at(node.region));
+Result<SecretMap> resolve_site_secrets(const Site& site) {
+  SecretMap out;
+  for (const auto& cluster : site.clusters) {
+    if (!is_vos(cluster.product)) continue;
+    for (const auto& node : cluster.nodes) {
+      const std::string& name = node.connection.credentials;
+      if (out.count(name)) continue;
+      const Credentials* credentials = site.find_credentials(name);
+      if (!credentials) {
+        return fail(Error(ErrorCode::invalid_site, "no credential set '" + name + "'").on(node.name, "connect").at(node.region));
+      }
+      auto secret = config::resolve_credentials(*credentials);
+      if (!secret) return fail(secret.error());
+      out.emplace(name, std::move(*secret));
     }
-    auto secret = config::resolve_credentials(*credentials);
-    if (!secret) return fail(Error(secret.error()).on(node.name, "connect"));
+  }
+  return out;
+}
+
+std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(
+    std::shared_ptr<const SecretMap> secrets, bool trust_on_first_use) {
+  return [secrets, trust_on_first_use](const Node& node) -> Result<std::unique_ptr<transport::CliSession>> {
+    auto secret = secrets->find(node.connection.credentials);
+    if (secret == secrets->end()) {
+      return fail(Error(ErrorCode::secret, "credential set '" + node.connection.credentials + "' was not resolved")
+                      .on(node.name, "connect"));
+    }
     transport::SshTarget target;
     target.node = node.name;
     target.host = node.address;
     target.port = node.connection.ssh_port;
-    target.username = secret->username;
-    target.password = secret->password;
-    target.credentials = credentials->name;
+    target.username = secret->second.username;
+    target.password = secret->second.password;
+    target.credentials = node.connection.credentials;
     target.known_hosts = node.connection.known_hosts;
     target.trust_on_first_use = trust_on_first_use;
     target.timeout = std::chrono::seconds(node.connection.timeout_s);

@@ -3,6 +3,7 @@
 // caller at a time (the appliance's CLI is a single interactive shell). A session that dropped is reopened on the
 // next use.
 
+#include "engine/config/secrets.hpp"
 #include "engine/model/site.hpp"
 #include "providers/transport/cli_session.hpp"
 
@@ -40,9 +41,15 @@ class SessionPool {
   std::map<std::string, std::unique_ptr<Slot>> m_slots;
 };
 
-// The production opener: libssh to node.address:ssh_port, password from the node's credential set, host key checked
+using SecretMap = std::map<std::string, config::Secret>;  // credential set name -> resolved secret
+
+// Resolves every credential set that an administered node uses, once, before any connection: a missing secret is
+// reported up front (all of them), and a password command runs once per set, not once per node.
+Result<SecretMap> resolve_site_secrets(const Site& site);
+
+// The production opener: libssh to node.address:ssh_port, the node's credential set from `secrets`, host key checked
 // against the node's known_hosts file.
-std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(const Site& site,
-                                                                                      bool trust_on_first_use);
+std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(
+    std::shared_ptr<const SecretMap> secrets, bool trust_on_first_use);
 
 }  // namespace trustctl::providers

@@ -1,6 +1,7 @@
 #include "providers/vos/vos_refresh.hpp"
 
 #include "engine/exec/parallel.hpp"
+#include "providers/vos/read_only_session.hpp"
 #include "providers/vos/vos_cli.hpp"
 
 #include <chrono>
@@ -10,13 +11,18 @@ namespace trustctl::providers {
 Result<NodeState> read_node_state(SessionPool& pool, const Node& node) {
   NodeState state;
   state.node = node.name;
-  auto read = pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+  auto read = pool.with_session(node, [&](transport::CliSession& writable) -> Result<void> {
+    ReadOnlySession session(writable);
     for (const auto& store : refreshed_stores()) {
       auto entries = vos::read_trust_store(session, store);
       if (!entries) return fail(entries.error());
       auto& list = state.stores[store];
       for (auto& [file, certificate] : *entries) list.push_back({file, std::move(certificate)});
     }
+    // The identity peers must trust (integrations): read over the authenticated session, so it can be relied on.
+    auto identity = vos::read_own_certificate(session, "tomcat");
+    if (!identity) return fail(identity.error());
+    state.identities["tomcat"] = std::move(*identity);
     return {};
   });
   if (!read) {

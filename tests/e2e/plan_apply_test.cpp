@@ -70,6 +70,31 @@ TEST(PlanApply, UccxPairReachesTheDescribedTrustStateWithOneRestartPerService) {
   EXPECT_EQ(lab.sim->stop(), 0) << "vos-sim exits cleanly on SIGTERM";
 }
 
+TEST(PlanApply, RestartsOwedByAnEarlierApplyStayPendingUntilTheyRun) {
+  Lab lab("pending-restarts", {.subnet = 67});
+  lab.write_site("\n[policy]\nrestart = \"manual\"\n");
+  lab.start_sim();
+  auto manual = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(manual.exit_code, 0) << manual.out << manual.err;
+  EXPECT_TRUE(contains(manual.out, "pending for the operator")) << manual.out;
+  EXPECT_EQ(lab.count_commands("uccx1", "utils service restart Cisco Tomcat"), 0);
+
+  // The certificates are in place, but the restarts are still owed: the next plan says so.
+  auto owed = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
+  EXPECT_EQ(owed.exit_code, 2) << owed.out << owed.err;
+  EXPECT_TRUE(contains(owed.out, "owed by an earlier apply")) << owed.out;
+
+  lab.write_site();  // back to rolling restarts
+  auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    EXPECT_EQ(lab.count_commands(node, "utils service restart Cisco Tomcat"), 1) << node;
+  }
+  EXPECT_EQ(lab.count_commands("uccx1", "set cert import trust tomcat"), 2) << "nothing uploaded twice";
+  auto done = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
+  EXPECT_EQ(done.exit_code, 0) << done.out;
+}
+
 TEST(PlanApply, WrongPasswordIsOneClearErrorAndChangesNothing) {
   Lab lab("wrong-password", {.subnet = 62});
   lab.start_sim();

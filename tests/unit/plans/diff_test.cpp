@@ -163,3 +163,39 @@ TEST(Diff, AbsentCertificateIsDeletedOnEveryNodeWhereFound) {
 
 }  // namespace
 }  // namespace trustctl::plans
+
+namespace trustctl::plans {
+namespace {
+
+TEST(Diff, PruneRemovesOnlyWhatTrustctlAddedAndTheSiteNoLongerWants) {
+  UccxPair t;
+  t.site.policy.prune = true;
+  auto old_root = make_root("Old Root");
+  auto by_hand = make_root("Added By Hand");
+  for (const char* node : {"uccx1", "uccx2"}) {
+    t.holds(node, t.root.certificate);
+    t.holds(node, t.issuing.certificate);
+    t.holds(node, old_root.certificate);
+    t.holds(node, by_hand.certificate);
+  }
+  ManagedRecord managed;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    managed.add(node, "tomcat-trust", t.root.certificate.fingerprint());
+    managed.add(node, "tomcat-trust", old_root.certificate.fingerprint());
+  }
+  auto plan = make_plan(t.site, t.live, t.registry, {}, &managed);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  for (const char* node : {"uccx1", "uccx2"}) {
+    auto deletes = t.of_kind(*plan, ActionKind::delete_trust, node);
+    ASSERT_EQ(deletes.size(), 1u) << node;
+    EXPECT_EQ(deletes[0]->certificate->common_name(), "Old Root");
+    EXPECT_NE(deletes[0]->reason.find("policy.prune"), std::string::npos);
+  }
+  t.site.policy.prune = false;
+  auto no_prune = make_plan(t.site, t.live, t.registry, {}, &managed);
+  ASSERT_TRUE(no_prune);
+  EXPECT_TRUE(no_prune->empty());
+}
+
+}  // namespace
+}  // namespace trustctl::plans
