@@ -1,6 +1,7 @@
 #include "plans/diff.hpp"
 
 #include "engine/graph/ordering_rules.hpp"
+#include "plans/identity.hpp"
 
 #include <map>
 #include <set>
@@ -32,6 +33,11 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
                        const std::vector<PendingRestart>& pending, const ManagedRecord* managed) {
   auto requirements = resolve_trust_requirements(site, live, providers);
   if (!requirements) return fail(requirements.error());
+  auto identity_trust = identity_trust_requirements(site);
+  if (!identity_trust) return fail(identity_trust.error());
+  requirements->insert(requirements->end(), identity_trust->begin(), identity_trust->end());
+  auto identities = plan_identities(site, live, std::chrono::system_clock::now());
+  if (!identities) return fail(identities.error());
 
   Plan plan;
   plan.site_name = site.name;
@@ -108,6 +114,17 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     plan.graph.add(std::move(action));
     owe_restarts(change_id);
   }
+
+  for (auto& action : identities->actions) {
+    const Provider* provider = providers.find(site.find_cluster(action.cluster)->product);
+    std::string change_id = action.id();
+    std::string node = action.node;
+    plan.graph.add(std::move(action));
+    for (const auto& service : provider->services_to_restart("tomcat")) {
+      restarts.owe(node, service, "after the new tomcat identity on " + node + " (" + change_id + ")", false);
+    }
+  }
+  plan.notes = std::move(identities->notes);
 
   if (site.policy.prune && managed) {
     // Entries trustctl added earlier that no requirement wants any more. Deletes do not replicate: one per node.

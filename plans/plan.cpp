@@ -10,6 +10,8 @@ PlanSummary Plan::summary() const {
       case ActionKind::wait_replication: ++s.add; break;
       case ActionKind::delete_trust: ++s.remove; break;
       case ActionKind::restart_service: ++s.restarts; break;
+      case ActionKind::renew_identity:
+      case ActionKind::regenerate_identity: ++s.change; break;
     }
   }
   s.manual_restarts = static_cast<int>(manual_restarts.size());

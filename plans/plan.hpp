@@ -25,6 +25,7 @@ struct Plan {
   ActionGraph graph;
   std::vector<ActionGraph::Index> order;      // a topological order of graph
   std::vector<Action> manual_restarts;        // policy "manual": listed, recorded as pending, never run
+  std::vector<std::string> notes;             // what the plan cannot know yet ("known after apply") and similar
 
   PlanSummary summary() const;
   bool empty() const { return graph.size() == 0 && manual_restarts.empty(); }

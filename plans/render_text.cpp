@@ -27,6 +27,8 @@ const char* mark(ActionKind kind) {
     case ActionKind::delete_trust: return "-";
     case ActionKind::wait_replication: return "⏳";
     case ActionKind::restart_service: return "↻";
+    case ActionKind::renew_identity:
+    case ActionKind::regenerate_identity: return "~";
   }
   return "?";
 }
@@ -69,7 +71,8 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
           << ", " << node.fqdn << ")" << p.reset << "\n";
       for (auto i : mine) {
         const Action& a = plan.graph.action(i);
-        const char* colour = a.kind == ActionKind::upload_trust       ? p.green
+        const char* colour = a.changes_identity()                     ? p.yellow
+                             : a.kind == ActionKind::upload_trust       ? p.green
                              : a.kind == ActionKind::delete_trust     ? p.red
                              : a.kind == ActionKind::restart_service ? p.yellow
                                                                       : p.cyan;
@@ -95,6 +98,7 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   }
 
   PlanSummary s = plan.summary();
+  for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << note << p.reset << "\n";
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
   if (s.restarts > 0) {
     // Per node, in run order: "uccx1 (5 services), then uccx2 (5 services)".

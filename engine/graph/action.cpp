@@ -8,6 +8,8 @@ const char* to_string(ActionKind kind) {
     case ActionKind::delete_trust: return "delete-trust";
     case ActionKind::wait_replication: return "wait-replication";
     case ActionKind::restart_service: return "restart";
+    case ActionKind::renew_identity: return "renew-identity";
+    case ActionKind::regenerate_identity: return "regenerate-identity";
   }
   return "unknown";
 }
@@ -32,6 +34,11 @@ std::string Action::describe() const {
     case ActionKind::wait_replication:
       return "wait for " + cert_label() + " to replicate from " + source_node + " into " + store;
     case ActionKind::restart_service: return "restart " + service;
+    case ActionKind::renew_identity:
+      return "renew " + store + " identity: CSR on the node, signed by " + issuer_ca +
+             ", imported (new certificate known after apply)";
+    case ActionKind::regenerate_identity:
+      return "regenerate " + store + " as a new self-signed identity (new certificate known after apply)";
   }
   return "unknown action";
 }

@@ -15,6 +15,8 @@ enum class ActionKind {
   delete_trust,      // delete a trust-store file on a node
   wait_replication,  // wait until a certificate written on the publisher shows on a subscriber
   restart_service,   // restart one service on a node
+  renew_identity,    // CSR on the node, signed by a CA whose key trustctl holds, imported as the node's identity
+  regenerate_identity,  // replace the node's identity with a new self-signed one
 };
 const char* to_string(ActionKind kind);
 
@@ -30,6 +32,7 @@ struct Action {
   std::string reason;                        // why the action exists, for people
   std::optional<SourceRegion> region;        // the site entry that asked for it
   bool pending_from_journal = false;         // a restart owed by an earlier apply
+  std::string issuer_ca;                     // renew_identity: the [[ca]] that signs
   std::string ordering_group;                // cross-product ordering (rule 4): phase 0 writes before phase 1
   int ordering_phase = 0;
 
@@ -37,7 +40,10 @@ struct Action {
   std::string id() const;
   // Short human description: "upload Lab_Root_CA (3f2a9c1d) to tomcat-trust".
   std::string describe() const;
-  bool writes() const { return kind == ActionKind::upload_trust || kind == ActionKind::delete_trust; }
+  bool writes() const { return kind != ActionKind::wait_replication && kind != ActionKind::restart_service; }
+  bool changes_identity() const {
+    return kind == ActionKind::renew_identity || kind == ActionKind::regenerate_identity;
+  }
 };
 
 }  // namespace trustctl

@@ -57,6 +57,47 @@ void replication_after_upload(ActionGraph& graph) {
   }
 }
 
+void trust_before_identity(ActionGraph& graph) {
+  std::unordered_map<std::string, std::vector<ActionGraph::Index>> trust_writes, identities;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.changes_identity()) {
+      identities[a.node].push_back(i);
+    } else if (a.kind == ActionKind::upload_trust || a.kind == ActionKind::wait_replication) {
+      trust_writes[a.node].push_back(i);
+    }
+  }
+  for (const auto& [node, changes] : identities) {
+    auto it = trust_writes.find(node);
+    if (it == trust_writes.end()) continue;
+    for (auto change : changes) {
+      for (auto write : it->second) graph.order(write, change, kTrustBeforeIdentity);
+    }
+  }
+}
+
+void publisher_first_identity(ActionGraph& graph, const Topology& topology) {
+  std::map<std::string, std::map<int, std::vector<ActionGraph::Index>>> by_cluster;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (!a.changes_identity()) continue;
+    auto it = topology.find(a.node);
+    if (it == topology.end()) continue;
+    by_cluster[it->second.cluster][it->second.position].push_back(i);
+  }
+  for (const auto& [cluster, positions] : by_cluster) {
+    const std::vector<ActionGraph::Index>* previous = nullptr;
+    for (const auto& [position, changes] : positions) {
+      if (previous) {
+        for (auto before : *previous) {
+          for (auto after : changes) graph.order(before, after, kPublisherFirst);
+        }
+      }
+      previous = &changes;
+    }
+  }
+}
+
 void cross_product_phases(ActionGraph& graph) {
   std::map<std::string, std::array<std::vector<ActionGraph::Index>, 2>> groups;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
@@ -112,7 +153,9 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
 void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartPolicy restart) {
   rules::chain_order_in_store(graph);
   rules::replication_after_upload(graph);
+  rules::trust_before_identity(graph);
   rules::cross_product_phases(graph);
+  rules::publisher_first_identity(graph, topology);
   rules::restarts_last(graph);
   if (restart == RestartPolicy::rolling) rules::rolling_restarts(graph, topology);
 }

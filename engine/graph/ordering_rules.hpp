@@ -24,6 +24,8 @@ namespace rules {
 inline constexpr const char* kChainOrder = "chain-order";
 inline constexpr const char* kReplication = "replication";
 inline constexpr const char* kCrossProduct = "cross-product-order";
+inline constexpr const char* kTrustBeforeIdentity = "trust-before-identity";
+inline constexpr const char* kPublisherFirst = "publisher-first";
 inline constexpr const char* kRestartsLast = "restarts-last";
 inline constexpr const char* kRollingRestarts = "rolling-restarts";
 
@@ -31,9 +33,14 @@ inline constexpr const char* kRollingRestarts = "rolling-restarts";
 void chain_order_in_store(ActionGraph& graph);
 // Rule 3: a subscriber's wait for a replicated certificate follows the publisher's upload of it.
 void replication_after_upload(ActionGraph& graph);
+// Rule 2: a node's identity change waits for every trust write on that node (its issuing chain must be in the
+// node's tomcat-trust, or the appliance refuses the upload).
+void trust_before_identity(ActionGraph& graph);
 // Rule 4: cross-product order from the vendor procedures (e.g. PCCE: CUIC roots on Finesse before Finesse roots on
 // CUIC). Within one ordering group, every write of phase 0 precedes every write of phase 1.
 void cross_product_phases(ActionGraph& graph);
+// Rule 5: identity changes go publisher first, then each subscriber in turn.
+void publisher_first_identity(ActionGraph& graph, const Topology& topology);
 // Rule 6a: every change on a node precedes that node's restarts; a node's services restart one after another in the
 // order the provider listed them.
 void restarts_last(ActionGraph& graph);

@@ -32,6 +32,23 @@ inline std::string delete_cert(std::string_view unit, std::string_view file) {
 inline constexpr std::string_view confirm_question = "(yes|no)";
 inline constexpr std::string_view confirm_yes = "yes";
 
+// --- identities: CSR, own certificate, regeneration ---
+inline std::string csr_gen(std::string_view unit) { return "set csr gen " + std::string(unit); }
+inline std::string show_csr_own(std::string_view unit) { return "show csr own " + std::string(unit); }
+inline std::string import_own(std::string_view unit) { return "set cert import own " + std::string(unit); }
+inline std::string regen(std::string_view unit) { return "set cert regen " + std::string(unit); }
+// 14SU1 and later ask this before generating; scripts answer it on every version (DOMAIN.md section 7). trustctl
+// answers "no": an OU would change the subject the site's CA policy expects.
+inline constexpr std::string_view csr_ou_question = "Include OU in CSR (yes|no)?";
+inline constexpr std::string_view csr_ou_answer = "no";
+inline std::string csr_success(std::string_view unit) { return "Successfully Generated CSR for " + std::string(unit); }
+inline constexpr std::string_view csr_begin = "-----BEGIN CERTIFICATE REQUEST-----";
+inline constexpr std::string_view csr_end = "-----END CERTIFICATE REQUEST-----";
+inline constexpr std::string_view regen_question = "Proceed with regeneration (yes|no)?";
+inline std::string regen_success(std::string_view unit) {
+  return "Successfully Regenerated Certificate for " + std::string(unit) + ".";
+}
+
 // --- services ---
 inline constexpr std::string_view service_list_command = "utils service list";
 inline std::string service_restart(std::string_view service) { return "utils service restart " + std::string(service); }

@@ -1,5 +1,6 @@
 #include "providers/vos/vos_action_runner.hpp"
 
+#include "providers/pki/csr_signer.hpp"
 #include "providers/vos/vos_cli.hpp"
 
 #include <thread>
@@ -16,6 +17,8 @@ Result<void> VosActionRunner::run(const Action& action) {
       case ActionKind::upload_trust: return vos::import_trust(session, {*action.certificate});
       case ActionKind::delete_trust: return vos::delete_trust(session, action.file);
       case ActionKind::restart_service: return vos::restart_service(session, action.service);
+      case ActionKind::regenerate_identity: return vos::regenerate_identity(session, action.store);
+      case ActionKind::renew_identity: return renew_identity(session, action);
       case ActionKind::wait_replication: break;
     }
     return fail(ErrorCode::internal, "unhandled action kind");
@@ -26,6 +29,29 @@ Result<void> VosActionRunner::run(const Action& action) {
     e.operation = action.describe();
     if (!e.region && action.region) e.region = action.region;
     return fail(std::move(e));
+  }
+  return {};
+}
+
+// CSR on the node (its key never leaves it), signed here with the CA key the site names, imported, then read back:
+// the node must now hold exactly the certificate we signed.
+Result<void> VosActionRunner::renew_identity(transport::CliSession& session, const Action& action) {
+  const CaEntry* ca = m_site.find_ca(action.issuer_ca);
+  if (!ca || !ca->local_key || ca->certificates.empty()) {
+    return fail(ErrorCode::invalid_site, "CA '" + action.issuer_ca + "' has no local_key: trustctl cannot sign for it");
+  }
+  auto key = pki::KeyPair::load_file(ca->local_key->string());
+  if (!key) return fail(key.error());
+  if (auto ok = vos::generate_csr(session, action.store); !ok) return ok;
+  auto csr = vos::read_csr(session, action.store);
+  if (!csr) return fail(csr.error());
+  auto signed_leaf = pki::sign_csr(*csr, ca->certificates.front(), *key);
+  if (!signed_leaf) return fail(signed_leaf.error());
+  if (auto ok = vos::import_own(session, {*signed_leaf}, action.store); !ok) return ok;
+  auto now = vos::read_own_certificate(session, action.store);
+  if (!now) return fail(now.error());
+  if (now->empty() || !(now->front() == *signed_leaf)) {
+    return fail(ErrorCode::protocol, "the node reported success but does not hold the certificate trustctl signed");
   }
   return {};
 }

@@ -21,6 +21,7 @@ class VosActionRunner final : public ActionRunner {
 
  private:
   Result<void> wait_replication(const Node& node, const Action& action);
+  Result<void> renew_identity(transport::CliSession& session, const Action& action);
 
   const Site& m_site;
   SessionPool& m_pool;

@@ -100,6 +100,82 @@ Result<void> import_trust(transport::CliSession& session, const std::vector<Cert
   return {};
 }
 
+namespace {
+
+// The appliance's own words for a refusal: its last non-empty line (what comes before is the command's questions and
+// the echo of our answers).
+Error refusal(std::string_view output, std::string_view expected) {
+  std::string reply;
+  std::size_t end = output.size();
+  while (reply.empty() && end > 0) {
+    std::size_t start = output.rfind('\n', end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    reply = first_line(output.substr(start, end - start));
+    end = start == 0 ? 0 : start - 1;
+  }
+  return Error(ErrorCode::appliance_refused,
+               reply.empty() ? "the appliance did not confirm (expected '" + std::string(expected) + "')"
+                             : "the appliance answered: " + reply);
+}
+
+bool valid_unit(const std::string& unit) { return safe_argument(unit) && unit.find(' ') == std::string::npos; }
+
+}  // namespace
+
+Result<void> generate_csr(transport::CliSession& session, const std::string& unit) {
+  const std::string operation = "generate CSR for " + unit;
+  if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
+  auto output = session.run_interactive(
+      cli::csr_gen(unit), {{std::string(cli::csr_ou_question), std::string(cli::csr_ou_answer)}});
+  if (!output) return failed(session, output.error(), operation);
+  if (output->find(cli::csr_success(unit)) == std::string::npos) {
+    return failed(session, refusal(*output, cli::csr_success(unit)), operation);
+  }
+  return {};
+}
+
+Result<std::string> read_csr(transport::CliSession& session, const std::string& unit) {
+  const std::string operation = "read CSR for " + unit;
+  if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
+  auto output = session.run(cli::show_csr_own(unit));
+  if (!output) return failed(session, output.error(), operation);
+  auto begin = output->find(cli::csr_begin);
+  auto end = output->find(cli::csr_end);
+  if (begin == std::string::npos || end == std::string::npos || end < begin) {
+    return failed(session, refusal(*output, cli::csr_begin), operation);
+  }
+  return output->substr(begin, end + cli::csr_end.size() - begin) + "\n";
+}
+
+Result<void> import_own(transport::CliSession& session, const std::vector<Certificate>& chain,
+                        const std::string& unit) {
+  const std::string operation = "import own " + unit + " certificate";
+  if (chain.empty()) return failed(session, Error(ErrorCode::internal, "no certificate to import"), operation);
+  if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
+  std::string paste;
+  for (const auto& certificate : chain) {
+    std::string pem = certificate.pem();
+    if (!pem.ends_with('\n')) pem += '\n';
+    paste += pem;
+  }
+  auto output = session.run_interactive(cli::import_own(unit), {{std::string(cli::paste_prompt), paste}});
+  if (!output) return failed(session, output.error(), operation);
+  if (auto ok = check_import_result(*output, unit); !ok) return failed(session, ok.error(), operation);
+  return {};
+}
+
+Result<void> regenerate_identity(transport::CliSession& session, const std::string& unit) {
+  const std::string operation = "regenerate " + unit;
+  if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
+  auto output = session.run_interactive(cli::regen(unit),
+                                        {{std::string(cli::regen_question), std::string(cli::confirm_yes)}});
+  if (!output) return failed(session, output.error(), operation);
+  if (output->find(cli::regen_success(unit)) == std::string::npos) {
+    return failed(session, refusal(*output, cli::regen_success(unit)), operation);
+  }
+  return {};
+}
+
 Result<void> delete_trust(transport::CliSession& session, const std::string& file, const std::string& unit) {
   std::string name = file;
   if (name.starts_with(unit + "/")) name.erase(0, unit.size() + 1);

@@ -36,6 +36,15 @@ Result<void> delete_trust(transport::CliSession& session, const std::string& fil
                           const std::string& unit = "tomcat-trust");
 
 // `utils service restart <service>`: succeeds when the stream ends in <service>[STARTED].
+// Identity lifecycle (DOMAIN.md section 4): a new CSR replaces any pending one; the key pair stays on the node.
+Result<void> generate_csr(transport::CliSession& session, const std::string& unit = "tomcat");
+Result<std::string> read_csr(transport::CliSession& session, const std::string& unit = "tomcat");  // the PEM
+// Leaf first, then its issuers (the appliance needs the issuers already in tomcat-trust).
+Result<void> import_own(transport::CliSession& session, const std::vector<Certificate>& chain,
+                        const std::string& unit = "tomcat");
+// Replaces the identity with a new self-signed one (overwrites a CA-signed one).
+Result<void> regenerate_identity(transport::CliSession& session, const std::string& unit = "tomcat");
+
 Result<void> restart_service(transport::CliSession& session, const std::string& service);
 
 // `utils service list`.
