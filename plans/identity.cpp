@@ -4,12 +4,6 @@
 
 namespace trustctl::plans {
 
-std::chrono::days renewal_window(const Certificate& certificate, std::optional<int> renew_before_days) {
-  if (renew_before_days) return std::chrono::days(*renew_before_days);
-  auto lifetime = std::chrono::duration_cast<std::chrono::days>(certificate.not_after() - certificate.not_before());
-  return std::max(std::chrono::days(30), lifetime / 3);
-}
-
 Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site) {
   std::vector<TrustRequirement> out;
   std::vector<Certificate> all_cas;
@@ -76,7 +70,7 @@ Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live,
         const Certificate& leaf = identity->second.front();
 
         std::string why;
-        auto window = renewal_window(leaf, policy.renew_before_days);
+        auto window = std::chrono::days(renewal_window_days(leaf, policy.renew_before_days));
         auto names = leaf.dns_names();
         if (ca) {
           if (!ca->certificates.front().issued(leaf)) {

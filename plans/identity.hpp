@@ -12,10 +12,6 @@
 
 namespace trustctl::plans {
 
-// The renewal window of a certificate: renew_before_days, or by default the last third of its lifetime and at least
-// 30 days (SITE-FORMAT.md).
-std::chrono::days renewal_window(const Certificate& certificate, std::optional<int> renew_before_days);
-
 // For every identity policy naming a CA: every node of the cluster must trust that CA's chain (the appliance refuses
 // an identity whose issuer is not in tomcat-trust).
 Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site);

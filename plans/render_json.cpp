@@ -21,6 +21,7 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
   if (!a.file.empty()) j["file"] = a.file;
   if (!a.service.empty()) j["service"] = a.service;
   if (!a.source_node.empty()) j["source_node"] = a.source_node;
+  if (!a.issuer_ca.empty()) j["issuer_ca"] = a.issuer_ca;
   j["reason"] = a.reason;
   if (a.region) j["source"] = a.region->describe();
   j["description"] = a.describe();
@@ -47,6 +48,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
   nlohmann::json manual = nlohmann::json::array();
   for (const auto& a : plan.manual_restarts) manual.push_back(action_to_json(plan, static_cast<ActionGraph::Index>(-1), a));
   j["manual_restarts"] = manual;
+  j["notes"] = plan.notes;
   PlanSummary s = plan.summary();
   j["summary"] = {{"add", s.add},
                   {"change", s.change},

@@ -1,26 +1,77 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
+#include "plans/render_markdown.hpp"
 #include "plans/render_text.hpp"
 
 #include <iostream>
 
 namespace trustctl::cli {
+namespace {
+
+void print_plan(const plans::Plan& plan, const Site& site, const CommonOptions& common, const Terminal& term) {
+  if (common.format == "json") {
+    std::cout << plans::plan_to_json(plan).dump(2) << std::endl;
+  } else if (common.format == "markdown") {
+    std::cout << plans::render_markdown(plan, site);
+  } else {
+    std::cout << plans::render_text(plan, site, {.color = term.color});
+  }
+}
+
+int exit_code(const plans::Plan& plan, const PlanOptions& options) {
+  return options.detailed_exitcode && !plan.empty() ? kExitChanges : kExitOk;
+}
+
+// `plan --from F [SITE]`: no connection. The saved layout labels the nodes, so the rendering matches the one made
+// when the plan was saved; a site file, when given, is only compared with the one the plan was made from.
+int render_saved(const CommonOptions& common, const PlanOptions& options, const Terminal& term) {
+  auto saved = plans::read_saved_plan(options.from);
+  if (!saved) {
+    report_errors({saved.error()}, common, term);
+    return kExitError;
+  }
+  if (!common.site.empty()) {
+    auto site = load_site(common, term);
+    if (!site) return kExitError;
+    // Only the site-level reasons: passing the plan's own observations leaves the nodes out (no refresh here).
+    for (const auto& reason : plans::stale_reasons(saved->plan, *site, saved->plan.observed)) {
+      std::cerr << term.yellow("warning: ") << options.from << " is stale: " << reason
+                << "; apply will refuse it: plan again\n";
+    }
+  }
+  print_plan(saved->plan, saved->layout, common, term);
+  return exit_code(saved->plan, options);
+}
+
+}  // namespace
 
 int run_plan(const CommonOptions& common, const PlanOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
+  if (!options.from.empty()) return render_saved(common, options, term);
+  if (common.site.empty()) {
+    report_errors({Error(ErrorCode::invalid_site, "plan needs a site file (trustctl plan SITE), or a saved plan "
+                                                  "(trustctl plan --from FILE)")},
+                  common, term);
+    return kExitError;
+  }
   auto site = load_site(common, term);
   if (!site) return kExitError;
   auto registry = providers::make_registry();
   auto context = refresh_and_plan(*site, registry, common, term);
   if (!context) return kExitError;
-  if (common.format == "json") {
-    std::cout << plans::plan_to_json(context->plan).dump(2) << std::endl;
-  } else {
-    std::cout << plans::render_text(context->plan, *site, {.color = term.color});
+  print_plan(context->plan, *site, common, term);
+  if (!options.out.empty()) {
+    if (auto written = plans::write_plan_file(context->plan, *site, options.out); !written) {
+      report_errors({written.error()}, common, term);
+      return kExitError;
+    }
+    // stderr: stdout carries only the rendering (JSON or Markdown a pipeline captures).
+    std::cerr << "Saved this plan to " << options.out << "; `trustctl plan --from " << options.out
+              << "` shows it again.\n";
   }
-  if (options.detailed_exitcode && !context->plan.empty()) return kExitChanges;
-  return kExitOk;
+  return exit_code(context->plan, options);
 }
 
 }  // namespace trustctl::cli

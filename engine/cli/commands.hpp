@@ -4,7 +4,9 @@
 
 #include "engine/cli/terminal.hpp"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace trustctl::cli {
 
@@ -14,7 +16,7 @@ inline constexpr int kExitChanges = 2;
 
 struct CommonOptions {
   std::string site;
-  std::string format = "text";  // text | json
+  std::string format = "text";  // text | json | markdown (plan) | dot (graph)
   bool no_color = false;
   bool trust_on_first_use = false;
   int parallelism = 0;          // 0: the site's connection.parallelism
@@ -22,6 +24,13 @@ struct CommonOptions {
 
 struct PlanOptions {
   bool detailed_exitcode = false;
+  std::string out;   // --out FILE: also save the plan (plans/plan_file.hpp)
+  std::string from;  // --from FILE: render a saved plan instead of refreshing
+};
+
+struct GraphOptions {
+  std::string out;   // DOT to this file instead of stdout
+  std::string from;  // draw a saved plan instead of refreshing
 };
 
 struct ApplyOptions {
@@ -29,9 +38,44 @@ struct ApplyOptions {
   bool fail_fast = false;
 };
 
+struct LintOptions {
+  std::vector<std::string> files;  // CERT.pem [CHAIN.pem ...], or one site file
+  std::string product;
+  std::string unit = "tomcat";
+  std::string fqdn;
+  std::vector<std::string> cluster_fqdns;
+  std::string csr;
+  std::string version;
+  std::optional<int> renew_before_days;
+  bool multi_server = false;
+  std::string format = "text";
+  bool no_color = false;
+};
+
+struct ProbeOptions {
+  std::string target;  // HOST:PORT
+  std::string servername;
+  int timeout_s = 10;
+  std::string format = "text";
+  bool no_color = false;
+};
+
+struct CaInitOptions {
+  std::string name = "lab-ca";
+  std::string out_dir = ".";
+  std::string common_name;  // default: the name
+  std::string key = "rsa-2048";
+  int days = 3650;
+};
+
 int run_validate(const CommonOptions& common);
+int run_journal(const CommonOptions& common);
+int run_ca_init(const CaInitOptions& options);
 int run_plan(const CommonOptions& common, const PlanOptions& options);
+int run_graph(const CommonOptions& common, const GraphOptions& options);
 int run_apply(const CommonOptions& common, const ApplyOptions& options);
 int run_unlock(const CommonOptions& common, const std::string& id);
+int run_lint(const LintOptions& options);
+int run_probe(const ProbeOptions& options);
 
 }  // namespace trustctl::cli

@@ -14,7 +14,10 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <unordered_map>
 
 namespace trustctl {
 namespace {
@@ -44,6 +47,36 @@ std::string to_hex(const unsigned char* data, size_t len) {
     out.push_back(digits[data[i] & 0xf]);
   }
   return out;
+}
+
+// A signature check is the most expensive question the planner asks, and a fleet asks the same one thousands of times
+// (the same root and intermediate in every node's store, the same issuer for every node identity). The answer depends
+// only on the two certificates' DER encodings, which their SHA-256 fingerprints name, so it is remembered for the life
+// of the process. Refresh runs in parallel threads, hence the lock. Bounded: a process that checks more pairs than
+// this simply starts over.
+class SignatureMemo {
+ public:
+  std::optional<bool> find(const std::string& pair) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_results.find(pair);
+    if (it == m_results.end()) return std::nullopt;
+    return it->second;
+  }
+  void remember(std::string pair, bool verified) {
+    std::lock_guard lock(m_mutex);
+    if (m_results.size() >= kCapacity) m_results.clear();
+    m_results.emplace(std::move(pair), verified);
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 1 << 20;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, bool> m_results;  // issuer fingerprint + subject fingerprint -> verified
+};
+
+SignatureMemo& verified_signatures() {
+  static SignatureMemo memo;
+  return memo;
 }
 
 }  // namespace
@@ -118,8 +151,12 @@ bool Certificate::issued(const Certificate& subject) const {
   if (X509_NAME_cmp(X509_get_subject_name(m_cert.get()), X509_get_issuer_name(subject.m_cert.get())) != 0) {
     return false;
   }
+  std::string pair = m_fingerprint + subject.m_fingerprint;
+  if (auto known = verified_signatures().find(pair)) return *known;
   EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
-  return key && X509_verify(subject.m_cert.get(), key) == 1;
+  bool verified = key && X509_verify(subject.m_cert.get(), key) == 1;
+  verified_signatures().remember(std::move(pair), verified);
+  return verified;
 }
 
 std::string Certificate::key_type() const {
@@ -172,6 +209,13 @@ Result<std::vector<Certificate>> load_certificate_file(const std::string& path) 
   auto certs = parse_certificates(buf.str());
   if (!certs) return fail(certs.error().code, path + ": " + certs.error().message);
   return certs;
+}
+
+int renewal_window_days(const Certificate& certificate, std::optional<int> renew_before_days) {
+  if (renew_before_days) return *renew_before_days;
+  auto lifetime = std::chrono::duration_cast<std::chrono::hours>(certificate.not_after() - certificate.not_before());
+  int lifetime_days = static_cast<int>(lifetime.count() / 24);
+  return std::max(30, lifetime_days / 3);
 }
 
 IssuerChain issuer_chain(const Certificate& leaf, const std::vector<Certificate>& candidates) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,10 @@ class Certificate {
   std::shared_ptr<X509> m_cert;
   std::string m_fingerprint;
 };
+
+// Days before expiry at which a certificate is due for renewal: renew_before_days, or by default the last third of
+// its lifetime and at least 30 days (SITE-FORMAT.md). Shared by the planner and lint rule TC006.
+int renewal_window_days(const Certificate& certificate, std::optional<int> renew_before_days);
 
 // Every certificate in a PEM text (any number of blocks, other text ignored) or one DER blob.
 // An empty result is an error: callers always expect at least one certificate.

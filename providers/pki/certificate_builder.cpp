@@ -3,6 +3,7 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -21,10 +22,22 @@ bool add_extension(X509* cert, X509* issuer, int nid, const std::string& value) 
 }
 
 const EVP_MD* digest_by_name(const std::string& name) {
+  if (name == "md5") return EVP_md5();
   if (name == "sha1") return EVP_sha1();
   if (name == "sha384") return EVP_sha384();
   if (name == "sha512") return EVP_sha512();
   return EVP_sha256();
+}
+
+bool sign(X509* cert, const KeyPair& issuer_key, const CertificateSpec& spec) {
+  if (!spec.rsa_pss) return X509_sign(cert, issuer_key.native(), digest_by_name(spec.digest)) > 0;
+  EVP_MD_CTX* md_ctx = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pkey_ctx = nullptr;
+  bool ok = EVP_DigestSignInit(md_ctx, &pkey_ctx, digest_by_name(spec.digest), nullptr, issuer_key.native()) == 1 &&
+            EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_DIGEST) == 1 && X509_sign_ctx(cert, md_ctx) > 0;
+  EVP_MD_CTX_free(md_ctx);
+  return ok;
 }
 
 }  // namespace
@@ -90,7 +103,11 @@ Result<Certificate> issue_certificate(const CertificateSpec& spec, const KeyPair
     if (!add_extension(cert, issuer_native, NID_subject_alt_name, san)) return bail("subjectAltName");
   }
 
-  if (X509_sign(cert, issuer_key.native(), digest_by_name(spec.digest)) <= 0) return bail("signing failed");
+  for (const auto& extra : spec.extra_extensions) {
+    if (!add_extension(cert, issuer_native, OBJ_txt2nid(extra.name.c_str()), extra.value)) return bail(extra.name);
+  }
+
+  if (!sign(cert, issuer_key, spec)) return bail("signing failed");
   return Certificate(cert);
 }
 

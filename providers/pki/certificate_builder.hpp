@@ -20,7 +20,15 @@ struct CertificateSpec {
   int not_before_offset_days = 0;      // negative: valid from the past (tests of expiry and validity-start rules)
   std::optional<std::string> serial_hex;  // random 64-bit serial when empty
   bool server_auth = true;             // EKU serverAuth+clientAuth and the appliance's KU on leaf certificates
-  std::string digest = "sha256";       // "sha1", "sha256", "sha384", "sha512"
+  std::string digest = "sha256";       // "md5", "sha1", "sha256", "sha384", "sha512"
+  // RSASSA-PSS instead of PKCS#1 v1.5 (issuer key must be RSA): what some Windows CAs emit and Java on Finesse rejects.
+  bool rsa_pss = false;
+  // Further extensions in OpenSSL config syntax, e.g. {"extendedKeyUsage", "critical,serverAuth"}; added last.
+  struct Extension {
+    std::string name;
+    std::string value;
+  };
+  std::vector<Extension> extra_extensions;
 };
 
 // issuer == nullptr: self-signed with subject_key.

@@ -57,7 +57,8 @@ class Lab {
     return "127.0." + std::to_string(m_options.subnet) + "." + std::to_string(host);
   }
 
-  void write_site(const std::string& extra = "") {
+  // extra: appended at the end; cluster_extra: inside the uccx [[cluster]] (e.g. an identity policy).
+  void write_site(const std::string& extra = "", const std::string& cluster_extra = "") {
     std::ostringstream s;
     s << "version = 1\n\n[site]\nname = \"e2e\"\ndomain = \"lab.example\"\nstate_dir = \"state\"\n\n"
       << "[credentials.os-admin]\nusername = \"admin\"\npassword_file = \"secrets/os-admin\"\n\n"
@@ -69,7 +70,7 @@ class Lab {
       << "  { name = \"uccx1\", fqdn = \"uccx1.lab.example\", role = \"publisher\", address = \"" << address(1)
       << "\" },\n"
       << "  { name = \"uccx2\", fqdn = \"uccx2.lab.example\", role = \"subscriber\", address = \"" << address(2)
-      << "\" },\n]\n\n"
+      << "\" },\n]\n" << cluster_extra << "\n"
       << "[[trust]]\ncluster = \"uccx\"\nstore = \"tomcat-trust\"\ncertificates = [\"corp-root\", \"corp-issuing\"]\n"
       << extra;
     write_text(site(), s.str());

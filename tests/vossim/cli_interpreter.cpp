@@ -60,6 +60,38 @@ std::string reason_text(ImportStatus status) {
   return {};
 }
 
+const msg::ProductTexts& texts_for(trustctl::Product product) {
+  switch (product) {
+    case trustctl::Product::uccx: return msg::kUccxTexts;
+    case trustctl::Product::finesse: return msg::kFinesseTexts;
+    case trustctl::Product::cuic: return msg::kCuicTexts;
+    case trustctl::Product::socialminer: return msg::kSocialMinerTexts;
+    case trustctl::Product::mediasense: return msg::kMediaSenseTexts;
+    case trustctl::Product::cucm:
+    case trustctl::Product::external: break;
+  }
+  return msg::kCucmTexts;
+}
+
+std::string own_import_text(OwnImportStatus status, trustctl::Product product) {
+  switch (status) {
+    case OwnImportStatus::no_csr: return std::string(msg::kNoCsr);
+    case OwnImportStatus::key_mismatch: return std::string(msg::kCsrKeyMismatch);
+    case OwnImportStatus::san_mismatch: return std::string(msg::kCsrSanMismatch);
+    case OwnImportStatus::no_issuer: return std::string(msg::kNoIssuer);
+    case OwnImportStatus::key_not_allowed: return std::string(texts_for(product).identity_key_refused);
+    case OwnImportStatus::expired: return std::string(msg::kImportFailed) + std::string(msg::kReasonExpired);
+    case OwnImportStatus::not_pem: return std::string(msg::kImportFailed) + std::string(msg::kReasonNotPem);
+    case OwnImportStatus::imported: break;
+  }
+  return {};
+}
+
+// The role column of `show network cluster` (uncertain for the contact-center products).
+std::string node_role(trustctl::Product product) {
+  return product == trustctl::Product::cucm ? "callmanager" : trustctl::to_string(product);
+}
+
 }  // namespace
 
 std::string java_date(Clock::time_point time) {
@@ -145,11 +177,49 @@ CliInterpreter::Output CliInterpreter::feed(std::string_view bytes) {
       case Mode::command: on_command_byte(c, out, finished); break;
       case Mode::paste: on_paste_byte(c, out, finished); break;
       case Mode::paging: on_paging_byte(c, out, finished); break;
+      case Mode::confirm: on_confirm_byte(c, out, finished); break;
     }
     if (finished || out.close) break;  // the rest arrived while the command ran: discarded
   }
+  if ((finished || out.close) && m_drop_after_commit) {
+    // The change is committed; the client never sees the reply (the echo of what it typed was already sent).
+    m_drop_after_commit = false;
+    out.steps.resize(std::min(out.steps.size(), m_reply_step + 1));
+    if (!out.steps.empty() && m_reply_step < out.steps.size()) {
+      out.steps.back().text.resize(std::min(out.steps.back().text.size(), m_reply_offset));
+    }
+    out.drop = true;
+    out.close = true;
+  }
   out.command_finished = finished;
   return out;
+}
+
+void CliInterpreter::mark_reply_start(const Output& out) {
+  m_reply_step = out.steps.empty() ? 0 : out.steps.size() - 1;
+  m_reply_offset = out.steps.empty() ? 0 : out.steps.back().text.size();
+}
+
+bool CliInterpreter::apply_command_fault(const std::string& command, Output& out, bool& finished) {
+  if (m_settings.faults == nullptr) return false;
+  auto fault = m_settings.faults->take(
+      m_node.spec().name, command,
+      {FaultKind::drop_before_reply, FaultKind::drop_after_commit, FaultKind::delay, FaultKind::refuse});
+  if (!fault) return false;
+  switch (fault->kind) {
+    case FaultKind::delay: add_step(out, fault->delay); return false;
+    case FaultKind::drop_after_commit: m_drop_after_commit = true; return false;
+    case FaultKind::drop_before_reply:
+      m_node.log_command(command, false, {}, {}, "fault: drop_before_reply");
+      out.drop = true;
+      out.close = true;
+      return true;
+    case FaultKind::refuse:
+      m_node.log_command(command, false, {}, {}, "fault: refuse");
+      emit_lines({fault->message.empty() ? std::string(msg::kRefusedDefault) : fault->message}, out, finished);
+      return true;
+    default: return false;
+  }
 }
 
 void CliInterpreter::on_command_byte(char c, Output& out, bool& finished) {
@@ -198,6 +268,7 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
     return;
   }
   const std::string command = join(words, 0);
+  mark_reply_start(out);
   if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
 
   auto is = [&](std::initializer_list<const char*> expected) {
@@ -221,6 +292,7 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
     out.close = true;
     return;
   }
+  if (apply_command_fault(command, out, finished)) return;
   if (is({"set", "cli", "pagination", "off"}) || is({"set", "cli", "pagination", "on"})) {
     m_pagination = words[3] == "on";
     m_node.log_command(command, true);
@@ -237,16 +309,35 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
     command_show_cert(words, command, out, finished);
     return;
   }
-  if (is({"set", "cert", "import", "trust", "tomcat"})) {
+  if (is({"set", "cert", "import", "trust", "tomcat"}) || is({"set", "cert", "import", "own", "tomcat"})) {
     out.steps.back().text += std::string(msg::kPastePrompt) + std::string(kEol);
     m_paste_command = command;
     m_paste_lines.clear();
     m_mode = Mode::paste;
     return;  // not finished: the paste that follows is this command's input
   }
-  if (is({"set", "cert", "import", "own", "tomcat"})) {
-    m_node.log_command(command, false);
-    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kImportOwnUnsupported)}, out, finished);
+  if (is({"set", "csr", "gen", "tomcat"})) {
+    ask(command, {}, msg::kCsrOuQuestion, out);
+    return;
+  }
+  if (is({"show", "csr", "own", "tomcat"})) {
+    command_show_csr(command, out, finished);
+    return;
+  }
+  if (is({"set", "cert", "regen", "tomcat"})) {
+    ask(command, {std::string(msg::kRegenWarning)}, msg::kRegenQuestion, out);
+    return;
+  }
+  if (starts({"set", "cert", "delete"}) && words.size() == 5) {
+    command_delete(words, command, out, finished);
+    return;
+  }
+  if (is({"utils", "system", "restart"})) {
+    ask(command, {}, msg::kSystemRestartQuestion, out);
+    return;
+  }
+  if (is({"show", "network", "cluster"})) {
+    command_network_cluster(command, out, finished);
     return;
   }
   if (is({"utils", "service", "list"})) {
@@ -306,6 +397,7 @@ void CliInterpreter::command_service_list(const std::string& command, Output& ou
   for (const auto& service : m_node.services()) {
     std::string_view state = msg::kServiceStarted;
     switch (m_node.service_state(service, now)) {
+      case ServiceState::stopped: state = msg::kServiceStopped; break;
       case ServiceState::started: state = msg::kServiceStarted; break;
       case ServiceState::starting: state = msg::kServiceStarting; break;
       case ServiceState::stopping: state = msg::kServiceStopping; break;
@@ -326,8 +418,10 @@ void CliInterpreter::command_restart(const std::string& command, const std::stri
     return;
   }
   // The restart lives in the node, not in this session: it completes even if the client goes away.
-  const RestartPlan plan = m_node.begin_restart(*service, m_now(), m_settings.restart_duration);
-  m_node.log_command(command, true, {}, *service);
+  const bool fails = m_settings.faults != nullptr &&
+                     m_settings.faults->take(m_node.spec().name, command, {FaultKind::restart_fails}).has_value();
+  const RestartPlan plan = m_node.begin_restart(*service, m_now(), m_settings.restart_duration, fails);
+  m_node.log_command(command, !fails, {}, *service, fails ? "fault: restart_fails" : "");
   out.steps.back().text += lines_to_text({std::string(msg::kRestartWarning), std::string(msg::kServiceManagerRunning),
                                           service_line(*service, msg::kServiceStopping)});
   std::chrono::milliseconds at{0};
@@ -336,7 +430,8 @@ void CliInterpreter::command_restart(const std::string& command, const std::stri
     add_step(out, t - at).text = service_line(*service, msg::kServiceStarting) + std::string(kEol);
     at = t;
   }
-  add_step(out, plan.duration - at).text = service_line(*service, msg::kServiceStarted) + std::string(kEol);
+  add_step(out, plan.duration - at).text =
+      service_line(*service, fails ? msg::kServiceFailed : msg::kServiceStarted) + std::string(kEol);
   add_prompt(out);
   finished = true;
 }
@@ -383,12 +478,20 @@ void CliInterpreter::finish_paste(Output& out) {
   for (const auto& line : m_paste_lines) text += line + "\n";
   m_paste_lines.clear();
   m_mode = Mode::command;
+  mark_reply_start(out);
   if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
 
   std::vector<std::string> lines;
   std::vector<std::string> files;
   bool all_ok = true;
-  auto parsed = trustctl::parse_certificates(text);
+  if (m_paste_command.find(" own ") != std::string::npos) {
+    finish_own_import(text, lines, all_ok);
+    m_node.log_command(m_paste_command, all_ok);
+    out.steps.back().text += lines_to_text(lines);
+    add_prompt(out);
+    return;
+  }
+  auto parsed = parse_uploaded(text);
   if (!parsed) {
     all_ok = false;
     lines.push_back(std::string(msg::kImportFailed) + std::string(msg::kReasonNotPem));
@@ -465,6 +568,168 @@ void CliInterpreter::on_paging_byte(char c, Output& out, bool& finished) {
       break;
     default: break;  // other keys do nothing at the pager
   }
+}
+
+}  // namespace vossim
+
+namespace vossim {
+
+void CliInterpreter::ask(const std::string& command, std::vector<std::string> lines, std::string_view question,
+                         Output& out) {
+  // The question is the last thing written (no newline), like the appliance; the answer is one line.
+  out.steps.back().text += lines_to_text(lines) + std::string(question);
+  m_question_command = command;
+  m_mode = Mode::confirm;
+}
+
+void CliInterpreter::on_confirm_byte(char c, Output& out, bool& finished) {
+  if (out.steps.empty()) add_step(out);
+  if (c == '\x03') {
+    m_line.clear();
+    m_mode = Mode::command;
+    m_node.log_command(m_question_command, false, {}, {}, "cancelled");
+    out.steps.back().text += "^C";
+    add_prompt(out);
+    finished = true;
+    return;
+  }
+  if (c == '\r' || c == '\n') {
+    out.steps.back().text += kEol;
+    std::string answer;
+    answer.swap(m_line);
+    m_mode = Mode::command;
+    answer_question(answer, out, finished);
+    return;
+  }
+  if (c == '\x7f' || c == '\b') {
+    if (!m_line.empty()) {
+      m_line.pop_back();
+      out.steps.back().text += "\b \b";
+    }
+    return;
+  }
+  if (static_cast<unsigned char>(c) < 0x20) return;
+  m_line += c;
+  out.steps.back().text += c;
+}
+
+void CliInterpreter::answer_question(const std::string& answer, Output& out, bool& finished) {
+  const auto words = split_words(answer);
+  const bool yes = words.size() == 1 && words[0] == msg::kYes;
+  const std::string command = m_question_command;
+  mark_reply_start(out);
+  if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
+
+  if (command == "set csr gen tomcat") {
+    // The OU question is not a confirmation: either answer generates the CSR (with or without the OU).
+    const auto& spec = m_node.spec();
+    CsrRequest request{spec.fqdn, default_csr_names(spec.fqdn), "rsa-2048", yes};
+    auto csr = m_node.generate_csr(request);
+    m_node.log_command(command, csr.has_value());
+    emit_lines({csr ? std::string(msg::kCsrGenerated) : std::string(msg::kExecutedUnsuccessfully)}, out, finished);
+    return;
+  }
+  if (command == "set cert regen tomcat") {
+    if (!yes) {
+      m_node.log_command(command, false, {}, {}, "cancelled");
+      emit_lines({std::string(msg::kRegenCancelled)}, out, finished);
+      return;
+    }
+    auto regenerated = m_node.regenerate_identity(m_now());
+    m_node.log_command(command, regenerated.has_value());
+    if (!regenerated) {
+      emit_lines({std::string(msg::kExecutedUnsuccessfully)}, out, finished);
+      return;
+    }
+    emit_lines({std::string(msg::kRegenerated),
+                std::string(msg::kRestartAdvicePrefix) + "tomcat" + std::string(msg::kRestartAdviceSuffix)},
+               out, finished);
+    return;
+  }
+  if (command == "utils system restart") {
+    if (!yes) {
+      m_node.log_command(command, false, {}, {}, "cancelled");
+      emit_lines({std::string(msg::kSystemRestartCancelled)}, out, finished);
+      return;
+    }
+    m_node.log_command(command, true);
+    out.steps.back().text += lines_to_text({std::string(msg::kSystemRestarting)});
+    // The node goes down now: every session (this one too) drops; the node comes back after the restart duration.
+    m_node.begin_system_restart(m_now(), m_settings.restart_duration);
+    out.drop = true;
+    out.close = true;
+    return;
+  }
+  emit_lines({std::string(msg::kExecutedUnsuccessfully)}, out, finished);
+}
+
+void CliInterpreter::command_show_csr(const std::string& command, Output& out, bool& finished) {
+  const auto csr = m_node.pending_csr();
+  m_node.log_command(command, csr.has_value());
+  if (!csr) {
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kNoPendingCsr)}, out, finished);
+    return;
+  }
+  // The PEM and nothing but whitespace after it (clients cut the output at the END line); never paged.
+  std::vector<std::string> lines;
+  std::istringstream pem(csr->pem);
+  for (std::string line; std::getline(pem, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  out.steps.back().text += lines_to_text(lines);
+  add_prompt(out);
+  finished = true;
+}
+
+void CliInterpreter::command_delete(const std::vector<std::string>& words, const std::string& command, Output& out,
+                                    bool& finished) {
+  const std::string& unit = words[3];
+  if (unit != "tomcat-trust") {
+    m_node.log_command(command, false);
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kDeleteOnlyTrust) + unit}, out, finished);
+    return;
+  }
+  const std::string file = unit + "/" + words[4];
+  if (!m_node.delete_trust(file)) {
+    m_node.log_command(command, false);
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kNoSuchTrustFile) + file}, out, finished);
+    return;
+  }
+  m_node.log_command(command, true, {file});
+  emit_lines({std::string(msg::kDeletedPrefix) + file,
+              std::string(msg::kRestartAdvicePrefix) + "tomcat" + std::string(msg::kRestartAdviceSuffix)},
+             out, finished);
+}
+
+void CliInterpreter::command_network_cluster(const std::string& command, Output& out, bool& finished) {
+  std::vector<std::string> lines;
+  const auto now = m_now();
+  std::vector<const SimNode*> members = m_node.cluster();
+  if (members.empty()) members.push_back(&m_node);
+  for (const SimNode* member : members) {
+    const auto& spec = member->spec();
+    const bool publisher = spec.role == trustctl::Role::publisher;
+    const std::string host = spec.fqdn.substr(0, spec.fqdn.find('.'));
+    const bool up = member == &m_node || !member->is_down(now);
+    lines.push_back(spec.address + " " + spec.fqdn + " " + host + " " + (publisher ? "Publisher" : "Subscriber") +
+                    " " + node_role(spec.product) + " " + (publisher ? "DBPub" : "DBSub") + " " +
+                    std::string(up ? msg::kNodeAuthenticated : msg::kNodeUnreachable));
+  }
+  m_node.log_command(command, true);
+  emit_lines(std::move(lines), out, finished);
+}
+
+void CliInterpreter::finish_own_import(const std::string& text, std::vector<std::string>& lines, bool& ok) {
+  auto parsed = trustctl::parse_certificates(text);
+  const OwnImportStatus status =
+      parsed ? m_node.import_own(*parsed, m_now()) : OwnImportStatus::not_pem;
+  ok = status == OwnImportStatus::imported;
+  if (!ok) {
+    lines.push_back(own_import_text(status, m_node.spec().product));
+    return;
+  }
+  lines.push_back(std::string(msg::kImportedPrefix) + "tomcat.");
+  lines.push_back(std::string(msg::kRestartAdvicePrefix) + "tomcat" + std::string(msg::kRestartAdviceSuffix));
 }
 
 }  // namespace vossim

@@ -3,6 +3,7 @@
 // It owns no socket and never sleeps: output that takes time (a service restart) comes back as steps with delays,
 // which the transport plays out. That keeps every message and rule unit-testable without SSH.
 
+#include "tests/vossim/fault_book.hpp"
 #include "tests/vossim/sim_node.hpp"
 
 #include <chrono>
@@ -18,6 +19,7 @@ struct CliSettings {
   std::chrono::milliseconds restart_tick{500};    // how often "[STARTING]" repeats
   std::chrono::milliseconds command_latency{0};   // before every command's output
   int rows = 24;                                  // terminal rows; the pty request may change it
+  FaultBook* faults = nullptr;                    // injected faults (control API); none when null
 };
 
 class CliInterpreter {
@@ -32,11 +34,12 @@ class CliInterpreter {
     // discarded before writing it (clients that send extra newlines must not get extra prompts).
     bool command_finished = false;
     bool close = false;  // the user quit: close the channel after the steps
+    bool drop = false;   // drop the connection abruptly after the steps (system restart, fault): no exit status
 
     std::string text() const;  // all steps concatenated (tests)
     std::chrono::milliseconds total_delay() const;
   };
-  enum class Mode { command, paste, paging };
+  enum class Mode { command, paste, paging, confirm };
   using NowFunction = std::function<Clock::time_point()>;
 
   CliInterpreter(SimNode& node, CliSettings settings, NowFunction now = &Clock::now);
@@ -51,6 +54,11 @@ class CliInterpreter {
   void on_command_byte(char c, Output& out, bool& finished);
   void on_paste_byte(char c, Output& out, bool& finished);
   void on_paging_byte(char c, Output& out, bool& finished);
+  void on_confirm_byte(char c, Output& out, bool& finished);
+  void answer_question(const std::string& answer, Output& out, bool& finished);
+  // Faults acting on a command: true when the command must not run (refused or dropped before the reply).
+  bool apply_command_fault(const std::string& command, Output& out, bool& finished);
+  void mark_reply_start(const Output& out);
   void run_command(const std::string& line, Output& out, bool& finished);
   void finish_paste(Output& out);
   void emit_lines(std::vector<std::string> lines, Output& out, bool& finished);
@@ -62,6 +70,11 @@ class CliInterpreter {
   void command_show_cert(const std::vector<std::string>& words, const std::string& line, Output& out, bool& finished);
   void command_restart(const std::string& line, const std::string& name, Output& out, bool& finished);
   void command_service_list(const std::string& line, Output& out, bool& finished);
+  void command_show_csr(const std::string& line, Output& out, bool& finished);
+  void command_delete(const std::vector<std::string>& words, const std::string& line, Output& out, bool& finished);
+  void command_network_cluster(const std::string& line, Output& out, bool& finished);
+  void ask(const std::string& command, std::vector<std::string> lines, std::string_view question, Output& out);
+  void finish_own_import(const std::string& text, std::vector<std::string>& lines, bool& ok);
 
   SimNode& m_node;
   CliSettings m_settings;
@@ -74,6 +87,10 @@ class CliInterpreter {
   std::string m_paste_command;  // the command that opened the paste prompt
   std::vector<std::string> m_paste_lines;
   std::vector<std::string> m_pending_lines;  // output held back by the pager
+  std::string m_question_command;            // the command waiting for a yes/no answer
+  bool m_drop_after_commit = false;          // a fault: drop the connection instead of this command's reply
+  std::size_t m_reply_step = 0;              // where the reply of the running command starts in the output
+  std::size_t m_reply_offset = 0;
 };
 
 // "Sun Jan 01 12:00:00 UTC 2034", as Java's Date.toString() prints it in UTC.

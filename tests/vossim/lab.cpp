@@ -2,20 +2,82 @@
 
 #include "engine/config/secrets.hpp"
 #include "tests/vossim/known_hosts_writer.hpp"
+#include "tests/vossim/service_ports.hpp"
 
-#include <map>
+#include <openssl/ssl.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace vossim {
 
 namespace fs = std::filesystem;
 using trustctl::ErrorCode;
 
+namespace {
+
+std::optional<std::string> read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Runs job(i) for i in [0, count) on every core: a cold start generates one RSA key per node.
+template <typename Job>
+void parallel_for(std::size_t count, const Job& job) {
+  const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < std::min(threads, count); ++t) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < count; i = next++) job(i);
+    });
+  }
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace
+
+trustctl::Result<ExternalHostSpec> parse_external(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return trustctl::fail(ErrorCode::invalid_site, "--external wants NODE=CHAIN.pem:KEY.pem[:CIPHERS], got '" + text + "'");
+  }
+  ExternalHostSpec spec;
+  spec.node = text.substr(0, eq);
+  const std::string rest = text.substr(eq + 1);
+  const auto first = rest.find(':');
+  if (first == std::string::npos) {
+    return trustctl::fail(ErrorCode::invalid_site, "--external " + spec.node + ": wants CHAIN.pem:KEY.pem[:CIPHERS]");
+  }
+  spec.chain = rest.substr(0, first);
+  const auto second = rest.find(':', first + 1);
+  spec.key = rest.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+  if (second != std::string::npos) spec.ciphers = rest.substr(second + 1);  // cipher lists contain ':' themselves
+  if (spec.chain.empty() || spec.key.empty()) {
+    return trustctl::fail(ErrorCode::invalid_site, "--external " + spec.node + ": wants CHAIN.pem:KEY.pem[:CIPHERS]");
+  }
+  return spec;
+}
+
 trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, LabSettings settings,
                                                    StopSignal& stop) {
   std::unique_ptr<Lab> lab(new Lab());
   lab->m_stop = &stop;
+  lab->m_settings = settings;
   lab->m_state_dir = settings.state_dir.empty() ? site.state_dir / "vos-sim" : settings.state_dir;
   lab->m_replicator = std::make_unique<Replicator>(settings.replication_delay);
+  lab->m_workers = std::make_unique<Workers>();
+  lab->m_loop = std::make_unique<NetLoop>();
+  lab->m_settings.cli.faults = &lab->m_faults;
+  FaultBook* faults = &lab->m_faults;
+  lab->m_replicator->set_stall_check([faults](const std::string& origin) { return faults->replication_stalled(origin); });
 
   // Resolve each credential set once, before touching anything: a missing secret is a startup error.
   std::map<std::string, trustctl::config::Secret> secrets;
@@ -37,29 +99,87 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
     }
   }
 
+  // Node state first, in parallel (a cold start makes an RSA identity and an SSH host key per node).
+  std::vector<const trustctl::Node*> site_nodes;
+  for (const auto& cluster : site.clusters) {
+    if (!trustctl::is_vos(cluster.product)) continue;
+    for (const auto& node : cluster.nodes) {
+      NodeSpec spec{node.name, node.fqdn, cluster.name, cluster.product, node.role, node.address, cluster.version};
+      lab->m_nodes.push_back(std::make_unique<SimNode>(spec, lab->m_state_dir / node.name));
+      lab->m_nodes.back()->set_event_log(&lab->m_event_log);
+      site_nodes.push_back(&node);
+    }
+  }
+  std::vector<std::optional<trustctl::Error>> errors(site_nodes.size());
+  std::vector<HostKey> host_keys(site_nodes.size());
+  parallel_for(site_nodes.size(), [&](std::size_t i) {
+    if (auto loaded = lab->m_nodes[i]->load_or_initialize(); !loaded) {
+      errors[i] = loaded.error();
+      return;
+    }
+    auto host_key = ensure_host_key(lab->m_state_dir / site_nodes[i]->name / "ssh_host_ed25519_key");
+    if (!host_key) {
+      errors[i] = host_key.error();
+      return;
+    }
+    host_keys[i] = *host_key;
+  });
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (errors[i]) return trustctl::fail(errors[i]->code, "node " + site_nodes[i]->name + ": " + errors[i]->message);
+  }
+
   std::map<fs::path, std::vector<KnownHostsEntry>> known_hosts;
+  std::size_t index = 0;
   for (const auto& cluster : site.clusters) {
     if (!trustctl::is_vos(cluster.product)) continue;
     std::vector<SimNode*> members;
     for (const auto& node : cluster.nodes) {
-      NodeSpec spec{node.name, node.fqdn, cluster.name, cluster.product, node.role};
-      auto sim = std::make_unique<SimNode>(spec, lab->m_state_dir / node.name);
-      if (auto loaded = sim->load_or_initialize(); !loaded) {
-        return trustctl::fail(loaded.error().code, "node " + node.name + ": " + loaded.error().message);
-      }
-      auto host_key = ensure_host_key(lab->m_state_dir / node.name / "ssh_host_ed25519_key");
-      if (!host_key) return trustctl::fail(host_key.error().code, "node " + node.name + ": " + host_key.error().message);
-
+      SimNode* sim = lab->m_nodes[index].get();
+      const HostKey& host_key = host_keys[index];
+      ++index;
       const auto& secret = secrets.at(node.connection.credentials);
-      SshEndpoint endpoint{node.address, node.connection.ssh_port, secret.username, secret.password, *host_key};
-      lab->m_servers.push_back(std::make_unique<SshNodeServer>(*sim, endpoint, settings.cli, stop));
+      auto net = std::make_unique<NodeNet>();
+      net->node = sim;
+      SshEndpoint endpoint{node.address, node.connection.ssh_port, secret.username, secret.password, host_key};
+      net->ssh = std::make_unique<SshNodeServer>(*sim, endpoint, lab->m_settings.cli, stop, *lab->m_workers);
+      net->rest = std::make_unique<RestApi>(*sim, RestContext{secret.username, secret.password, faults});
+      net->contexts = std::make_unique<TlsContextCache>();
+      lab->add_node_listeners(*net, node);
+      lab->m_nets.push_back(std::move(net));
       known_hosts[node.connection.known_hosts].push_back(
-          KnownHostsEntry{node.fqdn, node.address, node.connection.ssh_port, host_key->type, host_key->base64});
-      members.push_back(sim.get());
-      lab->m_nodes.push_back(std::move(sim));
+          KnownHostsEntry{node.fqdn, node.address, node.connection.ssh_port, host_key.type, host_key.base64});
+      members.push_back(sim);
     }
     seed_cluster_trust(members);
     connect_cluster(members, *lab->m_replicator);
+    std::vector<const SimNode*> view(members.begin(), members.end());
+    for (SimNode* member : members) member->set_cluster(view);
+  }
+
+  for (const auto& external : settings.externals) {
+    if (auto added = lab->add_external(external, site); !added) return trustctl::fail(added.error());
+  }
+
+  if (settings.control_port) {
+    const std::string token = make_token();
+    if (auto written = write_token(lab->m_state_dir / "control.token", token); !written) {
+      return trustctl::fail(written.error());
+    }
+    std::vector<SimNode*> nodes;
+    for (auto& node : lab->m_nodes) nodes.push_back(node.get());
+    nlohmann::json described = {{"replication_delay_ms", settings.replication_delay.count()},
+                                {"restart_ms", settings.cli.restart_duration.count()},
+                                {"command_latency_ms", settings.cli.command_latency.count()},
+                                {"port_offset", settings.port_offset}};
+    lab->m_control = std::make_unique<ControlApi>(nodes, lab->m_event_log, lab->m_faults, token, described);
+    ControlApi* control = lab->m_control.get();
+    Workers* workers = lab->m_workers.get();
+    lab->m_control_listener = lab->m_loop->add(NetLoop::ListenerSpec{
+        "control API", "127.0.0.1", *settings.control_port, {}, [control, workers](int fd) {
+          if (!workers->run([control, fd] { serve_http(fd, [control](const HttpRequest& r) { return control->handle(r); }); })) {
+            ::close(fd);
+          }
+        }});
   }
 
   for (const auto& [path, entries] : known_hosts) {
@@ -67,6 +187,72 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
     if (auto written = update_known_hosts(path, entries); !written) return trustctl::fail(written.error());
   }
   return lab;
+}
+
+void Lab::add_node_listeners(NodeNet& net, const trustctl::Node& node) {
+  SimNode* sim = net.node;
+  Workers* workers = m_workers.get();
+  SshNodeServer* ssh = net.ssh.get();
+  net.listener_ids.push_back(m_loop->add(NetLoop::ListenerSpec{
+      node.name, node.address, node.connection.ssh_port,
+      [sim](NetLoop::Clock::time_point now) { return !sim->is_down(now); },
+      [ssh](int fd) { ssh->accept(fd); }}));
+
+  RestApi* rest = net.rest.get();
+  TlsContextCache* contexts = net.contexts.get();
+  for (const auto& port : service_ports(sim->spec().product, node.connection.https_port, m_settings.port_offset)) {
+    const std::string service = port.service;
+    net.listener_ids.push_back(m_loop->add(NetLoop::ListenerSpec{
+        node.name, node.address, port.port,
+        [sim, service](NetLoop::Clock::time_point now) {
+          return !sim->is_down(now) && sim->service_state(service, now) == ServiceState::started;
+        },
+        [sim, service, rest, contexts, workers](int fd) {
+          const bool started = workers->run([sim, service, rest, contexts, fd] {
+            // What the service loaded at its last start, not what the store holds now.
+            auto identity = sim->loaded_identity(service, Clock::now());
+            auto context = identity ? contexts->get(*identity) : nullptr;
+            serve_https(fd, context.get(), [rest](const HttpRequest& request) { return rest->handle(request); });
+          });
+          if (!started) ::close(fd);
+        }}));
+  }
+  NetLoop* loop = m_loop.get();
+  const std::vector<int> ids = net.listener_ids;
+  sim->set_change_hook([loop, ids](const SimNode&, std::vector<Clock::time_point> times) { loop->schedule(ids, times); });
+}
+
+trustctl::Result<void> Lab::add_external(const ExternalHostSpec& spec, const trustctl::Site& site) {
+  const trustctl::Node* node = site.find_node(spec.node);
+  if (node == nullptr) return trustctl::fail(ErrorCode::invalid_site, "--external: no node '" + spec.node + "' in the site");
+  const trustctl::Cluster* cluster = site.find_cluster(node->cluster);
+  if (cluster == nullptr || cluster->product != trustctl::Product::external) {
+    return trustctl::fail(ErrorCode::invalid_site, "--external: node '" + spec.node + "' is not in an external cluster");
+  }
+  auto chain_text = read_text(spec.chain);
+  auto key_text = read_text(spec.key);
+  if (!chain_text) return trustctl::fail(ErrorCode::io, "--external " + spec.node + ": cannot read " + spec.chain.string());
+  if (!key_text) return trustctl::fail(ErrorCode::io, "--external " + spec.node + ": cannot read " + spec.key.string());
+  auto chain = trustctl::parse_certificates(*chain_text);
+  if (!chain) return trustctl::fail(ErrorCode::invalid_site, "--external " + spec.node + ": " + chain.error().message);
+  auto context = make_server_context(*chain, *key_text, TlsOptions{spec.ciphers});
+  if (!context) return trustctl::fail(ErrorCode::invalid_site, "--external " + spec.node + ": " + context.error().message);
+  m_external_contexts.push_back(*context);
+  SSL_CTX* ctx = context->get();
+  Workers* workers = m_workers.get();
+  const std::string fqdn = node->fqdn;
+  m_loop->add(NetLoop::ListenerSpec{node->name, node->address, node->connection.https_port, {}, [ctx, workers, fqdn](int fd) {
+    const bool started = workers->run([ctx, fd, fqdn] {
+      serve_https(fd, ctx, [fqdn](const HttpRequest&) {
+        HttpResponse response;
+        response.content_type = "text/plain";
+        response.body = "vos-sim external host " + fqdn + "\n";
+        return RestOutcome{response, false, {}};
+      });
+    });
+    if (!started) ::close(fd);
+  }});
+  return {};
 }
 
 Lab::~Lab() { stop_and_join(); }
@@ -88,32 +274,34 @@ void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator
   }
   for (SimNode* node : cluster_nodes) {
     if (node->spec().role != trustctl::Role::publisher) continue;
-    node->set_replication_hook([subscribers, &replicator](const SimNode&, const std::vector<Certificate>& accepted) {
-      for (SimNode* subscriber : subscribers) {
-        for (const auto& certificate : accepted) replicator.schedule(*subscriber, certificate);
-      }
-    });
+    node->set_replication_hook(
+        [subscribers, &replicator](const SimNode& origin, const std::vector<UploadedCertificate>& accepted) {
+          for (SimNode* subscriber : subscribers) {
+            for (const auto& certificate : accepted) replicator.schedule(*subscriber, certificate, origin.spec().name);
+          }
+        });
   }
   // Subscribers get no hook: on the appliance a trust upload belongs on the publisher (DOMAIN.md section 3). An
   // import typed on a subscriber stays on that subscriber only; this keeps the simulation simple and still makes
-  // "uploaded to the wrong node" visible to trustctl, which must read every node to confirm.
+  // "uploaded to the wrong node" visible to trustctl, which must read every node to confirm. Deletes never replicate.
 }
 
-trustctl::Result<void> Lab::listen() {
-  for (auto& server : m_servers) {
-    if (auto listening = server->listen(); !listening) return listening;
-  }
-  return {};
+trustctl::Result<void> Lab::listen() { return m_loop->bind_all(); }
+
+std::optional<int> Lab::control_port() const {
+  if (m_control_listener < 0) return std::nullopt;
+  return m_loop->bound_port(m_control_listener);
 }
 
 void Lab::start() {
   m_replicator->start();
-  for (auto& server : m_servers) server->start();
+  m_loop->start();
 }
 
 void Lab::stop_and_join() {
   if (m_stop != nullptr) m_stop->request();
-  for (auto& server : m_servers) server->join();
+  if (m_loop) m_loop->stop_and_join();
+  if (m_workers) m_workers->join_all();
   if (m_replicator) m_replicator->stop_and_flush();
 }
 

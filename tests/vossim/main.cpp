@@ -1,4 +1,5 @@
-// vos-sim: serves the simulated VOS nodes of a site file on loopback over real SSH, until SIGINT/SIGTERM.
+// vos-sim: serves the simulated VOS nodes of a site file on loopback (SSH CLI, TLS service ports, HTTPS REST, an
+// optional control API), until SIGINT/SIGTERM.
 // See tests/vossim/README.md for the flags, the state directory and the command log.
 
 #include "engine/config/site_loader.hpp"
@@ -6,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 #include <libssh/libssh.h>
+
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -26,6 +29,14 @@ int main(int argc, char** argv) {
   app.add_option("--restart-ms", restart_ms, "duration of a service restart")->check(CLI::NonNegativeNumber);
   app.add_option("--command-latency-ms", command_latency_ms, "delay before each command's output")
       ->check(CLI::NonNegativeNumber);
+  int port_offset = 0;
+  int control_port = -1;
+  std::vector<std::string> externals;
+  app.add_option("--port-offset", port_offset, "added to every service port except https_port (not to SSH)")
+      ->check(CLI::Range(0, 60000));
+  app.add_option("--control-port", control_port, "control API on 127.0.0.1 (0: any free port; default: off)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--external", externals, "NODE=CHAIN.pem:KEY.pem[:CIPHERS]: serve an external node's HTTPS");
   CLI11_PARSE(app, argc, argv);
 
   // Signals are taken synchronously by the main thread (sigwait), so every thread started below inherits the mask.
@@ -35,6 +46,12 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes must not kill the lab
+  // Every node has several listening sockets (500 nodes: about 3000): lift the soft descriptor limit to the hard one.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   auto loaded = trustctl::config::load_site(site_path);
   if (!loaded.site) {
@@ -49,6 +66,16 @@ int main(int argc, char** argv) {
   settings.replication_delay = std::chrono::milliseconds(replication_delay_ms);
   settings.cli.restart_duration = std::chrono::milliseconds(restart_ms);
   settings.cli.command_latency = std::chrono::milliseconds(command_latency_ms);
+  settings.port_offset = port_offset;
+  if (control_port >= 0) settings.control_port = control_port;
+  for (const auto& text : externals) {
+    auto external = vossim::parse_external(text);
+    if (!external) {
+      std::cerr << "vos-sim: " << external.error().message << "\n";
+      return 1;
+    }
+    settings.externals.push_back(*external);
+  }
 
   vossim::StopSignal stop;
   int status = 0;
@@ -64,7 +91,9 @@ int main(int argc, char** argv) {
       status = 1;
     } else {
       (*lab)->start();
-      std::cout << "vos-sim: " << (*lab)->node_count() << " nodes listening" << std::endl;
+      std::cout << "vos-sim: " << (*lab)->node_count() << " nodes listening";
+      if (auto port = (*lab)->control_port()) std::cout << " control=127.0.0.1:" << *port;
+      std::cout << std::endl;
       int received = 0;
       sigwait(&signals, &received);
     }

@@ -45,8 +45,43 @@ inline constexpr std::string_view kReasonNotYetNewer =
     "a certificate with the same Common Name and a later validity start is already in the trust store; delete it first";
 inline constexpr std::string_view kReasonWildcard = "wildcard certificates are not supported";
 inline constexpr std::string_view kReasonKeyTooLarge = "RSA keys larger than 4096 bits are not supported";
-inline constexpr std::string_view kImportOwnUnsupported = "Importing an identity certificate needs a CSR; none is pending";
+// set cert import own tomcat (DOMAIN.md section 4: these four are verbatim from the appliance).
+inline constexpr std::string_view kNoCsr = "File /usr/local/platform/.security/tomcat/keys/tomcat.csr does not exist";
+inline constexpr std::string_view kCsrKeyMismatch = "CSR public key and Certificate public key do not match";
+inline constexpr std::string_view kCsrSanMismatch = "CSR SAN and Certificate SAN does not match";
+inline constexpr std::string_view kNoIssuer = "CA Certificate is not available in the trust-store";
 inline constexpr std::string_view kPasteAborted = "Certificate import cancelled";
+
+// set csr gen tomcat (14SU1 and later ask about the OU; vos-sim always asks, as scripts answer it everywhere).
+inline constexpr std::string_view kCsrOuQuestion = "Include OU in CSR (yes|no)?";
+inline constexpr std::string_view kCsrGenerated = "Successfully Generated CSR for tomcat";  // no full stop
+inline constexpr std::string_view kNoPendingCsr = "No CSR found for unit tomcat";          // (uncertain)
+
+// set cert regen tomcat.
+inline constexpr std::string_view kRegenWarning =
+    "WARNING: This operation will overwrite any CA signed certificate previously imported for tomcat";
+inline constexpr std::string_view kRegenQuestion = "Proceed with regeneration (yes|no)?";
+inline constexpr std::string_view kRegenerated = "Successfully Regenerated Certificate for tomcat.";
+inline constexpr std::string_view kRegenCancelled = "Certificate regeneration cancelled";  // (uncertain)
+
+// set cert delete tomcat-trust <file>: the real CLI's confirmation is uncertain; vos-sim asks none (README).
+inline constexpr std::string_view kDeletedPrefix = "Successfully deleted certificate ";  // + unit/file (uncertain)
+inline constexpr std::string_view kDeleteOnlyTrust = "Only trust units can be deleted here: ";  // + unit (uncertain)
+
+// utils system restart.
+inline constexpr std::string_view kSystemRestartQuestion = "Do you really want to restart ?Enter (yes/no)?";
+inline constexpr std::string_view kSystemRestarting = "Appliance is being Restarted ...";  // (uncertain)
+inline constexpr std::string_view kSystemRestartCancelled = "Restart cancelled";           // (uncertain)
+
+// A refused yes/no question; any answer but "yes" cancels.
+inline constexpr std::string_view kYes = "yes";
+
+// show network cluster: the last column of each node line.
+inline constexpr std::string_view kNodeAuthenticated = "authenticated";
+inline constexpr std::string_view kNodeUnreachable = "not authenticated";  // a node that is down (uncertain)
+
+// A fault of kind "refuse" without a message answers this.
+inline constexpr std::string_view kRefusedDefault = "Executed command unsuccessfully";
 
 // utils service.
 inline constexpr std::string_view kRestartWarning =
@@ -59,5 +94,18 @@ inline constexpr std::string_view kUnknownServicePrefix = "Service not found: ";
 inline constexpr std::string_view kServiceStarted = "STARTED";
 inline constexpr std::string_view kServiceStarting = "STARTING";
 inline constexpr std::string_view kServiceStopping = "STOPPING";
+inline constexpr std::string_view kServiceStopped = "STOPPED";
+inline constexpr std::string_view kServiceFailed = "FAILED";
+
+// Texts that differ by product, one table per product (DOMAIN.md section 4 key limits).
+struct ProductTexts {
+  std::string_view identity_key_refused;  // set cert import own: a key the product does not accept
+};
+inline constexpr ProductTexts kUccxTexts{"Invalid key size: Unified CCX accepts only RSA 1024 and 2048 bit keys"};
+inline constexpr ProductTexts kFinesseTexts{"Invalid key size: RSA keys larger than 4096 bits are not supported"};
+inline constexpr ProductTexts kCuicTexts = kFinesseTexts;
+inline constexpr ProductTexts kSocialMinerTexts = kFinesseTexts;
+inline constexpr ProductTexts kMediaSenseTexts = kFinesseTexts;
+inline constexpr ProductTexts kCucmTexts = kFinesseTexts;
 
 }  // namespace vossim::msg

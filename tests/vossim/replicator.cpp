@@ -28,10 +28,10 @@ void Replicator::stop_and_flush() {
   for (const auto& delivery : rest) deliver(delivery);
 }
 
-void Replicator::schedule(SimNode& target, const Certificate& certificate) {
+void Replicator::schedule(SimNode& target, const UploadedCertificate& certificate, const std::string& origin) {
   {
     std::lock_guard lock(m_mutex);
-    m_queue.push_back(Delivery{Clock::now() + m_delay, &target, certificate});
+    m_queue.push_back(Delivery{Clock::now() + m_delay, &target, certificate, origin});
   }
   m_wake.notify_all();
 }
@@ -41,20 +41,44 @@ std::size_t Replicator::pending() const {
   return m_queue.size();
 }
 
+void Replicator::set_stall_check(std::function<bool(const std::string&)> stalled) {
+  std::lock_guard lock(m_mutex);
+  m_stalled = std::move(stalled);
+}
+
 void Replicator::run() {
+  constexpr auto kStallRecheck = std::chrono::milliseconds(50);
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
     if (m_queue.empty()) {
       m_wake.wait(lock);
       continue;
     }
-    const auto due = m_queue.front().due;
-    if (Clock::now() < due) {
-      m_wake.wait_until(lock, due);
+    // The first due delivery whose origin is not stalled; stalled ones keep their place (and their order).
+    const auto now = Clock::now();
+    auto next = m_queue.end();
+    bool held = false;
+    for (auto it = m_queue.begin(); it != m_queue.end() && it->due <= now; ++it) {
+      if (m_stalled && m_stalled(it->origin)) {
+        held = true;
+        continue;
+      }
+      next = it;
+      break;
+    }
+    if (next == m_queue.end()) {
+      auto until = held ? now + kStallRecheck : m_queue.front().due;
+      for (const auto& delivery : m_queue) {
+        if (delivery.due > now) {
+          until = std::min(until, delivery.due);
+          break;
+        }
+      }
+      m_wake.wait_until(lock, until);
       continue;
     }
-    Delivery delivery = m_queue.front();
-    m_queue.erase(m_queue.begin());
+    Delivery delivery = *next;
+    m_queue.erase(next);
     lock.unlock();
     deliver(delivery);
     lock.lock();

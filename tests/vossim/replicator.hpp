@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
+#include <string>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -25,14 +27,18 @@ class Replicator {
   // then stops the thread.
   void stop_and_flush();
 
-  void schedule(SimNode& target, const Certificate& certificate);
+  // origin: the publisher's name (a replication_stalls fault names it).
+  void schedule(SimNode& target, const UploadedCertificate& certificate, const std::string& origin = {});
   std::size_t pending() const;
+  // While stalled(origin) is true, deliveries from that origin wait (fault injection); checked every few ms.
+  void set_stall_check(std::function<bool(const std::string&)> stalled);
 
  private:
   struct Delivery {
     Clock::time_point due;
     SimNode* target;
-    Certificate certificate;
+    UploadedCertificate certificate;
+    std::string origin;
   };
   void run();
   static void deliver(const Delivery& delivery);
@@ -42,6 +48,7 @@ class Replicator {
   std::condition_variable m_wake;
   std::vector<Delivery> m_queue;  // in due order: the delay is constant, so appending keeps it sorted
   bool m_stop = false;
+  std::function<bool(const std::string&)> m_stalled;
   std::thread m_thread;
 };
 

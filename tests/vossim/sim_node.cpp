@@ -3,11 +3,13 @@
 #include "providers/pki/certificate_builder.hpp"
 #include "providers/pki/key_pair.hpp"
 
-#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -24,7 +26,12 @@ namespace {
 
 constexpr const char* kOwnFile = "tomcat/tomcat.pem";
 constexpr const char* kOwnKey = "tomcat/tomcat.key";
+// Where the appliance keeps the pending CSR (its error message names this path); the key sits next to it.
+constexpr const char* kCsrFile = "tomcat/keys/tomcat.csr";
+constexpr const char* kCsrKey = "tomcat/keys/tomcat.csr.key";
 constexpr const char* kTrustUnit = "tomcat-trust";
+constexpr std::string_view kPemBegin = "-----BEGIN CERTIFICATE-----";
+constexpr std::string_view kPemEnd = "-----END CERTIFICATE-----";
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -51,7 +58,49 @@ long long epoch_ms(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+Result<std::pair<Certificate, std::string>> make_self_signed(const std::string& fqdn) {
+  auto key = trustctl::pki::KeyPair::generate("rsa-2048");
+  if (!key) return trustctl::fail(key.error());
+  trustctl::pki::CertificateSpec spec;
+  spec.common_name = fqdn;
+  spec.dns_names = {fqdn};
+  spec.organization = "Cisco";
+  spec.organizational_unit = "VOS";
+  spec.days = 5 * 365;  // VOS self-signed identities last five years
+  auto certificate = trustctl::pki::self_signed(spec, *key);
+  if (!certificate) return trustctl::fail(certificate.error());
+  return std::make_pair(*certificate, key->private_pem());
+}
+
+nlohmann::json entry_json(const StoreEntry& entry) {
+  return {{"file", entry.file},
+          {"fingerprint", entry.certificate.fingerprint()},
+          {"subject", entry.certificate.subject()},
+          {"issuer", entry.certificate.issuer()},
+          {"not_after_ms", epoch_ms(entry.certificate.not_after())}};
+}
+
 }  // namespace
+
+Result<std::vector<UploadedCertificate>> parse_uploaded(std::string_view text) {
+  std::vector<UploadedCertificate> out;
+  std::size_t at = 0;
+  while ((at = text.find(kPemBegin, at)) != std::string_view::npos) {
+    const auto end = text.find(kPemEnd, at);
+    if (end == std::string_view::npos) break;
+    std::string block(text.substr(at, end + kPemEnd.size() - at));
+    block += "\n";
+    auto parsed = trustctl::parse_certificates(block);
+    if (!parsed) return trustctl::fail(parsed.error());
+    out.push_back(UploadedCertificate{parsed->front(), block});
+    at = end + kPemEnd.size();
+  }
+  if (!out.empty()) return out;
+  auto parsed = trustctl::parse_certificates(text);  // DER
+  if (!parsed) return trustctl::fail(parsed.error());
+  for (const auto& certificate : *parsed) out.push_back(UploadedCertificate{certificate, certificate.pem()});
+  return out;
+}
 
 std::vector<std::string> services_for(Product product) {
   // Platform services every VOS node runs; the product's own services follow.
@@ -83,29 +132,25 @@ SimNode::SimNode(NodeSpec spec, fs::path dir)
 Result<void> SimNode::load_or_initialize() {
   std::lock_guard lock(m_mutex);
   std::error_code ec;
-  fs::create_directories(m_dir / "tomcat", ec);
+  fs::create_directories(m_dir / "tomcat" / "keys", ec);
   fs::create_directories(m_dir / kTrustUnit, ec);
   if (ec) return trustctl::fail(ErrorCode::io, "cannot create " + m_dir.string() + ": " + ec.message());
 
   const fs::path own_path = m_dir / kOwnFile;
-  if (auto text = read_text(own_path)) {
-    auto parsed = trustctl::parse_certificates(*text);
+  auto own_text = read_text(own_path);
+  auto key_text = read_text(m_dir / kOwnKey);
+  if (own_text && key_text) {
+    auto parsed = trustctl::parse_certificates(*own_text);
     if (!parsed) return trustctl::fail(ErrorCode::io, own_path.string() + ": " + parsed.error().message);
-    m_own.insert_or_assign(kOwnFile, parsed->front());
+    m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, parsed->front(), *own_text});
+    m_own_key_pem = *key_text;
   } else {
-    auto key = trustctl::pki::KeyPair::generate("rsa-2048");
-    if (!key) return trustctl::fail(key.error());
-    trustctl::pki::CertificateSpec spec;
-    spec.common_name = m_spec.fqdn;
-    spec.dns_names = {m_spec.fqdn};
-    spec.organization = "Cisco";
-    spec.organizational_unit = "VOS";
-    spec.days = 5 * 365;  // VOS self-signed identities last five years
-    auto certificate = trustctl::pki::self_signed(spec, *key);
-    if (!certificate) return trustctl::fail(certificate.error());
-    write_file_locked(kOwnKey, key->private_pem(), true);
-    write_file_locked(kOwnFile, certificate->pem(), false);
-    m_own.insert_or_assign(kOwnFile, *certificate);
+    auto made = make_self_signed(m_spec.fqdn);
+    if (!made) return trustctl::fail(made.error());
+    write_file_locked(kOwnKey, made->second, true);
+    write_file_locked(kOwnFile, made->first.pem(), false);
+    m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, made->first, made->first.pem()});
+    m_own_key_pem = made->second;
     m_fresh = true;
   }
 
@@ -115,9 +160,19 @@ Result<void> SimNode::load_or_initialize() {
     if (!text) continue;
     auto parsed = trustctl::parse_certificates(*text);
     if (!parsed) return trustctl::fail(ErrorCode::io, entry.path().string() + ": " + parsed.error().message);
-    m_trust.insert_or_assign(std::string(kTrustUnit) + "/" + entry.path().filename().string(), parsed->front());
+    const std::string file = std::string(kTrustUnit) + "/" + entry.path().filename().string();
+    m_trust.insert_or_assign(file, StoreEntry{file, parsed->front(), *text});
   }
   if (ec) return trustctl::fail(ErrorCode::io, "cannot read " + (m_dir / kTrustUnit).string() + ": " + ec.message());
+
+  if (auto csr_text = read_text(m_dir / kCsrFile)) {
+    auto csr_key = read_text(m_dir / kCsrKey);
+    auto parsed = parse_csr(*csr_text);
+    if (parsed && csr_key) {
+      parsed->key_pem = *csr_key;
+      m_csr = *parsed;
+    }
+  }
 
   if (auto text = read_text(m_dir / "restarts.json")) {
     auto json = nlohmann::json::parse(*text, nullptr, false);
@@ -129,30 +184,33 @@ Result<void> SimNode::load_or_initialize() {
   }
   if (m_fresh) {
     // A fresh node trusts its own self-signed identity, as a freshly installed VOS node does (DOMAIN.md section 2).
-    const Certificate& own = m_own.at(kOwnFile);
+    const Certificate& own = m_own.at(kOwnFile).certificate;
     const std::string file = std::string(kTrustUnit) + "/" + own.trust_file_name();
     write_file_locked(file, own.pem(), false);
-    m_trust.insert_or_assign(file, own);
+    m_trust.insert_or_assign(file, StoreEntry{file, own, own.pem()});
   }
+  // The process start is every service's start: each one loads the stored identity.
+  const auto now = Clock::now();
+  for (const auto& service : m_services) m_runtime[service].loaded = snapshot_identity_locked(now);
   return {};
 }
 
 Certificate SimNode::own_tomcat() const {
   std::lock_guard lock(m_mutex);
-  return m_own.at(kOwnFile);
+  return m_own.at(kOwnFile).certificate;
 }
 
 std::vector<StoreEntry> SimNode::own_store() const {
   std::lock_guard lock(m_mutex);
   std::vector<StoreEntry> out;
-  for (const auto& [file, certificate] : m_own) out.push_back({file, certificate});
+  for (const auto& [file, entry] : m_own) out.push_back(entry);
   return out;
 }
 
 std::vector<StoreEntry> SimNode::trust_store() const {
   std::lock_guard lock(m_mutex);
   std::vector<StoreEntry> out;
-  for (const auto& [file, certificate] : m_trust) out.push_back({file, certificate});
+  for (const auto& [file, entry] : m_trust) out.push_back(entry);
   return out;
 }
 
@@ -160,7 +218,7 @@ std::optional<Certificate> SimNode::find_trust(const std::string& file) const {
   std::lock_guard lock(m_mutex);
   auto it = m_trust.find(file);
   if (it == m_trust.end()) return std::nullopt;
-  return it->second;
+  return it->second.certificate;
 }
 
 void SimNode::set_replication_hook(ReplicationHook hook) {
@@ -168,9 +226,30 @@ void SimNode::set_replication_hook(ReplicationHook hook) {
   m_hook = std::move(hook);
 }
 
+void SimNode::set_change_hook(ChangeHook hook) {
+  std::lock_guard lock(m_mutex);
+  m_change_hook = std::move(hook);
+}
+
+void SimNode::notify_change(std::vector<Clock::time_point> times) {
+  ChangeHook hook;
+  {
+    std::lock_guard lock(m_mutex);
+    hook = m_change_hook;
+  }
+  if (hook) hook(*this, std::move(times));
+}
+
 std::vector<ImportOutcome> SimNode::import_trust(const std::vector<Certificate>& certificates, Clock::time_point now) {
+  std::vector<UploadedCertificate> uploaded;
+  for (const auto& certificate : certificates) uploaded.push_back(UploadedCertificate{certificate, certificate.pem()});
+  return import_trust(uploaded, now);
+}
+
+std::vector<ImportOutcome> SimNode::import_trust(const std::vector<UploadedCertificate>& certificates,
+                                                 Clock::time_point now) {
   std::vector<ImportOutcome> outcomes;
-  std::vector<Certificate> accepted;
+  std::vector<UploadedCertificate> accepted;
   ReplicationHook hook;
   {
     std::lock_guard lock(m_mutex);
@@ -186,7 +265,7 @@ std::vector<ImportOutcome> SimNode::import_trust(const std::vector<Certificate>&
   return outcomes;
 }
 
-ImportOutcome SimNode::receive_replicated_trust(const Certificate& certificate, Clock::time_point now) {
+ImportOutcome SimNode::receive_replicated_trust(const UploadedCertificate& certificate, Clock::time_point now) {
   std::lock_guard lock(m_mutex);
   return import_one_locked(certificate, now);
 }
@@ -194,14 +273,25 @@ ImportOutcome SimNode::receive_replicated_trust(const Certificate& certificate, 
 void SimNode::seed_trust(const Certificate& certificate) {
   std::lock_guard lock(m_mutex);
   for (const auto& [file, existing] : m_trust) {
-    if (existing == certificate) return;
+    if (existing.certificate == certificate) return;
   }
   const std::string file = std::string(kTrustUnit) + "/" + certificate.trust_file_name();
   write_file_locked(file, certificate.pem(), false);
-  m_trust.insert_or_assign(file, certificate);
+  m_trust.insert_or_assign(file, StoreEntry{file, certificate, certificate.pem()});
 }
 
-ImportOutcome SimNode::import_one_locked(const Certificate& certificate, Clock::time_point now) {
+bool SimNode::delete_trust(const std::string& file) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_trust.find(file);
+  if (it == m_trust.end()) return false;
+  std::error_code ec;
+  fs::remove(m_dir / file, ec);
+  m_trust.erase(it);
+  return true;
+}
+
+ImportOutcome SimNode::import_one_locked(const UploadedCertificate& uploaded, Clock::time_point now) {
+  const Certificate& certificate = uploaded.certificate;
   ImportOutcome outcome;
   outcome.common_name = certificate.common_name();
   if (is_wildcard(certificate)) {
@@ -217,7 +307,7 @@ ImportOutcome SimNode::import_one_locked(const Certificate& certificate, Clock::
     return outcome;
   }
   for (const auto& [file, existing] : m_trust) {
-    if (existing == certificate) {
+    if (existing.certificate == certificate) {
       outcome.status = ImportStatus::unchanged;
       outcome.file = file;
       return outcome;
@@ -226,8 +316,8 @@ ImportOutcome SimNode::import_one_locked(const Certificate& certificate, Clock::
   // One certificate per CN per store: a newer one replaces, an older one is not stored (DOMAIN.md section 4).
   std::vector<std::string> same_cn;
   for (const auto& [file, existing] : m_trust) {
-    if (existing.common_name() != certificate.common_name()) continue;
-    if (existing.not_before() > certificate.not_before()) {
+    if (existing.certificate.common_name() != certificate.common_name()) continue;
+    if (existing.certificate.not_before() > certificate.not_before()) {
       outcome.status = ImportStatus::superseded;
       outcome.file = file;
       return outcome;
@@ -241,10 +331,83 @@ ImportOutcome SimNode::import_one_locked(const Certificate& certificate, Clock::
     outcome.replaced.push_back(file);
   }
   outcome.file = std::string(kTrustUnit) + "/" + certificate.trust_file_name();
-  write_file_locked(outcome.file, certificate.pem(), false);
-  m_trust.insert_or_assign(outcome.file, certificate);
+  write_file_locked(outcome.file, uploaded.pem, false);
+  m_trust.insert_or_assign(outcome.file, StoreEntry{outcome.file, certificate, uploaded.pem});
   outcome.status = ImportStatus::imported;
   return outcome;
+}
+
+Result<PendingCsr> SimNode::generate_csr(const CsrRequest& request) {
+  // The key generation runs outside the lock: RSA keys take tens of milliseconds.
+  auto csr = vossim::generate_csr(request);
+  if (!csr) return csr;
+  std::lock_guard lock(m_mutex);
+  write_file_locked(kCsrKey, csr->key_pem, true);
+  write_file_locked(kCsrFile, csr->pem, false);
+  m_csr = *csr;
+  return csr;
+}
+
+std::optional<PendingCsr> SimNode::pending_csr() const {
+  std::lock_guard lock(m_mutex);
+  return m_csr;
+}
+
+bool SimNode::identity_key_allowed(const std::string& key_type, int bits) const {
+  if (key_type != "RSA") return true;
+  if (bits > 4096) return false;
+  if (m_spec.product == Product::uccx) return bits == 1024 || bits == 2048;
+  return true;
+}
+
+OwnImportStatus SimNode::import_own(const std::vector<Certificate>& certificates, Clock::time_point now) {
+  if (certificates.empty()) return OwnImportStatus::not_pem;
+  const Certificate& leaf = certificates.front();
+  std::lock_guard lock(m_mutex);
+  if (!m_csr) return OwnImportStatus::no_csr;
+  if (!identity_key_allowed(leaf.key_type(), leaf.key_bits())) return OwnImportStatus::key_not_allowed;
+  if (public_key_sha256(X509_get0_pubkey(leaf.native())) != m_csr->public_key_sha256) {
+    return OwnImportStatus::key_mismatch;
+  }
+  const auto leaf_names = leaf.dns_names();
+  if (std::set<std::string>(leaf_names.begin(), leaf_names.end()) !=
+      std::set<std::string>(m_csr->dns_names.begin(), m_csr->dns_names.end())) {
+    return OwnImportStatus::san_mismatch;
+  }
+  if (leaf.not_after() < now) return OwnImportStatus::expired;
+  bool issuer_present = false;
+  for (const auto& [file, entry] : m_trust) issuer_present = issuer_present || entry.certificate.issued(leaf);
+  if (!issuer_present) return OwnImportStatus::no_issuer;
+
+  // Stored now; each service presents it only after its next restart.
+  m_own_key_pem = m_csr->key_pem;
+  write_file_locked(kOwnKey, m_own_key_pem, true);
+  write_file_locked(kOwnFile, leaf.pem(), false);
+  m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, leaf, leaf.pem()});
+  std::error_code ec;
+  fs::remove(m_dir / kCsrFile, ec);
+  fs::remove(m_dir / kCsrKey, ec);
+  m_csr.reset();  // the CSR is consumed
+  return OwnImportStatus::imported;
+}
+
+Result<void> SimNode::regenerate_identity(Clock::time_point now) {
+  auto made = make_self_signed(m_spec.fqdn);
+  if (!made) return trustctl::fail(made.error());
+  UploadedCertificate trusted{made->first, made->first.pem()};
+  ReplicationHook hook;
+  {
+    std::lock_guard lock(m_mutex);
+    m_own_key_pem = made->second;
+    write_file_locked(kOwnKey, made->second, true);
+    write_file_locked(kOwnFile, made->first.pem(), false);
+    m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, made->first, made->first.pem()});
+    // The new self-signed certificate enters tomcat-trust like an upload (replacing the old one of the same CN).
+    if (!import_one_locked(trusted, now).ok()) return trustctl::fail(ErrorCode::internal, "regen: trust update failed");
+    hook = m_hook;
+  }
+  if (hook) hook(*this, {trusted});
+  return {};
 }
 
 void SimNode::write_file_locked(const std::string& relative, const std::string& content, bool secret) {
@@ -268,26 +431,61 @@ std::optional<std::string> SimNode::find_service(const std::string& name) const 
   return std::nullopt;
 }
 
+LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
+  const StoreEntry& own = m_own.at(kOwnFile);
+  LoadedIdentity loaded{own.certificate, m_own_key_pem, {}, now};
+  // The chain goes as far as tomcat-trust holds the issuers (nearest first), as a Tomcat keystore would be built.
+  Certificate current = own.certificate;
+  for (int depth = 0; depth < 8 && !current.is_self_issued(); ++depth) {
+    const Certificate* issuer = nullptr;
+    for (const auto& [file, entry] : m_trust) {
+      if (entry.certificate.subject() == current.issuer() && entry.certificate.issued(current)) {
+        issuer = &entry.certificate;
+        break;
+      }
+    }
+    if (issuer == nullptr) break;
+    loaded.chain.push_back(*issuer);
+    current = *issuer;
+  }
+  return loaded;
+}
+
+void SimNode::settle_locked(const std::string& service, Clock::time_point now) const {
+  auto& runtime = m_runtime[service];
+  if (!runtime.plan || now < runtime.plan->end() || !runtime.next) return;
+  if (!runtime.plan->fails) runtime.loaded = std::move(runtime.next);
+  runtime.next.reset();
+}
+
 ServiceState SimNode::service_state(const std::string& service, Clock::time_point now) const {
   std::lock_guard lock(m_mutex);
-  auto it = m_restarts.find(service);
-  if (it == m_restarts.end()) return ServiceState::started;
-  const RestartPlan& plan = it->second;
-  if (now >= plan.begin + plan.duration) return ServiceState::started;
+  auto it = m_runtime.find(service);
+  if (it == m_runtime.end() || !it->second.plan) return ServiceState::started;
+  const RestartPlan& plan = *it->second.plan;
+  if (now >= plan.end()) return plan.fails ? ServiceState::stopped : ServiceState::started;
   if (now < plan.begin + plan.stop_phase) return ServiceState::stopping;
   return ServiceState::starting;
 }
 
 RestartPlan SimNode::begin_restart(const std::string& service, Clock::time_point now,
-                                   std::chrono::milliseconds duration) {
+                                   std::chrono::milliseconds duration, bool fails) {
   RestartPlan plan;
   plan.begin = now;
   plan.duration = duration;
   plan.stop_phase = std::min(std::chrono::milliseconds(500), duration / 3);
-  std::lock_guard lock(m_mutex);
-  m_restarts[service] = plan;
-  ++m_restart_counts[service];
-  save_restarts_locked();
+  plan.fails = fails;
+  {
+    std::lock_guard lock(m_mutex);
+    settle_locked(service, now);
+    auto& runtime = m_runtime[service];
+    runtime.plan = plan;
+    // What the service will load: the stores as they are when it goes down (a later change needs another restart).
+    runtime.next = snapshot_identity_locked(now);
+    ++m_restart_counts[service];
+    save_restarts_locked();
+  }
+  notify_change({now, plan.end()});
   return plan;
 }
 
@@ -295,6 +493,63 @@ int SimNode::restart_count(const std::string& service) const {
   std::lock_guard lock(m_mutex);
   auto it = m_restart_counts.find(service);
   return it == m_restart_counts.end() ? 0 : it->second;
+}
+
+std::optional<LoadedIdentity> SimNode::loaded_identity(const std::string& service, Clock::time_point now) const {
+  std::lock_guard lock(m_mutex);
+  if (m_runtime.find(service) == m_runtime.end()) return std::nullopt;
+  settle_locked(service, now);
+  return m_runtime[service].loaded;
+}
+
+void SimNode::begin_system_restart(Clock::time_point now, std::chrono::milliseconds duration) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_down_until = std::max(m_down_until, now + duration);
+    ++m_system_restarts;
+    const auto snapshot = snapshot_identity_locked(now);
+    for (const auto& service : m_services) {
+      settle_locked(service, now);
+      auto& runtime = m_runtime[service];
+      RestartPlan plan;
+      plan.begin = now;
+      plan.duration = duration;
+      plan.stop_phase = std::min(std::chrono::milliseconds(500), duration / 3);
+      runtime.plan = plan;
+      runtime.next = snapshot;
+      ++m_restart_counts[service];
+    }
+    save_restarts_locked();
+  }
+  notify_change({now, now + duration});
+}
+
+void SimNode::go_down(Clock::time_point until) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_down_until = until;
+  }
+  std::vector<Clock::time_point> times = {Clock::now()};
+  if (until != Clock::time_point::max()) times.push_back(until);
+  notify_change(times);
+}
+
+void SimNode::bring_up(Clock::time_point now) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_down_until > now) m_down_until = now;
+  }
+  notify_change({now});
+}
+
+bool SimNode::is_down(Clock::time_point now) const {
+  std::lock_guard lock(m_mutex);
+  return now < m_down_until;
+}
+
+int SimNode::system_restart_count() const {
+  std::lock_guard lock(m_mutex);
+  return m_system_restarts;
 }
 
 void SimNode::save_restarts_locked() const {
@@ -310,18 +565,77 @@ void SimNode::save_restarts_locked() const {
   fs::rename(temporary, target, ec);
 }
 
-void SimNode::log_command(const std::string& command, bool ok, const std::vector<std::string>& files,
-                          const std::string& service) {
-  nlohmann::json line = {{"ts_ms", epoch_ms(Clock::now())},
-                         {"node", m_spec.name},
-                         {"command", command},
-                         {"result", ok ? "ok" : "error"}};
-  if (!files.empty()) line["files"] = files;
-  if (!service.empty()) line["service"] = service;
+nlohmann::json SimNode::describe(Clock::time_point now) const {
+  std::lock_guard lock(m_mutex);
+  nlohmann::json node = {{"name", m_spec.name},
+                         {"fqdn", m_spec.fqdn},
+                         {"cluster", m_spec.cluster},
+                         {"product", trustctl::to_string(m_spec.product)},
+                         {"role", trustctl::to_string(m_spec.role)},
+                         {"down", now < m_down_until},
+                         {"system_restarts", m_system_restarts}};
+  node["own"] = nlohmann::json::array();
+  for (const auto& [file, entry] : m_own) node["own"].push_back(entry_json(entry));
+  node["trust"] = nlohmann::json::array();
+  for (const auto& [file, entry] : m_trust) node["trust"].push_back(entry_json(entry));
+  node["services"] = nlohmann::json::object();
+  for (const auto& service : m_services) {
+    settle_locked(service, now);
+    const auto& runtime = m_runtime[service];
+    std::string state = "STARTED";
+    if (runtime.plan && now < runtime.plan->end()) {
+      state = now < runtime.plan->begin + runtime.plan->stop_phase ? "STOPPING" : "STARTING";
+    } else if (runtime.plan && runtime.plan->fails) {
+      state = "STOPPED";
+    }
+    nlohmann::json entry = {{"state", state}};
+    auto count = m_restart_counts.find(service);
+    entry["restarts"] = count == m_restart_counts.end() ? 0 : count->second;
+    if (runtime.loaded) {
+      entry["loaded"] = {{"fingerprint", runtime.loaded->certificate.fingerprint()},
+                         {"subject", runtime.loaded->certificate.subject()},
+                         {"loaded_at_ms", epoch_ms(runtime.loaded->loaded_at)}};
+    }
+    node["services"][service] = entry;
+  }
+  if (m_csr) {
+    node["pending_csr"] = {{"unit", "tomcat"},
+                           {"common_name", m_csr->common_name},
+                           {"dns_names", m_csr->dns_names},
+                           {"public_key_sha256", m_csr->public_key_sha256},
+                           {"pem", m_csr->pem}};
+  }
+  return node;
+}
+
+void SimNode::write_log(nlohmann::json line) {
+  if (m_event_log != nullptr) m_event_log->append(line);
   std::lock_guard lock(m_log_mutex);
   std::ofstream out(m_dir / "commands.log", std::ios::app);
   // replace: a client may type bytes that are not UTF-8; the log must never throw.
   out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+void SimNode::log_command(const std::string& command, bool ok, const std::vector<std::string>& files,
+                          const std::string& service, const std::string& note) {
+  nlohmann::json line = {{"ts_ms", epoch_ms(Clock::now())},
+                         {"node", m_spec.name},
+                         {"channel", "cli"},
+                         {"command", command},
+                         {"result", ok ? "ok" : "error"}};
+  if (!files.empty()) line["files"] = files;
+  if (!service.empty()) line["service"] = service;
+  if (!note.empty()) line["note"] = note;
+  write_log(std::move(line));
+}
+
+void SimNode::log_rest(const std::string& request, int status) {
+  write_log({{"ts_ms", epoch_ms(Clock::now())},
+             {"node", m_spec.name},
+             {"channel", "rest"},
+             {"command", request},
+             {"status", status},
+             {"result", status < 300 ? "ok" : "error"}});
 }
 
 }  // namespace vossim

@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <system_error>
 
@@ -92,74 +93,40 @@ trustctl::Result<HostKey> ensure_host_key(const fs::path& path) {
   return host_key;
 }
 
-SshNodeServer::SshNodeServer(SimNode& node, SshEndpoint endpoint, CliSettings settings, StopSignal& stop)
-    : m_node(node), m_endpoint(std::move(endpoint)), m_settings(settings), m_stop(stop) {}
+SshNodeServer::SshNodeServer(SimNode& node, SshEndpoint endpoint, CliSettings settings, StopSignal& stop,
+                             Workers& workers)
+    : m_node(node), m_endpoint(std::move(endpoint)), m_settings(settings), m_stop(stop), m_workers(workers) {}
 
 SshNodeServer::~SshNodeServer() {
-  join();
   if (m_bind != nullptr) ssh_bind_free(m_bind);
 }
 
-trustctl::Result<void> SshNodeServer::listen() {
-  const std::string where = m_node.spec().name + " (" + m_endpoint.address + " port " +
-                            std::to_string(m_endpoint.port) + ")";
-  m_bind = ssh_bind_new();
-  if (m_bind == nullptr) return trustctl::fail(ErrorCode::internal, where + ": cannot create an SSH listener");
-  const int port = m_endpoint.port;
-  if (ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_BINDADDR, m_endpoint.address.c_str()) != SSH_OK ||
-      ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_BINDPORT, &port) != SSH_OK ||
-      ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_HOSTKEY, m_endpoint.host_key.path.c_str()) != SSH_OK) {
-    return trustctl::fail(ErrorCode::internal, where + ": " + ssh_get_error(m_bind));
-  }
-  if (ssh_bind_listen(m_bind) != SSH_OK) {
-    return trustctl::fail(ErrorCode::connection, where + ": cannot listen: " + ssh_get_error(m_bind));
-  }
-  // Non-blocking accept plus poll, so the accept loop notices a stop request within kPollInterval.
-  ssh_bind_set_blocking(m_bind, 0);
-  return {};
-}
-
-void SshNodeServer::start() {
-  m_accept_thread = std::thread([this] { accept_loop(); });
-}
-
-void SshNodeServer::join() {
-  if (m_accept_thread.joinable()) m_accept_thread.join();
-  reap_sessions(true);
-}
-
-void SshNodeServer::reap_sessions(bool all) {
-  for (auto it = m_sessions.begin(); it != m_sessions.end();) {
-    if (all || it->done->load()) {
-      if (it->thread.joinable()) it->thread.join();
-      it = m_sessions.erase(it);
-    } else {
-      ++it;
+void SshNodeServer::accept(int fd) {
+  // ssh_bind_accept_fd runs here, on the loop thread, so the bind (which loads the host key once) is never shared
+  // between threads; the key exchange and the session run on a worker.
+  if (m_bind == nullptr) {
+    m_bind = ssh_bind_new();
+    if (m_bind == nullptr ||
+        ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_HOSTKEY, m_endpoint.host_key.path.c_str()) != SSH_OK) {
+      ::close(fd);
+      return;
     }
   }
-}
-
-void SshNodeServer::accept_loop() {
-  while (!m_stop.requested()) {
-    reap_sessions(false);
-    pollfd fd{static_cast<int>(ssh_bind_get_fd(m_bind)), POLLIN, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(kPollInterval.count()));
-    if (ready <= 0 || (fd.revents & POLLIN) == 0) continue;
-    ssh_session session = ssh_new();
-    if (session == nullptr) continue;
-    if (ssh_bind_accept(m_bind, session) != SSH_OK) {
-      ssh_free(session);
-      continue;
-    }
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    std::thread thread([this, session, done] {
-      serve(session);
-      ssh_disconnect(session);
-      ssh_free(session);
-      done->store(true);
-    });
-    m_sessions.push_back(Session{std::move(thread), done});
+  ssh_session session = ssh_new();
+  if (session == nullptr) {
+    ::close(fd);
+    return;
   }
+  if (ssh_bind_accept_fd(m_bind, session, fd) != SSH_OK) {
+    ssh_free(session);  // closes fd
+    return;
+  }
+  const bool started = m_workers.run([this, session] {
+    serve(session);
+    ssh_disconnect(session);
+    ssh_free(session);
+  });
+  if (!started) ssh_free(session);
 }
 
 void SshNodeServer::serve(ssh_session session) {
@@ -184,7 +151,7 @@ void SshNodeServer::serve(ssh_session session) {
   bool shell = false;
 
   while (!shell) {
-    if (m_stop.requested() || !connected(session)) return;
+    if (m_stop.requested() || !connected(session) || m_node.is_down(Clock::now())) return;
     ssh_message message = ssh_message_get(session);
     if (message == nullptr) {
       if (!authenticated && std::chrono::steady_clock::now() > deadline) return;
@@ -262,17 +229,23 @@ void SshNodeServer::serve(ssh_session session) {
       if (ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, 0) <= 0) break;
     }
   };
-  // Plays the interpreter's steps with their delays; false when the client or the lab went away.
+  bool dropped = false;
+  // Plays the interpreter's steps with their delays; false when the client, the node or the lab went away.
   auto play = [&](const CliInterpreter::Output& output) {
     for (std::size_t i = 0; i < output.steps.size(); ++i) {
       const auto& step = output.steps[i];
       if (step.delay.count() > 0 && !m_stop.sleep_for(step.delay)) return false;
+      if (m_node.is_down(Clock::now()) && !output.drop) {
+        dropped = true;
+        return false;
+      }
       if (i + 1 == output.steps.size() && output.command_finished) drain();
       if (step.text.empty()) continue;
       if (ssh_channel_write(channel, step.text.data(), static_cast<uint32_t>(step.text.size())) == SSH_ERROR) {
         return false;
       }
     }
+    dropped = dropped || output.drop;
     return !output.close;
   };
 
@@ -281,6 +254,10 @@ void SshNodeServer::serve(ssh_session session) {
     const int n = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 0,
                                            static_cast<int>(kPollInterval.count()));
     if (n == SSH_ERROR) break;
+    if (m_node.is_down(Clock::now())) {
+      dropped = true;  // a system restart or a node_down fault: the connection drops, as the appliance's does
+      break;
+    }
     if (n == 0) {
       if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel) || !connected(session)) break;
       continue;
@@ -288,7 +265,7 @@ void SshNodeServer::serve(ssh_session session) {
     open = play(interpreter.feed(std::string_view(buffer, static_cast<std::size_t>(n))));
   }
   ssh_set_message_callback(session, nullptr, nullptr);
-  if (!ssh_channel_is_closed(channel)) {
+  if (!dropped && !ssh_channel_is_closed(channel)) {
     ssh_channel_request_send_exit_status(channel, 0);
     ssh_channel_send_eof(channel);
     ssh_channel_close(channel);

@@ -1,12 +1,13 @@
 #pragma once
-// The SSH face of one simulated node, on libssh's server API: bind, key exchange, password and keyboard-interactive
+// The SSH face of one simulated node, on libssh's server API: key exchange, password and keyboard-interactive
 // authentication, one session channel with pty + shell (exec refused), and bytes pumped to a CliInterpreter.
-// Today: one accept thread per node and one thread per session. The node's state lives in SimNode, so an event loop
-// can replace this file without touching the simulator's behaviour.
+// The listening socket belongs to the lab's poll loop (net_loop.hpp), which hands each accepted connection to
+// accept(); a session has a thread (from Workers) only while it is connected, so an idle node costs no thread.
 
 #include "engine/model/error.hpp"
 #include "tests/vossim/cli_interpreter.hpp"
 #include "tests/vossim/sim_node.hpp"
+#include "tests/vossim/workers.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -56,32 +57,24 @@ struct SshEndpoint {
 
 class SshNodeServer {
  public:
-  SshNodeServer(SimNode& node, SshEndpoint endpoint, CliSettings settings, StopSignal& stop);
+  SshNodeServer(SimNode& node, SshEndpoint endpoint, CliSettings settings, StopSignal& stop, Workers& workers);
   ~SshNodeServer();
   SshNodeServer(const SshNodeServer&) = delete;
   SshNodeServer& operator=(const SshNodeServer&) = delete;
 
-  // Binds and listens; the error names the node, address and port (e.g. port in use).
-  trustctl::Result<void> listen();
-  void start();  // the accept thread
-  void join();   // after the stop signal: joins the accept thread and every session
+  const SshEndpoint& endpoint() const { return m_endpoint; }
+  // A connection accepted on the node's SSH port (called on the poll loop thread); fd is owned from here on.
+  void accept(int fd);
 
  private:
-  struct Session {
-    std::thread thread;
-    std::shared_ptr<std::atomic<bool>> done;
-  };
-  void accept_loop();
   void serve(ssh_session session);
-  void reap_sessions(bool all);
 
   SimNode& m_node;
   SshEndpoint m_endpoint;
   CliSettings m_settings;
   StopSignal& m_stop;
-  ssh_bind m_bind = nullptr;
-  std::thread m_accept_thread;
-  std::list<Session> m_sessions;  // touched only by the accept thread, then by join()
+  Workers& m_workers;
+  ssh_bind m_bind = nullptr;  // host key and options only: it never listens itself
 };
 
 }  // namespace vossim

@@ -43,9 +43,9 @@ TEST(Identity, RenewalWindowDefaultsToTheLastThirdAndAtLeast30Days) {
   auto key = *pki::KeyPair::generate("ec-256");
   auto long_lived = *pki::self_signed({.common_name = "a", .days = 900}, key);
   auto short_lived = *pki::self_signed({.common_name = "b", .days = 60}, key);
-  EXPECT_EQ(renewal_window(long_lived, std::nullopt).count(), 300);
-  EXPECT_EQ(renewal_window(short_lived, std::nullopt).count(), 30);
-  EXPECT_EQ(renewal_window(long_lived, 45).count(), 45);
+  EXPECT_EQ(renewal_window_days(long_lived, std::nullopt), 300);
+  EXPECT_EQ(renewal_window_days(short_lived, std::nullopt), 30);
+  EXPECT_EQ(renewal_window_days(long_lived, 45), 45);
 }
 
 TEST(Identity, SelfSignedNodesUnderALocalCaPolicyAreRenewedAfterTheCaIsTrusted) {

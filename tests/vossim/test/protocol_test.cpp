@@ -2,6 +2,7 @@
 // as a person would) and libssh's client (as trustctl does). Each test uses its own 127.0.5x.y addresses so the
 // suite runs under ctest -j.
 
+#include "tests/vossim/test/sim_process.hpp"
 #include "tests/vossim/test/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -19,6 +20,8 @@
 
 namespace vossim {
 namespace {
+
+using test::SimProcess;
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -41,79 +44,6 @@ std::string site_text(const std::string& subnet, const std::string& password_env
          "[[cluster]]\nname = \"partner\"\nproduct = \"external\"\n"
          "nodes = [{ name = \"partner\", fqdn = \"api.partner.example\", address = \"" + subnet + ".9\" }]\n";
 }
-
-// A vos-sim child process: stdout through a pipe (for the ready line), stderr to a file.
-class SimProcess {
- public:
-  SimProcess(const fs::path& site, const fs::path& dir, std::vector<std::string> extra = {}) {
-    m_stderr_path = dir / ("vos-sim-" + std::to_string(++s_count) + ".stderr");
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    m_pid = ::fork();
-    if (m_pid == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      int err = ::open(m_stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(err, STDERR_FILENO);
-      ::close(out[0]);
-      std::vector<std::string> args = {VOS_SIM_BIN, site.string(), "--replication-delay-ms", "200", "--restart-ms",
-                                       "600"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(VOS_SIM_BIN, argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    m_stdout = out[0];
-  }
-  ~SimProcess() {
-    if (m_pid > 0 && !m_reaped) {
-      ::kill(m_pid, SIGKILL);
-      ::waitpid(m_pid, nullptr, 0);
-    }
-    if (m_stdout >= 0) ::close(m_stdout);
-  }
-
-  // Reads stdout until the ready line or the process ends; returns what it read.
-  std::string wait_ready(std::chrono::milliseconds limit = 30s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (m_output.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd fd{m_stdout, POLLIN, 0};
-      if (::poll(&fd, 1, 100) <= 0) continue;
-      char buffer[256];
-      const auto n = ::read(m_stdout, buffer, sizeof buffer);
-      if (n <= 0) break;
-      m_output.append(buffer, static_cast<std::size_t>(n));
-    }
-    return m_output;
-  }
-
-  // Exit status after SIGTERM (or after it exits on its own), -1 on timeout or a signal death.
-  int terminate_and_wait(bool send_signal = true, std::chrono::milliseconds limit = 15s) {
-    if (send_signal) ::kill(m_pid, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        m_reaped = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return -1;
-  }
-
-  std::string stderr_text() const { return test::read_file(m_stderr_path); }
-
- private:
-  static inline int s_count = 0;
-  pid_t m_pid = -1;
-  int m_stdout = -1;
-  bool m_reaped = false;
-  std::string m_output;
-  fs::path m_stderr_path;
-};
 
 class ProtocolTest : public ::testing::Test {
  protected:

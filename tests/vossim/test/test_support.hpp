@@ -5,6 +5,9 @@
 #include "providers/pki/key_pair.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -60,6 +63,39 @@ inline Issued make_certificate(const std::string& cn, bool is_ca, const Issued* 
                          : trustctl::pki::issue_certificate(spec, *key, &issuer->certificate, issuer->key);
   EXPECT_TRUE(certificate.has_value()) << (certificate ? "" : certificate.error().message);
   return Issued{*certificate, *key};
+}
+
+// A CA signing a CSR as a lab CA would: the CSR's public key, CN = cn, SAN = names (a CA that "adds names" is a
+// test passing more names than the CSR asked for). key_override: sign a different public key (key mismatch tests).
+inline trustctl::Certificate sign_csr(const std::string& csr_pem, const Issued& ca, const std::string& cn,
+                                      const std::vector<std::string>& names,
+                                      const trustctl::pki::KeyPair* key_override = nullptr) {
+  BIO* bio = BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size()));
+  X509_REQ* csr = PEM_read_bio_X509_REQ(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  EXPECT_NE(csr, nullptr) << csr_pem;
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), static_cast<long>(std::random_device{}() & 0x7fffffff));
+  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 24 * 3600);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(ca.certificate.native()));
+  X509_set_pubkey(cert, key_override != nullptr ? key_override->native() : X509_REQ_get0_pubkey(csr));
+  std::string san;
+  for (const auto& n : names) san += (san.empty() ? "DNS:" : ",DNS:") + n;
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, ca.certificate.native(), cert, nullptr, nullptr, 0);
+  if (!san.empty()) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, san.c_str());
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(cert, ca.key.native(), EVP_sha256());
+  X509_REQ_free(csr);
+  return trustctl::Certificate(cert);
 }
 
 inline int count_of(const std::string& text, const std::string& needle) {

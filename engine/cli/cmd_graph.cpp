@@ -1,0 +1,55 @@
+// `trustctl graph SITE [--out FILE]`: refreshes and plans exactly like `plan`, then prints the action graph as DOT
+// (`| dot -Tsvg > plan.svg`). `--from F` draws a saved plan without connecting.
+
+#include "engine/cli/commands.hpp"
+#include "engine/cli/pipeline.hpp"
+#include "plans/plan_file.hpp"
+#include "plans/render_dot.hpp"
+
+#include <fstream>
+#include <iostream>
+
+namespace trustctl::cli {
+
+int run_graph(const CommonOptions& common, const GraphOptions& options) {
+  Terminal term = Terminal::detect(common.no_color);
+  std::string dot;
+  if (!options.from.empty()) {
+    auto saved = plans::read_saved_plan(options.from);
+    if (!saved) {
+      report_errors({saved.error()}, common, term);
+      return kExitError;
+    }
+    dot = plans::render_dot(saved->plan, saved->layout);
+  } else {
+    if (common.site.empty()) {
+      report_errors({Error(ErrorCode::invalid_site, "graph needs a site file (trustctl graph SITE), or a saved plan "
+                                                    "(trustctl graph --from FILE)")},
+                    common, term);
+      return kExitError;
+    }
+    auto site = load_site(common, term);
+    if (!site) return kExitError;
+    auto registry = providers::make_registry();
+    auto context = refresh_and_plan(*site, registry, common, term);
+    if (!context) return kExitError;
+    dot = plans::render_dot(context->plan, *site);
+  }
+
+  if (options.out.empty()) {
+    std::cout << dot << std::flush;
+    return kExitOk;
+  }
+  std::ofstream out(options.out, std::ios::binary | std::ios::trunc);
+  out << dot;
+  out.close();
+  if (!out) {
+    report_errors({Error(ErrorCode::io, "cannot write " + options.out)}, common, term);
+    return kExitError;
+  }
+  std::cerr << "Wrote the action graph to " << options.out << " (render it with: dot -Tsvg " << options.out
+            << " -o plan.svg)\n";
+  return kExitOk;
+}
+
+}  // namespace trustctl::cli

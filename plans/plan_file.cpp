@@ -1,0 +1,451 @@
+#include "plans/plan_file.hpp"
+
+#include "plans/render_json.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace trustctl::plans {
+namespace {
+
+using nlohmann::json;
+
+// Every kind a saved plan may hold. A kind added to ActionKind must be added here too, or its plans cannot be read
+// back (plan_file_test round-trips one action of each kind).
+constexpr ActionKind kKinds[] = {ActionKind::upload_trust,    ActionKind::delete_trust,
+                                 ActionKind::wait_replication, ActionKind::restart_service,
+                                 ActionKind::renew_identity,  ActionKind::regenerate_identity};
+
+const char* policy_name(RestartPolicy policy) {
+  switch (policy) {
+    case RestartPolicy::rolling: return "rolling";
+    case RestartPolicy::all_at_once: return "all-at-once";
+    case RestartPolicy::manual: return "manual";
+  }
+  return "rolling";
+}
+
+// What the JSON rendering leaves out and a re-apply needs, added to one rendered action.
+void add_saved_fields(json& j, const Action& a) {
+  if (a.certificate) j["certificate"]["pem"] = a.certificate->pem();
+  if (a.region) {
+    json region = {{"line", a.region->line}, {"column", a.region->column}};
+    if (a.region->file) region["file"] = *a.region->file;
+    j["region"] = region;
+  }
+  j["pending_from_journal"] = a.pending_from_journal;
+  if (!a.ordering_group.empty()) {
+    j["ordering_group"] = a.ordering_group;
+    j["ordering_phase"] = a.ordering_phase;
+  }
+}
+
+json layout_to_json(const Site& site) {
+  json clusters = json::array();
+  for (const auto& cluster : site.clusters) {
+    json nodes = json::array();
+    for (const auto& node : cluster.nodes) {
+      nodes.push_back({{"name", node.name}, {"fqdn", node.fqdn}, {"role", to_string(node.role)}});
+    }
+    clusters.push_back({{"name", cluster.name}, {"product", to_string(cluster.product)}, {"nodes", nodes}});
+  }
+  return {{"restart_policy", policy_name(site.policy.restart)}, {"clusters", clusters}};
+}
+
+// Reads typed fields and remembers the first problem with its JSON path, so the checks read as a list of fields
+// instead of a ladder of early returns. Callers check failed() before using what they read.
+class Reader {
+ public:
+  explicit Reader(std::string source) : m_source(std::move(source)) {}
+
+  bool failed() const { return m_error.has_value(); }
+  Error error() const { return *m_error; }
+
+  void problem(const std::string& where, const std::string& what) {
+    if (m_error) return;
+    m_error = Error(ErrorCode::io, m_source + ": " + (where.empty() ? "" : where + ": ") + what +
+                                       " (not a plan written by `trustctl plan --out`, or edited since)");
+  }
+
+  const json* member(const json& object, const std::string& where, const char* key, bool required) {
+    if (!object.is_object()) {
+      problem(where, "expected an object");
+      return nullptr;
+    }
+    auto it = object.find(key);
+    if (it == object.end()) {
+      if (required) problem(join(where, key), "missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::string string(const json& object, const std::string& where, const char* key, bool required = true) {
+    const json* value = member(object, where, key, required);
+    if (!value) return {};
+    if (!value->is_string()) {
+      problem(join(where, key), "expected a string");
+      return {};
+    }
+    return value->get<std::string>();
+  }
+
+  long long integer(const json& object, const std::string& where, const char* key, bool required = true) {
+    const json* value = member(object, where, key, required);
+    if (!value) return 0;
+    if (!value->is_number_integer()) {
+      problem(join(where, key), "expected an integer");
+      return 0;
+    }
+    return value->get<long long>();
+  }
+
+  bool boolean(const json& object, const std::string& where, const char* key) {
+    const json* value = member(object, where, key, false);
+    if (!value) return false;
+    if (!value->is_boolean()) {
+      problem(join(where, key), "expected true or false");
+      return false;
+    }
+    return value->get<bool>();
+  }
+
+  const json& array(const json& object, const std::string& where, const char* key) {
+    static const json empty = json::array();
+    const json* value = member(object, where, key, true);
+    if (!value) return empty;
+    if (!value->is_array()) {
+      problem(join(where, key), "expected an array");
+      return empty;
+    }
+    return *value;
+  }
+
+  static std::string join(const std::string& where, const std::string& key) {
+    return where.empty() ? key : where + "." + key;
+  }
+
+ private:
+  std::string m_source;
+  std::optional<Error> m_error;
+};
+
+class PlanDecoder {
+ public:
+  explicit PlanDecoder(const std::string& source) : m_source(source), m_read(source) {}
+
+  Result<SavedPlan> decode(const json& doc) {
+    if (!doc.is_object()) return fail(Error(ErrorCode::io, source_error("expected a JSON object")));
+    auto version = doc.find("format_version");
+    if (version == doc.end()) {
+      m_read.problem("", "no format_version: this is not a trustctl plan file");
+      return fail(m_read.error());
+    }
+    if (!version->is_number_integer()) {
+      m_read.problem("format_version", "expected an integer");
+      return fail(m_read.error());
+    }
+    int v = version->get<int>();
+    if (v != kPlanFormatVersion) {
+      std::string hint = v > kPlanFormatVersion ? "; it was written by a newer trustctl: upgrade, or plan again"
+                                                : "; plan again with this trustctl";
+      return fail(Error(ErrorCode::io, source_error("format_version " + std::to_string(v) +
+                                                    " is not supported (this trustctl reads version " +
+                                                    std::to_string(kPlanFormatVersion) + ")" + hint)));
+    }
+    // A `plan --format json` document has the same shape but not what a re-apply needs; say so plainly.
+    if (!doc.contains("edges") || !doc.contains("layout")) {
+      return fail(Error(ErrorCode::io, source_error("this is the output of `trustctl plan --format json`, which "
+                                                    "lacks the certificates and ordering edges an apply needs; save "
+                                                    "plans with `trustctl plan SITE --out FILE`")));
+    }
+
+    SavedPlan saved;
+    Plan& plan = saved.plan;
+    const json* site = m_read.member(doc, "", "site", true);
+    if (site) {
+      plan.site_name = m_read.string(*site, "site", "name");
+      plan.site_file = m_read.string(*site, "site", "file");
+      plan.site_digest = m_read.string(*site, "site", "digest_sha256");
+    }
+    if (const json* observed = m_read.member(doc, "", "observed", true)) {
+      if (!observed->is_object()) m_read.problem("observed", "expected an object of node -> digest");
+      for (auto it = observed->begin(); observed->is_object() && it != observed->end(); ++it) {
+        if (!it->is_string()) m_read.problem("observed." + it.key(), "expected a string");
+        else plan.observed[it.key()] = it->get<std::string>();
+      }
+    }
+
+    const json& actions = m_read.array(doc, "", "actions");
+    for (std::size_t k = 0; k < actions.size() && !m_read.failed(); ++k) {
+      plan.graph.add(action(actions[k], "actions[" + std::to_string(k) + "]"));
+      plan.order.push_back(k);
+    }
+    const json& manual = m_read.array(doc, "", "manual_restarts");
+    for (std::size_t k = 0; k < manual.size() && !m_read.failed(); ++k) {
+      plan.manual_restarts.push_back(action(manual[k], "manual_restarts[" + std::to_string(k) + "]"));
+    }
+    const json& notes = m_read.array(doc, "", "notes");
+    for (std::size_t k = 0; k < notes.size() && !m_read.failed(); ++k) {
+      if (!notes[k].is_string()) m_read.problem("notes[" + std::to_string(k) + "]", "expected a string");
+      else plan.notes.push_back(notes[k].get<std::string>());
+    }
+    const json& edges = m_read.array(doc, "", "edges");
+    for (std::size_t k = 0; k < edges.size() && !m_read.failed(); ++k) {
+      std::string where = "edges[" + std::to_string(k) + "]";
+      long long before = m_read.integer(edges[k], where, "before");
+      long long after = m_read.integer(edges[k], where, "after");
+      std::string rule = m_read.string(edges[k], where, "rule");
+      if (m_read.failed()) break;
+      long long n = static_cast<long long>(plan.graph.size());
+      if (before < 0 || after < 0 || before >= n || after >= n) {
+        m_read.problem(where, "names an action that does not exist (there are " + std::to_string(n) + ")");
+      } else if (before >= after) {
+        // Actions are saved in run order, so every edge points forward; one that does not would mean a cycle.
+        m_read.problem(where, "points backwards in the run order (" + std::to_string(before) + " -> " +
+                                  std::to_string(after) + ")");
+      } else {
+        plan.graph.order(static_cast<ActionGraph::Index>(before), static_cast<ActionGraph::Index>(after), rule);
+      }
+    }
+    if (const json* layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
+    if (m_read.failed()) return fail(m_read.error());
+    saved.layout.name = plan.site_name;
+    saved.layout.file = plan.site_file;
+    saved.layout.file_digest = plan.site_digest;
+    return saved;
+  }
+
+ private:
+  std::string source_error(const std::string& what) const { return m_source + ": " + what; }
+
+  Action action(const json& j, const std::string& where) {
+    Action a;
+    std::string kind = m_read.string(j, where, "kind");
+    bool known = false;
+    for (ActionKind k : kKinds) {
+      if (kind == to_string(k)) {
+        a.kind = k;
+        known = true;
+      }
+    }
+    if (!known && !m_read.failed()) m_read.problem(where + ".kind", "unknown action kind '" + kind + "'");
+    a.node = m_read.string(j, where, "node");
+    a.cluster = m_read.string(j, where, "cluster");
+    a.store = m_read.string(j, where, "store", false);
+    a.file = m_read.string(j, where, "file", false);
+    a.service = m_read.string(j, where, "service", false);
+    a.source_node = m_read.string(j, where, "source_node", false);
+    a.issuer_ca = m_read.string(j, where, "issuer_ca", false);
+    a.reason = m_read.string(j, where, "reason");
+    a.pending_from_journal = m_read.boolean(j, where, "pending_from_journal");
+    a.ordering_group = m_read.string(j, where, "ordering_group", false);
+    a.ordering_phase = static_cast<int>(m_read.integer(j, where, "ordering_phase", false));
+    if (const json* cert = m_read.member(j, where, "certificate", false)) {
+      a.certificate = certificate(*cert, where + ".certificate");
+    }
+    if (const json* region = m_read.member(j, where, "region", false)) {
+      SourceRegion r;
+      std::string file = m_read.string(*region, where + ".region", "file", false);
+      if (!file.empty()) r.file = shared_path(file);
+      r.line = static_cast<int>(m_read.integer(*region, where + ".region", "line"));
+      r.column = static_cast<int>(m_read.integer(*region, where + ".region", "column"));
+      a.region = r;
+    }
+    std::string id = m_read.string(j, where, "id");
+    if (!m_read.failed() && id != a.id()) {
+      m_read.problem(where + ".id", "'" + id + "' does not match the action's fields ('" + a.id() + "')");
+    }
+    return a;
+  }
+
+  std::optional<Certificate> certificate(const json& j, const std::string& where) {
+    std::string fingerprint = m_read.string(j, where, "fingerprint_sha256");
+    std::string pem = m_read.string(j, where, "pem");
+    if (m_read.failed()) return std::nullopt;
+    // Plans repeat the same CA certificate on many nodes: parse each PEM once and share it.
+    if (auto it = m_certificates.find(pem); it != m_certificates.end()) {
+      if (it->second.fingerprint() != fingerprint) m_read.problem(where, "the PEM does not match fingerprint_sha256");
+      return it->second;
+    }
+    auto parsed = parse_certificates(pem);
+    if (!parsed || parsed->size() != 1) {
+      m_read.problem(where + ".pem", "expected exactly one PEM certificate");
+      return std::nullopt;
+    }
+    if (parsed->front().fingerprint() != fingerprint) {
+      m_read.problem(where, "the PEM does not match fingerprint_sha256");
+      return std::nullopt;
+    }
+    m_certificates.emplace(pem, parsed->front());
+    return parsed->front();
+  }
+
+  std::shared_ptr<const std::string> shared_path(const std::string& file) {
+    auto [it, inserted] = m_paths.try_emplace(file, nullptr);
+    if (inserted) it->second = std::make_shared<const std::string>(file);
+    return it->second;
+  }
+
+  Site layout(const json& j) {
+    Site site;
+    std::string policy = m_read.string(j, "layout", "restart_policy");
+    if (policy == "rolling") site.policy.restart = RestartPolicy::rolling;
+    else if (policy == "all-at-once") site.policy.restart = RestartPolicy::all_at_once;
+    else if (policy == "manual") site.policy.restart = RestartPolicy::manual;
+    else if (!m_read.failed()) m_read.problem("layout.restart_policy", "unknown restart policy '" + policy + "'");
+    const json& clusters = m_read.array(j, "layout", "clusters");
+    for (std::size_t c = 0; c < clusters.size() && !m_read.failed(); ++c) {
+      std::string where = "layout.clusters[" + std::to_string(c) + "]";
+      Cluster cluster;
+      cluster.name = m_read.string(clusters[c], where, "name");
+      std::string product = m_read.string(clusters[c], where, "product");
+      if (auto p = product_from_string(product)) cluster.product = *p;
+      else if (!m_read.failed()) m_read.problem(where + ".product", "unknown product '" + product + "'");
+      const json& nodes = m_read.array(clusters[c], where, "nodes");
+      for (std::size_t n = 0; n < nodes.size() && !m_read.failed(); ++n) {
+        std::string at = where + ".nodes[" + std::to_string(n) + "]";
+        Node node;
+        node.name = m_read.string(nodes[n], at, "name");
+        node.fqdn = m_read.string(nodes[n], at, "fqdn");
+        node.address = node.fqdn;
+        std::string role = m_read.string(nodes[n], at, "role");
+        if (role == "publisher") node.role = Role::publisher;
+        else if (role == "subscriber") node.role = Role::subscriber;
+        else if (!m_read.failed()) m_read.problem(at + ".role", "expected publisher or subscriber");
+        node.cluster = cluster.name;
+        cluster.nodes.push_back(std::move(node));
+      }
+      site.clusters.push_back(std::move(cluster));
+    }
+    return site;
+  }
+
+ private:
+  std::string m_source;
+  Reader m_read;
+  std::unordered_map<std::string, Certificate> m_certificates;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> m_paths;
+};
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+json plan_to_file_json(const Plan& plan, const Site& site) {
+  json j = plan_to_json(plan);
+  json& actions = j["actions"];
+  std::vector<std::size_t> position(plan.graph.size());
+  for (std::size_t k = 0; k < plan.order.size(); ++k) {
+    position[plan.order[k]] = k;
+    add_saved_fields(actions[k], plan.graph.action(plan.order[k]));
+  }
+  for (std::size_t k = 0; k < plan.manual_restarts.size(); ++k) {
+    add_saved_fields(j["manual_restarts"][k], plan.manual_restarts[k]);
+  }
+  // Edges by position in the run order, grouped by their later action and in the graph's own order of
+  // predecessors, so a plan read back lists "after" hints exactly as the original did.
+  json edges = json::array();
+  for (std::size_t k = 0; k < plan.order.size(); ++k) {
+    for (auto pre : plan.graph.predecessors(plan.order[k])) {
+      edges.push_back({{"before", position[pre]}, {"after", k}, {"rule", plan.graph.rule_of(pre, plan.order[k])}});
+    }
+  }
+  j["edges"] = std::move(edges);
+  j["layout"] = layout_to_json(site);
+  return j;
+}
+
+Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source) {
+  return PlanDecoder(source).decode(document);
+}
+
+Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
+  std::string text = plan_to_file_json(plan, site).dump(2) + "\n";
+  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::filesystem::path temp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  auto failure = [&](const std::string& what) {
+    std::string detail = errno_text();
+    ::unlink(temp.c_str());
+    return fail(ErrorCode::io, "cannot write the plan file " + path.string() + ": " + what + ": " + detail);
+  };
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(ErrorCode::io, "cannot write the plan file " + path.string() + ": " + errno_text());
+  std::size_t written = 0;
+  while (written < text.size()) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return failure("write");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    return failure("fsync");
+  }
+  if (::close(fd) != 0) return failure("close");
+  if (::rename(temp.c_str(), path.c_str()) != 0) return failure("rename");
+  // The rename itself must reach the disk, or a crash could bring back the previous plan under this name.
+  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::io, "cannot read the plan file " + path.string() + ": " + errno_text());
+  std::stringstream buf;
+  buf << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(buf.str());
+  } catch (const json::parse_error& e) {
+    return fail(ErrorCode::io, path.string() + ": not valid JSON (" + e.what() + ")");
+  }
+  return plan_from_file_json(doc, path.string());
+}
+
+Result<Plan> read_plan_file(const std::filesystem::path& path) {
+  auto saved = read_saved_plan(path);
+  if (!saved) return fail(saved.error());
+  return std::move(saved->plan);
+}
+
+std::vector<std::string> stale_reasons(const Plan& saved, const Site& site,
+                                       const std::map<std::string, std::string>& observed_now) {
+  std::vector<std::string> out;
+  auto short_digest = [](const std::string& d) { return d.empty() ? std::string("none") : d.substr(0, 12); };
+  if (saved.site_name != site.name) {
+    out.push_back("the plan was made for site '" + saved.site_name + "', this site file describes '" + site.name +
+                  "'");
+  }
+  if (saved.site_digest != site.file_digest) {
+    out.push_back("the site file " + site.file.string() + " changed since the plan was made (digest " +
+                  short_digest(saved.site_digest) + " then, " + short_digest(site.file_digest) + " now)");
+  }
+  for (const auto& [node, digest] : saved.observed) {
+    auto now = observed_now.find(node);
+    if (now == observed_now.end()) {
+      out.push_back("node " + node + ": the plan observed it, but it was not read now (removed from the site, or "
+                    "its refresh failed)");
+    } else if (now->second != digest) {
+      out.push_back("node " + node + ": its stores changed since the plan was made");
+    }
+  }
+  for (const auto& [node, digest] : observed_now) {
+    if (!saved.observed.count(node)) out.push_back("node " + node + ": not in the plan (added since it was made)");
+  }
+  return out;
+}
+
+}  // namespace trustctl::plans

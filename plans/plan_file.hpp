@@ -1,0 +1,51 @@
+#pragma once
+// The saved plan (`trustctl plan SITE --out F`): versioned JSON that is the JSON rendering (schemas/plan.schema.json)
+// plus what it takes to render and apply the plan again without the appliances: every certificate's PEM (public
+// certificates only; a plan never holds a key or a password), each action's site region, the ordering edges with
+// their rule names, and the site's layout (clusters, nodes, roles, FQDNs, restart policy) so the text and Markdown
+// renderings group and label nodes exactly as they did when the plan was made.
+//
+// A saved plan is bound to what it was computed from: the site file's digest and each node's observed-state digest.
+// stale_reasons() lists what no longer matches, so apply can refuse a stale plan.
+
+#include "engine/model/site.hpp"
+#include "plans/plan.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace trustctl::plans {
+
+// A plan read back from a file, and the layout of the site it was made for: a Site holding only the name, the
+// clusters with their nodes (name, FQDN, role, cluster), and the restart policy. Enough for every renderer.
+struct SavedPlan {
+  Plan plan;
+  Site layout;
+};
+
+// The document write_plan_file writes; exposed so tests and pipelines can build it without a file.
+nlohmann::json plan_to_file_json(const Plan& plan, const Site& site);
+// Parses a document; `source` names it in errors ("plan.json").
+Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source);
+
+// Writes atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves half a plan.
+// The site supplies the layout; the plan's actions must belong to it.
+Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path);
+
+// Reads and checks a plan file: JSON syntax, format_version, every field's type, each certificate's PEM against its
+// recorded fingerprint, and that every edge points forward in the saved run order (so the graph is acyclic).
+// Errors name the file and what is wrong with it.
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path);
+Result<Plan> read_plan_file(const std::filesystem::path& path);
+
+// Why a saved plan no longer describes the work to do, one line each, empty when it is still current:
+// the site file changed, a node's live state changed, a node the plan observed is gone, a node is new.
+// observed_now: node -> NodeState::digest() from a fresh refresh.
+std::vector<std::string> stale_reasons(const Plan& saved, const Site& site,
+                                       const std::map<std::string, std::string>& observed_now);
+
+}  // namespace trustctl::plans

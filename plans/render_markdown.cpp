@@ -1,0 +1,178 @@
+#include "plans/render_markdown.hpp"
+
+#include "plans/render_text.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace trustctl::plans {
+namespace {
+
+// The same marks as the text rendering, so a reviewer reads both the same way.
+const char* mark(ActionKind kind) {
+  if (kind == ActionKind::upload_trust) return "+";
+  if (kind == ActionKind::delete_trust) return "-";
+  if (kind == ActionKind::wait_replication) return "⏳";
+  if (kind == ActionKind::restart_service) return "↻";
+  return "~";  // identity changes
+}
+
+// A merge-request comment stays readable: the restart call-out names this many clusters, then counts the rest.
+constexpr std::size_t kClustersCalledOut = 8;
+
+struct NodeCounts {
+  int actions = 0, add = 0, change = 0, remove = 0, wait = 0, restarts = 0, manual = 0;
+};
+
+NodeCounts count(const Plan& plan, const std::vector<ActionGraph::Index>& mine,
+                 const std::vector<const Action*>& manual) {
+  NodeCounts c;
+  for (auto i : mine) {
+    const Action& a = plan.graph.action(i);
+    ActionKind kind = a.kind;
+    ++c.actions;
+    c.add += kind == ActionKind::upload_trust;
+    c.change += a.changes_identity();
+    c.remove += kind == ActionKind::delete_trust;
+    c.wait += kind == ActionKind::wait_replication;
+    c.restarts += kind == ActionKind::restart_service;
+  }
+  c.manual = static_cast<int>(manual.size());
+  return c;
+}
+
+struct NodeSection {
+  const Cluster* cluster;
+  const Node* node;
+  std::vector<ActionGraph::Index> mine;  // in run order
+  std::vector<const Action*> manual;
+};
+
+}  // namespace
+
+std::string escape_markdown(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '|': case '~': case '&':
+        out.push_back('\\');
+        out.push_back(c);
+        break;
+      case '\n': case '\r': out.push_back(' '); break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string render_markdown(const Plan& plan, const Site& site) {
+  std::ostringstream out;
+  // A fixed marker lets a CI job find and update its earlier comment instead of adding a new one per push.
+  out << "<!-- trustctl plan -->\n";
+  out << "### trustctl plan for " << escape_markdown(site.name) << "\n\n";
+  if (plan.empty()) {
+    out << "**No changes.** Every node of " << escape_markdown(site.name) << " is in the described trust state.\n";
+    return out.str();
+  }
+
+  std::vector<std::size_t> step(plan.graph.size(), 0);
+  for (std::size_t k = 0; k < plan.order.size(); ++k) step[plan.order[k]] = k + 1;
+
+  // One pass over the run order, bucketed by node, keeps this linear in the plan's size.
+  std::map<std::string, std::vector<ActionGraph::Index>> by_node;
+  for (auto i : plan.order) by_node[plan.graph.action(i).node].push_back(i);
+  std::map<std::string, std::vector<const Action*>> manual_by_node;
+  for (const auto& a : plan.manual_restarts) manual_by_node[a.node].push_back(&a);
+
+  std::vector<NodeSection> sections;
+  for (const auto& cluster : site.clusters) {
+    for (const auto& node : cluster.nodes) {
+      auto mine = by_node.find(node.name);
+      auto manual = manual_by_node.find(node.name);
+      if (mine == by_node.end() && manual == manual_by_node.end()) continue;
+      sections.push_back({&cluster, &node, mine == by_node.end() ? std::vector<ActionGraph::Index>{} : mine->second,
+                          manual == manual_by_node.end() ? std::vector<const Action*>{} : manual->second});
+    }
+  }
+
+  PlanSummary s = plan.summary();
+  out << "**" << render_summary_line(s) << "**\n\n";
+  if (s.restarts > 0) {
+    // Grouped by cluster: restarts roll within a cluster, while different clusters may restart at the same time.
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, int>>>> per_cluster;
+    std::map<std::string, std::size_t> cluster_slot;
+    for (auto i : plan.order) {
+      const Action& a = plan.graph.action(i);
+      if (a.kind != ActionKind::restart_service) continue;
+      auto [slot, added] = cluster_slot.try_emplace(a.cluster, per_cluster.size());
+      if (added) per_cluster.push_back({a.cluster, {}});
+      auto& nodes = per_cluster[slot->second].second;
+      if (nodes.empty() || nodes.back().first != a.node) nodes.emplace_back(a.node, 0);
+      ++nodes.back().second;
+    }
+    bool rolling = site.policy.restart == RestartPolicy::rolling;
+    out << "> :warning: **Restarts interrupt the services agents use** on ";
+    std::size_t shown = std::min(per_cluster.size(), kClustersCalledOut);
+    for (std::size_t c = 0; c < shown; ++c) {
+      out << (c ? "; " : "") << escape_markdown(per_cluster[c].first) << ": ";
+      const auto& nodes = per_cluster[c].second;
+      for (std::size_t k = 0; k < nodes.size(); ++k) {
+        out << (k ? (rolling ? ", then " : ", ") : "") << "**" << escape_markdown(nodes[k].first) << "** ("
+            << nodes[k].second << (nodes[k].second == 1 ? " service)" : " services)");
+      }
+    }
+    if (per_cluster.size() > shown) out << "; and " << per_cluster.size() - shown << " more clusters";
+    out << (rolling ? ". Rolling: one node of a cluster at a time." : ". All at once.") << " Schedule a change window.\n\n";
+  }
+  for (const auto& note : plan.notes) out << "> :information_source: " << escape_markdown(note) << "\n\n";
+  if (s.manual_restarts > 0) {
+    out << "> :warning: **" << s.manual_restarts
+        << " restart(s) left to the operator** (policy.restart = \"manual\"): apply records them as pending and runs "
+           "none; nothing takes effect until they are done.\n\n";
+  }
+
+  out << "| Node | Cluster | Role | Actions | + Add | ~ Change | - Remove | ⏳ Wait | ↻ Restart |\n";
+  out << "|---|---|---|--:|--:|--:|--:|--:|--:|\n";
+  for (const auto& section : sections) {
+    NodeCounts c = count(plan, section.mine, section.manual);
+    out << "| " << escape_markdown(section.node->name) << " | " << escape_markdown(section.cluster->name) << " | "
+        << to_string(section.node->role) << " | " << c.actions << " | " << c.add << " | " << c.change << " | " << c.remove << " | "
+        << c.wait << " | " << c.restarts;
+    if (c.manual) out << " (+" << c.manual << " manual)";
+    out << " |\n";
+  }
+
+  for (const auto& section : sections) {
+    out << "\n#### " << escape_markdown(section.node->name) << " (" << escape_markdown(section.cluster->name) << " "
+        << to_string(section.node->role) << ", " << escape_markdown(section.node->fqdn) << ")\n\n";
+    out << "| Step | | Action | Why | Asked by |\n";
+    out << "|--:|:-:|---|---|---|\n";
+    for (auto i : section.mine) {
+      const Action& a = plan.graph.action(i);
+      out << "| " << step[i] << " | " << mark(a.kind) << " | " << escape_markdown(a.describe());
+      std::vector<std::string> after;
+      for (auto pre : plan.graph.predecessors(i)) {
+        const Action& b = plan.graph.action(pre);
+        if (b.node != a.node) after.push_back(b.node + " " + to_string(b.kind) + " (step " + std::to_string(step[pre]) + ")");
+      }
+      if (!after.empty()) {
+        out << " *after ";
+        for (std::size_t k = 0; k < after.size(); ++k) out << (k ? ", " : "") << escape_markdown(after[k]);
+        out << "*";
+      }
+      out << " | " << escape_markdown(a.reason) << " | " << (a.region ? escape_markdown(a.region->describe()) : "")
+          << " |\n";
+    }
+    for (const Action* a : section.manual) {
+      out << "| – | ↻ | " << escape_markdown(a->describe()) << " **(manual: recorded as pending, not run)** | "
+          << escape_markdown(a->reason) << " | " << (a->region ? escape_markdown(a->region->describe()) : "")
+          << " |\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace trustctl::plans

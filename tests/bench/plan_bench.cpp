@@ -1,0 +1,246 @@
+// Planning at fleet scale (issue 4, point 8): plans synthetic fleets of 600, 6,000 and 60,000 nodes from an in-memory
+// live-state snapshot (no network) and prints, per size, the wall time of make_plan and the process's peak memory,
+// then how the cost grows with the fleet. Target on the 2-core dev machine: 6,000 nodes (60,000 trust requirements)
+// in at most 1 s and 1 GiB, growing linearly.
+//
+// Each size runs in its own child process, so every peak-RSS figure (getrusage ru_maxrss) belongs to that size alone.
+// A size that has not finished within --limit seconds is stopped and reported as such.
+//
+//   plan_bench                      600, 6000 and 60000 nodes
+//   plan_bench 6000 --repeat 5      one size, best of five plans
+//   plan_bench --limit 120 --breakdown
+//
+// Not a ctest test: speed is measured here, never asserted (CONTRIBUTING.md).
+
+#include "fleet.hpp"
+
+#include "plans/diff.hpp"
+#include "plans/render_json.hpp"
+#include "plans/requirements.hpp"
+#include "providers/registry.hpp"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace trustctl;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// User + system CPU seconds of this process: on a shared, loaded machine wall time includes waiting for a core, and
+// the CPU figure shows how much of it was the planner's own work.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(usage.ru_utime) + s(usage.ru_stime);
+}
+
+struct Options {
+  std::vector<int> sizes;
+  int repeat = 1;
+  int limit_s = 600;
+  bool breakdown = false;
+};
+
+// What one child measured, as "key=value" lines on a pipe.
+using Figures = std::map<std::string, std::string>;
+
+Figures measure(int nodes, const Options& options) {
+  Figures f;
+  auto start = Clock::now();
+  bench::Fleet fleet = bench::make_fleet({.nodes = nodes});
+  f["build_s"] = std::to_string(seconds_since(start));
+  f["nodes"] = std::to_string(fleet.nodes);
+  f["clusters"] = std::to_string(fleet.clusters);
+  f["rss_fleet_mib"] = std::to_string(peak_rss_mib());
+  auto registry = providers::make_registry();
+
+  double best = 1e300, best_cpu = 1e300;
+  std::optional<plans::Plan> plan;
+  for (int r = 0; r < options.repeat; ++r) {
+    plan.reset();
+    double cpu = cpu_seconds();
+    auto t = Clock::now();
+    auto made = plans::make_plan(fleet.site, fleet.live, registry);
+    double took = seconds_since(t);
+    cpu = cpu_seconds() - cpu;
+    if (!made) {
+      f["error"] = made.error().describe();
+      return f;
+    }
+    best = std::min(best, took);
+    best_cpu = std::min(best_cpu, cpu);
+    plan = std::move(*made);
+  }
+  f["plan_s"] = std::to_string(best);
+  f["plan_cpu_s"] = std::to_string(best_cpu);
+  f["rss_peak_mib"] = std::to_string(peak_rss_mib());
+  f["actions"] = std::to_string(plan->graph.size());
+  f["edges"] = std::to_string(plan->graph.edges().size());
+  auto summary = plan->summary();
+  f["restarts"] = std::to_string(summary.restarts);
+
+  // Requirement count (the fleet's size in the issue's terms) and, with --breakdown, where the time goes.
+  auto t = Clock::now();
+  auto requirements = plans::resolve_trust_requirements(fleet.site, fleet.live, registry);
+  f["resolve_s"] = std::to_string(seconds_since(t));
+  f["requirements"] = requirements ? std::to_string(requirements->size()) : "error";
+  if (options.breakdown) {
+    t = Clock::now();
+    auto order = plan->graph.topological_order();
+    f["topo_s"] = std::to_string(seconds_since(t));
+    t = Clock::now();
+    std::string json = plans::plan_to_json(*plan).dump();
+    f["json_s"] = std::to_string(seconds_since(t));
+    f["json_mib"] = std::to_string(static_cast<double>(json.size()) / (1024.0 * 1024.0));
+  }
+  return f;
+}
+
+std::string encode(const Figures& f) {
+  std::string out;
+  for (const auto& [k, v] : f) out += k + "=" + v + "\n";
+  return out;
+}
+
+Figures decode(const std::string& text) {
+  Figures f;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos) f[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return f;
+}
+
+// Runs one size in a child process; the parent keeps its own memory out of the child's figures.
+Figures run_child(int nodes, const Options& options) {
+  int fds[2];
+  if (pipe(fds) != 0) return {{"error", "pipe failed"}};
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string text;
+    try {
+      text = encode(measure(nodes, options));
+    } catch (const std::exception& e) {
+      text = "error=" + std::string(e.what()) + "\n";
+    }
+    (void)!write(fds[1], text.data(), text.size());
+    close(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  auto deadline = Clock::now() + std::chrono::seconds(options.limit_s);
+  bool timed_out = false;
+  while (true) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (Clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ssize_t n;
+  while (!timed_out && (n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  if (timed_out) return {{"error", "did not finish within " + std::to_string(options.limit_s) + " s"}};
+  return decode(text);
+}
+
+double number(const Figures& f, const char* key) {
+  auto it = f.find(key);
+  return it == f.end() ? 0.0 : std::atof(it->second.c_str());
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--repeat" && i + 1 < argc) o.repeat = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--limit" && i + 1 < argc) o.limit_s = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--breakdown") o.breakdown = true;
+    else if (arg == "--help" || arg == "-h") {
+      std::printf("usage: plan_bench [NODES...] [--repeat N] [--limit SECONDS] [--breakdown]\n");
+      std::exit(0);
+    } else {
+      o.sizes.push_back(std::atoi(arg.c_str()));
+    }
+  }
+  if (o.sizes.empty()) o.sizes = {600, 6000, 60000};
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options = parse(argc, argv);
+  double load[3] = {0, 0, 0};
+  getloadavg(load, 3);
+  std::printf("trustctl planning benchmark: make_plan on an in-memory fleet (no network), %u hardware threads, "
+              "load average %.1f\n",
+              std::thread::hardware_concurrency(), load[0]);
+  std::printf("%8s %9s %12s %9s %9s %10s %10s %10s %12s %12s\n", "nodes", "clusters", "requirements", "actions",
+              "edges", "fleet (s)", "plan (s)", "plan CPU", "RSS fleet", "peak RSS");
+  std::vector<std::pair<int, Figures>> results;
+  for (int size : options.sizes) {
+    Figures f = run_child(size, options);
+    if (f.count("error")) {
+      std::printf("%8d  error: %s\n", size, f["error"].c_str());
+      continue;
+    }
+    std::printf("%8s %9s %12s %9s %9s %10.3f %10.3f %10.3f %8.0f MiB %8.0f MiB\n", f["nodes"].c_str(),
+                f["clusters"].c_str(), f["requirements"].c_str(), f["actions"].c_str(), f["edges"].c_str(),
+                number(f, "build_s"), number(f, "plan_s"), number(f, "plan_cpu_s"), number(f, "rss_fleet_mib"),
+                number(f, "rss_peak_mib"));
+    if (options.breakdown) {
+      std::printf("%8s   resolve %.3f s, topological order %.3f s, plan_to_json %.3f s (%.1f MiB)\n", "",
+                  number(f, "resolve_s"), number(f, "topo_s"), number(f, "json_s"), number(f, "json_mib"));
+    }
+    std::fflush(stdout);
+    results.emplace_back(size, f);
+  }
+  // Linear growth means the time per node stays flat: the ratio of per-node costs should stay near 1.
+  for (std::size_t k = 1; k < results.size(); ++k) {
+    const Figures& a = results[k - 1].second;
+    const Figures& b = results[k].second;
+    double nodes = number(b, "nodes") / number(a, "nodes");
+    double time = number(b, "plan_s") / std::max(number(a, "plan_s"), 1e-9);
+    double memory = (number(b, "rss_peak_mib") - number(b, "rss_fleet_mib") + 1) /
+                    (number(a, "rss_peak_mib") - number(a, "rss_fleet_mib") + 1);
+    std::printf("growth %s -> %s nodes: x%.1f nodes, x%.1f plan time (per node x%.2f), x%.1f planning memory\n",
+                a.at("nodes").c_str(), b.at("nodes").c_str(), nodes, time, time / nodes, memory);
+  }
+  return 0;
+}

@@ -1,0 +1,294 @@
+#include "plans/plan_file.hpp"
+
+#include "plans/render_dot.hpp"
+#include "plans/render_json.hpp"
+#include "plans/render_markdown.hpp"
+#include "plans/render_text.hpp"
+
+#include "plan_fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace trustctl::plans {
+namespace {
+
+using nlohmann::json;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class PlanFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = std::filesystem::temp_directory_path() /
+            ("trustctl-plan-file-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(m_dir);
+    std::filesystem::create_directories(m_dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(m_dir); }
+
+  std::filesystem::path path(const std::string& name) const { return m_dir / name; }
+
+  static std::string read(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+  }
+  static void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+  // A saved mixed plan, edited by `edit`, read back: the error it gives.
+  std::string error_after(const std::function<void(json&)>& edit) {
+    auto s = trustctl::testing::mixed_scenario();
+    json doc = plan_to_file_json(s.plan(), s.site);
+    edit(doc);
+    write(path("edited.json"), doc.dump(2));
+    auto read = read_saved_plan(path("edited.json"));
+    if (read) return "(read without error)";
+    return read.error().describe();
+  }
+
+  std::filesystem::path m_dir;
+};
+
+TEST_F(PlanFile, ReadBackRendersExactlyAsTheOriginal) {
+  for (auto make : {&trustctl::testing::mixed_scenario, &trustctl::testing::manual_scenario,
+                    &trustctl::testing::empty_scenario}) {
+    auto scenario = make();
+    auto plan = scenario.plan();
+    ASSERT_TRUE(write_plan_file(plan, scenario.site, path("plan.json")));
+    auto saved = read_saved_plan(path("plan.json"));
+    ASSERT_TRUE(saved) << saved.error().describe();
+    EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, scenario.site, {}));
+    EXPECT_EQ(render_markdown(saved->plan, saved->layout), render_markdown(plan, scenario.site));
+    EXPECT_EQ(render_dot(saved->plan, saved->layout), render_dot(plan, scenario.site));
+    EXPECT_EQ(plan_to_json(saved->plan).dump(2), plan_to_json(plan).dump(2));
+    EXPECT_EQ(plan_to_file_json(saved->plan, saved->layout).dump(2), read(path("plan.json")).substr(0, read(path("plan.json")).size() - 1))
+        << "writing what was read gives the same file";
+  }
+}
+
+TEST_F(PlanFile, KeepsEverythingAnApplyNeeds) {
+  auto s = trustctl::testing::mixed_scenario();
+  auto plan = s.plan();
+  ASSERT_TRUE(write_plan_file(plan, s.site, path("plan.json")));
+  auto read = read_plan_file(path("plan.json"));
+  ASSERT_TRUE(read) << read.error().describe();
+  ASSERT_EQ(read->graph.size(), plan.graph.size());
+  EXPECT_EQ(read->site_digest, plan.site_digest);
+  EXPECT_EQ(read->site_file, "sites/lab.toml");
+  EXPECT_EQ(read->observed, plan.observed);
+  for (std::size_t k = 0; k < plan.order.size(); ++k) {
+    const Action& want = plan.graph.action(plan.order[k]);
+    const Action& got = read->graph.action(read->order[k]);
+    EXPECT_EQ(got.id(), want.id());
+    EXPECT_EQ(got.kind, want.kind);
+    EXPECT_EQ(got.cluster, want.cluster);
+    EXPECT_EQ(got.store, want.store);
+    EXPECT_EQ(got.file, want.file);
+    EXPECT_EQ(got.service, want.service);
+    EXPECT_EQ(got.source_node, want.source_node);
+    EXPECT_EQ(got.reason, want.reason);
+    EXPECT_EQ(got.pending_from_journal, want.pending_from_journal);
+    ASSERT_EQ(got.certificate.has_value(), want.certificate.has_value()) << want.id();
+    if (want.certificate) {
+      EXPECT_EQ(got.certificate->pem(), want.certificate->pem());
+    }
+    ASSERT_EQ(got.region.has_value(), want.region.has_value());
+    if (want.region) {
+      EXPECT_EQ(got.region->describe(), want.region->describe());
+    }
+  }
+  // The same edges, between the same actions, with the same rules.
+  auto edge_set = [](const Plan& p) {
+    std::set<std::tuple<std::string, std::string, std::string>> out;
+    for (auto [a, b] : p.graph.edges()) out.insert({p.graph.action(a).id(), p.graph.action(b).id(), p.graph.rule_of(a, b)});
+    return out;
+  };
+  EXPECT_EQ(edge_set(*read), edge_set(plan));
+  EXPECT_TRUE(std::any_of(plan.graph.actions().begin(), plan.graph.actions().end(),
+                          [](const Action& a) { return a.pending_from_journal; }))
+      << "the scenario covers a restart owed by the journal";
+}
+
+TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
+  Plan plan;
+  plan.site_name = "lab";
+  Action renew;
+  renew.kind = ActionKind::renew_identity;
+  renew.node = "uccx1";
+  renew.cluster = "uccx";
+  renew.store = "tomcat";
+  renew.issuer_ca = "corp-issuing";
+  renew.reason = "the identity expires within 30 days";
+  Action regen = renew;
+  regen.kind = ActionKind::regenerate_identity;
+  regen.node = "uccx2";
+  regen.issuer_ca.clear();
+  Action restart;
+  restart.kind = ActionKind::restart_service;
+  restart.node = "uccx1";
+  restart.cluster = "uccx";
+  restart.service = "Cisco Tomcat";
+  restart.reason = "after the new identity";
+  restart.ordering_group = "pcce";
+  restart.ordering_phase = 1;
+  auto a = plan.graph.add(renew), b = plan.graph.add(regen), c = plan.graph.add(restart);
+  plan.graph.order(a, c, "restarts-last");
+  plan.order = {a, b, c};
+  plan.notes = {"the new certificate of uccx1 is known after apply"};
+  Site site;
+  site.name = "lab";
+  site.clusters.push_back(trustctl::testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+
+  ASSERT_TRUE(write_plan_file(plan, site, path("plan.json")));
+  auto saved = read_saved_plan(path("plan.json"));
+  ASSERT_TRUE(saved) << saved.error().describe();
+  EXPECT_EQ(saved->plan.graph.action(0).kind, ActionKind::renew_identity);
+  EXPECT_EQ(saved->plan.graph.action(0).issuer_ca, "corp-issuing");
+  EXPECT_EQ(saved->plan.graph.action(1).kind, ActionKind::regenerate_identity);
+  EXPECT_EQ(saved->plan.graph.action(2).ordering_group, "pcce");
+  EXPECT_EQ(saved->plan.graph.action(2).ordering_phase, 1);
+  EXPECT_EQ(saved->plan.notes, plan.notes);
+  EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, site, {}));
+}
+
+TEST_F(PlanFile, HoldsPublicCertificatesOnly) {
+  auto s = trustctl::testing::mixed_scenario();
+  ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("plan.json")));
+  std::string text = read(path("plan.json"));
+  EXPECT_TRUE(contains(text, "-----BEGIN CERTIFICATE-----"));
+  EXPECT_FALSE(contains(text, "PRIVATE KEY"));
+}
+
+TEST_F(PlanFile, WritesAtomicallyOverAnEarlierPlan) {
+  auto s = trustctl::testing::mixed_scenario();
+  write(path("plan.json"), "an older plan");
+  ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("plan.json")));
+  EXPECT_TRUE(read_plan_file(path("plan.json")));
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(m_dir)) {
+    ++files;
+    EXPECT_EQ(entry.path().filename(), "plan.json") << "no temporary file is left behind";
+  }
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(PlanFile, UnwritablePathIsAClearError) {
+  auto s = trustctl::testing::mixed_scenario();
+  auto written = write_plan_file(s.plan(), s.site, path("no-such-dir/plan.json"));
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, ErrorCode::io);
+  EXPECT_TRUE(contains(written.error().message, "no-such-dir/plan.json")) << written.error().message;
+}
+
+TEST_F(PlanFile, MissingOrMalformedFilesNameTheFileAndTheProblem) {
+  auto missing = read_plan_file(path("absent.json"));
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(contains(missing.error().message, "absent.json")) << missing.error().message;
+
+  write(path("broken.json"), "{\"format_version\": 1,");
+  auto broken = read_plan_file(path("broken.json"));
+  ASSERT_FALSE(broken);
+  EXPECT_TRUE(contains(broken.error().message, "broken.json: not valid JSON")) << broken.error().message;
+
+  write(path("other.json"), "{\"name\": \"not a plan\"}");
+  auto other = read_plan_file(path("other.json"));
+  ASSERT_FALSE(other);
+  EXPECT_TRUE(contains(other.error().message, "other.json: no format_version")) << other.error().message;
+}
+
+TEST_F(PlanFile, RefusesOtherFormatVersions) {
+  std::string newer = error_after([](json& d) { d["format_version"] = kPlanFormatVersion + 1; });
+  EXPECT_TRUE(contains(newer, "edited.json: format_version 2 is not supported")) << newer;
+  EXPECT_TRUE(contains(newer, "newer trustctl")) << newer;
+  std::string text = error_after([](json& d) { d["format_version"] = "1"; });
+  EXPECT_TRUE(contains(text, "format_version: expected an integer")) << text;
+}
+
+TEST_F(PlanFile, RefusesTheJsonRenderingWithAHint) {
+  auto s = trustctl::testing::mixed_scenario();
+  write(path("rendered.json"), plan_to_json(s.plan()).dump(2));
+  auto read = read_plan_file(path("rendered.json"));
+  ASSERT_FALSE(read);
+  EXPECT_TRUE(contains(read.error().message, "--out")) << read.error().message;
+}
+
+TEST_F(PlanFile, RefusesEditedContentNamingTheField) {
+  // A certificate swapped for another: the PEM no longer matches the fingerprint the plan showed.
+  std::string swapped = error_after([](json& d) {
+    auto other = trustctl::testing::fixed_certificate("retired-root");
+    d["actions"][0]["certificate"]["pem"] = other.pem();
+  });
+  EXPECT_TRUE(contains(swapped, "actions[0].certificate: the PEM does not match fingerprint_sha256")) << swapped;
+
+  std::string backwards = error_after([](json& d) {
+    d["edges"][0]["before"] = 5;
+    d["edges"][0]["after"] = 1;
+  });
+  EXPECT_TRUE(contains(backwards, "edges[0]: points backwards in the run order (5 -> 1)")) << backwards;
+
+  std::string dangling = error_after([](json& d) { d["edges"][0]["after"] = 100000; });
+  EXPECT_TRUE(contains(dangling, "edges[0]: names an action that does not exist")) << dangling;
+
+  std::string kind = error_after([](json& d) { d["actions"][1]["kind"] = "format-disk"; });
+  EXPECT_TRUE(contains(kind, "actions[1].kind: unknown action kind 'format-disk'")) << kind;
+
+  std::string type = error_after([](json& d) { d["actions"][2]["node"] = 7; });
+  EXPECT_TRUE(contains(type, "actions[2].node: expected a string")) << type;
+
+  std::string id = error_after([](json& d) { d["actions"][0]["node"] = "uccx9"; });
+  EXPECT_TRUE(contains(id, "actions[0].id: ")) << "an action moved to another node no longer matches its id: " << id;
+
+  std::string layout = error_after([](json& d) { d["layout"]["clusters"][0]["nodes"][0]["role"] = "leader"; });
+  EXPECT_TRUE(contains(layout, "layout.clusters[0].nodes[0].role: expected publisher or subscriber")) << layout;
+}
+
+TEST_F(PlanFile, StaleReasonsListEveryDifference) {
+  auto s = trustctl::testing::mixed_scenario();
+  auto plan = s.plan();
+  EXPECT_TRUE(stale_reasons(plan, s.site, plan.observed).empty()) << "nothing changed: not stale";
+
+  Site edited = s.site;
+  edited.file_digest = std::string(64, 'b');
+  auto site_changed = stale_reasons(plan, edited, plan.observed);
+  ASSERT_EQ(site_changed.size(), 1u);
+  EXPECT_TRUE(contains(site_changed[0], "the site file sites/lab.toml changed since the plan was made"))
+      << site_changed[0];
+
+  auto now = plan.observed;
+  now["uccx2"] = std::string(64, 'c');
+  now.erase("fin1");
+  now["fin3"] = std::string(64, 'd');
+  auto nodes = stale_reasons(plan, s.site, now);
+  ASSERT_EQ(nodes.size(), 3u);
+  EXPECT_TRUE(contains(nodes[0], "node fin1: the plan observed it, but it was not read now")) << nodes[0];
+  EXPECT_TRUE(contains(nodes[1], "node uccx2: its stores changed")) << nodes[1];
+  EXPECT_TRUE(contains(nodes[2], "node fin3: not in the plan")) << nodes[2];
+
+  Site renamed = s.site;
+  renamed.name = "prod";
+  auto other_site = stale_reasons(plan, renamed, plan.observed);
+  ASSERT_EQ(other_site.size(), 1u);
+  EXPECT_TRUE(contains(other_site[0], "made for site 'lab'")) << other_site[0];
+}
+
+TEST_F(PlanFile, StaleReasonsSeeAChangedStoreThroughTheDigest) {
+  // End to end through NodeState::digest: a certificate appearing on a node makes the saved plan stale.
+  auto s = trustctl::testing::mixed_scenario();
+  auto plan = s.plan();
+  s.holds("uccx1", s.root);
+  std::map<std::string, std::string> now;
+  for (const auto& [name, state] : s.live.nodes) now[name] = state.digest();
+  auto reasons = stale_reasons(plan, s.site, now);
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_TRUE(contains(reasons[0], "node uccx1")) << reasons[0];
+}
+
+}  // namespace
+}  // namespace trustctl::plans
