@@ -25,7 +25,7 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "Starting vos-sim: a simulated UCCX pair on 127.0.1.1 and 127.0.1.2 (state in $work)"
+step "Starting vos-sim: a simulated UCCX pair and SocialMiner on 127.0.1.1-3 (state in $work)"
 "$vossim" "$work/site.toml" --replication-delay-ms 1500 --restart-ms 1000 >"$work/vos-sim.out" 2>"$work/vos-sim.err" &
 sim_pid=$!
 for _ in $(seq 1 100); do

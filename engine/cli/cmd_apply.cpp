@@ -1,5 +1,6 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "engine/cli/verify_run.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
@@ -168,8 +169,20 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
   // Flushed now: progress lines go to stderr and must not overtake the plan they carry out.
   if (!json) std::cout << plans::render_text(plan, *site, {.color = term.color}) << std::flush;
   if (plan.empty()) {
-    if (json) std::cout << nlohmann::json{{"ok", true}, {"plan", plans::plan_to_json(plan)}, {"results", nlohmann::json::array()}}.dump(2) << std::endl;
-    return kExitOk;
+    std::optional<VerifyOutcome> verified;
+    if (!options.no_verify) {
+      verified = verify_site(*site, *context->pool, registry, common, term);
+      if (!verified) return kExitError;
+    }
+    bool ok = !verified || verified->ok;
+    if (json) {
+      nlohmann::json doc = {{"ok", ok}, {"plan", plans::plan_to_json(plan)}, {"results", nlohmann::json::array()}};
+      if (verified) doc["verify"] = verified->json;
+      std::cout << doc.dump(2) << std::endl;
+    } else if (verified) {
+      std::cout << "\n" << verified->text;
+    }
+    return ok ? kExitOk : kExitError;
   }
   if (!options.auto_approve) {
     if (!term.interactive || json) {
@@ -224,6 +237,14 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
   }
   (void)journal->append({{"event", "apply-end"}, {"apply", apply_id}, {"done", done}, {"failed", failed}, {"skipped", skipped}});
 
+  // Verification ends every complete apply: what the ports present now, and who trusts it.
+  std::optional<VerifyOutcome> verified;
+  if (failed + skipped == 0 && !options.no_verify) {
+    verified = verify_site(*site, *context->pool, registry, common, term);
+    if (!verified) return kExitError;
+  }
+  bool verify_ok = !verified || verified->ok;
+
   if (json) {
     nlohmann::json results = nlohmann::json::array();
     for (auto i : plan.order) {
@@ -234,13 +255,13 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
       if (!o.skipped_because.empty()) r["skipped_because"] = o.skipped_because;
       results.push_back(r);
     }
-    std::cout << nlohmann::json{{"ok", failed + skipped == 0},
-                                {"plan", plans::plan_to_json(plan)},
-                                {"results", results},
-                                {"summary", {{"done", done}, {"failed", failed}, {"skipped", skipped}}}}
-                     .dump(2)
-              << std::endl;
-    return failed + skipped == 0 ? kExitOk : kExitError;
+    nlohmann::json doc = {{"ok", failed + skipped == 0 && verify_ok},
+                          {"plan", plans::plan_to_json(plan)},
+                          {"results", results},
+                          {"summary", {{"done", done}, {"failed", failed}, {"skipped", skipped}}}};
+    if (verified) doc["verify"] = verified->json;
+    std::cout << doc.dump(2) << std::endl;
+    return failed + skipped == 0 && verify_ok ? kExitOk : kExitError;
   }
 
   std::cout << "\n";
@@ -251,7 +272,8 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
                                " restart(s) are pending for the operator (policy.restart = \"manual\"); the next "
                                "plan lists them until they are done.\n");
     }
-    return kExitOk;
+    if (verified) std::cout << "\n" << verified->text;
+    return verify_ok ? kExitOk : kExitError;
   }
   std::cout << term.red("Apply incomplete: ") << done << " done, " << failed << " failed, " << skipped
             << " skipped. The journal (" << Journal::path_in(site->state_dir).string()

@@ -36,6 +36,7 @@ struct GraphOptions {
 struct ApplyOptions {
   bool auto_approve = false;
   bool fail_fast = false;
+  bool no_verify = false;
 };
 
 struct LintOptions {
@@ -70,6 +71,7 @@ struct CaInitOptions {
 
 int run_validate(const CommonOptions& common);
 int run_journal(const CommonOptions& common);
+int run_verify(const CommonOptions& common);
 int run_ca_init(const CaInitOptions& options);
 int run_plan(const CommonOptions& common, const PlanOptions& options);
 int run_graph(const CommonOptions& common, const GraphOptions& options);

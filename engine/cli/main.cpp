@@ -63,10 +63,14 @@ int main(int argc, char** argv) {
   add_common(apply, true);
   apply->add_flag("--auto-approve", apply_options.auto_approve, "do not ask for confirmation (pipelines)");
   apply->add_flag("--fail-fast", apply_options.fail_fast, "stop starting new actions after the first failure");
+  apply->add_flag("--no-verify", apply_options.no_verify, "skip the TLS verification that ends every apply");
 
   auto* unlock = app.add_subcommand("unlock", "remove a stale apply lock, by the id the refusal message named");
   add_common(unlock, false);
   unlock->add_option("--id", unlock_id, "the lock id")->required();
+
+  auto* verify = app.add_subcommand("verify", "handshake every service port; check identities and who trusts them");
+  add_common(verify, true);
 
   auto* journal = app.add_subcommand("journal", "list past applies: who, when, what was done, restarts still owed");
   add_common(journal, false);
@@ -123,6 +127,7 @@ int main(int argc, char** argv) {
   if (apply->parsed()) return run_apply(common, apply_options);
   if (unlock->parsed()) return run_unlock(common, unlock_id);
   if (journal->parsed()) return run_journal(common);
+  if (verify->parsed()) return run_verify(common);
   if (ca_init->parsed()) return run_ca_init(ca_options);
   if (lint->parsed()) return run_lint(lint_options);
   if (probe->parsed()) return run_probe(probe_options);

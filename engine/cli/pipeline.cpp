@@ -49,6 +49,20 @@ int effective_parallelism(const Site& site, const CommonOptions& common) {
   return common.parallelism > 0 ? common.parallelism : site.connection.parallelism;
 }
 
+std::optional<std::unique_ptr<providers::SessionPool>> open_pool(const Site& site, const CommonOptions& common,
+                                                                 const Terminal& term) {
+  auto secrets = providers::resolve_site_secrets(site);
+  if (!secrets) {
+    report_errors({secrets.error()}, common, term);
+    return std::nullopt;
+  }
+  return std::make_unique<providers::SessionPool>(
+      site, providers::ConnectOptions{common.trust_on_first_use,
+                                      providers::ssh_opener(std::make_shared<const providers::SecretMap>(
+                                                                std::move(*secrets)),
+                                                            common.trust_on_first_use)});
+}
+
 std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,
                                             const CommonOptions& common, const Terminal& term) {
   auto journal = Journal::read(site.state_dir);
@@ -63,17 +77,10 @@ std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::R
     return std::nullopt;
   }
 
-  auto secrets = providers::resolve_site_secrets(site);
-  if (!secrets) {
-    report_errors({secrets.error()}, common, term);
-    return std::nullopt;
-  }
   PlanContext context;
-  context.pool = std::make_unique<providers::SessionPool>(
-      site, providers::ConnectOptions{common.trust_on_first_use,
-                                      providers::ssh_opener(std::make_shared<const providers::SecretMap>(
-                                                                std::move(*secrets)),
-                                                            common.trust_on_first_use)});
+  auto pool = open_pool(site, common, term);
+  if (!pool) return std::nullopt;
+  context.pool = std::move(*pool);
 
   std::size_t total = 0;
   for (const auto& cluster : site.clusters) {

@@ -35,4 +35,8 @@ std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::R
 
 int effective_parallelism(const Site& site, const CommonOptions& common);
 
+// Resolves every secret up front (reporting what is missing) and opens a session pool over SSH.
+std::optional<std::unique_ptr<providers::SessionPool>> open_pool(const Site& site, const CommonOptions& common,
+                                                                 const Terminal& term);
+
 }  // namespace trustctl::cli

@@ -10,6 +10,13 @@
 
 namespace trustctl {
 
+// A TLS port a node's service presents to peers and browsers (DOMAIN.md section 1).
+struct ServicePort {
+  int port = 0;
+  std::string service;  // the service whose restart reloads what this port presents
+  std::string what;     // for people: "Finesse desktop", "platform (Tomcat)"
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -20,6 +27,8 @@ class Provider {
   virtual bool is_replicated(std::string_view store) const = 0;
   // Services to restart, in order, after a change to the store on a node.
   virtual std::vector<std::string> services_to_restart(std::string_view store) const = 0;
+  // The TLS ports verify handshakes on; the node's https_port is the platform port.
+  virtual std::vector<ServicePort> service_ports(const Node& node) const = 0;
 };
 
 // Who must trust whom when one cluster calls another (DOMAIN.md section 6), as data the provider layer owns.

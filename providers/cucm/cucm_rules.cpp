@@ -10,6 +10,7 @@ ProductRules cucm_rules() {
       .replicated_stores = {"tomcat-trust"},
       .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
       .services = restarts,
+      .ports = {{443, "Cisco Tomcat", "platform REST"}},
   };
 }
 

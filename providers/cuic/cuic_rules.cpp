@@ -10,6 +10,8 @@ ProductRules cuic_rules() {
       .replicated_stores = {"tomcat-trust"},
       .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
       .services = restarts,
+      .ports = {{8444, "Cisco Unified Intelligence Center Reporting Service", "CUIC"},
+                {12015, "Cisco Unified Intelligence Center Live Data", "Live Data (Socket.IO)"}},
   };
 }
 

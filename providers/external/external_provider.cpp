@@ -9,6 +9,9 @@ class ExternalProvider final : public Provider {
   bool administered() const override { return false; }
   bool is_replicated(std::string_view) const override { return false; }
   std::vector<std::string> services_to_restart(std::string_view) const override { return {}; }
+  std::vector<ServicePort> service_ports(const Node& node) const override {
+    return {{node.connection.https_port, "", "HTTPS"}};
+  }
 };
 
 }  // namespace

@@ -10,6 +10,8 @@ ProductRules finesse_rules() {
       .replicated_stores = {"tomcat-trust"},
       .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
       .services = restarts,
+      .ports = {{8445, "Cisco Finesse Tomcat", "Finesse desktop and /cfadmin"},
+                {7443, "Cisco Finesse Notification Service", "Notification"}},
   };
 }
 

@@ -10,6 +10,7 @@ ProductRules mediasense_rules() {
       .replicated_stores = {"tomcat-trust"},
       .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
       .services = restarts,
+      .ports = {{8440, "MediaSense API service", "API"}},
   };
 }
 

@@ -14,4 +14,12 @@ std::vector<std::string> VosProvider::services_to_restart(std::string_view store
   return it == m_rules.restarts_by_store.end() ? std::vector<std::string>{} : it->second;
 }
 
+std::vector<ServicePort> VosProvider::service_ports(const Node& node) const {
+  std::vector<ServicePort> out = {{node.connection.https_port, m_rules.platform_service, "platform (Tomcat)"}};
+  for (const auto& port : m_rules.ports) {
+    if (port.port != node.connection.https_port) out.push_back(port);
+  }
+  return out;
+}
+
 }  // namespace trustctl::providers

@@ -17,6 +17,8 @@ struct ProductRules {
   std::vector<std::string> replicated_stores;                        // e.g. {"tomcat-trust", "tomcat"}
   std::map<std::string, std::vector<std::string>> restarts_by_store;  // store -> services, in restart order
   std::vector<std::string> services;                                 // every service the product runs
+  std::vector<ServicePort> ports;  // service ports other than the platform port (the node's https_port)
+  std::string platform_service = "Cisco Tomcat";
 };
 
 class VosProvider final : public Provider {
@@ -26,6 +28,7 @@ class VosProvider final : public Provider {
   bool administered() const override { return true; }
   bool is_replicated(std::string_view store) const override;
   std::vector<std::string> services_to_restart(std::string_view store) const override;
+  std::vector<ServicePort> service_ports(const Node& node) const override;
   const ProductRules& rules() const { return m_rules; }
 
  private:

@@ -1,0 +1,107 @@
+#include "engine/cli/verify_run.hpp"
+
+#include "engine/cli/pipeline.hpp"
+#include "engine/exec/parallel.hpp"
+#include "plans/verify.hpp"
+#include "providers/transport/tls_probe.hpp"
+#include "providers/vos/vos_refresh.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+namespace trustctl::cli {
+
+std::optional<VerifyOutcome> verify_site(const Site& site, providers::SessionPool& pool,
+                                         const providers::Registry& registry, const CommonOptions& common,
+                                         const Terminal& term) {
+  bool json = common.format == "json";
+  if (!json) term.progress("verify: reading every node and handshaking every service port...");
+  auto refreshed = providers::refresh(site, pool, effective_parallelism(site, common));
+  if (!refreshed.errors.empty()) {
+    report_errors(refreshed.errors, common, term);
+    return std::nullopt;
+  }
+
+  std::vector<plans::EndpointObservation> observations;
+  std::vector<const Node*> owners;
+  for (const auto& cluster : site.clusters) {
+    const Provider* provider = registry.find(cluster.product);
+    if (!provider) continue;
+    for (const auto& node : cluster.nodes) {
+      for (const auto& port : provider->service_ports(node)) {
+        observations.push_back({.node = node.name, .port = port});
+        owners.push_back(&node);
+      }
+    }
+  }
+  parallel_for_each(observations.size(), effective_parallelism(site, common) * 2, [&](std::size_t i) {
+    const Node& node = *owners[i];
+    transport::ProbeTarget target{.host = node.address,
+                                  .port = observations[i].port.port,
+                                  .servername = node.fqdn,
+                                  .timeout = std::chrono::seconds(std::min(node.connection.timeout_s, 30))};
+    auto result = transport::probe_tls(target);
+    if (result) {
+      observations[i].chain = std::move(result->chain);
+    } else {
+      observations[i].error = result.error().message;
+    }
+  });
+
+  auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry);
+  VerifyOutcome out;
+  out.ok = std::all_of(rows.begin(), rows.end(), [](const plans::VerifyRow& r) { return r.ok(); });
+  int failing = 0;
+  nlohmann::json list = nlohmann::json::array();
+  std::ostringstream text;
+  text << "Verification of " << site.name << " (TLS handshakes on every service port):\n";
+  for (const auto& row : rows) {
+    failing += !row.ok();
+    nlohmann::json trusted = nlohmann::json::array();
+    for (const auto& t : row.trusted_by) trusted.push_back({{"node", t.truster}, {"ok", t.ok}});
+    list.push_back({{"node", row.node},
+                    {"endpoint", row.fqdn + ":" + std::to_string(row.port.port)},
+                    {"what", row.port.what},
+                    {"service", row.port.service},
+                    {"presented_sha256_prefix", row.presented},
+                    {"trusted_by", trusted},
+                    {"ok", row.ok()},
+                    {"problems", row.problems}});
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-8s %-28s %-24s ", row.node.c_str(),
+                  (row.fqdn + ":" + std::to_string(row.port.port)).c_str(), row.port.what.c_str());
+    text << line << (row.ok() ? term.green("ok  ") : term.red("FAIL")) << " "
+         << (row.presented.empty() ? "-" : row.presented);
+    if (!row.trusted_by.empty()) {
+      text << "  trusted by:";
+      for (const auto& t : row.trusted_by) text << " " << t.truster << (t.ok ? "✓" : "✗");
+    }
+    text << "\n";
+    for (const auto& p : row.problems) text << "      " << term.red("- ") << p << "\n";
+  }
+  text << (out.ok ? term.green("Verify: ") : term.red("Verify: ")) << rows.size() << " endpoint(s), "
+       << rows.size() - static_cast<std::size_t>(failing) << " ok, " << failing << " failing.\n";
+  out.text = text.str();
+  out.json = {{"ok", out.ok}, {"endpoints", list}, {"failing", failing}};
+  return out;
+}
+
+int run_verify(const CommonOptions& common) {
+  Terminal term = Terminal::detect(common.no_color);
+  auto site = load_site(common, term);
+  if (!site) return kExitError;
+  auto registry = providers::make_registry();
+  auto pool = open_pool(*site, common, term);
+  if (!pool) return kExitError;
+  auto outcome = verify_site(*site, **pool, registry, common, term);
+  if (!outcome) return kExitError;
+  if (common.format == "json") {
+    std::cout << outcome->json.dump(2) << std::endl;
+  } else {
+    std::cout << outcome->text;
+  }
+  return outcome->ok ? kExitOk : kExitError;
+}
+
+}  // namespace trustctl::cli

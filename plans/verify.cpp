@@ -1,0 +1,113 @@
+#include "plans/verify.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace trustctl::plans {
+namespace {
+
+// cluster name -> clusters whose nodes must trust it, from the integrations and their rules.
+std::map<std::string, std::set<std::string>> trusters_by_cluster(const Site& site, const ProviderLookup& providers) {
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& integration : site.integrations) {
+    const Cluster* from = site.find_cluster(integration.from);
+    const Cluster* to = site.find_cluster(integration.to);
+    if (!from || !to) continue;
+    const IntegrationRule* rule = providers.integration(from->product, to->product, integration.kind);
+    if (!rule) continue;
+    if (rule->caller_trusts_callee && is_vos(from->product)) out[to->name].insert(from->name);
+    if (rule->callee_trusts_caller && is_vos(to->product)) out[from->name].insert(to->name);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool store_accepts(const std::vector<StoreEntry>& truster_store, const std::vector<Certificate>& chain) {
+  if (chain.empty()) return false;
+  std::set<std::string> trusted;
+  std::vector<Certificate> candidates(chain.begin() + 1, chain.end());
+  for (const auto& entry : truster_store) {
+    trusted.insert(entry.certificate.fingerprint());
+    candidates.push_back(entry.certificate);
+  }
+  if (trusted.count(chain.front().fingerprint())) return true;
+  auto path = issuer_chain(chain.front(), candidates);
+  return std::any_of(path.issuers.begin(), path.issuers.end(),
+                     [&](const Certificate& c) { return trusted.count(c.fingerprint()) > 0; });
+}
+
+std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& live,
+                                             const std::vector<EndpointObservation>& observations,
+                                             const ProviderLookup& providers) {
+  auto trusters = trusters_by_cluster(site, providers);
+  std::vector<VerifyRow> rows;
+  for (const auto& observation : observations) {
+    const Node* node = site.find_node(observation.node);
+    if (!node) continue;
+    const Cluster* cluster = site.find_cluster(node->cluster);
+    VerifyRow row{.node = node->name, .fqdn = node->fqdn, .port = observation.port};
+    std::string where = node->name + ":" + std::to_string(observation.port.port);
+    if (observation.chain.empty()) {
+      row.problems.push_back(where + " did not complete a TLS handshake (" + observation.error + ")" +
+                             (observation.port.service.empty()
+                                  ? std::string()
+                                  : "; check that " + observation.port.service + " is started"));
+      rows.push_back(std::move(row));
+      continue;
+    }
+    const Certificate& leaf = observation.chain.front();
+    row.presented = leaf.fingerprint().substr(0, 16);
+    auto state = live.nodes.find(node->name);
+
+    if (is_vos(cluster->product) && state != live.nodes.end()) {
+      auto stored = state->second.identities.find("tomcat");
+      if (stored != state->second.identities.end() && !stored->second.empty() && !(stored->second.front() == leaf)) {
+        row.problems.push_back(where + " presents " + leaf.fingerprint().substr(0, 16) + " but the node stores " +
+                               stored->second.front().fingerprint().substr(0, 16) + ": " + observation.port.service +
+                               " has not been restarted since the identity changed; restart it (or run apply, which "
+                               "owes the restart)");
+      }
+      for (const auto& policy : cluster->identities) {
+        if (policy.unit != "tomcat") continue;
+        if (policy.issuer == "self") {
+          if (!leaf.is_self_issued()) row.problems.push_back(where + " presents a CA-signed identity; the policy wants self-signed");
+        } else if (const CaEntry* ca = site.find_ca(policy.issuer); ca && !ca->certificates.empty()) {
+          if (!ca->certificates.front().issued(leaf)) {
+            row.problems.push_back(where + " presents an identity not issued by " + ca->name + " (issuer: " +
+                                   leaf.issuer() + ")");
+          }
+        }
+      }
+      auto names = leaf.dns_names();
+      if (std::find(names.begin(), names.end(), node->fqdn) == names.end()) {
+        row.problems.push_back(where + " presents a certificate whose SAN lacks " + node->fqdn +
+                               " (TC002: browsers refuse it)");
+      }
+    }
+
+    for (const auto& truster_cluster : trusters[cluster->name]) {
+      const Cluster* tc = site.find_cluster(truster_cluster);
+      for (const auto& truster : tc->nodes) {
+        auto ts = live.nodes.find(truster.name);
+        static const std::vector<StoreEntry> none;
+        const std::vector<StoreEntry>* store = &none;
+        if (ts != live.nodes.end()) {
+          auto it = ts->second.stores.find("tomcat-trust");
+          if (it != ts->second.stores.end()) store = &it->second;
+        }
+        bool ok = store_accepts(*store, observation.chain);
+        row.trusted_by.push_back({truster.name, ok});
+        if (!ok) {
+          row.problems.push_back(truster.name + " does not trust what " + where + " presents; run apply (the "
+                                 "integration " + truster_cluster + " <-> " + cluster->name + " needs its chain)");
+        }
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace trustctl::plans
