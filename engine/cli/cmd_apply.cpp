@@ -1,5 +1,6 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "engine/cli/plan_lint.hpp"
 #include "engine/cli/verify_run.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/state/journal.hpp"
@@ -167,7 +168,24 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
   const plans::Plan& plan = context->plan;
 
   // Flushed now: progress lines go to stderr and must not overtake the plan they carry out.
-  if (!json) std::cout << plans::render_text(plan, *site, {.color = term.color}) << std::flush;
+  if (!json) {
+    std::cout << plans::render_text(plan, *site, {.color = term.color}) << render_findings(context->findings, *site)
+              << std::flush;
+  }
+  // The lint gate: error findings stop apply before anything is touched.
+  if (lint_blocks_apply(context->findings, *site)) {
+    std::vector<Error> errors;
+    for (const auto& f : context->findings) {
+      if (f.severity == pki::lint::Severity::error) {
+        errors.push_back(Error(ErrorCode::invalid_site, pki::lint::headline(f) + " (fix: " + f.fix + ")"));
+      }
+    }
+    errors.push_back(Error(ErrorCode::invalid_site,
+                           "lint errors block apply (policy.lint = \"error\"); nothing was changed. Fix them, or set "
+                           "policy.lint = \"warn\" to apply anyway"));
+    report_errors(errors, common, term);
+    return kExitError;
+  }
   if (plan.empty()) {
     std::optional<VerifyOutcome> verified;
     if (!options.no_verify) {

@@ -1,6 +1,7 @@
 #include "engine/cli/pipeline.hpp"
 
 #include "engine/config/site_loader.hpp"
+#include "engine/cli/plan_lint.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"
 #include "providers/vos/vos_refresh.hpp"
@@ -111,6 +112,7 @@ std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::R
     report_errors({plan.error()}, common, term);
     return std::nullopt;
   }
+  context.findings = lint_plan(site, refreshed.state, *plan);
   context.plan = std::move(*plan);
   context.managed = std::move(*managed);
   return context;

@@ -6,6 +6,7 @@
 #include "engine/model/site.hpp"
 #include "engine/state/managed_record.hpp"
 #include "plans/plan.hpp"
+#include "providers/pki/lint/finding.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/session_pool.hpp"
 
@@ -27,6 +28,7 @@ struct PlanContext {
   std::unique_ptr<providers::SessionPool> pool;
   plans::Plan plan;
   ManagedRecord managed;  // what trustctl added earlier (apply keeps it up to date)
+  std::vector<pki::lint::Finding> findings;  // the lint gate's findings for this plan
 };
 
 // Refreshes every node and plans. Errors are reported before returning nullopt.

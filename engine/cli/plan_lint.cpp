@@ -1,0 +1,51 @@
+#include "engine/cli/plan_lint.hpp"
+
+#include "providers/pki/lint/linter.hpp"
+#include "providers/pki/lint/site_lint.hpp"
+
+#include <sstream>
+
+namespace trustctl::cli {
+
+std::vector<pki::lint::Finding> lint_plan(const Site& site, const LiveState& live, const plans::Plan& plan) {
+  auto findings = pki::lint::lint_site_references(site);
+  for (auto i : plan.order) {
+    const Action& a = plan.graph.action(i);
+    if (a.kind != ActionKind::upload_trust || !a.certificate) continue;
+    const Cluster* cluster = site.find_cluster(a.cluster);
+    const Node* node = site.find_node(a.node);
+    if (!cluster || !node) continue;
+    auto context = pki::lint::context_for(site, *cluster, node, a.store);
+    // What the store will hold when this upload runs: the live content and everything the plan uploads there.
+    std::vector<Certificate> store;
+    if (auto it = live.nodes.find(a.node); it != live.nodes.end()) {
+      if (auto s = it->second.stores.find(a.store); s != it->second.stores.end()) {
+        for (const auto& entry : s->second) store.push_back(entry.certificate);
+      }
+    }
+    for (const auto& other : plan.graph.actions()) {
+      if (other.node == a.node && other.store == a.store && other.certificate &&
+          (other.kind == ActionKind::upload_trust || other.kind == ActionKind::wait_replication)) {
+        store.push_back(*other.certificate);
+      }
+    }
+    context.trust_store = std::move(store);
+    auto more = pki::lint::lint_certificate(*a.certificate, context);
+    findings.insert(findings.end(), more.begin(), more.end());
+  }
+  return pki::lint::deduplicate(std::move(findings));
+}
+
+std::string render_findings(const std::vector<pki::lint::Finding>& findings, const Site& site) {
+  if (findings.empty()) return {};
+  std::ostringstream out;
+  out << "\nLint (" << findings.size() << " finding(s); policy.lint = \"" << site.policy.lint << "\"):\n";
+  for (const auto& f : findings) out << "  " << pki::lint::headline(f) << "\n    fix: " << f.fix << "\n";
+  return out.str();
+}
+
+bool lint_blocks_apply(const std::vector<pki::lint::Finding>& findings, const Site& site) {
+  return site.policy.lint != "warn" && pki::lint::has_errors(findings);
+}
+
+}  // namespace trustctl::cli
