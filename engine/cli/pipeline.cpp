@@ -57,11 +57,10 @@ std::optional<std::unique_ptr<providers::SessionPool>> open_pool(const Site& sit
     report_errors({secrets.error()}, common, term);
     return std::nullopt;
   }
+  auto shared = std::make_shared<const providers::SecretMap>(std::move(*secrets));
   return std::make_unique<providers::SessionPool>(
       site, providers::ConnectOptions{common.trust_on_first_use,
-                                      providers::ssh_opener(std::make_shared<const providers::SecretMap>(
-                                                                std::move(*secrets)),
-                                                            common.trust_on_first_use)});
+                                      providers::ssh_opener(shared, common.trust_on_first_use), shared});
 }
 
 std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,

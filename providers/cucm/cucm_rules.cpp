@@ -14,4 +14,14 @@ ProductRules cucm_rules() {
   };
 }
 
+bool has_certificate_rest(const Cluster& cluster) {
+  if (cluster.product != Product::cucm) return false;
+  int major = 0;
+  for (char c : cluster.version) {
+    if (c < '0' || c > '9') break;
+    major = major * 10 + (c - '0');
+  }
+  return major >= 14;
+}
+
 }  // namespace trustctl::providers

@@ -53,6 +53,15 @@ Result<SecretMap> resolve_site_secrets(const Site& site) {
   return out;
 }
 
+Result<config::Secret> SessionPool::secret_for(const Node& node) const {
+  if (m_options.secrets) {
+    auto it = m_options.secrets->find(node.connection.credentials);
+    if (it != m_options.secrets->end()) return it->second;
+  }
+  return fail(Error(ErrorCode::secret, "credential set '" + node.connection.credentials + "' was not resolved")
+                  .on(node.name, "connect"));
+}
+
 std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> ssh_opener(
     std::shared_ptr<const SecretMap> secrets, bool trust_on_first_use) {
   return [secrets, trust_on_first_use](const Node& node) -> Result<std::unique_ptr<transport::CliSession>> {

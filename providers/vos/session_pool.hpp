@@ -14,10 +14,14 @@
 
 namespace trustctl::providers {
 
+using SecretMap = std::map<std::string, config::Secret>;  // credential set name -> resolved secret
+
 struct ConnectOptions {
   bool trust_on_first_use = false;
   // Opens a session; tests of the pool pass an in-process fake, production uses libssh.
   std::function<Result<std::unique_ptr<transport::CliSession>>(const Node&)> opener;
+  // The resolved secrets, for transports other than the CLI (HTTPS REST). May be null in tests.
+  std::shared_ptr<const SecretMap> secrets;
 };
 
 class SessionPool {
@@ -27,6 +31,9 @@ class SessionPool {
   // Runs fn with the node's session, holding it for the duration. A connection error drops the session so the next
   // call reconnects.
   Result<void> with_session(const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
+
+  // The node's resolved credentials, or an error naming the node (for HTTPS).
+  Result<config::Secret> secret_for(const Node& node) const;
 
  private:
   struct Slot {
@@ -40,8 +47,6 @@ class SessionPool {
   std::mutex m_slots_mutex;
   std::map<std::string, std::unique_ptr<Slot>> m_slots;
 };
-
-using SecretMap = std::map<std::string, config::Secret>;  // credential set name -> resolved secret
 
 // Resolves every credential set that an administered node uses, once, before any connection: a missing secret is
 // reported up front (all of them), and a password command runs once per set, not once per node.

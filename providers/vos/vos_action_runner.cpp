@@ -1,6 +1,10 @@
 #include "providers/vos/vos_action_runner.hpp"
 
+#include "providers/cucm/cucm_rest.hpp"
+#include "providers/cucm/cucm_rules.hpp"
 #include "providers/pki/csr_signer.hpp"
+#include "providers/transport/http_client.hpp"
+#include "providers/transport/tls_pins.hpp"
 #include "providers/vos/vos_cli.hpp"
 
 #include <thread>
@@ -11,6 +15,11 @@ Result<void> VosActionRunner::run(const Action& action) {
   const Node* node = m_site.find_node(action.node);
   if (!node) return fail(Error(ErrorCode::internal, "the plan names an unknown node").on(action.node, action.describe()));
   if (action.kind == ActionKind::wait_replication) return wait_replication(*node, action);
+  const Cluster* cluster = m_site.find_cluster(node->cluster);
+  if (cluster && has_certificate_rest(*cluster) &&
+      (action.kind == ActionKind::upload_trust || action.kind == ActionKind::renew_identity)) {
+    return label(run_rest(*node, action), action);
+  }
 
   auto result = m_pool.with_session(*node, [&](transport::CliSession& session) -> Result<void> {
     switch (action.kind) {
@@ -23,14 +32,65 @@ Result<void> VosActionRunner::run(const Action& action) {
     }
     return fail(ErrorCode::internal, "unhandled action kind");
   });
-  if (!result) {
-    Error e = result.error();
-    e.node = action.node;
-    e.operation = action.describe();
-    if (!e.region && action.region) e.region = action.region;
-    return fail(std::move(e));
-  }
+  if (!result) return label(std::move(result), action);
+  if (action.changes_identity()) return pin_new_identity(*node, action);
   return {};
+}
+
+Result<void> VosActionRunner::label(Result<void> result, const Action& action) {
+  if (result) return result;
+  Error e = result.error();
+  e.node = action.node;
+  e.operation = action.describe();
+  if (!e.region && action.region) e.region = action.region;
+  return fail(std::move(e));
+}
+
+// CUCM 14+: trust uploads and identities over the certificate REST API (the CLI stays for what REST lacks).
+Result<void> VosActionRunner::run_rest(const Node& node, const Action& action) {
+  auto secret = m_pool.secret_for(node);
+  if (!secret) return fail(secret.error());
+  auto http = transport::open_https(node, m_site, *secret);
+  if (!http) return fail(http.error());
+  if (action.kind == ActionKind::upload_trust) {
+    return cucm::upload_trust(**http, {*action.certificate}, "trustctl: " + action.reason.substr(0, 120));
+  }
+  const CaEntry* ca = m_site.find_ca(action.issuer_ca);
+  if (!ca || !ca->local_key || ca->certificates.empty()) {
+    return fail(ErrorCode::invalid_site, "CA '" + action.issuer_ca + "' has no local_key: trustctl cannot sign for it");
+  }
+  auto key = pki::KeyPair::load_file(ca->local_key->string());
+  if (!key) return fail(key.error());
+  cucm::CsrParameters parameters;
+  parameters.common_name = node.fqdn;
+  auto csr = cucm::generate_csr(**http, parameters);
+  if (!csr) return fail(csr.error());
+  auto leaf = pki::sign_csr(*csr, ca->certificates.front(), *key);
+  if (!leaf) return fail(leaf.error());
+  if (auto ok = cucm::upload_identity(**http, {*leaf, ca->certificates.front()}); !ok) return ok;
+  return pin_fingerprint(node, leaf->fingerprint());
+}
+
+// After an identity change the platform port will present a new certificate at its next restart: the pins file
+// gets the new fingerprint beside the old one, so HTTPS keeps verifying before and after the restart.
+Result<void> VosActionRunner::pin_new_identity(const Node& node, const Action& action) {
+  std::string fingerprint;
+  auto read = m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+    auto now = vos::read_own_certificate(session, action.store);
+    if (!now) return fail(now.error());
+    if (!now->empty()) fingerprint = now->front().fingerprint();
+    return {};
+  });
+  if (!read) return label(std::move(read), action);
+  return fingerprint.empty() ? Result<void>{} : pin_fingerprint(node, fingerprint);
+}
+
+Result<void> VosActionRunner::pin_fingerprint(const Node& node, const std::string& fingerprint) {
+  if (node.connection.tls_pins.empty()) return {};
+  return transport::update_pins(node.connection.tls_pins,
+                                {transport::pin_key(node.fqdn, node.connection.https_port),
+                                 transport::pin_key(node.address, node.connection.https_port)},
+                                fingerprint, /*keep_existing=*/true);
 }
 
 // CSR on the node (its key never leaves it), signed here with the CA key the site names, imported, then read back:

@@ -22,6 +22,10 @@ class VosActionRunner final : public ActionRunner {
  private:
   Result<void> wait_replication(const Node& node, const Action& action);
   Result<void> renew_identity(transport::CliSession& session, const Action& action);
+  Result<void> run_rest(const Node& node, const Action& action);
+  Result<void> pin_new_identity(const Node& node, const Action& action);
+  Result<void> pin_fingerprint(const Node& node, const std::string& fingerprint);
+  static Result<void> label(Result<void> result, const Action& action);
 
   const Site& m_site;
   SessionPool& m_pool;

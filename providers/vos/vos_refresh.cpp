@@ -1,6 +1,9 @@
 #include "providers/vos/vos_refresh.hpp"
 
 #include "engine/exec/parallel.hpp"
+#include "providers/cucm/cucm_rest.hpp"
+#include "providers/cucm/cucm_rules.hpp"
+#include "providers/transport/http_client.hpp"
 #include "providers/vos/read_only_session.hpp"
 #include "providers/vos/vos_cli.hpp"
 
@@ -34,6 +37,16 @@ Result<NodeState> read_node_state(SessionPool& pool, const Node& node) {
   return state;
 }
 
+Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node) {
+  auto secret = pool.secret_for(node);
+  if (!secret) return fail(secret.error());
+  auto http = transport::open_https(node, site, *secret);
+  if (!http) return fail(http.error());
+  auto snapshot = cucm::read_snapshot(**http);
+  if (!snapshot) return fail(snapshot.error());
+  return cucm::to_node_state(node.name, *snapshot);
+}
+
 RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress) {
   std::vector<const Node*> nodes;
   for (const auto& cluster : site.clusters) {
@@ -48,7 +61,9 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
       progress.started(*nodes[i]);
     }
     auto begin = std::chrono::steady_clock::now();
-    results[i] = read_node_state(pool, *nodes[i]);
+    const Cluster* cluster = site.find_cluster(nodes[i]->cluster);
+    results[i] = cluster && has_certificate_rest(*cluster) ? read_node_state_rest(pool, site, *nodes[i])
+                                                           : read_node_state(pool, *nodes[i]);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     if (progress.finished) {
       std::lock_guard lock(progress_mutex);

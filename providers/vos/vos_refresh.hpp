@@ -14,7 +14,9 @@ inline const std::vector<std::string>& refreshed_stores() {
   return stores;
 }
 
+// Over the admin CLI (every VOS product), or over the certificate REST API (CUCM 14+), which only reads.
 Result<NodeState> read_node_state(SessionPool& pool, const Node& node);
+Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node);
 
 struct RefreshProgress {
   std::function<void(const Node&)> started;
