@@ -2,6 +2,7 @@
 
 #include "providers/cucm/cucm_rest.hpp"
 #include "providers/cucm/cucm_rules.hpp"
+#include "providers/finesse/system_info.hpp"
 #include "providers/pki/csr_signer.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_pins.hpp"
@@ -34,6 +35,27 @@ Result<void> VosActionRunner::run(const Action& action) {
   });
   if (!result) return label(std::move(result), action);
   if (action.changes_identity()) return pin_new_identity(*node, action);
+  if (action.kind == ActionKind::restart_service && cluster && serves_finesse(*cluster, action.service)) {
+    return label(wait_finesse_in_service(*node), action);
+  }
+  return {};
+}
+
+// Restarting a Finesse service interrupts agents until Finesse reports IN_SERVICE again; the next node of a rolling
+// restart must not go down before that (an HA pair never loses both nodes).
+bool VosActionRunner::serves_finesse(const Cluster& cluster, const std::string& service) {
+  bool finesse_product = cluster.product == Product::uccx || cluster.product == Product::finesse;
+  return finesse_product && (service == "Cisco Finesse Tomcat" || service == "Cisco Finesse Notification Service");
+}
+
+Result<void> VosActionRunner::wait_finesse_in_service(const Node& node) {
+  auto secret = m_pool.secret_for(node);
+  if (!secret) return fail(secret.error());
+  auto http = transport::open_https(node, m_site, *secret);
+  if (!http) return fail(http.error());
+  auto status = finesse::wait_in_service(**http, std::chrono::seconds(node.connection.timeout_s),
+                                         m_settings.health_poll);
+  if (!status) return fail(status.error());
   return {};
 }
 

@@ -11,6 +11,7 @@ namespace trustctl::providers {
 
 struct RunnerSettings {
   std::chrono::milliseconds replication_poll{1000};  // how often a wait for replication reads the subscriber
+  std::chrono::milliseconds health_poll{1000};       // how often a health check asks Finesse SystemInfo
 };
 
 class VosActionRunner final : public ActionRunner {
@@ -26,6 +27,8 @@ class VosActionRunner final : public ActionRunner {
   Result<void> pin_new_identity(const Node& node, const Action& action);
   Result<void> pin_fingerprint(const Node& node, const std::string& fingerprint);
   static Result<void> label(Result<void> result, const Action& action);
+  static bool serves_finesse(const Cluster& cluster, const std::string& service);
+  Result<void> wait_finesse_in_service(const Node& node);
 
   const Site& m_site;
   SessionPool& m_pool;
