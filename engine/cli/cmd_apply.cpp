@@ -71,9 +71,21 @@ class ApplyObserver final : public ExecObserver {
   }
 
  private:
+  // A change owes the restarts of its own node, and, when it was written on a publisher for replication, those of
+  // every subscriber it will reach: replication changes the subscriber even if trustctl dies before its wait ends,
+  // and the next plan would then see nothing to do there.
   void owe_restarts(const Action& change) {
+    std::set<std::string> nodes = {change.node};
+    if (change.kind == ActionKind::upload_trust && change.certificate) {
+      for (const auto& a : m_plan.graph.actions()) {
+        if (a.kind == ActionKind::wait_replication && a.source_node == change.node && a.certificate &&
+            *a.certificate == *change.certificate) {
+          nodes.insert(a.node);
+        }
+      }
+    }
     auto owe = [&](const Action& restart) {
-      if (restart.node != change.node || !m_owed.insert({restart.node, restart.service}).second) return;
+      if (!nodes.count(restart.node) || !m_owed.insert({restart.node, restart.service}).second) return;
       write({{"event", "restart-owed"}, {"service", restart.service}, {"owed_by", change.id()}}, restart);
     };
     for (const auto& a : m_plan.graph.actions()) {

@@ -1,7 +1,7 @@
 // The HTTPS side against a real vos-sim over real sockets: the CUCM 14 certificate REST (trust upload and read-back,
 // CSR signed here and uploaded as the identity, then the rotation of the pin after the restart), the failures that
 // must never be retried (wrong password, wrong pin: nothing reaches the appliance), and Finesse SystemInfo on UCCX.
-// Nodes listen on 127.0.80.x; service ports other than https_port are shifted by --port-offset.
+// Nodes listen on 127.0.8N.x (one subnet per test); service ports other than https_port are shifted by --port-offset.
 
 #include "engine/config/secrets.hpp"
 #include "engine/config/site_loader.hpp"
@@ -32,7 +32,22 @@ constexpr const char* kPassword = "https-e2e-secret";
 
 class HttpsLab : public ::testing::Test {
  protected:
+  // ctest runs each test in its own process, possibly at the same time: each gets its own loopback subnet.
+  static std::string subnet() {
+    static const char* const names[] = {"TrustUploadedByRestIsReadBackExactlyAsSent",
+                                        "CsrSignedByTheSiteCaBecomesTheIdentityAndThePinFollowsTheRotation",
+                                        "AWrongPasswordIsAnAuthenticationErrorNamingUserAndCredentialSet",
+                                        "AWrongPinIsATlsErrorAndNoRequestReachesTheAppliance",
+                                        "SystemInfoOnAUccxNodeIsInService"};
+    std::string current = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (int i = 0; i < 5; ++i) {
+      if (current == names[i]) return "127.0." + std::to_string(80 + i) + ".";
+    }
+    return "127.0.89.";
+  }
+
   void SetUp() override {
+    const std::string net = subnet();
     m_dir = fs::temp_directory_path() / ("trustctl-e2e-https-" + std::to_string(getpid()));
     fs::remove_all(m_dir);
     write_text(m_dir / "pki/corp-root.pem", m_root.certificate.pem());
@@ -47,11 +62,11 @@ class HttpsLab : public ::testing::Test {
                "answer_delay_ms = 20\n\n"
                "[[ca]]\nname = \"corp-root\"\ncertificate = \"pki/corp-root.pem\"\n\n"
                "[[cluster]]\nname = \"cucm\"\nproduct = \"cucm\"\nversion = \"14\"\nnodes = [\n"
-               "  { name = \"cucm1\", fqdn = \"cucm1.lab.example\", role = \"publisher\", address = \"127.0.80.1\" },\n"
-               "  { name = \"cucm2\", fqdn = \"cucm2.lab.example\", role = \"subscriber\", address = \"127.0.80.2\" },\n"
+               "  { name = \"cucm1\", fqdn = \"cucm1.lab.example\", role = \"publisher\", address = \"" + net + "1\" },\n"
+               "  { name = \"cucm2\", fqdn = \"cucm2.lab.example\", role = \"subscriber\", address = \"" + net + "2\" },\n"
                "]\n\n"
                "[[cluster]]\nname = \"uccx\"\nproduct = \"uccx\"\nversion = \"12.5\"\nnodes = [\n"
-               "  { name = \"uccx1\", fqdn = \"uccx1.lab.example\", role = \"publisher\", address = \"127.0.80.3\" },\n"
+               "  { name = \"uccx1\", fqdn = \"uccx1.lab.example\", role = \"publisher\", address = \"" + net + "3\" },\n"
                "]\n");
     m_sim = std::make_unique<testing::Server>(
         std::vector<std::string>{VOS_SIM_BIN, (m_dir / "site.toml").string(), "--state-dir", (m_dir / "sim").string(),

@@ -60,6 +60,16 @@ TEST(PlanApply, UccxPairReachesTheDescribedTrustStateWithOneRestartPerService) {
   };
   EXPECT_LE(last_ts(lab.commands("uccx1"), false), last_ts(lab.commands("uccx2"), true));
 
+  // Rolling means healthy first: Finesse reported IN_SERVICE on uccx1 before uccx2 began restarting.
+  long long health_checked = 0;
+  for (const auto& c : lab.commands("uccx1")) {
+    if (c.value("channel", "") == "rest" && contains(c.value("command", ""), "/finesse/api/SystemInfo")) {
+      health_checked = std::max(health_checked, c.value("ts_ms", 0LL));
+    }
+  }
+  EXPECT_GT(health_checked, 0) << "the Finesse health check ran";
+  EXPECT_LE(health_checked, last_ts(lab.commands("uccx2"), true));
+
   auto again = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_TRUE(contains(again.out, "No changes.")) << again.out;

@@ -79,8 +79,21 @@ class Lab {
   void start_sim() {
     sim = std::make_unique<Server>(std::vector<std::string>{VOS_SIM_BIN, site().string(), "--state-dir",
                                                             sim_state().string(), "--replication-delay-ms", "300",
-                                                            "--restart-ms", "100"},
+                                                            "--restart-ms", "100", "--control-port", "0"},
                                    "nodes listening");
+    auto at = sim->ready_output().find("control=");
+    if (at != std::string::npos) {
+      auto end = sim->ready_output().find_first_of(" \n", at);
+      m_control = sim->ready_output().substr(at + 8, end - at - 8);
+    }
+  }
+
+  // Injects a fault through vos-sim's control API (see tests/vossim/README.md), with the real curl client.
+  RunResult fault(const nlohmann::json& body) const {
+    std::string token = read_text(sim_state() / "control.token");
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    return run({"/usr/bin/curl", "-sS", "-f", "-X", "POST", "-H", "Authorization: Bearer " + token, "-H",
+                "Content-Type: application/json", "--data", body.dump(), "http://" + m_control + "/faults"});
   }
 
   RunResult trustctl(std::vector<std::string> args, const std::string& input = "") const {
@@ -121,6 +134,7 @@ class Lab {
 
  private:
   LabOptions m_options;
+  std::string m_control;  // host:port of vos-sim's control API
   std::filesystem::path m_dir;
 };
 

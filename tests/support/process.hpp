@@ -137,6 +137,8 @@ class Server {
     m_exit = 137;
     return m_exit;
   }
+  const std::string& ready_output() const { return m_output; }
+  pid_t pid() const { return m_pid; }
   std::string stderr_text() const {
     FILE* f = fopen(m_log_path.c_str(), "r");
     if (!f) return {};

@@ -73,13 +73,17 @@ const msg::ProductTexts& texts_for(trustctl::Product product) {
   return msg::kCucmTexts;
 }
 
-std::string own_import_text(OwnImportStatus status, trustctl::Product product) {
+std::string own_import_text(OwnImportStatus status, trustctl::Product product, const std::string& unit) {
   switch (status) {
-    case OwnImportStatus::no_csr: return std::string(msg::kNoCsr);
+    case OwnImportStatus::no_csr:
+      if (unit == kTomcatUnit) return std::string(msg::kNoCsr);
+      return std::string(msg::kNoCsrPrefix) + unit + "/keys/" + unit + std::string(msg::kNoCsrSuffix);
     case OwnImportStatus::key_mismatch: return std::string(msg::kCsrKeyMismatch);
     case OwnImportStatus::san_mismatch: return std::string(msg::kCsrSanMismatch);
     case OwnImportStatus::no_issuer: return std::string(msg::kNoIssuer);
-    case OwnImportStatus::key_not_allowed: return std::string(texts_for(product).identity_key_refused);
+    case OwnImportStatus::key_not_allowed:
+      return std::string(unit == kTomcatUnit ? texts_for(product).identity_key_refused
+                                             : texts_for(product).ecdsa_key_refused);
     case OwnImportStatus::expired: return std::string(msg::kImportFailed) + std::string(msg::kReasonExpired);
     case OwnImportStatus::not_pem: return std::string(msg::kImportFailed) + std::string(msg::kReasonNotPem);
     case OwnImportStatus::imported: break;
@@ -304,28 +308,38 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
     command_show_cert_list(words[3] == "trust", out, finished);
     return;
   }
-  if (is({"show", "cert", "own", "tomcat"}) || (words.size() == 4 && starts({"show", "cert", "own"})) ||
-      (words.size() == 4 && starts({"show", "cert", "trust"}))) {
+  if ((words.size() == 4 && starts({"show", "cert", "own"})) || (words.size() == 4 && starts({"show", "cert", "trust"}))) {
     command_show_cert(words, command, out, finished);
     return;
   }
-  if (is({"set", "cert", "import", "trust", "tomcat"}) || is({"set", "cert", "import", "own", "tomcat"})) {
+  // Identity units: tomcat, and tomcat-ECDSA where the product has it (unknown units fall through to the error).
+  const bool unit_word = words.size() >= 4 && m_node.has_unit(words.back());
+  if (is({"set", "cert", "import", "trust", "tomcat"}) ||
+      (words.size() == 5 && starts({"set", "cert", "import", "own"}) && unit_word)) {
     out.steps.back().text += std::string(msg::kPastePrompt) + std::string(kEol);
     m_paste_command = command;
     m_paste_lines.clear();
     m_mode = Mode::paste;
     return;  // not finished: the paste that follows is this command's input
   }
-  if (is({"set", "csr", "gen", "tomcat"})) {
+  if (words.size() >= 4 && words.size() <= 5 && starts({"set", "csr", "gen"}) && m_node.has_unit(words[3]) &&
+      (words.size() == 4 || words[4] == "multi-server")) {
+    if (words.size() == 5 && m_node.spec().role != trustctl::Role::publisher) {
+      m_node.log_command(command, false);
+      emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kMultiServerOnPublisher)}, out, finished);
+      return;
+    }
     ask(command, {}, msg::kCsrOuQuestion, out);
     return;
   }
-  if (is({"show", "csr", "own", "tomcat"})) {
+  if (words.size() == 4 && starts({"show", "csr", "own"}) && unit_word) {
     command_show_csr(command, out, finished);
     return;
   }
-  if (is({"set", "cert", "regen", "tomcat"})) {
-    ask(command, {std::string(msg::kRegenWarning)}, msg::kRegenQuestion, out);
+  if (words.size() == 4 && starts({"set", "cert", "regen"}) && unit_word) {
+    const std::string& unit = words[3];
+    ask(command, {unit == kTomcatUnit ? std::string(msg::kRegenWarning) : std::string(msg::kRegenWarningPrefix) + unit},
+        msg::kRegenQuestion, out);
     return;
   }
   if (starts({"set", "cert", "delete"}) && words.size() == 5) {
@@ -372,8 +386,8 @@ void CliInterpreter::command_show_cert(const std::vector<std::string>& words, co
   std::optional<Certificate> certificate;
   std::string problem;
   if (words[2] == "own") {
-    if (words[3] == "tomcat") certificate = m_node.own_tomcat();
-    else problem = std::string(msg::kNoSuchUnit) + words[3];
+    if (m_node.has_unit(words[3])) certificate = m_node.own_identity(words[3]);
+    if (!certificate) problem = std::string(msg::kNoSuchUnit) + words[3];
   } else {
     certificate = m_node.find_trust(words[3]);
     if (!certificate) problem = std::string(msg::kNoSuchTrustFile) + words[3];
@@ -620,29 +634,42 @@ void CliInterpreter::answer_question(const std::string& answer, Output& out, boo
   mark_reply_start(out);
   if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
 
-  if (command == "set csr gen tomcat") {
+  const auto command_words = split_words(command);
+  if (command_words.size() >= 4 && command_words[0] == "set" && command_words[1] == "csr") {
     // The OU question is not a confirmation: either answer generates the CSR (with or without the OU).
+    const std::string& unit = command_words[3];
+    const bool multi_server = command_words.size() == 5;
     const auto& spec = m_node.spec();
-    CsrRequest request{spec.fqdn, default_csr_names(spec.fqdn), "rsa-2048", yes};
-    auto csr = m_node.generate_csr(request);
+    CsrRequest request{spec.fqdn, default_csr_names(spec.fqdn), unit == kTomcatUnit ? "rsa-2048" : "ec-256", yes};
+    if (multi_server) {
+      // One CSR on the publisher naming every node of the cluster (UCCX: its two nodes), CN <host>-ms.<domain>.
+      request.common_name = multi_server_common_name(unit, spec.fqdn);
+      request.dns_names.clear();
+      std::vector<const SimNode*> members = m_node.cluster();
+      if (members.empty()) members.push_back(&m_node);
+      for (const SimNode* member : members) request.dns_names.push_back(member->spec().fqdn);
+    }
+    auto csr = m_node.generate_csr(request, unit, multi_server);
     m_node.log_command(command, csr.has_value());
-    emit_lines({csr ? std::string(msg::kCsrGenerated) : std::string(msg::kExecutedUnsuccessfully)}, out, finished);
+    emit_lines({csr ? std::string(msg::kCsrGeneratedPrefix) + unit : std::string(msg::kExecutedUnsuccessfully)}, out,
+               finished);
     return;
   }
-  if (command == "set cert regen tomcat") {
+  if (command_words.size() == 4 && command_words[0] == "set" && command_words[2] == "regen") {
+    const std::string& unit = command_words[3];
     if (!yes) {
       m_node.log_command(command, false, {}, {}, "cancelled");
       emit_lines({std::string(msg::kRegenCancelled)}, out, finished);
       return;
     }
-    auto regenerated = m_node.regenerate_identity(m_now());
+    auto regenerated = m_node.regenerate_identity(m_now(), unit);
     m_node.log_command(command, regenerated.has_value());
     if (!regenerated) {
       emit_lines({std::string(msg::kExecutedUnsuccessfully)}, out, finished);
       return;
     }
-    emit_lines({std::string(msg::kRegenerated),
-                std::string(msg::kRestartAdvicePrefix) + "tomcat" + std::string(msg::kRestartAdviceSuffix)},
+    emit_lines({std::string(msg::kRegeneratedPrefix) + unit + ".",
+                std::string(msg::kRestartAdvicePrefix) + unit + std::string(msg::kRestartAdviceSuffix)},
                out, finished);
     return;
   }
@@ -664,10 +691,11 @@ void CliInterpreter::answer_question(const std::string& answer, Output& out, boo
 }
 
 void CliInterpreter::command_show_csr(const std::string& command, Output& out, bool& finished) {
-  const auto csr = m_node.pending_csr();
+  const std::string unit = split_words(command).back();
+  const auto csr = m_node.pending_csr(unit);
   m_node.log_command(command, csr.has_value());
   if (!csr) {
-    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kNoPendingCsr)}, out, finished);
+    emit_lines({std::string(msg::kExecutedUnsuccessfully), std::string(msg::kNoPendingCsrPrefix) + unit}, out, finished);
     return;
   }
   // The PEM and nothing but whitespace after it (clients cut the output at the END line); never paged.
@@ -720,16 +748,22 @@ void CliInterpreter::command_network_cluster(const std::string& command, Output&
 }
 
 void CliInterpreter::finish_own_import(const std::string& text, std::vector<std::string>& lines, bool& ok) {
+  const std::string unit = split_words(m_paste_command).back();
   auto parsed = trustctl::parse_certificates(text);
-  const OwnImportStatus status =
-      parsed ? m_node.import_own(*parsed, m_now()) : OwnImportStatus::not_pem;
-  ok = status == OwnImportStatus::imported;
+  OwnImportOutcome outcome;
+  if (parsed) outcome = m_node.import_own_detailed(*parsed, m_now(), unit);
+  ok = outcome.status == OwnImportStatus::imported;
   if (!ok) {
-    lines.push_back(own_import_text(status, m_node.spec().product));
+    lines.push_back(own_import_text(outcome.status, m_node.spec().product, unit));
     return;
   }
-  lines.push_back(std::string(msg::kImportedPrefix) + "tomcat.");
-  lines.push_back(std::string(msg::kRestartAdvicePrefix) + "tomcat" + std::string(msg::kRestartAdviceSuffix));
+  lines.push_back(std::string(msg::kImportedPrefix) + unit + ".");
+  lines.push_back(std::string(msg::kRestartAdvicePrefix) + unit + std::string(msg::kRestartAdviceSuffix));
+  if (!outcome.distributed_to.empty()) {
+    std::string names;
+    for (const auto& name : outcome.distributed_to) names += (names.empty() ? "" : ", ") + name;
+    lines.push_back(std::string(msg::kDistributedPrefix) + names);
+  }
 }
 
 }  // namespace vossim

@@ -3,12 +3,16 @@
 #include "engine/config/secrets.hpp"
 #include "tests/vossim/known_hosts_writer.hpp"
 #include "tests/vossim/service_ports.hpp"
+#include "tests/vossim/tls_pins_writer.hpp"
 
 #include <openssl/ssl.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -99,7 +103,8 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
     }
   }
 
-  // Node state first, in parallel (a cold start makes an RSA identity and an SSH host key per node).
+  // Node state first, in parallel (what exists on disk, and the SSH host keys: ed25519, made in microseconds). Missing
+  // identities are made after listening, in the background.
   std::vector<const trustctl::Node*> site_nodes;
   for (const auto& cluster : site.clusters) {
     if (!trustctl::is_vos(cluster.product)) continue;
@@ -113,7 +118,7 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
   std::vector<std::optional<trustctl::Error>> errors(site_nodes.size());
   std::vector<HostKey> host_keys(site_nodes.size());
   parallel_for(site_nodes.size(), [&](std::size_t i) {
-    if (auto loaded = lab->m_nodes[i]->load_or_initialize(); !loaded) {
+    if (auto loaded = lab->m_nodes[i]->load_state(); !loaded) {
       errors[i] = loaded.error();
       return;
     }
@@ -129,10 +134,14 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
   }
 
   std::map<fs::path, std::vector<KnownHostsEntry>> known_hosts;
+  std::vector<PinTarget> ready_pins;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  lab->m_identities = std::make_unique<IdentityFactory>(std::min(std::max(1u, settings.identity_threads), cores));
   std::size_t index = 0;
   for (const auto& cluster : site.clusters) {
     if (!trustctl::is_vos(cluster.product)) continue;
     std::vector<SimNode*> members;
+    std::vector<PinTarget> pins;
     for (const auto& node : cluster.nodes) {
       SimNode* sim = lab->m_nodes[index].get();
       const HostKey& host_key = host_keys[index];
@@ -149,8 +158,20 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
       known_hosts[node.connection.known_hosts].push_back(
           KnownHostsEntry{node.fqdn, node.address, node.connection.ssh_port, host_key.type, host_key.base64});
       members.push_back(sim);
+      pins.push_back(PinTarget{sim, node.connection.tls_pins, node.fqdn, node.address, node.connection.https_port});
     }
-    seed_cluster_trust(members);
+    const bool missing = std::any_of(members.begin(), members.end(), [](SimNode* m) { return m->identities_missing(); });
+    if (!missing) {
+      for (SimNode* member : members) member->finish_start();
+      ready_pins.insert(ready_pins.end(), pins.begin(), pins.end());
+    } else {
+      // One job per cluster: its trust seeding needs every member's identity. Every member waits for it.
+      Lab* self = lab.get();
+      const std::size_t job = lab->m_identities->add([self, members, pins] { self->identity_job(members, pins); });
+      IdentityFactory* factory = lab->m_identities.get();
+      for (SimNode* member : members) member->set_identity_waiter([factory, job] { factory->wait(job); });
+      ++lab->m_identity_jobs_left;
+    }
     connect_cluster(members, *lab->m_replicator);
     std::vector<const SimNode*> view(members.begin(), members.end());
     for (SimNode* member : members) member->set_cluster(view);
@@ -186,8 +207,56 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
     if (path.empty()) continue;
     if (auto written = update_known_hosts(path, entries); !written) return trustctl::fail(written.error());
   }
+  if (auto written = lab->write_pins(ready_pins); !written) return trustctl::fail(written.error());
   return lab;
 }
+
+trustctl::Result<void> Lab::write_pins(const std::vector<PinTarget>& targets) {
+  std::map<fs::path, std::vector<TlsPin>> by_file;
+  for (const auto& target : targets) {
+    if (target.file.empty()) continue;
+    auto certificate = target.node->stored_tomcat_if_present();
+    if (!certificate) continue;
+    // A node installed in this run replaces its lines; otherwise a line is only added where none exists, so a
+    // restarted lab never undoes (or hides the lack of) trustctl's own pin update after a rotation.
+    const bool fresh = target.node->fresh();
+    auto& pins = by_file[target.file];
+    pins.push_back(TlsPin{target.fqdn, target.port, tls_pin(*certificate), fresh});
+    if (!target.address.empty() && target.address != target.fqdn) {
+      pins.push_back(TlsPin{target.address, target.port, tls_pin(*certificate), fresh});
+    }
+  }
+  std::lock_guard lock(m_pins_mutex);
+  for (const auto& [path, pins] : by_file) {
+    if (auto written = update_tls_pins(path, pins); !written) return written;
+  }
+  return {};
+}
+
+void Lab::identity_job(const std::vector<SimNode*>& members, const std::vector<PinTarget>& pins) {
+  for (SimNode* member : members) {
+    if (auto created = member->create_missing_identities(); !created) {
+      // Key generation failing means OpenSSL is unusable: nothing sensible can be served.
+      std::fprintf(stderr, "vos-sim: node %s: cannot create its identities: %s\n", member->spec().name.c_str(),
+                   created.error().message.c_str());
+      std::_Exit(1);
+    }
+  }
+  seed_cluster_trust(members);
+  for (SimNode* member : members) member->finish_start();
+  if (auto written = write_pins(pins); !written) {
+    std::fprintf(stderr, "vos-sim: %s\n", written.error().message.c_str());
+  }
+  if (--m_identity_jobs_left == 0 && m_ready_reported) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started_at).count();
+    std::fprintf(stderr, "vos-sim: every identity exists (%.1f s after listening began)\n", seconds);
+  }
+}
+
+bool Lab::wait_identities(std::chrono::milliseconds limit) { return m_identities->wait_all_for(limit); }
+
+std::size_t Lab::identity_jobs_pending() const { return m_identities ? m_identities->pending() : 0; }
 
 void Lab::add_node_listeners(NodeNet& net, const trustctl::Node& node) {
   SimNode* sim = net.node;
@@ -258,11 +327,13 @@ trustctl::Result<void> Lab::add_external(const ExternalHostSpec& spec, const tru
 Lab::~Lab() { stop_and_join(); }
 
 void Lab::seed_cluster_trust(const std::vector<SimNode*>& cluster_nodes) {
-  // Only where a node is new: a restarted lab keeps whatever trustctl did to its stores.
+  // Only what is new: a restarted lab keeps whatever trustctl did to its stores.
   for (SimNode* node : cluster_nodes) {
     for (SimNode* peer : cluster_nodes) {
-      if (node == peer || !(node->fresh() || peer->fresh())) continue;
-      node->seed_trust(peer->own_tomcat());
+      if (node == peer) continue;
+      for (const auto& certificate : node->fresh() ? peer->self_signed_identities() : peer->created_identities()) {
+        node->seed_trust(certificate);
+      }
     }
   }
 }
@@ -281,6 +352,18 @@ void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator
           }
         });
   }
+  // A multi-server identity imported on the publisher reaches every other node it names after the replication delay.
+  for (SimNode* node : cluster_nodes) {
+    node->set_distribution_hook([cluster_nodes, &replicator](const SimNode& origin, const std::string& unit,
+                                                             const Certificate& leaf, const std::string& key_pem) {
+      const auto names = leaf.dns_names();
+      for (SimNode* target : cluster_nodes) {
+        if (target == &origin || std::find(names.begin(), names.end(), target->spec().fqdn) == names.end()) continue;
+        replicator.schedule_task([target, unit, leaf, key_pem] { target->receive_distributed_identity(unit, leaf, key_pem); },
+                                 origin.spec().name);
+      }
+    });
+  }
   // Subscribers get no hook: on the appliance a trust upload belongs on the publisher (DOMAIN.md section 3). An
   // import typed on a subscriber stays on that subscriber only; this keeps the simulation simple and still makes
   // "uploaded to the wrong node" visible to trustctl, which must read every node to confirm. Deletes never replicate.
@@ -294,14 +377,17 @@ std::optional<int> Lab::control_port() const {
 }
 
 void Lab::start() {
+  m_started_at = std::chrono::steady_clock::now();
   m_replicator->start();
   m_loop->start();
+  m_identities->start();
 }
 
 void Lab::stop_and_join() {
   if (m_stop != nullptr) m_stop->request();
   if (m_loop) m_loop->stop_and_join();
   if (m_workers) m_workers->join_all();
+  if (m_identities) m_identities->stop_and_join();  // the job under way finishes; the rest waits for the next start
   if (m_replicator) m_replicator->stop_and_flush();
 }
 

@@ -1,15 +1,17 @@
 #pragma once
 // A lab: the simulated VOS nodes of a site file, their state directory, replication between them, and their network
 // faces (SSH, a TLS listener per service port with HTTPS behind it, external hosts, the control API), all listening
-// sockets in one poll loop. Startup order: resolve credentials (a missing secret stops everything), load or create
-// each node's state (in parallel: RSA key generation dominates a cold start), seed cluster trust, write known_hosts,
-// then listen on every port before reporting ready.
+// sockets in one poll loop. Startup order: resolve credentials (a missing secret stops everything), load each node's
+// state and SSH host key (in parallel), write known_hosts and the TLS pins of nodes that exist, then listen on every
+// port. Missing identities (a cold start: one RSA key per node) are made in the background by an IdentityFactory,
+// one job per cluster (make, seed the cluster's trust, pin); the first use of a node waits for its job.
 
 #include "engine/model/site.hpp"
 #include "tests/vossim/cli_interpreter.hpp"
 #include "tests/vossim/control_api.hpp"
 #include "tests/vossim/event_log.hpp"
 #include "tests/vossim/fault_book.hpp"
+#include "tests/vossim/identity_factory.hpp"
 #include "tests/vossim/net_loop.hpp"
 #include "tests/vossim/replicator.hpp"
 #include "tests/vossim/rest_api.hpp"
@@ -18,7 +20,9 @@
 #include "tests/vossim/tls_endpoint.hpp"
 #include "tests/vossim/workers.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -45,6 +49,9 @@ struct LabSettings {
   int port_offset = 0;             // added to every service port except the node's https_port (and not to SSH)
   std::optional<int> control_port;  // none: no control API; 0: any free port
   std::vector<ExternalHostSpec> externals;
+  unsigned identity_threads = 2;  // background identity workers (at most the machine's cores)
+  // main() waits this long after listening for identities still being made before it prints the ready line.
+  std::chrono::milliseconds identity_wait{2000};
 };
 
 class Lab {
@@ -55,19 +62,24 @@ class Lab {
   ~Lab();
 
   trustctl::Result<void> listen();  // every port, or the first failure (naming node, address and port)
-  void start();
+  void start();                     // serving, and identity creation in the background
   void stop_and_join();             // requests stop, joins servers, lands pending replication
+  // Waits up to limit for every identity to exist; true when they all do.
+  bool wait_identities(std::chrono::milliseconds limit);
+  std::size_t identity_jobs_pending() const;
 
   std::size_t node_count() const { return m_nodes.size(); }
   SimNode* find_node(const std::string& name);
   const std::filesystem::path& state_dir() const { return m_state_dir; }
   Replicator& replicator() { return *m_replicator; }
+  void mark_ready_reported() { m_ready_reported = true; }
   std::optional<int> control_port() const;  // the bound port, once listening
 
   // Wires publisher imports to the subscribers of the same cluster. Public so tests can build a lab of SimNodes
   // without a site file.
   static void connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator& replicator);
   // First start: every node's self-signed tomcat identity goes into every peer's tomcat-trust (DOMAIN.md section 2).
+  // A node created in this run gets every peer's self-signed identities; every node gets what a peer created.
   static void seed_cluster_trust(const std::vector<SimNode*>& cluster_nodes);
 
  private:
@@ -81,6 +93,16 @@ class Lab {
   Lab() = default;
   void add_node_listeners(NodeNet& net, const trustctl::Node& node);
   trustctl::Result<void> add_external(const ExternalHostSpec& spec, const trustctl::Site& site);
+  struct PinTarget {
+    SimNode* node;
+    std::filesystem::path file;
+    std::string fqdn;
+    std::string address;
+    int port;
+  };
+  // Writes the pins of these nodes (fresh ones replace their lines; the others only fill a missing line).
+  trustctl::Result<void> write_pins(const std::vector<PinTarget>& targets);
+  void identity_job(const std::vector<SimNode*>& members, const std::vector<PinTarget>& pins);
 
   StopSignal* m_stop = nullptr;
   LabSettings m_settings;
@@ -92,6 +114,11 @@ class Lab {
   std::vector<std::unique_ptr<NodeNet>> m_nets;
   std::vector<std::shared_ptr<SSL_CTX>> m_external_contexts;
   std::unique_ptr<ControlApi> m_control;
+  std::mutex m_pins_mutex;
+  std::unique_ptr<IdentityFactory> m_identities;
+  std::atomic<std::size_t> m_identity_jobs_left{0};
+  std::chrono::steady_clock::time_point m_started_at;
+  std::atomic<bool> m_ready_reported{false};
   int m_control_listener = -1;
   // Declared last: destroyed first, so no connection or accept runs while the objects above go away.
   std::unique_ptr<Workers> m_workers;

@@ -36,6 +36,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 60000));
   app.add_option("--control-port", control_port, "control API on 127.0.0.1 (0: any free port; default: off)")
       ->check(CLI::Range(0, 65535));
+  int identity_wait_ms = 2000;
+  int identity_threads = 2;
+  app.add_option("--identity-wait-ms", identity_wait_ms,
+                 "after listening, wait at most this long for missing identities before the ready line")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--identity-threads", identity_threads, "background identity workers (capped at the cores)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--external", externals, "NODE=CHAIN.pem:KEY.pem[:CIPHERS]: serve an external node's HTTPS");
   CLI11_PARSE(app, argc, argv);
 
@@ -68,6 +75,8 @@ int main(int argc, char** argv) {
   settings.cli.command_latency = std::chrono::milliseconds(command_latency_ms);
   settings.port_offset = port_offset;
   if (control_port >= 0) settings.control_port = control_port;
+  settings.identity_wait = std::chrono::milliseconds(identity_wait_ms);
+  settings.identity_threads = static_cast<unsigned>(identity_threads);
   for (const auto& text : externals) {
     auto external = vossim::parse_external(text);
     if (!external) {
@@ -91,6 +100,10 @@ int main(int argc, char** argv) {
       status = 1;
     } else {
       (*lab)->start();
+      // Every socket accepts now. Identities still being made (a cold start) get a short grace, so a small lab is
+      // complete at the ready line; a big one carries on in the background and a node's first use waits for it.
+      (*lab)->wait_identities(settings.identity_wait);
+      (*lab)->mark_ready_reported();
       std::cout << "vos-sim: " << (*lab)->node_count() << " nodes listening";
       if (auto port = (*lab)->control_port()) std::cout << " control=127.0.0.1:" << *port;
       std::cout << std::endl;

@@ -51,11 +51,21 @@ inline constexpr std::string_view kCsrKeyMismatch = "CSR public key and Certific
 inline constexpr std::string_view kCsrSanMismatch = "CSR SAN and Certificate SAN does not match";
 inline constexpr std::string_view kNoIssuer = "CA Certificate is not available in the trust-store";
 inline constexpr std::string_view kPasteAborted = "Certificate import cancelled";
+// The same message for any identity unit: prefix + unit + "/keys/" + unit + suffix (tomcat: kNoCsr).
+inline constexpr std::string_view kNoCsrPrefix = "File /usr/local/platform/.security/";
+inline constexpr std::string_view kNoCsrSuffix = ".csr does not exist";
+// A multi-server certificate imported on the publisher: after the success lines (uncertain wording).
+inline constexpr std::string_view kDistributedPrefix = "The multi-server certificate is distributed to: ";  // + FQDNs
 
 // set csr gen tomcat (14SU1 and later ask about the OU; vos-sim always asks, as scripts answer it everywhere).
 inline constexpr std::string_view kCsrOuQuestion = "Include OU in CSR (yes|no)?";
 inline constexpr std::string_view kCsrGenerated = "Successfully Generated CSR for tomcat";  // no full stop
 inline constexpr std::string_view kNoPendingCsr = "No CSR found for unit tomcat";          // (uncertain)
+inline constexpr std::string_view kCsrGeneratedPrefix = "Successfully Generated CSR for ";   // + unit, no full stop
+inline constexpr std::string_view kNoPendingCsrPrefix = "No CSR found for unit ";            // + unit (uncertain)
+// set csr gen <unit> multi-server (the real CLI's syntax is uncertain; README) on a subscriber (uncertain wording).
+inline constexpr std::string_view kMultiServerOnPublisher =
+    "Multi-server (SAN) CSRs can only be generated on the publisher";
 
 // set cert regen tomcat.
 inline constexpr std::string_view kRegenWarning =
@@ -63,6 +73,9 @@ inline constexpr std::string_view kRegenWarning =
 inline constexpr std::string_view kRegenQuestion = "Proceed with regeneration (yes|no)?";
 inline constexpr std::string_view kRegenerated = "Successfully Regenerated Certificate for tomcat.";
 inline constexpr std::string_view kRegenCancelled = "Certificate regeneration cancelled";  // (uncertain)
+inline constexpr std::string_view kRegenWarningPrefix =
+    "WARNING: This operation will overwrite any CA signed certificate previously imported for ";  // + unit
+inline constexpr std::string_view kRegeneratedPrefix = "Successfully Regenerated Certificate for ";  // + unit + "."
 
 // set cert delete tomcat-trust <file>: the real CLI's confirmation is uncertain; vos-sim asks none (README).
 inline constexpr std::string_view kDeletedPrefix = "Successfully deleted certificate ";  // + unit/file (uncertain)
@@ -99,10 +112,15 @@ inline constexpr std::string_view kServiceFailed = "FAILED";
 
 // Texts that differ by product, one table per product (DOMAIN.md section 4 key limits).
 struct ProductTexts {
-  std::string_view identity_key_refused;  // set cert import own: a key the product does not accept
+  std::string_view identity_key_refused;  // set cert import own tomcat: a key the product does not accept
+  std::string_view ecdsa_key_refused;     // set cert import own tomcat-ECDSA: not EC 256/384/521 (uncertain)
 };
-inline constexpr ProductTexts kUccxTexts{"Invalid key size: Unified CCX accepts only RSA 1024 and 2048 bit keys"};
-inline constexpr ProductTexts kFinesseTexts{"Invalid key size: RSA keys larger than 4096 bits are not supported"};
+inline constexpr std::string_view kEcdsaKeyRefused =
+    "Invalid key size: tomcat-ECDSA accepts only EC keys of 256, 384 or 521 bits";
+inline constexpr ProductTexts kUccxTexts{"Invalid key size: Unified CCX accepts only RSA 1024 and 2048 bit keys",
+                                         kEcdsaKeyRefused};
+inline constexpr ProductTexts kFinesseTexts{"Invalid key size: RSA keys larger than 4096 bits are not supported",
+                                            kEcdsaKeyRefused};
 inline constexpr ProductTexts kCuicTexts = kFinesseTexts;
 inline constexpr ProductTexts kSocialMinerTexts = kFinesseTexts;
 inline constexpr ProductTexts kMediaSenseTexts = kFinesseTexts;

@@ -36,6 +36,14 @@ void Replicator::schedule(SimNode& target, const UploadedCertificate& certificat
   m_wake.notify_all();
 }
 
+void Replicator::schedule_task(std::function<void()> task, const std::string& origin) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_queue.push_back(Delivery{Clock::now() + m_delay, nullptr, std::nullopt, origin, std::move(task)});
+  }
+  m_wake.notify_all();
+}
+
 std::size_t Replicator::pending() const {
   std::lock_guard lock(m_mutex);
   return m_queue.size();
@@ -86,8 +94,12 @@ void Replicator::run() {
 }
 
 void Replicator::deliver(const Delivery& delivery) {
+  if (delivery.task) {
+    delivery.task();
+    return;
+  }
   // The subscriber applies its own store rules (same CN, validity start) as the real notification service would.
-  delivery.target->receive_replicated_trust(delivery.certificate, Clock::now());
+  delivery.target->receive_replicated_trust(*delivery.certificate, Clock::now());
 }
 
 }  // namespace vossim

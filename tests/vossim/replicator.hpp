@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -29,6 +30,8 @@ class Replicator {
 
   // origin: the publisher's name (a replication_stalls fault names it).
   void schedule(SimNode& target, const UploadedCertificate& certificate, const std::string& origin = {});
+  // Any other replicated change (a multi-server identity reaching the nodes it names): task runs after the delay.
+  void schedule_task(std::function<void()> task, const std::string& origin = {});
   std::size_t pending() const;
   // While stalled(origin) is true, deliveries from that origin wait (fault injection); checked every few ms.
   void set_stall_check(std::function<bool(const std::string&)> stalled);
@@ -37,8 +40,9 @@ class Replicator {
   struct Delivery {
     Clock::time_point due;
     SimNode* target;
-    UploadedCertificate certificate;
+    std::optional<UploadedCertificate> certificate;
     std::string origin;
+    std::function<void()> task;  // set: run this instead of a trust delivery
   };
   void run();
   static void deliver(const Delivery& delivery);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace vossim {
@@ -124,7 +125,7 @@ HttpResponse RestApi::route(const HttpRequest& request) {
 HttpResponse RestApi::snapshot() {
   json identities = json::array();
   for (const auto& entry : m_node.own_store()) {
-    identities.push_back({{"service", "tomcat"},
+    identities.push_back({{"service", entry.file.substr(0, entry.file.find('/'))},
                           {"fileName", entry.file},
                           {"certificate", entry.pem},
                           {"fingerprint", entry.certificate.fingerprint()}});
@@ -189,27 +190,42 @@ HttpResponse RestApi::upload_trust(const HttpRequest& request) {
 HttpResponse RestApi::create_csr(const HttpRequest& request) {
   const json body = json::parse(request.body, nullptr, false);
   if (!body.is_object()) return error(400, "the body must be a JSON object");
-  if (body.value("service", json()).is_string() == false || body["service"].get<std::string>() != "tomcat") {
-    return error(400, "only the tomcat service is supported");
-  }
+  const std::string unit = body.value("service", json()).is_string() ? body["service"].get<std::string>() : "";
+  if (unit.empty() || !m_node.has_unit(unit)) return error(400, "unsupported service: " + unit);
+  const bool ecdsa = unit == kTomcatEcdsaUnit;
   const std::string fqdn = m_node.spec().fqdn;
   const std::string distribution = body.contains("distribution") && body["distribution"].is_string()
                                        ? body["distribution"].get<std::string>()
                                        : "this-server";
-  if (distribution != "this-server" && distribution != fqdn) {
-    return error(400, "unsupported distribution: " + distribution);  // multi-server CSRs: not simulated
+  // "multi-server" (or the GUI's "Multi-server(SAN)"): one CSR on the publisher naming every node of the cluster.
+  const bool multi_server = distribution == "multi-server" || distribution == "Multi-server(SAN)";
+  if (distribution != "this-server" && distribution != fqdn && !multi_server) {
+    return error(400, "unsupported distribution: " + distribution);
   }
-  const std::string common_name =
+  if (multi_server && m_node.spec().role != trustctl::Role::publisher) {
+    return error(400, std::string(msg::kMultiServerOnPublisher));
+  }
+  std::string common_name =
       body.contains("commonName") && body["commonName"].is_string() ? body["commonName"].get<std::string>() : fqdn;
-  const std::string key_type = body.contains("keyType") && body["keyType"].is_string() ? body["keyType"].get<std::string>() : "rsa";
-  const int key_length = body.contains("keyLength") && body["keyLength"].is_number_integer() ? body["keyLength"].get<int>() : 2048;
-  if (key_type != "rsa") return error(400, "unsupported keyType for tomcat: " + key_type);
-  if (key_length != 1024 && key_length != 2048 && key_length != 3072 && key_length != 4096) {
+  if (multi_server && !body.contains("commonName")) common_name = multi_server_common_name(unit, fqdn);
+  const std::string key_type = body.contains("keyType") && body["keyType"].is_string() ? body["keyType"].get<std::string>()
+                                                                                       : (ecdsa ? "ec" : "rsa");
+  const int key_length = body.contains("keyLength") && body["keyLength"].is_number_integer() ? body["keyLength"].get<int>()
+                                                                                             : (ecdsa ? 256 : 2048);
+  if (key_type != (ecdsa ? "ec" : "rsa")) return error(400, "unsupported keyType for " + unit + ": " + key_type);
+  if (!ecdsa && key_length != 1024 && key_length != 2048 && key_length != 3072 && key_length != 4096) {
     return error(400, "unsupported keyLength: " + std::to_string(key_length));
   }
-  if (!m_node.identity_key_allowed("RSA", key_length)) return error(400, "unsupported keyLength: " + std::to_string(key_length));
-  // SAN: the FQDN plus altNames (the REST call has no Parent Domain field; README).
+  if (!m_node.identity_key_allowed(ecdsa ? "EC" : "RSA", key_length, unit)) {
+    return error(400, "unsupported keyLength: " + std::to_string(key_length));
+  }
+  // SAN: the FQDN (multi-server: every node of the cluster) plus altNames (the REST call has no Parent Domain field).
   std::vector<std::string> names = {fqdn};
+  if (multi_server) {
+    names.clear();
+    for (const SimNode* member : m_node.cluster()) names.push_back(member->spec().fqdn);
+    if (names.empty()) names.push_back(fqdn);
+  }
   if (body.contains("altNames")) {
     if (!body["altNames"].is_array()) return error(400, "\"altNames\" must be a list of names");
     for (const auto& name : body["altNames"]) {
@@ -217,7 +233,8 @@ HttpResponse RestApi::create_csr(const HttpRequest& request) {
       if (std::find(names.begin(), names.end(), name.get<std::string>()) == names.end()) names.push_back(name.get<std::string>());
     }
   }
-  auto csr = m_node.generate_csr(CsrRequest{common_name, names, "rsa-" + std::to_string(key_length), false});
+  const std::string key_spec = (ecdsa ? "ec-" : "rsa-") + std::to_string(key_length);
+  auto csr = m_node.generate_csr(CsrRequest{common_name, names, key_spec, false}, unit, multi_server);
   if (!csr) return error(500, csr.error().message);
   return json_response(200, json({{"csr", csr->pem}}).dump());
 }
@@ -228,7 +245,12 @@ HttpResponse RestApi::upload_identity(const HttpRequest& request) {
       body["certificates"].empty()) {
     return error(400, "the body needs \"certificates\": [leaf, chain...]");
   }
-  if (!body.contains("service") || !is_tomcat_service(body["service"])) return error(400, "only the tomcat service is supported");
+  std::string unit = kTomcatUnit;
+  if (body.contains("service") && body["service"].is_string() && m_node.has_unit(body["service"].get<std::string>())) {
+    unit = body["service"].get<std::string>();
+  } else if (!body.contains("service") || !is_tomcat_service(body["service"])) {
+    return error(400, "only the tomcat and tomcat-ECDSA services are supported");
+  }
   std::vector<Certificate> certificates;
   for (const auto& element : body["certificates"]) {
     if (!element.is_string()) return error(400, "every element of \"certificates\" must be a PEM string");
@@ -236,15 +258,20 @@ HttpResponse RestApi::upload_identity(const HttpRequest& request) {
     if (!parsed) return error(400, std::string(msg::kImportFailed) + std::string(msg::kReasonNotPem));
     certificates.insert(certificates.end(), parsed->begin(), parsed->end());
   }
-  switch (m_node.import_own(certificates, Clock::now())) {
+  switch (m_node.import_own(certificates, Clock::now(), unit)) {
     case OwnImportStatus::imported:
-      return json_response(200, json({{"message", std::string(msg::kImportedPrefix) + "tomcat."}}).dump());
+      return json_response(200, json({{"message", std::string(msg::kImportedPrefix) + unit + "."}}).dump());
     // A missing or replaced CSR is a server-side failure on the appliance: 500.
-    case OwnImportStatus::no_csr: return error(500, std::string(msg::kNoCsr));
+    case OwnImportStatus::no_csr:
+      return error(500, unit == kTomcatUnit ? std::string(msg::kNoCsr)
+                                            : std::string(msg::kNoCsrPrefix) + unit + "/keys/" + unit +
+                                                  std::string(msg::kNoCsrSuffix));
     case OwnImportStatus::key_mismatch: return error(500, std::string(msg::kCsrKeyMismatch));
     case OwnImportStatus::san_mismatch: return error(400, std::string(msg::kCsrSanMismatch));
     case OwnImportStatus::no_issuer: return error(400, std::string(msg::kNoIssuer));
-    case OwnImportStatus::key_not_allowed: return error(400, std::string(msg::kCucmTexts.identity_key_refused));
+    case OwnImportStatus::key_not_allowed:
+      return error(400, std::string(unit == kTomcatUnit ? msg::kCucmTexts.identity_key_refused
+                                                        : msg::kCucmTexts.ecdsa_key_refused));
     case OwnImportStatus::expired: return error(400, std::string(msg::kImportFailed) + std::string(msg::kReasonExpired));
     case OwnImportStatus::not_pem: break;
   }

@@ -24,12 +24,16 @@ using trustctl::Result;
 
 namespace {
 
-constexpr const char* kOwnFile = "tomcat/tomcat.pem";
-constexpr const char* kOwnKey = "tomcat/tomcat.key";
-// Where the appliance keeps the pending CSR (its error message names this path); the key sits next to it.
-constexpr const char* kCsrFile = "tomcat/keys/tomcat.csr";
-constexpr const char* kCsrKey = "tomcat/keys/tomcat.csr.key";
+// Per unit: <unit>/<unit>.pem and .key; the pending CSR where the appliance keeps it (its error message names this
+// path), its key next to it, and a marker for a multi-server CSR.
+std::string own_file(const std::string& unit) { return unit + "/" + unit + ".pem"; }
+std::string own_key_file(const std::string& unit) { return unit + "/" + unit + ".key"; }
+std::string csr_file(const std::string& unit) { return unit + "/keys/" + unit + ".csr"; }
+std::string csr_key_file(const std::string& unit) { return unit + "/keys/" + unit + ".csr.key"; }
+std::string csr_distribution_file(const std::string& unit) { return unit + "/keys/" + unit + ".csr.distribution"; }
+const std::string kOwnFile = own_file(kTomcatUnit);
 constexpr const char* kTrustUnit = "tomcat-trust";
+constexpr const char* kMultiServer = "multi-server";
 constexpr std::string_view kPemBegin = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view kPemEnd = "-----END CERTIFICATE-----";
 
@@ -58,11 +62,37 @@ long long epoch_ms(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-Result<std::pair<Certificate, std::string>> make_self_signed(const std::string& fqdn) {
-  auto key = trustctl::pki::KeyPair::generate("rsa-2048");
+std::pair<int, int> parse_version(const std::string& version) {
+  int major = -1;
+  int minor = 0;
+  std::size_t i = 0;
+  auto number = [&](int& out) {
+    if (i >= version.size() || !std::isdigit(static_cast<unsigned char>(version[i]))) return false;
+    out = 0;
+    while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i])) && out < 100000) {
+      out = out * 10 + (version[i++] - '0');
+    }
+    return true;
+  };
+  if (!number(major)) return {-1, 0};
+  if (i < version.size() && version[i] == '.') {
+    ++i;
+    number(minor);
+  }
+  return {major, minor};
+}
+
+std::string insert_after_host(const std::string& fqdn, const std::string& suffix) {
+  const auto dot = fqdn.find('.');
+  if (dot == std::string::npos) return fqdn + suffix;
+  return fqdn.substr(0, dot) + suffix + fqdn.substr(dot);
+}
+
+Result<std::pair<Certificate, std::string>> make_self_signed(const std::string& fqdn, const std::string& unit) {
+  auto key = trustctl::pki::KeyPair::generate(unit == kTomcatEcdsaUnit ? "ec-256" : "rsa-2048");
   if (!key) return trustctl::fail(key.error());
   trustctl::pki::CertificateSpec spec;
-  spec.common_name = fqdn;
+  spec.common_name = self_signed_common_name(unit, fqdn);
   spec.dns_names = {fqdn};
   spec.organization = "Cisco";
   spec.organizational_unit = "VOS";
@@ -102,6 +132,23 @@ Result<std::vector<UploadedCertificate>> parse_uploaded(std::string_view text) {
   return out;
 }
 
+bool supports_ecdsa(Product product, const std::string& version) {
+  if (product == Product::external) return false;
+  const auto [major, minor] = parse_version(version);
+  if (major < 0) return product != Product::uccx;  // unknown: current (UCCX 11.6+ has none)
+  if (major < 11 || (major == 11 && minor < 5)) return false;  // tomcat-ECDSA arrived in 11.5
+  if (product == Product::uccx) return major == 11 && minor < 6;
+  return true;
+}
+
+std::string self_signed_common_name(const std::string& unit, const std::string& fqdn) {
+  return unit == kTomcatEcdsaUnit ? insert_after_host(fqdn, "-EC") : fqdn;
+}
+
+std::string multi_server_common_name(const std::string& unit, const std::string& publisher_fqdn) {
+  return insert_after_host(publisher_fqdn, unit == kTomcatEcdsaUnit ? "-EC-ms" : "-ms");
+}
+
 std::vector<std::string> services_for(Product product) {
   // Platform services every VOS node runs; the product's own services follow.
   std::vector<std::string> services = {"A Cisco DB", "Cisco Certificate Change Notification", "Cisco Tomcat"};
@@ -127,32 +174,44 @@ std::vector<std::string> services_for(Product product) {
 }
 
 SimNode::SimNode(NodeSpec spec, fs::path dir)
-    : m_spec(std::move(spec)), m_dir(std::move(dir)), m_services(services_for(m_spec.product)) {}
+    : m_spec(std::move(spec)), m_dir(std::move(dir)), m_services(services_for(m_spec.product)) {
+  m_units.push_back(kTomcatUnit);
+  if (supports_ecdsa(m_spec.product, m_spec.version)) m_units.push_back(kTomcatEcdsaUnit);
+}
 
 Result<void> SimNode::load_or_initialize() {
+  if (auto loaded = load_state(); !loaded) return loaded;
+  if (auto created = create_missing_identities(); !created) return created;
+  finish_start();
+  return {};
+}
+
+bool SimNode::has_unit(const std::string& unit) const {
+  return std::find(m_units.begin(), m_units.end(), unit) != m_units.end();
+}
+
+Result<void> SimNode::load_state() {
   std::lock_guard lock(m_mutex);
   std::error_code ec;
-  fs::create_directories(m_dir / "tomcat" / "keys", ec);
+  for (const auto& unit : m_units) fs::create_directories(m_dir / unit / "keys", ec);
   fs::create_directories(m_dir / kTrustUnit, ec);
   if (ec) return trustctl::fail(ErrorCode::io, "cannot create " + m_dir.string() + ": " + ec.message());
 
-  const fs::path own_path = m_dir / kOwnFile;
-  auto own_text = read_text(own_path);
-  auto key_text = read_text(m_dir / kOwnKey);
-  if (own_text && key_text) {
+  m_missing.clear();
+  for (const auto& unit : m_units) {
+    const fs::path own_path = m_dir / own_file(unit);
+    auto own_text = read_text(own_path);
+    auto key_text = read_text(m_dir / own_key_file(unit));
+    if (!own_text || !key_text) {
+      m_missing.push_back(unit);
+      continue;
+    }
     auto parsed = trustctl::parse_certificates(*own_text);
     if (!parsed) return trustctl::fail(ErrorCode::io, own_path.string() + ": " + parsed.error().message);
-    m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, parsed->front(), *own_text});
-    m_own_key_pem = *key_text;
-  } else {
-    auto made = make_self_signed(m_spec.fqdn);
-    if (!made) return trustctl::fail(made.error());
-    write_file_locked(kOwnKey, made->second, true);
-    write_file_locked(kOwnFile, made->first.pem(), false);
-    m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, made->first, made->first.pem()});
-    m_own_key_pem = made->second;
-    m_fresh = true;
+    m_own.insert_or_assign(own_file(unit), StoreEntry{own_file(unit), parsed->front(), *own_text});
+    m_own_keys[unit] = *key_text;
   }
+  m_fresh = std::find(m_missing.begin(), m_missing.end(), kTomcatUnit) != m_missing.end();
 
   for (const auto& entry : fs::directory_iterator(m_dir / kTrustUnit, ec)) {
     if (entry.path().extension() != ".pem") continue;
@@ -165,12 +224,16 @@ Result<void> SimNode::load_or_initialize() {
   }
   if (ec) return trustctl::fail(ErrorCode::io, "cannot read " + (m_dir / kTrustUnit).string() + ": " + ec.message());
 
-  if (auto csr_text = read_text(m_dir / kCsrFile)) {
-    auto csr_key = read_text(m_dir / kCsrKey);
+  for (const auto& unit : m_units) {
+    auto csr_text = read_text(m_dir / csr_file(unit));
+    if (!csr_text) continue;
+    auto csr_key = read_text(m_dir / csr_key_file(unit));
     auto parsed = parse_csr(*csr_text);
     if (parsed && csr_key) {
       parsed->key_pem = *csr_key;
-      m_csr = *parsed;
+      m_csrs[unit] = *parsed;
+      auto distribution = read_text(m_dir / csr_distribution_file(unit));
+      m_csr_multi_server[unit] = distribution && distribution->rfind(kMultiServer, 0) == 0;
     }
   }
 
@@ -182,32 +245,112 @@ Result<void> SimNode::load_or_initialize() {
       }
     }
   }
-  if (m_fresh) {
-    // A fresh node trusts its own self-signed identity, as a freshly installed VOS node does (DOMAIN.md section 2).
-    const Certificate& own = m_own.at(kOwnFile).certificate;
-    const std::string file = std::string(kTrustUnit) + "/" + own.trust_file_name();
-    write_file_locked(file, own.pem(), false);
-    m_trust.insert_or_assign(file, StoreEntry{file, own, own.pem()});
-  }
-  // The process start is every service's start: each one loads the stored identity.
-  const auto now = Clock::now();
-  for (const auto& service : m_services) m_runtime[service].loaded = snapshot_identity_locked(now);
   return {};
 }
 
+bool SimNode::identities_missing() const {
+  std::lock_guard lock(m_mutex);
+  return !m_missing.empty();
+}
+
+Result<void> SimNode::create_missing_identities() {
+  std::vector<std::string> missing;
+  {
+    std::lock_guard lock(m_mutex);
+    missing = m_missing;
+  }
+  for (const auto& unit : missing) {
+    // The key generation runs outside the lock (RSA: tens to hundreds of milliseconds).
+    auto made = make_self_signed(m_spec.fqdn, unit);
+    if (!made) return trustctl::fail(made.error());
+    std::lock_guard lock(m_mutex);
+    store_identity_locked(unit, made->first, made->second);
+    // A fresh node trusts its own self-signed identities, as a freshly installed VOS node does (DOMAIN.md section 2).
+    const Certificate& own = made->first;
+    const std::string file = std::string(kTrustUnit) + "/" + own.trust_file_name();
+    write_file_locked(file, own.pem(), false);
+    m_trust.insert_or_assign(file, StoreEntry{file, own, own.pem()});
+    m_created.push_back(own);
+    m_missing.erase(std::find(m_missing.begin(), m_missing.end(), unit));
+  }
+  return {};
+}
+
+void SimNode::finish_start() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_own.count(kOwnFile) == 0) return;  // identities still missing: the gate stays closed
+    // The process start is every service's start: each one loads the stored identity.
+    const auto now = Clock::now();
+    for (const auto& service : m_services) {
+      auto& runtime = m_runtime[service];
+      if (!runtime.loaded) runtime.loaded = snapshot_identity_locked(now);
+    }
+  }
+  m_ready.store(true, std::memory_order_release);
+}
+
+void SimNode::await_identity() const {
+  if (m_ready.load(std::memory_order_acquire) || !m_waiter) return;
+  m_waiter();
+}
+
+std::vector<Certificate> SimNode::self_signed_identities() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<Certificate> out;
+  for (const auto& unit : m_units) {
+    auto it = m_own.find(own_file(unit));
+    if (it != m_own.end() && it->second.certificate.is_self_issued()) out.push_back(it->second.certificate);
+  }
+  return out;
+}
+
+std::vector<Certificate> SimNode::created_identities() const {
+  std::lock_guard lock(m_mutex);
+  return m_created;
+}
+
+std::optional<Certificate> SimNode::stored_tomcat_if_present() const {
+  std::lock_guard lock(m_mutex);
+  auto it = m_own.find(kOwnFile);
+  if (it == m_own.end()) return std::nullopt;
+  return it->second.certificate;
+}
+
+void SimNode::store_identity_locked(const std::string& unit, const Certificate& certificate, const std::string& key_pem) {
+  m_own_keys[unit] = key_pem;
+  write_file_locked(own_key_file(unit), key_pem, true);
+  write_file_locked(own_file(unit), certificate.pem(), false);
+  m_own.insert_or_assign(own_file(unit), StoreEntry{own_file(unit), certificate, certificate.pem()});
+}
+
 Certificate SimNode::own_tomcat() const {
+  await_identity();
   std::lock_guard lock(m_mutex);
   return m_own.at(kOwnFile).certificate;
 }
 
-std::vector<StoreEntry> SimNode::own_store() const {
+std::optional<Certificate> SimNode::own_identity(const std::string& unit) const {
+  await_identity();
   std::lock_guard lock(m_mutex);
-  std::vector<StoreEntry> out;
-  for (const auto& [file, entry] : m_own) out.push_back(entry);
+  auto it = m_own.find(own_file(unit));
+  if (it == m_own.end()) return std::nullopt;
+  return it->second.certificate;
+}
+
+std::vector<StoreEntry> SimNode::own_store() const {
+  await_identity();
+  std::lock_guard lock(m_mutex);
+  std::vector<StoreEntry> out;  // in unit order: tomcat first
+  for (const auto& unit : m_units) {
+    auto it = m_own.find(own_file(unit));
+    if (it != m_own.end()) out.push_back(it->second);
+  }
   return out;
 }
 
 std::vector<StoreEntry> SimNode::trust_store() const {
+  await_identity();
   std::lock_guard lock(m_mutex);
   std::vector<StoreEntry> out;
   for (const auto& [file, entry] : m_trust) out.push_back(entry);
@@ -215,6 +358,7 @@ std::vector<StoreEntry> SimNode::trust_store() const {
 }
 
 std::optional<Certificate> SimNode::find_trust(const std::string& file) const {
+  await_identity();
   std::lock_guard lock(m_mutex);
   auto it = m_trust.find(file);
   if (it == m_trust.end()) return std::nullopt;
@@ -248,6 +392,7 @@ std::vector<ImportOutcome> SimNode::import_trust(const std::vector<Certificate>&
 
 std::vector<ImportOutcome> SimNode::import_trust(const std::vector<UploadedCertificate>& certificates,
                                                  Clock::time_point now) {
+  await_identity();
   std::vector<ImportOutcome> outcomes;
   std::vector<UploadedCertificate> accepted;
   ReplicationHook hook;
@@ -266,6 +411,7 @@ std::vector<ImportOutcome> SimNode::import_trust(const std::vector<UploadedCerti
 }
 
 ImportOutcome SimNode::receive_replicated_trust(const UploadedCertificate& certificate, Clock::time_point now) {
+  await_identity();
   std::lock_guard lock(m_mutex);
   return import_one_locked(certificate, now);
 }
@@ -281,6 +427,7 @@ void SimNode::seed_trust(const Certificate& certificate) {
 }
 
 bool SimNode::delete_trust(const std::string& file) {
+  await_identity();
   std::lock_guard lock(m_mutex);
   auto it = m_trust.find(file);
   if (it == m_trust.end()) return false;
@@ -337,71 +484,135 @@ ImportOutcome SimNode::import_one_locked(const UploadedCertificate& uploaded, Cl
   return outcome;
 }
 
-Result<PendingCsr> SimNode::generate_csr(const CsrRequest& request) {
+Result<PendingCsr> SimNode::generate_csr(const CsrRequest& request, const std::string& unit, bool multi_server) {
+  await_identity();
   // The key generation runs outside the lock: RSA keys take tens of milliseconds.
   auto csr = vossim::generate_csr(request);
   if (!csr) return csr;
   std::lock_guard lock(m_mutex);
-  write_file_locked(kCsrKey, csr->key_pem, true);
-  write_file_locked(kCsrFile, csr->pem, false);
-  m_csr = *csr;
+  write_file_locked(csr_key_file(unit), csr->key_pem, true);
+  write_file_locked(csr_file(unit), csr->pem, false);
+  if (multi_server) {
+    write_file_locked(csr_distribution_file(unit), std::string(kMultiServer) + "\n", false);
+  } else {
+    std::error_code ec;
+    fs::remove(m_dir / csr_distribution_file(unit), ec);
+  }
+  m_csrs[unit] = *csr;
+  m_csr_multi_server[unit] = multi_server;
   return csr;
 }
 
-std::optional<PendingCsr> SimNode::pending_csr() const {
+std::optional<PendingCsr> SimNode::pending_csr(const std::string& unit) const {
   std::lock_guard lock(m_mutex);
-  return m_csr;
+  auto it = m_csrs.find(unit);
+  if (it == m_csrs.end()) return std::nullopt;
+  return it->second;
 }
 
-bool SimNode::identity_key_allowed(const std::string& key_type, int bits) const {
+bool SimNode::pending_csr_multi_server(const std::string& unit) const {
+  std::lock_guard lock(m_mutex);
+  auto it = m_csr_multi_server.find(unit);
+  return it != m_csr_multi_server.end() && it->second && m_csrs.count(unit) > 0;
+}
+
+bool SimNode::identity_key_allowed(const std::string& key_type, int bits, const std::string& unit) const {
+  if (unit == kTomcatEcdsaUnit) return key_type == "EC" && (bits == 256 || bits == 384 || bits == 521);
   if (key_type != "RSA") return true;
   if (bits > 4096) return false;
   if (m_spec.product == Product::uccx) return bits == 1024 || bits == 2048;
   return true;
 }
 
-OwnImportStatus SimNode::import_own(const std::vector<Certificate>& certificates, Clock::time_point now) {
-  if (certificates.empty()) return OwnImportStatus::not_pem;
-  const Certificate& leaf = certificates.front();
-  std::lock_guard lock(m_mutex);
-  if (!m_csr) return OwnImportStatus::no_csr;
-  if (!identity_key_allowed(leaf.key_type(), leaf.key_bits())) return OwnImportStatus::key_not_allowed;
-  if (public_key_sha256(X509_get0_pubkey(leaf.native())) != m_csr->public_key_sha256) {
-    return OwnImportStatus::key_mismatch;
-  }
-  const auto leaf_names = leaf.dns_names();
-  if (std::set<std::string>(leaf_names.begin(), leaf_names.end()) !=
-      std::set<std::string>(m_csr->dns_names.begin(), m_csr->dns_names.end())) {
-    return OwnImportStatus::san_mismatch;
-  }
-  if (leaf.not_after() < now) return OwnImportStatus::expired;
-  bool issuer_present = false;
-  for (const auto& [file, entry] : m_trust) issuer_present = issuer_present || entry.certificate.issued(leaf);
-  if (!issuer_present) return OwnImportStatus::no_issuer;
-
-  // Stored now; each service presents it only after its next restart.
-  m_own_key_pem = m_csr->key_pem;
-  write_file_locked(kOwnKey, m_own_key_pem, true);
-  write_file_locked(kOwnFile, leaf.pem(), false);
-  m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, leaf, leaf.pem()});
-  std::error_code ec;
-  fs::remove(m_dir / kCsrFile, ec);
-  fs::remove(m_dir / kCsrKey, ec);
-  m_csr.reset();  // the CSR is consumed
-  return OwnImportStatus::imported;
+OwnImportStatus SimNode::import_own(const std::vector<Certificate>& certificates, Clock::time_point now,
+                                    const std::string& unit) {
+  return import_own_detailed(certificates, now, unit).status;
 }
 
-Result<void> SimNode::regenerate_identity(Clock::time_point now) {
-  auto made = make_self_signed(m_spec.fqdn);
+OwnImportOutcome SimNode::import_own_detailed(const std::vector<Certificate>& certificates, Clock::time_point now,
+                                              const std::string& unit) {
+  OwnImportOutcome outcome;
+  if (certificates.empty()) return outcome;
+  await_identity();
+  const Certificate& leaf = certificates.front();
+  std::string key_pem;
+  DistributionHook hook;
+  {
+    std::lock_guard lock(m_mutex);
+    auto csr = m_csrs.find(unit);
+    if (csr == m_csrs.end()) {
+      outcome.status = OwnImportStatus::no_csr;
+      return outcome;
+    }
+    if (!identity_key_allowed(leaf.key_type(), leaf.key_bits(), unit)) {
+      outcome.status = OwnImportStatus::key_not_allowed;
+      return outcome;
+    }
+    if (public_key_sha256(X509_get0_pubkey(leaf.native())) != csr->second.public_key_sha256) {
+      outcome.status = OwnImportStatus::key_mismatch;
+      return outcome;
+    }
+    const auto leaf_names = leaf.dns_names();
+    if (std::set<std::string>(leaf_names.begin(), leaf_names.end()) !=
+        std::set<std::string>(csr->second.dns_names.begin(), csr->second.dns_names.end())) {
+      outcome.status = OwnImportStatus::san_mismatch;
+      return outcome;
+    }
+    if (leaf.not_after() < now) {
+      outcome.status = OwnImportStatus::expired;
+      return outcome;
+    }
+    bool issuer_present = false;
+    for (const auto& [file, entry] : m_trust) issuer_present = issuer_present || entry.certificate.issued(leaf);
+    if (!issuer_present) {
+      outcome.status = OwnImportStatus::no_issuer;
+      return outcome;
+    }
+
+    // Stored now; each service presents it only after its next restart.
+    key_pem = csr->second.key_pem;
+    store_identity_locked(unit, leaf, key_pem);
+    const bool multi_server = m_csr_multi_server[unit];
+    std::error_code ec;
+    fs::remove(m_dir / csr_file(unit), ec);
+    fs::remove(m_dir / csr_key_file(unit), ec);
+    fs::remove(m_dir / csr_distribution_file(unit), ec);
+    m_csrs.erase(unit);  // the CSR is consumed
+    m_csr_multi_server.erase(unit);
+    outcome.status = OwnImportStatus::imported;
+    if (multi_server) {
+      for (const auto& name : leaf_names) {
+        if (name != m_spec.fqdn) outcome.distributed_to.push_back(name);
+      }
+      hook = m_distribution_hook;
+    }
+  }
+  // Outside the lock: the hook schedules the copies for the other nodes the certificate names.
+  if (hook && !outcome.distributed_to.empty()) hook(*this, unit, leaf, key_pem);
+  return outcome;
+}
+
+void SimNode::receive_distributed_identity(const std::string& unit, const Certificate& leaf, const std::string& key_pem) {
+  await_identity();
+  std::lock_guard lock(m_mutex);
+  if (!has_unit(unit)) return;
+  store_identity_locked(unit, leaf, key_pem);
+}
+
+void SimNode::set_distribution_hook(DistributionHook hook) {
+  std::lock_guard lock(m_mutex);
+  m_distribution_hook = std::move(hook);
+}
+
+Result<void> SimNode::regenerate_identity(Clock::time_point now, const std::string& unit) {
+  await_identity();
+  auto made = make_self_signed(m_spec.fqdn, unit);
   if (!made) return trustctl::fail(made.error());
   UploadedCertificate trusted{made->first, made->first.pem()};
   ReplicationHook hook;
   {
     std::lock_guard lock(m_mutex);
-    m_own_key_pem = made->second;
-    write_file_locked(kOwnKey, made->second, true);
-    write_file_locked(kOwnFile, made->first.pem(), false);
-    m_own.insert_or_assign(kOwnFile, StoreEntry{kOwnFile, made->first, made->first.pem()});
+    store_identity_locked(unit, made->first, made->second);
     // The new self-signed certificate enters tomcat-trust like an upload (replacing the old one of the same CN).
     if (!import_one_locked(trusted, now).ok()) return trustctl::fail(ErrorCode::internal, "regen: trust update failed");
     hook = m_hook;
@@ -433,7 +644,7 @@ std::optional<std::string> SimNode::find_service(const std::string& name) const 
 
 LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
   const StoreEntry& own = m_own.at(kOwnFile);
-  LoadedIdentity loaded{own.certificate, m_own_key_pem, {}, now};
+  LoadedIdentity loaded{own.certificate, m_own_keys.at(kTomcatUnit), {}, now};
   // The chain goes as far as tomcat-trust holds the issuers (nearest first), as a Tomcat keystore would be built.
   Certificate current = own.certificate;
   for (int depth = 0; depth < 8 && !current.is_self_issued(); ++depth) {
@@ -470,6 +681,7 @@ ServiceState SimNode::service_state(const std::string& service, Clock::time_poin
 
 RestartPlan SimNode::begin_restart(const std::string& service, Clock::time_point now,
                                    std::chrono::milliseconds duration, bool fails) {
+  await_identity();
   RestartPlan plan;
   plan.begin = now;
   plan.duration = duration;
@@ -496,6 +708,7 @@ int SimNode::restart_count(const std::string& service) const {
 }
 
 std::optional<LoadedIdentity> SimNode::loaded_identity(const std::string& service, Clock::time_point now) const {
+  await_identity();
   std::lock_guard lock(m_mutex);
   if (m_runtime.find(service) == m_runtime.end()) return std::nullopt;
   settle_locked(service, now);
@@ -503,6 +716,7 @@ std::optional<LoadedIdentity> SimNode::loaded_identity(const std::string& servic
 }
 
 void SimNode::begin_system_restart(Clock::time_point now, std::chrono::milliseconds duration) {
+  await_identity();
   {
     std::lock_guard lock(m_mutex);
     m_down_until = std::max(m_down_until, now + duration);
@@ -566,6 +780,7 @@ void SimNode::save_restarts_locked() const {
 }
 
 nlohmann::json SimNode::describe(Clock::time_point now) const {
+  await_identity();
   std::lock_guard lock(m_mutex);
   nlohmann::json node = {{"name", m_spec.name},
                          {"fqdn", m_spec.fqdn},
@@ -575,7 +790,10 @@ nlohmann::json SimNode::describe(Clock::time_point now) const {
                          {"down", now < m_down_until},
                          {"system_restarts", m_system_restarts}};
   node["own"] = nlohmann::json::array();
-  for (const auto& [file, entry] : m_own) node["own"].push_back(entry_json(entry));
+  for (const auto& unit : m_units) {
+    auto it = m_own.find(own_file(unit));
+    if (it != m_own.end()) node["own"].push_back(entry_json(it->second));
+  }
   node["trust"] = nlohmann::json::array();
   for (const auto& [file, entry] : m_trust) node["trust"].push_back(entry_json(entry));
   node["services"] = nlohmann::json::object();
@@ -598,12 +816,19 @@ nlohmann::json SimNode::describe(Clock::time_point now) const {
     }
     node["services"][service] = entry;
   }
-  if (m_csr) {
-    node["pending_csr"] = {{"unit", "tomcat"},
-                           {"common_name", m_csr->common_name},
-                           {"dns_names", m_csr->dns_names},
-                           {"public_key_sha256", m_csr->public_key_sha256},
-                           {"pem", m_csr->pem}};
+  node["identity_units"] = m_units;
+  node["pending_csrs"] = nlohmann::json::array();
+  for (const auto& [unit, csr] : m_csrs) {
+    auto multi = m_csr_multi_server.find(unit);
+    nlohmann::json entry = {{"unit", unit},
+                            {"common_name", csr.common_name},
+                            {"dns_names", csr.dns_names},
+                            {"public_key_sha256", csr.public_key_sha256},
+                            {"distribution", multi != m_csr_multi_server.end() && multi->second ? kMultiServer
+                                                                                                 : "this-server"},
+                            {"pem", csr.pem}};
+    if (unit == kTomcatUnit) node["pending_csr"] = entry;
+    node["pending_csrs"].push_back(entry);
   }
   return node;
 }

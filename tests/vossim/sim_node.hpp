@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -39,6 +40,17 @@ struct NodeSpec {
 // The services `utils service list` shows for a product (DOMAIN.md section 1).
 std::vector<std::string> services_for(trustctl::Product product);
 
+// Identity units (DOMAIN.md section 2).
+inline constexpr const char* kTomcatUnit = "tomcat";
+inline constexpr const char* kTomcatEcdsaUnit = "tomcat-ECDSA";
+// Whether a node has a tomcat-ECDSA unit: every VOS product from 11.5, except UCCX from 11.6 (the suite dropped it).
+// An empty or unparsable version counts as current.
+bool supports_ecdsa(trustctl::Product product, const std::string& version);
+// The CN of a node's self-signed identity: the FQDN for tomcat, "<host>-EC.<domain>" for tomcat-ECDSA.
+std::string self_signed_common_name(const std::string& unit, const std::string& fqdn);
+// The CN of a multi-server CSR made on the publisher: "<host>-ms.<domain>" ("<host>-EC-ms.<domain>" for ECDSA).
+std::string multi_server_common_name(const std::string& unit, const std::string& publisher_fqdn);
+
 // A certificate with the PEM text it arrived as: REST clients compare what they uploaded with what they read back.
 struct UploadedCertificate {
   Certificate certificate;
@@ -58,6 +70,12 @@ struct ImportOutcome {
 };
 
 enum class OwnImportStatus { imported, not_pem, no_csr, key_not_allowed, key_mismatch, san_mismatch, expired, no_issuer };
+
+// What `set cert import own` did besides storing (a multi-server certificate goes to every node it names).
+struct OwnImportOutcome {
+  OwnImportStatus status = OwnImportStatus::not_pem;
+  std::vector<std::string> distributed_to;  // FQDNs of the other nodes the certificate is distributed to
+};
 
 struct StoreEntry {
   std::string file;  // "unit/name.pem"
@@ -91,12 +109,36 @@ class SimNode {
   const NodeSpec& spec() const { return m_spec; }
   const std::filesystem::path& dir() const { return m_dir; }
 
-  // Loads the stores from disk; on first run creates a self-signed tomcat identity (RSA 2048, CN = SAN = FQDN).
-  // Sets fresh() when it had to create the identity. Every service starts with the stored identity loaded.
+  // Loads the stores from disk; on first run creates a self-signed tomcat identity (RSA 2048, CN = SAN = FQDN) and,
+  // where the product has one, a tomcat-ECDSA identity (EC P-256). Sets fresh() when it had to create the tomcat
+  // identity. Every service starts with the stored identity loaded. The same as load_state(),
+  // create_missing_identities(), finish_start() in a row.
   trustctl::Result<void> load_or_initialize();
   bool fresh() const { return m_fresh; }
 
+  // A lab's cold start listens first and makes identities in the background (IdentityFactory):
+  // load_state() reads what exists (fast) and says whether identities are missing; create_missing_identities() makes
+  // them (seconds for hundreds of RSA keys); finish_start() loads every service and opens the gate. Until then, every
+  // method that needs an identity or the stores waits through the waiter (set_identity_waiter), which runs or awaits
+  // the job that makes them. service_state(), is_down() and the spec never wait (the poll loop calls them).
+  trustctl::Result<void> load_state();
+  bool identities_missing() const;
+  trustctl::Result<void> create_missing_identities();
+  void finish_start();
+  bool ready() const { return m_ready.load(std::memory_order_acquire); }
+  void set_identity_waiter(std::function<void()> waiter) { m_waiter = std::move(waiter); }
+  // Self-signed identities for cluster trust seeding (never waits): all of them, or those created in this run.
+  std::vector<Certificate> self_signed_identities() const;
+  std::vector<Certificate> created_identities() const;
+  // The stored tomcat identity without waiting (nullopt while it does not exist yet): TLS pins at startup.
+  std::optional<Certificate> stored_tomcat_if_present() const;
+
+  // Identity units this node has: tomcat, and tomcat-ECDSA where the product supports it.
+  const std::vector<std::string>& identity_units() const { return m_units; }
+  bool has_unit(const std::string& unit) const;
+
   Certificate own_tomcat() const;
+  std::optional<Certificate> own_identity(const std::string& unit) const;
   std::vector<StoreEntry> own_store() const;
   std::vector<StoreEntry> trust_store() const;
   std::optional<Certificate> find_trust(const std::string& file) const;  // file: "tomcat-trust/x.pem"
@@ -116,15 +158,28 @@ class SimNode {
   using ReplicationHook = std::function<void(const SimNode& origin, const std::vector<UploadedCertificate>&)>;
   void set_replication_hook(ReplicationHook hook);
 
-  // The pending CSR for tomcat (one per unit; a new one replaces it). The key stays in the state directory.
-  trustctl::Result<PendingCsr> generate_csr(const CsrRequest& request);
-  std::optional<PendingCsr> pending_csr() const;
-  // `set cert import own tomcat` / REST identity upload: the leaf is the first certificate.
-  OwnImportStatus import_own(const std::vector<Certificate>& certificates, Clock::time_point now);
-  // `set cert regen tomcat`: a new self-signed identity (overwrites a CA-signed one); it also enters tomcat-trust.
-  trustctl::Result<void> regenerate_identity(Clock::time_point now);
-  // Whether the product accepts this key for an identity (UCCX: RSA 1024/2048 only; any product: RSA <= 4096).
-  bool identity_key_allowed(const std::string& key_type, int bits) const;
+  // The pending CSR of a unit (one per unit; a new one replaces it). The key stays in the state directory.
+  // multi_server: a multi-server (SAN) CSR, whose signed certificate goes to every node it names.
+  trustctl::Result<PendingCsr> generate_csr(const CsrRequest& request, const std::string& unit = kTomcatUnit,
+                                            bool multi_server = false);
+  std::optional<PendingCsr> pending_csr(const std::string& unit = kTomcatUnit) const;
+  bool pending_csr_multi_server(const std::string& unit = kTomcatUnit) const;
+  // `set cert import own <unit>` / REST identity upload: the leaf is the first certificate.
+  OwnImportStatus import_own(const std::vector<Certificate>& certificates, Clock::time_point now,
+                             const std::string& unit = kTomcatUnit);
+  OwnImportOutcome import_own_detailed(const std::vector<Certificate>& certificates, Clock::time_point now,
+                                       const std::string& unit = kTomcatUnit);
+  // A multi-server identity signed for the publisher arriving here (the stored identity changes; services keep the
+  // loaded one until they restart).
+  void receive_distributed_identity(const std::string& unit, const Certificate& leaf, const std::string& key_pem);
+  using DistributionHook = std::function<void(const SimNode& origin, const std::string& unit, const Certificate& leaf,
+                                              const std::string& key_pem)>;
+  void set_distribution_hook(DistributionHook hook);
+  // `set cert regen <unit>`: a new self-signed identity (overwrites a CA-signed one); it also enters tomcat-trust.
+  trustctl::Result<void> regenerate_identity(Clock::time_point now, const std::string& unit = kTomcatUnit);
+  // Whether the product accepts this key for an identity of the unit (tomcat: UCCX RSA 1024/2048 only, any product
+  // RSA <= 4096; tomcat-ECDSA: EC 256/384/521 only).
+  bool identity_key_allowed(const std::string& key_type, int bits, const std::string& unit = kTomcatUnit) const;
 
   // The nodes of this node's cluster, itself included, publisher first (`show network cluster`).
   void set_cluster(std::vector<const SimNode*> members) { m_cluster = std::move(members); }
@@ -169,7 +224,9 @@ class SimNode {
     std::optional<LoadedIdentity> loaded;
     std::optional<LoadedIdentity> next;  // loaded when the running restart completes
   };
+  void await_identity() const;  // blocks until finish_start() (no-op when no waiter is set)
   ImportOutcome import_one_locked(const UploadedCertificate& certificate, Clock::time_point now);
+  void store_identity_locked(const std::string& unit, const Certificate& certificate, const std::string& key_pem);
   LoadedIdentity snapshot_identity_locked(Clock::time_point now) const;
   void settle_locked(const std::string& service, Clock::time_point now) const;
   void write_file_locked(const std::string& relative, const std::string& content, bool secret);
@@ -180,13 +237,20 @@ class SimNode {
   NodeSpec m_spec;
   std::filesystem::path m_dir;
   std::vector<std::string> m_services;
+  std::vector<std::string> m_units;
   bool m_fresh = false;
+  std::atomic<bool> m_ready{false};
+  std::function<void()> m_waiter;  // set once before serving
 
   mutable std::mutex m_mutex;
-  std::map<std::string, StoreEntry> m_own;    // "tomcat/tomcat.pem" -> certificate
-  std::string m_own_key_pem;                   // secret
+  std::map<std::string, StoreEntry> m_own;    // "tomcat/tomcat.pem", "tomcat-ECDSA/tomcat-ECDSA.pem" -> certificate
+  std::map<std::string, std::string> m_own_keys;  // unit -> private key PEM (secret)
   std::map<std::string, StoreEntry> m_trust;  // "tomcat-trust/x.pem" -> certificate
-  std::optional<PendingCsr> m_csr;
+  std::map<std::string, PendingCsr> m_csrs;   // unit -> pending CSR
+  std::map<std::string, bool> m_csr_multi_server;  // unit -> the pending CSR is multi-server
+  std::vector<std::string> m_missing;         // units whose identity load_state() did not find
+  std::vector<Certificate> m_created;         // identities created in this run
+  DistributionHook m_distribution_hook;
   mutable std::map<std::string, ServiceRuntime> m_runtime;
   std::map<std::string, int> m_restart_counts;
   int m_system_restarts = 0;

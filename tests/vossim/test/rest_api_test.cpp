@@ -60,7 +60,12 @@ TEST_F(RestApiTest, BadOrMissingCredentialsAre401) {
   const json snapshot = body_of(ok);
   EXPECT_EQ(snapshot["hostName"], "n1.lab.example");
   EXPECT_EQ(snapshot["identities"][0]["certificate"], m_node->own_tomcat().pem());
-  EXPECT_EQ(snapshot["trusts"].size(), 1u);
+  EXPECT_EQ(snapshot["identities"][0]["service"], "tomcat");
+  // CUCM 14 also has tomcat-ECDSA (DOMAIN.md section 2): both self-signed identities sit in tomcat-trust.
+  ASSERT_EQ(snapshot["identities"].size(), 2u);
+  EXPECT_EQ(snapshot["identities"][1]["service"], "tomcat-ECDSA");
+  EXPECT_EQ(snapshot["identities"][1]["fileName"], "tomcat-ECDSA/tomcat-ECDSA.pem");
+  EXPECT_EQ(snapshot["trusts"].size(), 2u);
 }
 
 TEST_F(RestApiTest, OnlyCucm14AndLaterServeTheCertificateApi) {
@@ -96,7 +101,7 @@ TEST_F(RestApiTest, TrustUploadTakesSeveralPemBlocksPerElementAndReturnsThemVerb
   const auto first_end = crlf.find("-----END CERTIFICATE-----") + 25;
   EXPECT_EQ(pems.count(crlf.substr(0, first_end) + "\n"), 1u);  // exactly as uploaded (plus the block's newline)
   EXPECT_EQ(pems.count(other.certificate.pem()), 1u);
-  EXPECT_EQ(pems.size(), 4u);  // plus the node's own self-signed certificate
+  EXPECT_EQ(pems.size(), 5u);  // plus the node's own self-signed tomcat and tomcat-ECDSA certificates
 }
 
 TEST_F(RestApiTest, TrustUploadErrorsCarryMessageAndMessages) {
@@ -180,12 +185,12 @@ TEST_F(RestApiTest, FaultsOnRestCalls) {
   auto outcome = call("POST", std::string(kBase) + "trust/certificates", upload.dump());
   EXPECT_EQ(outcome.response.status, 500);
   EXPECT_EQ(body_of(outcome)["message"], "Simulated REST refusal");
-  EXPECT_EQ(m_node->trust_store().size(), 1u);
+  EXPECT_EQ(m_node->trust_store().size(), 2u);  // the node's own tomcat and tomcat-ECDSA
 
   m_faults.add(Fault{"n1", FaultKind::drop_after_commit, "trust/certificates", "", 0ms, 1, {}});
   outcome = call("POST", std::string(kBase) + "trust/certificates", upload.dump());
   EXPECT_TRUE(outcome.drop);
-  EXPECT_EQ(m_node->trust_store().size(), 2u);  // committed
+  EXPECT_EQ(m_node->trust_store().size(), 3u);  // committed
 
   m_faults.add(Fault{"n1", FaultKind::drop_before_reply, "snapshot", "", 0ms, 1, {}});
   EXPECT_TRUE(call("GET", std::string(kBase) + "snapshot/server").drop);
@@ -248,6 +253,43 @@ TEST(HttpParser, MalformedInputIsABadRequestNeverACrash) {
   HttpRequest request;
   EXPECT_EQ(parse(std::string(20000, 'A'), request), ReadOutcome::too_large);
   EXPECT_EQ(parse("", request), ReadOutcome::closed);
+}
+
+}  // namespace
+}  // namespace vossim
+
+namespace vossim {
+namespace {
+
+TEST_F(RestApiTest, CsrForTomcatEcdsaAndMultiServerOnThePublisher) {
+  // tomcat-ECDSA: EC keys only, 256/384/521.
+  auto outcome = call("POST", std::string(kBase) + "csr", R"({"service":"tomcat-ECDSA","keyType":"ec","keyLength":384})");
+  ASSERT_EQ(outcome.response.status, 200) << outcome.response.body;
+  auto csr = parse_csr(body_of(outcome)["csr"].get<std::string>());
+  ASSERT_TRUE(csr.has_value());
+  ASSERT_TRUE(m_node->pending_csr(kTomcatEcdsaUnit).has_value());
+  EXPECT_FALSE(m_node->pending_csr().has_value());
+  EXPECT_EQ(call("POST", std::string(kBase) + "csr", R"({"service":"tomcat-ECDSA","keyType":"rsa"})").response.status, 400);
+  EXPECT_EQ(call("POST", std::string(kBase) + "csr", R"({"service":"tomcat-ECDSA","keyLength":224})").response.status, 400);
+  EXPECT_EQ(call("POST", std::string(kBase) + "csr", R"({"service":"ipsec"})").response.status, 400);
+
+  // Multi-server: CN <host>-ms.<domain>, SAN every node of the cluster (here the publisher alone).
+  outcome = call("POST", std::string(kBase) + "csr", R"({"service":"tomcat","distribution":"multi-server"})");
+  ASSERT_EQ(outcome.response.status, 200) << outcome.response.body;
+  const auto pending = m_node->pending_csr();
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_EQ(pending->common_name, "n1-ms.lab.example");
+  EXPECT_TRUE(m_node->pending_csr_multi_server());
+
+  // The identity upload names its unit.
+  const auto ca = test::make_certificate("REST EC Root", true);
+  m_node->import_trust({ca.certificate}, Clock::now());
+  const auto ec_csr = m_node->pending_csr(kTomcatEcdsaUnit);
+  const auto leaf = test::sign_csr(ec_csr->pem, ca, ec_csr->common_name, ec_csr->dns_names);
+  const json upload = {{"service", "tomcat-ECDSA"}, {"certificates", {leaf.pem(), ca.certificate.pem()}}};
+  outcome = call("POST", std::string(kBase) + "identity/certificates", upload.dump());
+  ASSERT_EQ(outcome.response.status, 200) << outcome.response.body;
+  EXPECT_EQ(*m_node->own_identity(kTomcatEcdsaUnit), leaf);
 }
 
 }  // namespace
