@@ -69,7 +69,18 @@ struct CaInitOptions {
   int days = 3650;
 };
 
+struct ExpiryOptions {
+  int within = -1;  // days; -1: report only
+};
+
+struct BundleOptions {
+  std::string format = "pem";  // pem | p7b
+  std::string out;
+};
+
 int run_validate(const CommonOptions& common);
+int run_expiry(const CommonOptions& common, const ExpiryOptions& options);
+int run_bundle(const CommonOptions& common, const BundleOptions& options);
 int run_journal(const CommonOptions& common);
 int run_verify(const CommonOptions& common);
 int run_ca_init(const CaInitOptions& options);

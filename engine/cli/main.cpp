@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
 
   auto add_common = [&](CLI::App* cmd, bool connects, std::vector<std::string> formats = {"text", "json"}) {
     cmd->add_option("site", common.site, "the site file (TOML)")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--format", common.format, "output format")->check(CLI::IsMember(formats));
+    // An empty list: the command has a --format of its own (bundle: pem|p7b).
+    if (!formats.empty()) cmd->add_option("--format", common.format, "output format")->check(CLI::IsMember(formats));
     cmd->add_flag("--no-color", common.no_color, "never colour the output (NO_COLOR is honoured too)");
     if (connects) {
       cmd->add_flag("--trust-on-first-use", common.trust_on_first_use,
@@ -71,6 +72,21 @@ int main(int argc, char** argv) {
 
   auto* verify = app.add_subcommand("verify", "handshake every service port; check identities and who trusts them");
   add_common(verify, true);
+
+  ExpiryOptions expiry_options;
+  auto* expiry = app.add_subcommand("expiry", "every identity and trust certificate on every node, soonest expiry first");
+  add_common(expiry, true);
+  expiry->add_option("--within", expiry_options.within,
+                     "exit 2 when anything expires or is due for renewal within DAYS (monitoring)")
+      ->check(CLI::Range(0, 36500));
+
+  BundleOptions bundle_options;
+  auto* bundle = app.add_subcommand("bundle", "write what agent and admin browsers must trust, with a manifest");
+  add_common(bundle, true, {});
+  bundle->add_option("--format", bundle_options.format, "pem or p7b (PKCS#7, for group policy)")
+      ->check(CLI::IsMember({"pem", "p7b"}));
+  bundle->add_option("--out", bundle_options.out, "the bundle file (FILE.manifest.json is written beside it)")
+      ->required();
 
   auto* journal = app.add_subcommand("journal", "list past applies: who, when, what was done, restarts still owed");
   add_common(journal, false);
@@ -127,6 +143,8 @@ int main(int argc, char** argv) {
   if (apply->parsed()) return run_apply(common, apply_options);
   if (unlock->parsed()) return run_unlock(common, unlock_id);
   if (journal->parsed()) return run_journal(common);
+  if (expiry->parsed()) return run_expiry(common, expiry_options);
+  if (bundle->parsed()) return run_bundle(common, bundle_options);
   if (verify->parsed()) return run_verify(common);
   if (ca_init->parsed()) return run_ca_init(ca_options);
   if (lint->parsed()) return run_lint(lint_options);

@@ -17,7 +17,7 @@ Certificate stored_identity(const Lab& lab, const std::string& node) {
 }
 
 TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
-  Lab lab("identity", {.subnet = 68});
+  Lab lab("identity", {.subnet = 100});
   auto lab_ca = make_root("trustctl Lab CA");
   write_text(lab.dir() / "pki/lab-ca.pem", lab_ca.certificate.pem());
   write_text(lab.dir() / "pki/lab-ca.key", lab_ca.key.private_pem());
@@ -61,7 +61,7 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
 }
 
 TEST(Identity, PruneRemovesWhatTrustctlAddedOnceTheSiteNoLongerWantsIt) {
-  Lab lab("prune", {.subnet = 69});
+  Lab lab("prune", {.subnet = 101});
   lab.start_sim();
   auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;

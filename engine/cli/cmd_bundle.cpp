@@ -1,0 +1,123 @@
+#include "engine/cli/commands.hpp"
+#include "engine/cli/pipeline.hpp"
+#include "providers/vos/vos_refresh.hpp"
+
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+
+namespace trustctl::cli {
+namespace {
+
+// PKCS#7 certs-only ("p7b"), what Windows group policy imports.
+Result<std::string> to_p7b(const std::vector<Certificate>& certs) {
+  PKCS7* p7 = PKCS7_new();
+  PKCS7_set_type(p7, NID_pkcs7_signed);
+  PKCS7_content_new(p7, NID_pkcs7_data);
+  for (const auto& c : certs) PKCS7_add_certificate(p7, c.native());
+  BIO* bio = BIO_new(BIO_s_mem());
+  bool ok = PEM_write_bio_PKCS7(bio, p7) == 1;
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  PKCS7_free(p7);
+  if (!ok) return fail(ErrorCode::internal, "OpenSSL could not write the PKCS#7 bundle");
+  return out;
+}
+
+}  // namespace
+
+// What agent, supervisor and admin browsers must trust (DOMAIN.md section 6): the root of every CA-signed identity,
+// and every self-signed identity itself; with a manifest of which URL each entry serves.
+int run_bundle(const CommonOptions& common, const BundleOptions& options) {
+  Terminal term = Terminal::detect(common.no_color);
+  auto site = load_site(common, term);
+  if (!site) return kExitError;
+  auto pool = open_pool(*site, common, term);
+  if (!pool) return kExitError;
+  auto refreshed = providers::refresh(*site, **pool, effective_parallelism(*site, common));
+  if (!refreshed.errors.empty()) {
+    report_errors(refreshed.errors, common, term);
+    return kExitError;
+  }
+  auto registry = providers::make_registry();
+  std::vector<Certificate> site_cas;
+  for (const auto& ca : site->cas) site_cas.insert(site_cas.end(), ca.certificates.begin(), ca.certificates.end());
+
+  std::vector<Certificate> entries;
+  std::map<std::string, std::vector<std::string>> serves;  // fingerprint -> URLs
+  std::vector<Error> problems;
+  for (const auto& cluster : site->clusters) {
+    if (!is_vos(cluster.product)) continue;
+    const Provider* provider = registry.find(cluster.product);
+    for (const auto& node : cluster.nodes) {
+      auto state = refreshed.state.nodes.find(node.name);
+      if (state == refreshed.state.nodes.end()) continue;
+      auto identity = state->second.identities.find("tomcat");
+      if (identity == state->second.identities.end() || identity->second.empty()) continue;
+      const Certificate& leaf = identity->second.front();
+      Certificate anchor = leaf;
+      if (!leaf.is_self_issued()) {
+        std::vector<Certificate> candidates = site_cas;
+        candidates.insert(candidates.end(), identity->second.begin() + 1, identity->second.end());
+        for (const auto& entry : state->second.stores["tomcat-trust"]) candidates.push_back(entry.certificate);
+        auto chain = issuer_chain(leaf, candidates);
+        if (!chain.complete) {
+          problems.push_back(Error(ErrorCode::invalid_site, "the root of " + node.fqdn +
+                                                                "'s identity is not known; add it as a [[ca]]")
+                                 .on(node.name, "bundle"));
+          continue;
+        }
+        anchor = chain.issuers.back();
+      }
+      if (std::find(entries.begin(), entries.end(), anchor) == entries.end()) entries.push_back(anchor);
+      for (const auto& port : provider->service_ports(node)) {
+        serves[anchor.fingerprint()].push_back("https://" + node.fqdn + ":" + std::to_string(port.port) + "/");
+      }
+    }
+  }
+  if (!problems.empty()) {
+    report_errors(problems, common, term);
+    return kExitError;
+  }
+  std::string body;
+  if (options.format == "p7b") {
+    auto p7 = to_p7b(entries);
+    if (!p7) {
+      report_errors({p7.error()}, common, term);
+      return kExitError;
+    }
+    body = *p7;
+  } else {
+    for (const auto& c : entries) body += c.pem();
+  }
+  nlohmann::json manifest = nlohmann::json::array();
+  for (const auto& c : entries) {
+    manifest.push_back({{"subject", c.subject()},
+                        {"fingerprint_sha256", c.fingerprint()},
+                        {"not_after_days", std::chrono::duration_cast<std::chrono::hours>(
+                                               c.not_after() - std::chrono::system_clock::now()).count() / 24},
+                        {"self_signed_identity", !c.is_ca()},
+                        {"serves", serves[c.fingerprint()]}});
+  }
+  std::ofstream(options.out) << body;
+  std::ofstream(options.out + ".manifest.json") << nlohmann::json{{"site", site->name}, {"entries", manifest}}.dump(2)
+                                                << "\n";
+  if (common.format == "json") {
+    std::cout << nlohmann::json{{"file", options.out}, {"entries", manifest}}.dump(2) << std::endl;
+  } else {
+    std::cout << "wrote " << entries.size() << " certificate(s) to " << options.out << " (" << options.format
+              << ") and the manifest to " << options.out << ".manifest.json\n";
+    for (const auto& m : manifest) {
+      std::cout << "  " << m["subject"].get<std::string>() << "  serves " << m["serves"].size() << " endpoint(s)\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace trustctl::cli

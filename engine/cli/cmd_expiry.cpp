@@ -1,0 +1,107 @@
+#include "engine/cli/commands.hpp"
+#include "engine/cli/pipeline.hpp"
+#include "providers/vos/vos_refresh.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace trustctl::cli {
+namespace {
+
+struct ExpiryRow {
+  std::string node;
+  std::string kind;  // "identity tomcat" or "trust tomcat-trust"
+  Certificate certificate;
+  long days_left = 0;
+  long renew_in_days = 0;  // days until it enters its renewal window (negative: already inside)
+};
+
+std::string ymd(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+// Every identity and trust certificate on every node, soonest expiry first. With --within, exit 2 when anything
+// expires or enters its renewal window within that many days (for monitoring jobs).
+int run_expiry(const CommonOptions& common, const ExpiryOptions& options) {
+  Terminal term = Terminal::detect(common.no_color);
+  auto site = load_site(common, term);
+  if (!site) return kExitError;
+  auto pool = open_pool(*site, common, term);
+  if (!pool) return kExitError;
+  auto refreshed = providers::refresh(*site, **pool, effective_parallelism(*site, common));
+  if (!refreshed.errors.empty()) {
+    report_errors(refreshed.errors, common, term);
+    return kExitError;
+  }
+  auto now = std::chrono::system_clock::now();
+  auto days_until = [&](TimePoint t) { return std::chrono::duration_cast<std::chrono::hours>(t - now).count() / 24; };
+  std::vector<ExpiryRow> rows;
+  for (const auto& [name, state] : refreshed.state.nodes) {
+    const Node* node = site->find_node(name);
+    const Cluster* cluster = node ? site->find_cluster(node->cluster) : nullptr;
+    for (const auto& [unit, chain] : state.identities) {
+      if (chain.empty()) continue;
+      std::optional<int> before;
+      if (cluster) {
+        for (const auto& p : cluster->identities) {
+          if (p.unit == unit) before = p.renew_before_days;
+        }
+      }
+      const Certificate& leaf = chain.front();
+      long left = days_until(leaf.not_after());
+      rows.push_back({name, "identity " + unit, leaf, left, left - renewal_window_days(leaf, before)});
+    }
+    for (const auto& [store, entries] : state.stores) {
+      for (const auto& entry : entries) {
+        long left = days_until(entry.certificate.not_after());
+        rows.push_back({name, "trust " + store, entry.certificate, left, left - 30});
+      }
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const ExpiryRow& a, const ExpiryRow& b) {
+    return a.days_left != b.days_left ? a.days_left < b.days_left : a.node < b.node;
+  });
+  bool due = false;
+  if (options.within >= 0) {
+    due = std::any_of(rows.begin(), rows.end(), [&](const ExpiryRow& r) {
+      return r.days_left <= options.within || r.renew_in_days <= options.within;
+    });
+  }
+  if (common.format == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : rows) {
+      list.push_back({{"node", r.node},
+                      {"kind", r.kind},
+                      {"subject", r.certificate.subject()},
+                      {"fingerprint_sha256", r.certificate.fingerprint()},
+                      {"not_after", ymd(r.certificate.not_after())},
+                      {"days_left", r.days_left},
+                      {"renew_in_days", r.renew_in_days}});
+    }
+    std::cout << nlohmann::json{{"certificates", list}, {"due", due}}.dump(2) << std::endl;
+  } else {
+    std::printf("%-10s %-22s %-11s %9s %9s  %s\n", "node", "what", "expires", "days left", "renew in", "subject");
+    for (const auto& r : rows) {
+      std::string cn = r.certificate.common_name();
+      std::string line;
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%-10s %-22s %-11s %9ld %9ld  %s", r.node.c_str(), r.kind.c_str(),
+                    ymd(r.certificate.not_after()).c_str(), r.days_left, r.renew_in_days,
+                    (cn.empty() ? r.certificate.subject() : cn).c_str());
+      line = buf;
+      bool soon = options.within >= 0 && (r.days_left <= options.within || r.renew_in_days <= options.within);
+      std::cout << (r.days_left < 0 ? term.red(line) : soon ? term.yellow(line) : line) << "\n";
+    }
+  }
+  return due ? kExitChanges : kExitOk;
+}
+
+}  // namespace trustctl::cli
