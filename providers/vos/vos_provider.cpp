@@ -11,7 +11,17 @@ bool VosProvider::is_replicated(std::string_view store) const {
 
 std::vector<std::string> VosProvider::services_to_restart(std::string_view store) const {
   auto it = m_rules.restarts_by_store.find(std::string(store));
-  return it == m_rules.restarts_by_store.end() ? std::vector<std::string>{} : it->second;
+  std::vector<std::string> out = it == m_rules.restarts_by_store.end() ? std::vector<std::string>{} : it->second;
+  if (store == "tomcat") {
+    // A new identity is presented only by services that reload it: every service owning a TLS port restarts, or
+    // verify would find the old certificate there.
+    auto add = [&](const std::string& service) {
+      if (!service.empty() && std::find(out.begin(), out.end(), service) == out.end()) out.push_back(service);
+    };
+    add(m_rules.platform_service);
+    for (const auto& port : m_rules.ports) add(port.service);
+  }
+  return out;
 }
 
 std::vector<ServicePort> VosProvider::service_ports(const Node& node) const {

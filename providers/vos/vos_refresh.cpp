@@ -4,10 +4,13 @@
 #include "providers/cucm/cucm_rest.hpp"
 #include "providers/cucm/cucm_rules.hpp"
 #include "providers/transport/http_client.hpp"
+#include "providers/transport/tls_probe.hpp"
 #include "providers/vos/read_only_session.hpp"
 #include "providers/vos/vos_cli.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace trustctl::providers {
 
@@ -47,10 +50,33 @@ Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, cons
   return cucm::to_node_state(node.name, *snapshot);
 }
 
+// An external host is not administered: what it presents over TLS is all there is to read. Nothing is trusted
+// because it was presented; the planner only accepts a chain whose root the site declares.
+Result<NodeState> read_external_state(const Node& node) {
+  transport::ProbeTarget target{.host = node.address,
+                                .port = node.connection.https_port,
+                                .servername = node.fqdn,
+                                .timeout = std::chrono::seconds(std::min(node.connection.timeout_s, 30))};
+  auto probe = transport::probe_tls(target);
+  if (!probe) return fail(Error(probe.error()).on(node.name, "read presented chain"));
+  NodeState state;
+  state.node = node.name;
+  state.identities["presented"] = std::move(probe->chain);
+  return state;
+}
+
 RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress) {
+  // External clusters are read only when an integration needs their chain.
+  std::set<std::string> external_needed;
+  for (const auto& integration : site.integrations) {
+    for (const auto& name : {integration.from, integration.to}) {
+      const Cluster* c = site.find_cluster(name);
+      if (c && !is_vos(c->product)) external_needed.insert(c->name);
+    }
+  }
   std::vector<const Node*> nodes;
   for (const auto& cluster : site.clusters) {
-    if (!is_vos(cluster.product)) continue;
+    if (!is_vos(cluster.product) && !external_needed.count(cluster.name)) continue;
     for (const auto& node : cluster.nodes) nodes.push_back(&node);
   }
   std::vector<Result<NodeState>> results(nodes.size(), fail(ErrorCode::internal, "not read"));
@@ -62,8 +88,13 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
     }
     auto begin = std::chrono::steady_clock::now();
     const Cluster* cluster = site.find_cluster(nodes[i]->cluster);
-    results[i] = cluster && has_certificate_rest(*cluster) ? read_node_state_rest(pool, site, *nodes[i])
-                                                           : read_node_state(pool, *nodes[i]);
+    if (cluster && !is_vos(cluster->product)) {
+      results[i] = read_external_state(*nodes[i]);
+    } else if (cluster && has_certificate_rest(*cluster)) {
+      results[i] = read_node_state_rest(pool, site, *nodes[i]);
+    } else {
+      results[i] = read_node_state(pool, *nodes[i]);
+    }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     if (progress.finished) {
       std::lock_guard lock(progress_mutex);
