@@ -31,9 +31,13 @@ const char* policy_name(RestartPolicy policy) {
   return "rolling";
 }
 
-// What the JSON rendering leaves out and a re-apply needs, added to one rendered action.
-void add_saved_fields(json& j, const Action& a) {
-  if (a.certificate) j["certificate"]["pem"] = a.certificate->pem();
+// What the JSON rendering leaves out and a re-apply needs, added to one rendered action. The certificate itself goes
+// into the file's one `certificates` table (fingerprint -> PEM): a fleet's plan names the same CA certificates on
+// thousands of nodes.
+void add_saved_fields(json& j, const Action& a, json& certificates) {
+  if (a.certificate && !certificates.contains(a.certificate->fingerprint())) {
+    certificates[a.certificate->fingerprint()] = a.certificate->pem();
+  }
   if (a.region) {
     json region = {{"line", a.region->line}, {"column", a.region->column}};
     if (a.region->file) region["file"] = *a.region->file;
@@ -144,12 +148,10 @@ class PlanDecoder {
     if (!doc.is_object()) return fail(Error(ErrorCode::io, source_error("expected a JSON object")));
     auto version = doc.find("format_version");
     if (version == doc.end()) {
-      m_read.problem("", "no format_version: this is not a trustctl plan file");
-      return fail(m_read.error());
+      return fail(Error(ErrorCode::io, source_error("no format_version: this is not a trustctl plan file")));
     }
     if (!version->is_number_integer()) {
-      m_read.problem("format_version", "expected an integer");
-      return fail(m_read.error());
+      return fail(Error(ErrorCode::io, source_error("format_version: expected an integer")));
     }
     int v = version->get<int>();
     if (v != kPlanFormatVersion) {
@@ -160,7 +162,7 @@ class PlanDecoder {
                                                     std::to_string(kPlanFormatVersion) + ")" + hint)));
     }
     // A `plan --format json` document has the same shape but not what a re-apply needs; say so plainly.
-    if (!doc.contains("edges") || !doc.contains("layout")) {
+    if (!doc.contains("edges") || !doc.contains("layout") || !doc.contains("certificates")) {
       return fail(Error(ErrorCode::io, source_error("this is the output of `trustctl plan --format json`, which "
                                                     "lacks the certificates and ordering edges an apply needs; save "
                                                     "plans with `trustctl plan SITE --out FILE`")));
@@ -182,6 +184,7 @@ class PlanDecoder {
       }
     }
 
+    certificates(doc);
     const json& actions = m_read.array(doc, "", "actions");
     for (std::size_t k = 0; k < actions.size() && !m_read.failed(); ++k) {
       plan.graph.add(action(actions[k], "actions[" + std::to_string(k) + "]"));
@@ -265,26 +268,37 @@ class PlanDecoder {
     return a;
   }
 
+  // The file's certificate table: each PEM parsed once and checked against the fingerprint that names it.
+  void certificates(const json& doc) {
+    const json* table = m_read.member(doc, "", "certificates", true);
+    if (!table) return;
+    if (!table->is_object()) {
+      m_read.problem("certificates", "expected an object of fingerprint -> PEM");
+      return;
+    }
+    for (auto it = table->begin(); it != table->end() && !m_read.failed(); ++it) {
+      std::string where = "certificates." + it.key().substr(0, 16);
+      Result<std::vector<Certificate>> parsed = fail(ErrorCode::io, "not a string");
+      if (it->is_string()) parsed = parse_certificates(it->get<std::string>());
+      if (!parsed || parsed->size() != 1) {
+        m_read.problem(where, "expected exactly one PEM certificate");
+      } else if (parsed->front().fingerprint() != it.key()) {
+        m_read.problem(where, "the PEM does not match the fingerprint that names it");
+      } else {
+        m_certificates.emplace(it.key(), parsed->front());
+      }
+    }
+  }
+
   std::optional<Certificate> certificate(const json& j, const std::string& where) {
     std::string fingerprint = m_read.string(j, where, "fingerprint_sha256");
-    std::string pem = m_read.string(j, where, "pem");
     if (m_read.failed()) return std::nullopt;
-    // Plans repeat the same CA certificate on many nodes: parse each PEM once and share it.
-    if (auto it = m_certificates.find(pem); it != m_certificates.end()) {
-      if (it->second.fingerprint() != fingerprint) m_read.problem(where, "the PEM does not match fingerprint_sha256");
-      return it->second;
-    }
-    auto parsed = parse_certificates(pem);
-    if (!parsed || parsed->size() != 1) {
-      m_read.problem(where + ".pem", "expected exactly one PEM certificate");
+    auto it = m_certificates.find(fingerprint);
+    if (it == m_certificates.end()) {
+      m_read.problem(where, "certificate " + fingerprint.substr(0, 16) + " is not in the file's certificates table");
       return std::nullopt;
     }
-    if (parsed->front().fingerprint() != fingerprint) {
-      m_read.problem(where, "the PEM does not match fingerprint_sha256");
-      return std::nullopt;
-    }
-    m_certificates.emplace(pem, parsed->front());
-    return parsed->front();
+    return it->second;
   }
 
   std::shared_ptr<const std::string> shared_path(const std::string& file) {
@@ -330,7 +344,7 @@ class PlanDecoder {
  private:
   std::string m_source;
   Reader m_read;
-  std::unordered_map<std::string, Certificate> m_certificates;
+  std::unordered_map<std::string, Certificate> m_certificates;  // by fingerprint
   std::unordered_map<std::string, std::shared_ptr<const std::string>> m_paths;
 };
 
@@ -341,14 +355,16 @@ std::string errno_text() { return std::strerror(errno); }
 json plan_to_file_json(const Plan& plan, const Site& site) {
   json j = plan_to_json(plan);
   json& actions = j["actions"];
+  json certificates = json::object();
   std::vector<std::size_t> position(plan.graph.size());
   for (std::size_t k = 0; k < plan.order.size(); ++k) {
     position[plan.order[k]] = k;
-    add_saved_fields(actions[k], plan.graph.action(plan.order[k]));
+    add_saved_fields(actions[k], plan.graph.action(plan.order[k]), certificates);
   }
   for (std::size_t k = 0; k < plan.manual_restarts.size(); ++k) {
-    add_saved_fields(j["manual_restarts"][k], plan.manual_restarts[k]);
+    add_saved_fields(j["manual_restarts"][k], plan.manual_restarts[k], certificates);
   }
+  j["certificates"] = std::move(certificates);
   // Edges by position in the run order, grouped by their later action and in the graph's own order of
   // predecessors, so a plan read back lists "after" hints exactly as the original did.
   json edges = json::array();

@@ -1,8 +1,8 @@
 #pragma once
 // The saved plan (`trustctl plan SITE --out F`): versioned JSON that is the JSON rendering (schemas/plan.schema.json)
-// plus what it takes to render and apply the plan again without the appliances: every certificate's PEM (public
-// certificates only; a plan never holds a key or a password), each action's site region, the ordering edges with
-// their rule names, and the site's layout (clusters, nodes, roles, FQDNs, restart policy) so the text and Markdown
+// plus what it takes to render and apply the plan again without the appliances: a table of every certificate the
+// actions name (fingerprint -> PEM; public certificates only, a plan never holds a key or a password), each action's
+// site region, the ordering edges with their rule names, and the site's layout (clusters, nodes, roles, FQDNs, restart policy) so the text and Markdown
 // renderings group and label nodes exactly as they did when the plan was made.
 //
 // A saved plan is bound to what it was computed from: the site file's digest and each node's observed-state digest.
@@ -36,8 +36,8 @@ Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std:
 // The site supplies the layout; the plan's actions must belong to it.
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path);
 
-// Reads and checks a plan file: JSON syntax, format_version, every field's type, each certificate's PEM against its
-// recorded fingerprint, and that every edge points forward in the saved run order (so the graph is acyclic).
+// Reads and checks a plan file: JSON syntax, format_version, every field's type, each certificate's PEM against the
+// fingerprint that names it, that every certificate an action names is in the table, and that every edge points forward in the saved run order (so the graph is acyclic).
 // Errors name the file and what is wrong with it.
 Result<SavedPlan> read_saved_plan(const std::filesystem::path& path);
 Result<Plan> read_plan_file(const std::filesystem::path& path);

@@ -1,11 +1,16 @@
 #include "plans/render_json.hpp"
 
-#include <chrono>
+#include <string>
+#include <unordered_map>
 
 namespace trustctl::plans {
 namespace {
 
-nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Action& a) {
+// A fleet's plan names the same few CA certificates on thousands of nodes; their subject, issuer and serial are
+// decoded through OpenSSL once each.
+using CertificateJson = std::unordered_map<std::string, nlohmann::json>;
+
+nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Action& a, CertificateJson& certificates) {
   nlohmann::json j;
   j["id"] = a.id();
   j["kind"] = to_string(a.kind);
@@ -13,10 +18,14 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
   j["cluster"] = a.cluster;
   if (!a.store.empty()) j["store"] = a.store;
   if (a.certificate) {
-    j["certificate"] = {{"fingerprint_sha256", a.certificate->fingerprint()},
-                        {"subject", a.certificate->subject()},
-                        {"issuer", a.certificate->issuer()},
-                        {"serial", a.certificate->serial_hex()}};
+    auto [it, added] = certificates.try_emplace(a.certificate->fingerprint());
+    if (added) {
+      it->second = {{"fingerprint_sha256", a.certificate->fingerprint()},
+                    {"subject", a.certificate->subject()},
+                    {"issuer", a.certificate->issuer()},
+                    {"serial", a.certificate->serial_hex()}};
+    }
+    j["certificate"] = it->second;
   }
   if (!a.file.empty()) j["file"] = a.file;
   if (!a.service.empty()) j["service"] = a.service;
@@ -31,7 +40,7 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
       deps.push_back({{"id", plan.graph.action(pre).id()}, {"rule", plan.graph.rule_of(pre, i)}});
     }
   }
-  j["after"] = deps;
+  j["after"] = std::move(deps);
   return j;
 }
 
@@ -42,12 +51,13 @@ nlohmann::json plan_to_json(const Plan& plan) {
   j["format_version"] = kPlanFormatVersion;
   j["site"] = {{"name", plan.site_name}, {"file", plan.site_file}, {"digest_sha256", plan.site_digest}};
   j["observed"] = plan.observed;
+  CertificateJson certificates;
   nlohmann::json actions = nlohmann::json::array();
-  for (auto i : plan.order) actions.push_back(action_to_json(plan, i, plan.graph.action(i)));
-  j["actions"] = actions;
+  for (auto i : plan.order) actions.push_back(action_to_json(plan, i, plan.graph.action(i), certificates));
+  j["actions"] = std::move(actions);
   nlohmann::json manual = nlohmann::json::array();
-  for (const auto& a : plan.manual_restarts) manual.push_back(action_to_json(plan, static_cast<ActionGraph::Index>(-1), a));
-  j["manual_restarts"] = manual;
+  for (const auto& a : plan.manual_restarts) manual.push_back(action_to_json(plan, static_cast<ActionGraph::Index>(-1), a, certificates));
+  j["manual_restarts"] = std::move(manual);
   j["notes"] = plan.notes;
   PlanSummary s = plan.summary();
   j["summary"] = {{"add", s.add},

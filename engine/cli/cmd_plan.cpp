@@ -1,5 +1,6 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "engine/cli/plan_lint.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/render_markdown.hpp"
@@ -62,6 +63,7 @@ int run_plan(const CommonOptions& common, const PlanOptions& options) {
   auto context = refresh_and_plan(*site, registry, common, term);
   if (!context) return kExitError;
   print_plan(context->plan, *site, common, term);
+  if (common.format == "text") std::cout << render_findings(context->findings, *site);
   if (!options.out.empty()) {
     if (auto written = plans::write_plan_file(context->plan, *site, options.out); !written) {
       report_errors({written.error()}, common, term);

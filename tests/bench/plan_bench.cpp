@@ -7,7 +7,7 @@
 // A size that has not finished within --limit seconds is stopped and reported as such.
 //
 //   plan_bench                      600, 6000 and 60000 nodes
-//   plan_bench 6000 --repeat 5      one size, best of five plans
+//   plan_bench 6000 --repeat 5      one size, best of five plans (repeats find the signature memo warm)
 //   plan_bench --limit 120 --breakdown
 //
 // Not a ctest test: speed is measured here, never asserted (CONTRIBUTING.md).
@@ -15,6 +15,7 @@
 #include "fleet.hpp"
 
 #include "plans/diff.hpp"
+#include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/requirements.hpp"
 #include "providers/registry.hpp"
@@ -28,6 +29,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -117,6 +119,17 @@ Figures measure(int nodes, const Options& options) {
     std::string json = plans::plan_to_json(*plan).dump();
     f["json_s"] = std::to_string(seconds_since(t));
     f["json_mib"] = std::to_string(static_cast<double>(json.size()) / (1024.0 * 1024.0));
+    // The saved plan (plan --out, then apply F or plan --from F) at this size.
+    auto path = std::filesystem::temp_directory_path() / ("trustctl-plan-bench-" + std::to_string(getpid()) + ".json");
+    t = Clock::now();
+    auto written = plans::write_plan_file(*plan, fleet.site, path);
+    f["write_s"] = std::to_string(seconds_since(t));
+    t = Clock::now();
+    auto read = plans::read_plan_file(path);
+    f["read_s"] = std::to_string(seconds_since(t));
+    if (!written || !read) f["error"] = "saved plan: " + (!written ? written.error() : read.error()).describe();
+    f["file_mib"] = std::to_string(static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024.0));
+    std::filesystem::remove(path);
   }
   return f;
 }
@@ -225,8 +238,10 @@ int main(int argc, char** argv) {
                 number(f, "build_s"), number(f, "plan_s"), number(f, "plan_cpu_s"), number(f, "rss_fleet_mib"),
                 number(f, "rss_peak_mib"));
     if (options.breakdown) {
-      std::printf("%8s   resolve %.3f s, topological order %.3f s, plan_to_json %.3f s (%.1f MiB)\n", "",
-                  number(f, "resolve_s"), number(f, "topo_s"), number(f, "json_s"), number(f, "json_mib"));
+      std::printf("%8s   resolve %.3f s, topological order %.3f s, plan_to_json %.3f s (%.1f MiB); plan file: write "
+                  "%.3f s, read %.3f s (%.1f MiB)\n",
+                  "", number(f, "resolve_s"), number(f, "topo_s"), number(f, "json_s"), number(f, "json_mib"),
+                  number(f, "write_s"), number(f, "read_s"), number(f, "file_mib"));
     }
     std::fflush(stdout);
     results.emplace_back(size, f);

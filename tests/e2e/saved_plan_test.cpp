@@ -23,7 +23,9 @@ TEST(SavedPlan, PlanOutThenFromRendersTheSamePlanWithoutConnecting) {
   EXPECT_EQ(saved["format_version"], 1);
   EXPECT_EQ(saved["observed"].size(), 2u) << "one observed-state digest per node";
   EXPECT_EQ(saved["site"]["digest_sha256"].get<std::string>().size(), 64u);
-  EXPECT_TRUE(contains(saved["actions"][0]["certificate"]["pem"].get<std::string>(), "BEGIN CERTIFICATE"));
+  ASSERT_TRUE(saved["actions"][0].contains("certificate")) << saved["actions"][0].dump();
+  std::string root = saved["actions"][0]["certificate"]["fingerprint_sha256"];
+  EXPECT_TRUE(contains(saved["certificates"][root].get<std::string>(), "BEGIN CERTIFICATE"));
   EXPECT_FALSE(saved["edges"].empty());
   EXPECT_FALSE(contains(read_text(plan_file), "lab-secret-1")) << "no secret in a plan file";
 
@@ -37,7 +39,7 @@ TEST(SavedPlan, PlanOutThenFromRendersTheSamePlanWithoutConnecting) {
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto rendered = nlohmann::json::parse(json.out);
   EXPECT_EQ(rendered["actions"].size(), saved["actions"].size());
-  EXPECT_FALSE(rendered["actions"][0]["certificate"].contains("pem")) << "the JSON rendering stays lean";
+  EXPECT_FALSE(rendered.contains("certificates")) << "the JSON rendering stays lean";
 
   auto markdown = lab.trustctl({"plan", "--from", plan_file.string(), "--format", "markdown"});
   ASSERT_EQ(markdown.exit_code, 0) << markdown.err;

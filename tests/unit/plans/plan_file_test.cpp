@@ -164,6 +164,9 @@ TEST_F(PlanFile, HoldsPublicCertificatesOnly) {
   std::string text = read(path("plan.json"));
   EXPECT_TRUE(contains(text, "-----BEGIN CERTIFICATE-----"));
   EXPECT_FALSE(contains(text, "PRIVATE KEY"));
+  // Each certificate once, however many actions name it (the root is uploaded on uccx1 and awaited on uccx2).
+  auto doc = json::parse(text);
+  EXPECT_EQ(doc["certificates"].size(), 4u) << "root, issuing, retired and partner";
 }
 
 TEST_F(PlanFile, WritesAtomicallyOverAnEarlierPlan) {
@@ -222,10 +225,21 @@ TEST_F(PlanFile, RefusesTheJsonRenderingWithAHint) {
 TEST_F(PlanFile, RefusesEditedContentNamingTheField) {
   // A certificate swapped for another: the PEM no longer matches the fingerprint the plan showed.
   std::string swapped = error_after([](json& d) {
-    auto other = trustctl::testing::fixed_certificate("retired-root");
-    d["actions"][0]["certificate"]["pem"] = other.pem();
+    std::string fingerprint = d["actions"][0]["certificate"]["fingerprint_sha256"];
+    d["certificates"][fingerprint] = trustctl::testing::fixed_certificate("partner-root").pem();
   });
-  EXPECT_TRUE(contains(swapped, "actions[0].certificate: the PEM does not match fingerprint_sha256")) << swapped;
+  EXPECT_TRUE(contains(swapped, "certificates.e7c9c67f935d01b0: the PEM does not match the fingerprint that names it"))
+      << swapped;
+
+  std::string missing = error_after([](json& d) {
+    d["certificates"].erase(d["actions"][0]["certificate"]["fingerprint_sha256"].get<std::string>());
+  });
+  EXPECT_TRUE(contains(missing, "actions[0].certificate: certificate e7c9c67f935d01b0 is not in the file's "
+                                "certificates table"))
+      << missing;
+
+  std::string not_pem = error_after([](json& d) { d["certificates"].begin().value() = "-----BEGIN CERTIFICATE-----"; });
+  EXPECT_TRUE(contains(not_pem, "expected exactly one PEM certificate")) << not_pem;
 
   std::string backwards = error_after([](json& d) {
     d["edges"][0]["before"] = 5;
