@@ -4,6 +4,7 @@
 #include "plans/identity.hpp"
 
 #include <map>
+#include <unordered_map>
 #include <set>
 
 namespace trustctl::plans {
@@ -53,13 +54,17 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     return it == live.nodes.end() ? nullptr : &it->second;
   };
 
+  // Name -> cluster once: a fleet has tens of thousands of requirements and thousands of clusters.
+  std::unordered_map<std::string, const Cluster*> clusters_by_name;
+  for (const auto& c : site.clusters) clusters_by_name.emplace(c.name, &c);
+
   for (const auto& req : *requirements) {
     const NodeState* state = node_state(req.node);
     if (!state) {
       return fail(Error(ErrorCode::internal, "no live state was read for node " + req.node).at(req.region));
     }
     const std::string& fp = req.certificate.fingerprint();
-    const Cluster* cluster = site.find_cluster(req.cluster);
+    const Cluster* cluster = clusters_by_name.at(req.cluster);
     const Provider* provider = providers.find(cluster->product);
     auto owe_restarts = [&](const std::string& change_id) {
       auto services = provider->services_to_restart(req.store);
@@ -116,7 +121,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
   }
 
   for (auto& action : identities->actions) {
-    const Provider* provider = providers.find(site.find_cluster(action.cluster)->product);
+    const Provider* provider = providers.find(clusters_by_name.at(action.cluster)->product);
     std::string change_id = action.id();
     std::string node = action.node;
     plan.graph.add(std::move(action));

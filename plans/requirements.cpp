@@ -1,15 +1,24 @@
 #include "plans/requirements.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace trustctl::plans {
 namespace {
 
+// Every certificate the site declares ([[ca]] and [[trust]]), each once: a fleet repeats the same few CAs in
+// thousands of rules, and every chain walk scans this list.
 std::vector<Certificate> site_ca_certificates(const Site& site) {
   std::vector<Certificate> out;
-  for (const auto& ca : site.cas) out.insert(out.end(), ca.certificates.begin(), ca.certificates.end());
+  std::unordered_set<std::string> seen;
+  auto add = [&](const std::vector<Certificate>& certs) {
+    for (const auto& c : certs) {
+      if (seen.insert(c.fingerprint()).second) out.push_back(c);
+    }
+  };
+  for (const auto& ca : site.cas) add(ca.certificates);
   for (const auto& rule : site.trust) {
-    for (const auto& ref : rule.certificates) out.insert(out.end(), ref.certificates.begin(), ref.certificates.end());
+    for (const auto& ref : rule.certificates) add(ref.certificates);
   }
   return out;
 }
@@ -76,6 +85,11 @@ Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, cons
 
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
                                                 const Node& node) {
+  return identity_chain(site, live, cluster, node, site_ca_certificates(site));
+}
+
+Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
+                                                const Node& node, const std::vector<Certificate>& declared_certs) {
   // A CA-signed identity policy names the chain before the identity exists: trust follows the policy, so peers are
   // ready before the new identity is uploaded.
   for (const auto& policy : cluster.identities) {
@@ -83,7 +97,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
     const CaEntry* ca = site.find_ca(policy.issuer);
     if (!ca || ca->certificates.empty()) break;
     std::vector<Certificate> chain = {ca->certificates.front()};
-    auto up = issuer_chain(ca->certificates.front(), site_ca_certificates(site));
+    auto up = issuer_chain(ca->certificates.front(), declared_certs);
     if (!up.complete) {
       return fail(Error(ErrorCode::invalid_site, "the chain of CA '" + ca->name + "' is incomplete: the issuer of " +
                                                      label(up.issuers.empty() ? chain.front() : up.issuers.back()) +
@@ -109,8 +123,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
     if (!is_vos(cluster.product)) {
       // A self-signed external host is trusted only when the site declares exactly that certificate: trustctl never
       // trusts what the network presents just because it presented it.
-      auto declared = site_ca_certificates(site);
-      if (std::find(declared.begin(), declared.end(), leaf) == declared.end()) {
+      if (std::find(declared_certs.begin(), declared_certs.end(), leaf) == declared_certs.end()) {
         return fail(Error(ErrorCode::invalid_site,
                           node.fqdn + " presents a self-signed certificate " + label(leaf) +
                               " that the site does not declare; check its fingerprint with the host's owner, then add "
@@ -122,7 +135,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
     return std::vector<Certificate>{leaf};
   }
 
-  std::vector<Certificate> candidates = site_ca_certificates(site);
+  std::vector<Certificate> candidates = declared_certs;
   std::size_t declared = candidates.size();
   if (is_vos(cluster.product)) {
     // Read over an authenticated SSH session: the appliance's own trust store and chain are trustworthy sources.
@@ -163,6 +176,8 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
                                                                  const ProviderLookup& providers) {
   auto out = resolve_trust_rules(site, providers);
   if (!out) return out;
+  // Computed once: a fleet resolves thousands of peer chains against the same declared certificates.
+  const std::vector<Certificate> declared = site_ca_certificates(site);
 
   for (const auto& integration : site.integrations) {
     const Cluster* from = site.find_cluster(integration.from);
@@ -182,7 +197,7 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
       const Provider* provider = providers.find(truster.product);
       if (!provider || !provider->administered()) return {};  // an external caller is not ours to configure
       for (const auto& peer : trusted.nodes) {
-        auto chain = identity_chain(site, live, trusted, peer);
+        auto chain = identity_chain(site, live, trusted, peer, declared);
         if (!chain) {
           Error e = chain.error();
           e.message = "integration " + integration.from + " -> " + integration.to + ": cannot resolve what " +

@@ -36,5 +36,8 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
 // when self-signed. A chain that does not end at a root the site declares or the appliance itself holds is an error.
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
                                                 const Node& node);
+// The same, with the site's declared certificates ([[ca]] and [[trust]]) gathered once by the caller.
+Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
+                                                const Node& node, const std::vector<Certificate>& declared_certs);
 
 }  // namespace trustctl::plans
