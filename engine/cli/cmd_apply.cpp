@@ -5,6 +5,7 @@
 #include "engine/exec/executor.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
+#include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/render_text.hpp"
 #include "providers/vos/vos_action_runner.hpp"
@@ -162,9 +163,21 @@ bool confirm(const Terminal& term) {
 
 }  // namespace
 
-int run_apply(const CommonOptions& common, const ApplyOptions& options) {
-  Terminal term = Terminal::detect(common.no_color);
-  bool json = common.format == "json";
+int run_apply(const CommonOptions& given, const ApplyOptions& options) {
+  Terminal term = Terminal::detect(given.no_color);
+  bool json = given.format == "json";
+  // `apply PLAN.json`: carry out exactly the reviewed plan, on the site file it was made from, if nothing changed.
+  CommonOptions common = given;
+  std::optional<plans::SavedPlan> saved;
+  if (std::filesystem::path(given.site).extension() == ".json") {
+    auto read = plans::read_saved_plan(given.site);
+    if (!read) {
+      report_errors({read.error()}, given, term);
+      return kExitError;
+    }
+    saved = std::move(*read);
+    common.site = saved->plan.site_file;
+  }
   auto site = load_site(common, term);
   if (!site) return kExitError;
 
@@ -177,6 +190,19 @@ int run_apply(const CommonOptions& common, const ApplyOptions& options) {
   auto registry = providers::make_registry();
   auto context = refresh_and_plan(*site, registry, common, term);
   if (!context) return kExitError;
+  if (saved) {
+    auto reasons = plans::stale_reasons(saved->plan, *site, context->plan.observed);
+    if (!reasons.empty()) {
+      std::vector<Error> errors;
+      for (const auto& reason : reasons) errors.push_back(Error(ErrorCode::stale_plan, reason));
+      errors.push_back(Error(ErrorCode::stale_plan, given.site + " is stale, so it was not applied and nothing was "
+                                                    "changed; run `trustctl plan " + site->file.string() +
+                                                    " --out ...` again and review the new plan"));
+      report_errors(errors, common, term);
+      return kExitError;
+    }
+    context->plan = std::move(saved->plan);
+  }
   const plans::Plan& plan = context->plan;
 
   // Flushed now: progress lines go to stderr and must not overtake the plan they carry out.

@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   graph->get_option("site")->required(false);  // run_graph requires it unless --from is given
 
-  auto* apply = app.add_subcommand("apply", "carry out the plan: uploads in order, restarts last");
+  auto* apply = app.add_subcommand(
+      "apply", "carry out the plan: uploads in order, restarts last (SITE, or PLAN.json saved by plan --out: applied "
+               "only if the site and every node are as the plan observed)");
   add_common(apply, true);
   apply->add_flag("--auto-approve", apply_options.auto_approve, "do not ask for confirmation (pipelines)");
   apply->add_flag("--fail-fast", apply_options.fail_fast, "stop starting new actions after the first failure");
