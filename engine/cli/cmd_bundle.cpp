@@ -38,13 +38,8 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term);
   if (!site) return kExitError;
-  auto pool = open_pool(*site, common, term);
-  if (!pool) return kExitError;
-  auto refreshed = providers::refresh(*site, **pool, effective_parallelism(*site, common));
-  if (!refreshed.errors.empty()) {
-    report_errors(refreshed.errors, common, term);
-    return kExitError;
-  }
+  auto live = read_live_state(*site, common, term);
+  if (!live) return kExitError;
   auto registry = providers::make_registry();
   std::vector<Certificate> site_cas;
   for (const auto& ca : site->cas) site_cas.insert(site_cas.end(), ca.certificates.begin(), ca.certificates.end());
@@ -56,8 +51,8 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options) {
     if (!is_vos(cluster.product)) continue;
     const Provider* provider = registry.find(cluster.product);
     for (const auto& node : cluster.nodes) {
-      auto state = refreshed.state.nodes.find(node.name);
-      if (state == refreshed.state.nodes.end()) continue;
+      auto state = live->nodes.find(node.name);
+      if (state == live->nodes.end()) continue;
       auto identity = state->second.identities.find("tomcat");
       if (identity == state->second.identities.end() || identity->second.empty()) continue;
       const Certificate& leaf = identity->second.front();

@@ -34,17 +34,12 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term);
   if (!site) return kExitError;
-  auto pool = open_pool(*site, common, term);
-  if (!pool) return kExitError;
-  auto refreshed = providers::refresh(*site, **pool, effective_parallelism(*site, common));
-  if (!refreshed.errors.empty()) {
-    report_errors(refreshed.errors, common, term);
-    return kExitError;
-  }
+  auto live = read_live_state(*site, common, term);
+  if (!live) return kExitError;
   auto now = std::chrono::system_clock::now();
   auto days_until = [&](TimePoint t) { return std::chrono::duration_cast<std::chrono::hours>(t - now).count() / 24; };
   std::vector<ExpiryRow> rows;
-  for (const auto& [name, state] : refreshed.state.nodes) {
+  for (const auto& [name, state] : live->nodes) {
     const Node* node = site->find_node(name);
     const Cluster* cluster = node ? site->find_cluster(node->cluster) : nullptr;
     for (const auto& [unit, chain] : state.identities) {

@@ -63,6 +63,17 @@ std::optional<std::unique_ptr<providers::SessionPool>> open_pool(const Site& sit
                                       providers::ssh_opener(shared, common.trust_on_first_use), shared});
 }
 
+std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term) {
+  auto pool = open_pool(site, common, term);
+  if (!pool) return std::nullopt;
+  auto refreshed = providers::refresh(site, **pool, effective_parallelism(site, common));
+  if (!refreshed.errors.empty()) {
+    report_errors(refreshed.errors, common, term);
+    return std::nullopt;
+  }
+  return std::move(refreshed.state);
+}
+
 std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,
                                             const CommonOptions& common, const Terminal& term) {
   auto journal = Journal::read(site.state_dir);

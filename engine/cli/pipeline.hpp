@@ -3,6 +3,7 @@
 // restarts, refresh every node, and compute the plan.
 
 #include "engine/cli/commands.hpp"
+#include "engine/model/live_state.hpp"
 #include "engine/model/site.hpp"
 #include "engine/state/managed_record.hpp"
 #include "plans/plan.hpp"
@@ -30,6 +31,9 @@ struct PlanContext {
   ManagedRecord managed;  // what trustctl added earlier (apply keeps it up to date)
   std::vector<pki::lint::Finding> findings;  // the lint gate's findings for this plan
 };
+
+// Opens sessions and reads every node (reports commands: expiry, bundle). nullopt after reporting errors.
+std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term);
 
 // Refreshes every node and plans. Errors are reported before returning nullopt.
 std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,
