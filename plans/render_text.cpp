@@ -1,5 +1,6 @@
 #include "plans/render_text.hpp"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -101,21 +102,32 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << note << p.reset << "\n";
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
   if (s.restarts > 0) {
-    // Per node, in run order: "uccx1 (5 services), then uccx2 (5 services)".
-    std::vector<std::pair<std::string, int>> per_node;
+    // Per cluster, nodes in run order: "uccx: uccx1 (5 services), then uccx2 (5 services); socialminer: sm1 (...)".
+    // Clusters restart independently, so "then" only joins nodes of one cluster; a fleet lists at most 8 clusters.
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, int>>>> per_cluster;
     for (auto i : plan.order) {
       const Action& a = plan.graph.action(i);
       if (a.kind != ActionKind::restart_service) continue;
-      if (per_node.empty() || per_node.back().first != a.node) per_node.emplace_back(a.node, 0);
-      ++per_node.back().second;
+      auto it = std::find_if(per_cluster.begin(), per_cluster.end(), [&](const auto& c) { return c.first == a.cluster; });
+      if (it == per_cluster.end()) it = per_cluster.insert(per_cluster.end(), {a.cluster, {}});
+      auto& nodes = it->second;
+      auto node = std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n.first == a.node; });
+      if (node == nodes.end()) node = nodes.insert(nodes.end(), {a.node, 0});
+      ++node->second;
     }
     bool rolling = site.policy.restart == RestartPolicy::rolling;
+    constexpr std::size_t kMostClusters = 8;
     out << p.yellow << "Restarts interrupt the services agents use on ";
-    for (std::size_t k = 0; k < per_node.size(); ++k) {
-      out << (k ? (rolling ? ", then " : ", ") : "") << per_node[k].first << " (" << per_node[k].second
-          << (per_node[k].second == 1 ? " service)" : " services)");
+    for (std::size_t c = 0; c < per_cluster.size() && c < kMostClusters; ++c) {
+      out << (c ? "; " : "") << per_cluster[c].first << ": ";
+      const auto& nodes = per_cluster[c].second;
+      for (std::size_t k = 0; k < nodes.size(); ++k) {
+        out << (k ? (rolling ? ", then " : ", ") : "") << nodes[k].first << " (" << nodes[k].second
+            << (nodes[k].second == 1 ? " service)" : " services)");
+      }
     }
-    out << (rolling ? "; rolling: one node of a cluster at a time." : "; all at once.") << p.reset << "\n";
+    if (per_cluster.size() > kMostClusters) out << "; and " << per_cluster.size() - kMostClusters << " more clusters";
+    out << (rolling ? ". Rolling: one node of a cluster at a time." : ". All at once.") << p.reset << "\n";
   }
   if (s.manual_restarts > 0) {
     out << p.yellow << s.manual_restarts
