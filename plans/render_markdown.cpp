@@ -10,15 +10,6 @@
 namespace trustctl::plans {
 namespace {
 
-// The same marks as the text rendering, so a reviewer reads both the same way.
-const char* mark(ActionKind kind) {
-  if (kind == ActionKind::upload_trust) return "+";
-  if (kind == ActionKind::delete_trust) return "-";
-  if (kind == ActionKind::wait_replication) return "⏳";
-  if (kind == ActionKind::restart_service) return "↻";
-  return "~";  // identity changes
-}
-
 // A merge-request comment stays readable: the restart call-out names this many clusters, then counts the rest.
 constexpr std::size_t kClustersCalledOut = 8;
 
@@ -152,7 +143,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
     out << "|--:|:-:|---|---|---|\n";
     for (auto i : section.mine) {
       const Action& a = plan.graph.action(i);
-      out << "| " << step[i] << " | " << mark(a.kind) << " | " << escape_markdown(a.describe());
+      out << "| " << step[i] << " | " << action_mark(a.kind) << " | " << escape_markdown(a.describe());
       std::vector<std::string> after;
       for (auto pre : plan.graph.predecessors(i)) {
         const Action& b = plan.graph.action(pre);

@@ -22,18 +22,6 @@ Palette palette(const TextStyle& style) {
   return {"\033[32m", "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[2m", "\033[0m"};
 }
 
-const char* mark(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::upload_trust: return "+";
-    case ActionKind::delete_trust: return "-";
-    case ActionKind::wait_replication: return "⏳";
-    case ActionKind::restart_service: return "↻";
-    case ActionKind::renew_identity:
-    case ActionKind::regenerate_identity: return "~";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::string render_summary_line(const PlanSummary& s) {
@@ -77,7 +65,7 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
                              : a.kind == ActionKind::delete_trust     ? p.red
                              : a.kind == ActionKind::restart_service ? p.yellow
                                                                       : p.cyan;
-        out << "    " << colour << mark(a.kind) << " " << a.describe() << p.reset;
+        out << "    " << colour << action_mark(a.kind) << " " << a.describe() << p.reset;
         std::vector<std::string> after;
         for (auto pre : plan.graph.predecessors(i)) {
           const Action& b = plan.graph.action(pre);

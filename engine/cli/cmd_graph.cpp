@@ -22,12 +22,7 @@ int run_graph(const CommonOptions& common, const GraphOptions& options) {
     }
     dot = plans::render_dot(saved->plan, saved->layout);
   } else {
-    if (common.site.empty()) {
-      report_errors({Error(ErrorCode::invalid_site, "graph needs a site file (trustctl graph SITE), or a saved plan "
-                                                    "(trustctl graph --from FILE)")},
-                    common, term);
-      return kExitError;
-    }
+    if (!require_site("graph", common, term)) return kExitError;
     auto site = load_site(common, term);
     if (!site) return kExitError;
     auto registry = providers::make_registry();

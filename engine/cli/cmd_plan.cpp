@@ -51,12 +51,7 @@ int render_saved(const CommonOptions& common, const PlanOptions& options, const 
 int run_plan(const CommonOptions& common, const PlanOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
   if (!options.from.empty()) return render_saved(common, options, term);
-  if (common.site.empty()) {
-    report_errors({Error(ErrorCode::invalid_site, "plan needs a site file (trustctl plan SITE), or a saved plan "
-                                                  "(trustctl plan --from FILE)")},
-                  common, term);
-    return kExitError;
-  }
+  if (!require_site("plan", common, term)) return kExitError;
   auto site = load_site(common, term);
   if (!site) return kExitError;
   auto registry = providers::make_registry();

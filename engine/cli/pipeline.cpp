@@ -63,6 +63,14 @@ std::optional<std::unique_ptr<providers::SessionPool>> open_pool(const Site& sit
                                       providers::ssh_opener(shared, common.trust_on_first_use), shared});
 }
 
+bool require_site(const std::string& verb, const CommonOptions& common, const Terminal& term) {
+  if (!common.site.empty()) return true;
+  report_errors({Error(ErrorCode::invalid_site, verb + " needs a site file (trustctl " + verb +
+                                                    " SITE), or a saved plan (trustctl " + verb + " --from FILE)")},
+                common, term);
+  return false;
+}
+
 std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term) {
   auto pool = open_pool(site, common, term);
   if (!pool) return std::nullopt;

@@ -35,6 +35,9 @@ struct PlanContext {
 // Opens sessions and reads every node (reports commands: expiry, bundle). nullopt after reporting errors.
 std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term);
 
+// A command that plans needs a site file unless it renders a saved plan; the error says both ways to call it.
+bool require_site(const std::string& verb, const CommonOptions& common, const Terminal& term);
+
 // Refreshes every node and plans. Errors are reported before returning nullopt.
 std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,
                                             const CommonOptions& common, const Terminal& term);

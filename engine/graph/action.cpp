@@ -14,6 +14,18 @@ const char* to_string(ActionKind kind) {
   return "unknown";
 }
 
+const char* action_mark(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::upload_trust: return "+";
+    case ActionKind::delete_trust: return "-";
+    case ActionKind::wait_replication: return "⏳";
+    case ActionKind::restart_service: return "↻";
+    case ActionKind::renew_identity:
+    case ActionKind::regenerate_identity: return "~";
+  }
+  return "?";
+}
+
 std::string Action::id() const {
   std::string out = node + ":" + to_string(kind);
   if (!store.empty()) out += ":" + store;

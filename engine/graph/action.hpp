@@ -19,6 +19,8 @@ enum class ActionKind {
   regenerate_identity,  // replace the node's identity with a new self-signed one
 };
 const char* to_string(ActionKind kind);
+// The one-character mark every rendering uses: + add, - remove, ⏳ wait, ↻ restart, ~ identity change.
+const char* action_mark(ActionKind kind);
 
 struct Action {
   ActionKind kind = ActionKind::upload_trust;
