@@ -1,6 +1,7 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
 #include "engine/cli/plan_lint.hpp"
+#include "engine/cli/progress_display.hpp"
 #include "engine/cli/verify_run.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/state/journal.hpp"
@@ -20,29 +21,22 @@
 namespace trustctl::cli {
 namespace {
 
-std::string current_user() {
-  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
-  const char* user = std::getenv("USER");
-  return user && *user ? user : std::to_string(::getuid());
-}
-
 // Journals every action before and after it runs, owes each node's restarts as soon as a change on it is made, and
-// shows progress. A journal that cannot be written stops further actions (see JournaledRunner).
+// shows progress (none with --format json). A journal that cannot be written stops further actions (see
+// JournaledRunner).
 class ApplyObserver final : public ExecObserver {
  public:
-  ApplyObserver(Journal& journal, const plans::Plan& plan, const std::string& apply_id, const Terminal& term,
-                bool show_progress, ManagedRecord& managed, std::filesystem::path state_dir)
-      : m_journal(journal), m_plan(plan), m_apply_id(apply_id), m_term(term), m_show(show_progress),
-        m_managed(managed), m_state_dir(std::move(state_dir)) {}
+  ApplyObserver(Journal& journal, const plans::Plan& plan, const std::string& apply_id, ProgressDisplay* progress,
+                ManagedRecord& managed, std::filesystem::path state_dir)
+      : m_journal(journal), m_plan(plan), m_apply_id(apply_id), m_progress(progress), m_managed(managed),
+        m_state_dir(std::move(state_dir)) {}
 
   bool broken() const { return m_broken; }
   const std::optional<Error>& journal_error() const { return m_error; }
 
   void started(ActionGraph::Index, const Action& action, int attempt) override {
     write({{"event", "action-start"}, {"attempt", attempt}}, action);
-    if (m_show) {
-      m_term.progress(action.node + ": " + action.describe() + (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "") + " ...");
-    }
+    if (m_progress) m_progress->started(action, attempt);
   }
 
   void finished(ActionGraph::Index, const Action& action, const ActionOutcome& outcome) override {
@@ -56,19 +50,7 @@ class ApplyObserver final : public ExecObserver {
       owe_restarts(action);
       remember(action);
     }
-    if (!m_show) return;
-    char took[32];
-    std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
-    switch (outcome.status) {
-      case ActionStatus::done: m_term.progress(action.node + ": " + action.describe() + " " + m_term.green("done") + " (" + took + ")"); break;
-      case ActionStatus::failed:
-        m_term.progress(action.node + ": " + action.describe() + " " + m_term.red("FAILED") + ": " + outcome.error->message);
-        break;
-      case ActionStatus::skipped:
-        m_term.progress(action.node + ": " + action.describe() + " " + m_term.yellow("skipped") + " (after " + outcome.skipped_because + ")");
-        break;
-      case ActionStatus::pending: break;
-    }
+    if (m_progress) m_progress->finished(action, outcome);
   }
 
  private:
@@ -126,8 +108,7 @@ class ApplyObserver final : public ExecObserver {
   Journal& m_journal;
   const plans::Plan& m_plan;
   std::string m_apply_id;
-  const Terminal& m_term;
-  bool m_show;
+  ProgressDisplay* m_progress;  // null: no progress
   bool m_broken = false;
   std::optional<Error> m_error;
   std::set<std::pair<std::string, std::string>> m_owed;
@@ -278,12 +259,14 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options) {
   }
 
   providers::VosActionRunner real(*site, *context->pool);
-  ApplyObserver observer(*journal, plan, apply_id, term, !json, context->managed, site->state_dir);
+  std::unique_ptr<ProgressDisplay> progress = json ? nullptr : ProgressDisplay::for_stderr(term, plan.graph.size());
+  ApplyObserver observer(*journal, plan, apply_id, progress.get(), context->managed, site->state_dir);
   JournaledRunner runner(real, observer);
   ExecOptions exec;
   exec.parallelism = effective_parallelism(*site, common);
   exec.fail_fast = options.fail_fast;
   auto outcomes = execute(plan.graph, runner, exec, observer);
+  if (progress) progress->close();  // the summary stays on screen; verify and the result follow below it
 
   int done = 0, failed = 0, skipped = 0;
   for (const auto& o : outcomes) {

@@ -1,10 +1,16 @@
 #include "engine/exec/executor.hpp"
 
+#include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <optional>
+#include <queue>
 #include <random>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 
 namespace trustctl {
 
@@ -20,12 +26,28 @@ const char* to_string(ActionStatus status) {
 
 namespace {
 
+using Index = ActionGraph::Index;
+
+// Picks in O(log n): an action is *ready* once every predecessor is done (in-degree counting); ready actions wait in
+// their node's queue, lowest index first; an idle node with ready work is *available*, keyed by its lowest ready
+// index. The next pick is the smallest available key: exactly the action the old linear scan found (lowest index
+// among ready actions on idle nodes), so runs stay reproducible, at 50,000 actions as at 5.
 class Scheduler {
  public:
   Scheduler(const ActionGraph& graph, ActionRunner& runner, const ExecOptions& options, ExecObserver& observer)
       : m_graph(graph), m_runner(runner), m_options(options), m_observer(observer), m_outcomes(graph.size()),
-        m_waiting_on(graph.size(), 0) {
-    for (ActionGraph::Index i = 0; i < graph.size(); ++i) m_waiting_on[i] = graph.predecessors(i).size();
+        m_waiting_on(graph.size(), 0), m_started(graph.size(), 0), m_node_of(graph.size(), 0) {
+    std::unordered_map<std::string, std::size_t> node_ids;
+    for (Index i = 0; i < graph.size(); ++i) {
+      auto [it, added] = node_ids.try_emplace(graph.action(i).node, node_ids.size());
+      m_node_of[i] = it->second;
+      m_waiting_on[i] = graph.predecessors(i).size();
+    }
+    m_ready.resize(node_ids.size());
+    m_busy.assign(node_ids.size(), 0);
+    for (Index i = 0; i < graph.size(); ++i) {
+      if (m_waiting_on[i] == 0) make_ready(i);
+    }
   }
 
   std::vector<ActionOutcome> run() {
@@ -37,33 +59,58 @@ class Scheduler {
   }
 
  private:
+  using ReadyQueue = std::priority_queue<Index, std::vector<Index>, std::greater<>>;
+
   bool finished_all() const { return m_resolved == m_graph.size(); }
 
-  // Next runnable action: all predecessors done and its node idle. Lowest index first keeps runs reproducible.
-  std::optional<ActionGraph::Index> pick() {
-    for (ActionGraph::Index i = 0; i < m_graph.size(); ++i) {
-      if (m_outcomes[i].status != ActionStatus::pending || m_started.count(i) || m_waiting_on[i] != 0) continue;
-      if (m_busy_nodes.count(m_graph.action(i).node)) continue;
+  // Every predecessor is done: the action joins its node's queue, and the node's key may drop.
+  void make_ready(Index i) {
+    const std::size_t node = m_node_of[i];
+    ReadyQueue& queue = m_ready[node];
+    if (!m_busy[node] && !queue.empty()) m_available.erase({queue.top(), node});
+    queue.push(i);
+    if (!m_busy[node]) m_available.insert({queue.top(), node});
+  }
+
+  // The lowest-index ready action on an idle node, its node marked busy; nothing when no node can start anything.
+  std::optional<Index> pick() {
+    while (!m_available.empty()) {
+      auto [i, node] = *m_available.begin();
+      m_available.erase(m_available.begin());
+      m_ready[node].pop();
+      // A ready action that --fail-fast skipped meanwhile is dropped here, not started.
+      if (m_outcomes[i].status != ActionStatus::pending) {
+        if (!m_ready[node].empty()) m_available.insert({m_ready[node].top(), node});
+        continue;
+      }
+      m_busy[node] = 1;
+      m_started[i] = 1;
       return i;
     }
     return std::nullopt;
+  }
+
+  // The node's action ended: its next ready action, if any, can be picked again.
+  void release(std::size_t node) {
+    m_busy[node] = 0;
+    if (!m_ready[node].empty()) m_available.insert({m_ready[node].top(), node});
   }
 
   void work(unsigned seed) {
     std::mt19937 rng(seed * 7919u + 17u);
     std::unique_lock lock(m_mutex);
     while (true) {
-      m_cv.wait(lock, [&] { return finished_all() || m_stop || pick().has_value(); });
+      m_cv.wait(lock, [&] { return finished_all() || m_stop || !m_available.empty(); });
       if (m_stop) skip_rest("--fail-fast: an earlier action failed");
       if (finished_all() || m_stop) {
         // Actions still running on other threads resolve themselves; nothing new starts.
         m_cv.notify_all();
         return;
       }
-      ActionGraph::Index i = *pick();
+      std::optional<Index> picked = pick();
+      if (!picked) continue;
+      const Index i = *picked;
       const Action& action = m_graph.action(i);
-      m_started.insert(i);
-      m_busy_nodes.insert(action.node);
 
       ActionOutcome outcome;
       auto begin = std::chrono::steady_clock::now();
@@ -90,35 +137,58 @@ class Scheduler {
         lock.lock();
       }
       outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-      m_busy_nodes.erase(action.node);
+      release(m_node_of[i]);
       resolve(i, std::move(outcome));
       m_cv.notify_all();
     }
   }
 
-  void resolve(ActionGraph::Index i, ActionOutcome outcome) {
+  // Records an outcome and tells the observer.
+  void settle(Index i, ActionOutcome outcome) {
     m_outcomes[i] = std::move(outcome);
     ++m_resolved;
     m_observer.finished(i, m_graph.action(i), m_outcomes[i]);
+  }
+
+  void resolve(Index i, ActionOutcome outcome) {
+    settle(i, std::move(outcome));
     if (m_outcomes[i].status == ActionStatus::done) {
-      for (auto next : m_graph.successors(i)) --m_waiting_on[next];
+      for (auto next : m_graph.successors(i)) {
+        if (--m_waiting_on[next] == 0 && m_outcomes[next].status == ActionStatus::pending) make_ready(next);
+      }
       return;
     }
     if (m_outcomes[i].status == ActionStatus::failed && m_options.fail_fast) m_stop = true;
-    // A failed or skipped action skips everything that depends on it.
-    for (auto next : m_graph.successors(i)) {
+    // A failed or skipped action skips everything that depends on it, each naming the action that failed first.
+    // Depth first, successors in graph order (the order the observer has always seen), with an explicit stack: a
+    // chain of thousands of actions must not exhaust the thread's stack.
+    struct Frame {
+      Index at;
+      std::vector<Index> next;
+      std::size_t pos = 0;
+    };
+    std::vector<Frame> stack;
+    stack.push_back({i, m_graph.successors(i)});
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      if (frame.pos == frame.next.size()) {
+        stack.pop_back();
+        continue;
+      }
+      const Index next = frame.next[frame.pos++];
       if (m_outcomes[next].status != ActionStatus::pending) continue;
+      const ActionOutcome& cause = m_outcomes[frame.at];
       ActionOutcome skipped;
       skipped.status = ActionStatus::skipped;
-      skipped.skipped_because = m_outcomes[i].skipped_because.empty() ? m_graph.action(i).id()
-                                                                       : m_outcomes[i].skipped_because;
-      resolve(next, std::move(skipped));
+      skipped.skipped_because = cause.skipped_because.empty() ? m_graph.action(frame.at).id() : cause.skipped_because;
+      settle(next, std::move(skipped));
+      stack.push_back({next, m_graph.successors(next)});  // `frame` is not used after this
     }
   }
 
   void skip_rest(const std::string& why) {
-    for (ActionGraph::Index i = 0; i < m_graph.size(); ++i) {
-      if (m_outcomes[i].status != ActionStatus::pending || m_started.count(i)) continue;
+    for (Index i = 0; i < m_graph.size(); ++i) {
+      if (m_outcomes[i].status != ActionStatus::pending || m_started[i]) continue;
       ActionOutcome skipped;
       skipped.status = ActionStatus::skipped;
       skipped.skipped_because = why;
@@ -131,9 +201,12 @@ class Scheduler {
   const ExecOptions& m_options;
   ExecObserver& m_observer;
   std::vector<ActionOutcome> m_outcomes;
-  std::vector<std::size_t> m_waiting_on;
-  std::set<ActionGraph::Index> m_started;
-  std::set<std::string> m_busy_nodes;
+  std::vector<std::size_t> m_waiting_on;  // predecessors not yet done
+  std::vector<char> m_started;
+  std::vector<std::size_t> m_node_of;     // action -> node number
+  std::vector<ReadyQueue> m_ready;        // per node: actions whose predecessors are all done, not yet started
+  std::vector<char> m_busy;               // per node: an action is running there
+  std::set<std::pair<Index, std::size_t>> m_available;  // (lowest ready index, node) of every idle node with work
   std::size_t m_resolved = 0;
   bool m_stop = false;
   std::mutex m_mutex;

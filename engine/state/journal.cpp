@@ -1,15 +1,23 @@
 #include "engine/state/journal.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
 
 namespace trustctl {
+
+std::string current_user() {
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+  const char* user = std::getenv("USER");
+  return user && *user ? user : std::to_string(::getuid());
+}
 
 std::string utc_now_iso8601() {
   auto now = std::chrono::system_clock::now();

@@ -40,5 +40,7 @@ class Journal {
 std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records);
 
 std::string utc_now_iso8601();
+// Who runs trustctl, for the journal's records (the login name, else $USER, else the uid).
+std::string current_user();
 
 }  // namespace trustctl

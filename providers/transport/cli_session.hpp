@@ -4,6 +4,7 @@
 
 #include "engine/model/error.hpp"
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,13 @@ namespace trustctl::transport {
 struct PromptAnswer {
   std::string prompt;  // text to look for, e.g. "Paste the Certificate and Hit Enter" or "(yes|no)?"
   std::string answer;
+};
+
+// How a command that may end the session ended: the node closed the connection (what `utils system restart` does
+// once confirmed), or the prompt came back (the command was refused or cancelled; `output` says which).
+struct DisconnectOutcome {
+  std::string output;  // what the node printed after the command line, questions and answers included
+  bool disconnected = false;
 };
 
 // Not thread-safe: one user at a time, like the administrator at the keyboard it stands in for.
@@ -36,6 +44,25 @@ class CliSession {
   // reply decides.
   virtual Result<std::string> run_interactive(std::string_view command,
                                               const std::vector<PromptAnswer>& prompts_and_answers) = 0;
+
+  // Like run_interactive, for a command after which the node is expected to close the connection (a system
+  // restart): a drop once the command was sent is its normal end, not an error. After a drop the session refuses
+  // commands until reconnect() succeeds. Sessions that cannot reconnect (fakes, wrappers) refuse the command unsent.
+  virtual Result<DisconnectOutcome> run_until_disconnect(std::string_view command,
+                                                         const std::vector<PromptAnswer>& prompts_and_answers) {
+    (void)prompts_and_answers;
+    return fail(Error(ErrorCode::internal, "this CLI session cannot reconnect, so '" + std::string(command) +
+                                               "' (which ends the session) was not sent")
+                    .on(node(), "run"));
+  }
+
+  // Connects again after the node went away: retries with backoff until `within` has passed, accepts only the host
+  // key the session first saw (still checked against known_hosts), logs in, waits for the prompt and turns
+  // pagination off again. Commands sent afterwards on this same object go to the new connection.
+  virtual Result<void> reconnect(std::chrono::milliseconds within) {
+    (void)within;
+    return fail(Error(ErrorCode::internal, "this CLI session cannot reconnect").on(node(), "reconnect"));
+  }
 };
 
 }  // namespace trustctl::transport

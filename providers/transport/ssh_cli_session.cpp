@@ -3,6 +3,7 @@
 #include "providers/vos/cli_messages.hpp"
 
 #include <libssh/libssh.h>
+#include <libssh/server.h>  // ssh_send_keepalive: declared with the server API, usable by either side
 
 #include <algorithm>
 #include <climits>
@@ -122,8 +123,8 @@ std::string first_line(std::string_view text) {
 
 }  // namespace
 
-StreamCliSession::StreamCliSession(std::unique_ptr<ByteStream> stream, CliOptions options)
-    : m_stream(std::move(stream)), m_options(std::move(options)) {}
+StreamCliSession::StreamCliSession(std::unique_ptr<ByteStream> stream, CliOptions options, Connector connector)
+    : m_stream(std::move(stream)), m_options(std::move(options)), m_connector(std::move(connector)) {}
 
 tl::unexpected<Error> StreamCliSession::broken(ErrorCode code, std::string message) {
   Error error(code, std::move(message));
@@ -132,9 +133,11 @@ tl::unexpected<Error> StreamCliSession::broken(ErrorCode code, std::string messa
   return tl::unexpected<Error>(std::move(error));
 }
 
-Result<void> StreamCliSession::start() {
+Result<void> StreamCliSession::start() { return start_within(m_options.login_timeout); }
+
+Result<void> StreamCliSession::start_within(std::chrono::milliseconds login_timeout) {
   PromptReader reader;
-  if (auto ok = converse(reader, "", {}, m_options.login_timeout); !ok) return fail(ok.error());
+  if (auto ok = converse(reader, "", {}, login_timeout); !ok) return fail(ok.error());
   auto reply = run(cli::pagination_off_command);
   if (!reply) return fail(reply.error());
   if (reply->find(cli::pagination_off_reply) == std::string::npos) {
@@ -155,7 +158,17 @@ Result<std::string> StreamCliSession::run_interactive(std::string_view command,
   return exchange(command, prompts_and_answers);
 }
 
-Result<std::string> StreamCliSession::exchange(std::string_view command, const std::vector<PromptAnswer>& questions) {
+Result<DisconnectOutcome> StreamCliSession::run_until_disconnect(std::string_view command,
+                                                                const std::vector<PromptAnswer>& prompts_and_answers) {
+  if (!m_connector) return CliSession::run_until_disconnect(command, prompts_and_answers);
+  bool disconnected = false;
+  auto output = exchange(command, prompts_and_answers, &disconnected);
+  if (!output) return fail(output.error());
+  return DisconnectOutcome{std::move(*output), disconnected};
+}
+
+Result<std::string> StreamCliSession::exchange(std::string_view command, const std::vector<PromptAnswer>& questions,
+                                               bool* disconnected) {
   if (m_broken) {
     Error error(ErrorCode::connection, "the CLI session to " + m_options.node + " was abandoned after an earlier " +
                                            (m_broken->code == ErrorCode::timeout ? "timeout" : "drop") + "; " +
@@ -187,16 +200,80 @@ Result<std::string> StreamCliSession::exchange(std::string_view command, const s
                                              "); it may or may not have taken effect");
   }
   PromptReader reader;
-  if (auto ok = converse(reader, command, questions, m_options.timeout); !ok) return fail(ok.error());
+  if (auto ok = converse(reader, command, questions, m_options.timeout, disconnected); !ok) return fail(ok.error());
+  if (disconnected && *disconnected) {
+    // The node went away as the command said it would: nothing may be sent until reconnect() has a new session.
+    Error gone(ErrorCode::connection, "the node closed the session after " + quoted(command));
+    gone.node = m_options.node;
+    m_broken = std::move(gone);
+    return reader.text().empty() ? std::string() : strip_echo(reader.text(), command);
+  }
   return reader.output(command);
 }
 
+Result<void> StreamCliSession::reconnect(std::chrono::milliseconds within) {
+  if (!m_connector) return CliSession::reconnect(within);
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + within;
+  // The old connection is dead or about to be replaced: close it first, and refuse commands until a new one works.
+  m_stream.reset();
+  if (!m_broken) {
+    m_broken = Error(ErrorCode::connection, "the session to " + m_options.node + " is reconnecting");
+    m_broken->node = m_options.node;
+  }
+  auto pause = std::max(m_options.reconnect_backoff, std::chrono::milliseconds(1));
+  int attempts = 0;
+  std::optional<Error> last;
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    ++attempts;
+    auto stream = m_connector(left);
+    if (stream) {
+      m_stream = std::move(*stream);
+      m_broken.reset();
+      // A node that has just booted may take its time before the first prompt, but never more than is left.
+      const auto budget = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      auto started = start_within(std::max(std::chrono::milliseconds(1), std::min(m_options.login_timeout, budget)));
+      if (started) return {};
+      last = started.error();
+      m_stream.reset();
+      if (!m_broken) m_broken = last;
+    } else {
+      last = stream.error();
+    }
+    // A changed host key or a refused password will not mend by waiting: report it now.
+    if (!is_transient(last->code)) {
+      Error error = *last;
+      error.node = m_options.node;
+      return fail(std::move(error));
+    }
+    const auto remaining = deadline - Clock::now();
+    if (remaining <= Clock::duration::zero()) break;
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, remaining));
+    pause = std::min(pause * 2, std::max(m_options.reconnect_backoff_cap, pause));
+  }
+  std::string message = m_options.node + " did not accept a new session within " + describe(within) + " (" +
+                        std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
+  if (last) message += "; the last: " + last->message;
+  message += ")";
+  Error error(ErrorCode::timeout, std::move(message));
+  error.node = m_options.node;
+  m_broken = error;
+  return fail(std::move(error));
+}
+
 Result<void> StreamCliSession::converse(PromptReader& reader, std::string_view command,
-                                        const std::vector<PromptAnswer>& questions, std::chrono::milliseconds timeout) {
+                                        const std::vector<PromptAnswer>& questions, std::chrono::milliseconds timeout,
+                                        bool* disconnected) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + timeout;
   const std::string what = command.empty() ? std::string("the first prompt") : quoted(command);
-  auto dropped = [&](const Error& cause) {
+  auto dropped = [&](const Error& cause) -> Result<void> {
+    if (disconnected && !command.empty()) {
+      *disconnected = true;  // expected: the caller asked for a command that ends the session
+      return {};
+    }
     std::string message = "the SSH session to " + m_options.node + " dropped ";
     message += command.empty() ? "before the first prompt" : "while " + what + " was running";
     message += " (" + cause.message + ")";
@@ -204,11 +281,15 @@ Result<void> StreamCliSession::converse(PromptReader& reader, std::string_view c
     return broken(ErrorCode::connection, std::move(message));
   };
   std::vector<bool> answered(questions.size(), false);
+  // Keep-alives count from the last thing this side sent: the command, an answer, the pager key or a keep-alive.
+  auto last_sent = Clock::now();
+  const auto keepalive = m_options.keepalive_interval;
 
   for (;;) {
     if (reader.at_prompt()) return {};
     if (reader.take_pager()) {
       if (auto sent = m_stream->write(cli::pager_key); !sent) return dropped(sent.error());
+      last_sent = Clock::now();
       continue;
     }
 
@@ -228,6 +309,7 @@ Result<void> StreamCliSession::converse(PromptReader& reader, std::string_view c
       reader.skip_to(next_pos + questions[*next].prompt.size());
       if (m_options.answer_delay.count() > 0) std::this_thread::sleep_for(m_options.answer_delay);
       if (auto sent = m_stream->write(questions[*next].answer + "\n"); !sent) return dropped(sent.error());
+      last_sent = Clock::now();
       continue;
     }
 
@@ -238,7 +320,17 @@ Result<void> StreamCliSession::converse(PromptReader& reader, std::string_view c
       message += "; the session was abandoned";
       return broken(ErrorCode::timeout, std::move(message));
     }
-    auto chunk = m_stream->read(std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
+    auto wait = deadline - now;
+    if (keepalive.count() > 0) {
+      const auto due = last_sent + keepalive;
+      if (now >= due) {
+        if (auto alive = m_stream->keepalive(); !alive) return dropped(alive.error());
+        last_sent = now;
+        continue;
+      }
+      wait = std::min<Clock::duration>(wait, due - now);
+    }
+    auto chunk = m_stream->read(std::chrono::ceil<std::chrono::milliseconds>(wait));
     if (!chunk) return dropped(chunk.error());
     reader.feed(*chunk);
   }
@@ -329,6 +421,23 @@ class SshChannelStream final : public ByteStream {
     return out;
   }
 
+  Result<void> keepalive() override {
+    ssh_session session = m_session.get();
+    if (ssh_is_connected(session) == 0 || ssh_channel_is_closed(m_channel.get()) != 0) {
+      return fail(ErrorCode::connection, "the node closed the connection");
+    }
+    // "keepalive@openssh.com" with a reply wanted, as OpenSSH's ServerAliveInterval sends. libssh waits for the
+    // reply in blocking mode, which would hold up reading the command's output, so the request goes out
+    // non-blocking and later reads collect the reply. While a request is outstanding libssh sends no new one; a call
+    // after the reply came only settles it, so the second call sends the next request then.
+    ssh_set_blocking(session, 0);
+    ssh_send_keepalive(session);
+    ssh_send_keepalive(session);
+    ssh_set_blocking(session, 1);
+    if (ssh_is_connected(session) == 0) return fail(ErrorCode::connection, last_error(session));
+    return {};
+  }
+
  private:
   std::string write_error() {
     if (ssh_channel_is_closed(m_channel.get()) != 0) return "the node closed the connection";
@@ -404,13 +513,13 @@ Result<PresentedKey> presented_key(const SshTarget& target, ssh_session session)
   return out;
 }
 
-Result<void> verify_host_key(const SshTarget& target, ssh_session session) {
+Result<PresentedKey> verify_host_key(const SshTarget& target, ssh_session session) {
   auto key = presented_key(target, session);
   if (!key) return fail(key.error());
   const std::string file = target.known_hosts.string();
   switch (ssh_session_is_known_server(session)) {
     case SSH_KNOWN_HOSTS_OK:
-      return {};
+      return key;
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
       return fail(connect_error(
@@ -434,7 +543,7 @@ Result<void> verify_host_key(const SshTarget& target, ssh_session session) {
                                   "cannot record the host key of " + named_endpoint(target) + " in " + file + ": " +
                                       last_error(session)));
       }
-      return {};
+      return key;
     case SSH_KNOWN_HOSTS_ERROR:
       break;
   }
@@ -515,6 +624,32 @@ Result<ChannelPtr> open_shell(const SshTarget& target, ssh_session session) {
   return channel;
 }
 
+struct OpenedShell {
+  std::unique_ptr<SshChannelStream> stream;
+  std::string fingerprint;  // of the host key that was accepted
+};
+
+// Connection, host key, login and shell. `expected_fingerprint` (when set) must also match: a reconnect accepts only
+// the key the session first saw, even if known_hosts lists others for the host.
+Result<OpenedShell> open_shell_stream(const SshTarget& target, const std::string& expected_fingerprint) {
+  auto session = connect_session(target);
+  if (!session) return fail(session.error());
+  auto key = verify_host_key(target, session->get());
+  if (!key) return fail(key.error());
+  if (!expected_fingerprint.empty() && key->fingerprint != expected_fingerprint) {
+    return fail(connect_error(target, ErrorCode::host_key,
+                              named_endpoint(target) + " came back with host key " + key->fingerprint + " (" +
+                                  key->type + ") instead of " + expected_fingerprint +
+                                  ", the one it had before; refusing it. Check with its administrator why the key "
+                                  "changed"));
+  }
+  if (auto ok = authenticate(target, session->get()); !ok) return fail(ok.error());
+  auto channel = open_shell(target, session->get());
+  if (!channel) return fail(channel.error());
+  return OpenedShell{std::make_unique<SshChannelStream>(std::move(*session), std::move(*channel)),
+                     key->fingerprint};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<CliSession>> open_ssh_cli(const SshTarget& target) {
@@ -523,19 +658,28 @@ Result<std::unique_ptr<CliSession>> open_ssh_cli(const SshTarget& target) {
     return fail(connect_error(target, ErrorCode::host_key,
                               "no known_hosts file is configured for " + named_endpoint(target)));
   }
-  auto session = connect_session(target);
-  if (!session) return fail(session.error());
-  if (auto ok = verify_host_key(target, session->get()); !ok) return fail(ok.error());
-  if (auto ok = authenticate(target, session->get()); !ok) return fail(ok.error());
-  auto channel = open_shell(target, session->get());
-  if (!channel) return fail(channel.error());
+  auto opened = open_shell_stream(target, "");
+  if (!opened) return fail(opened.error());
 
+  // The first login recorded or matched the key; a reconnect never records one, and accepts only that key.
+  StreamCliSession::Connector reconnect = [target, fingerprint = opened->fingerprint](
+                                              std::chrono::milliseconds budget) -> Result<std::unique_ptr<ByteStream>> {
+    SshTarget again = target;
+    again.trust_on_first_use = false;
+    again.connect_timeout = std::clamp(budget, std::chrono::milliseconds(1000), target.connect_timeout);
+    auto shell = open_shell_stream(again, fingerprint);
+    if (!shell) return fail(shell.error());
+    return std::unique_ptr<ByteStream>(std::move(shell->stream));
+  };
   CliOptions options{.node = target.node,
                      .login_timeout = target.login_timeout,
                      .timeout = target.timeout,
-                     .answer_delay = target.answer_delay};
-  auto cli_session = std::make_unique<StreamCliSession>(
-      std::make_unique<SshChannelStream>(std::move(*session), std::move(*channel)), std::move(options));
+                     .answer_delay = target.answer_delay,
+                     .keepalive_interval = target.keepalive_interval,
+                     .reconnect_backoff = target.reconnect_backoff,
+                     .reconnect_backoff_cap = target.reconnect_backoff_cap};
+  auto cli_session =
+      std::make_unique<StreamCliSession>(std::move(opened->stream), std::move(options), std::move(reconnect));
   if (auto ok = cli_session->start(); !ok) return fail(Error(ok.error()).on(target.node, "connect"));
   return std::unique_ptr<CliSession>(std::move(cli_session));
 }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,10 +32,17 @@ struct SshTarget {
   std::chrono::milliseconds login_timeout{60000};    // until the first prompt (10-15 s on real systems)
   std::chrono::milliseconds timeout{600000};         // per command (restarts of Cisco Tomcat take minutes)
   std::chrono::milliseconds answer_delay{2000};      // before answering a question: real appliances want a pause
+  // While waiting for output (a restart, a slow command), a keep-alive request after this long without sending
+  // anything, so neither the appliance nor a firewall between takes the session for idle. 0: never.
+  std::chrono::milliseconds keepalive_interval{30000};
+  // Reconnecting after a system restart: the first pause between attempts, doubled up to the cap.
+  std::chrono::milliseconds reconnect_backoff{1000};
+  std::chrono::milliseconds reconnect_backoff_cap{15000};
 };
 
 // Connects, verifies the host key, logs in, waits for the first prompt and turns pagination off.
-// Errors carry .on(node, "connect").
+// Errors carry .on(node, "connect"). The session can reconnect (CliSession::reconnect) with the same settings, the
+// same credentials and only the host key it saw here.
 Result<std::unique_ptr<CliSession>> open_ssh_cli(const SshTarget& target);
 
 // Connects without logging in and returns the SHA256 fingerprint the node presents ("SHA256:..."), for an
@@ -51,6 +59,9 @@ class ByteStream {
   // Waits up to `wait` for bytes (0: only what already arrived); "" when none came. A closed or broken connection is
   // an ErrorCode::connection error.
   virtual Result<std::string> read(std::chrono::milliseconds wait) = 0;
+  // Sends a keep-alive that the peer handles below the CLI (nothing reaches the shell) and returns without waiting
+  // for its answer. A stream with nothing of the kind does nothing.
+  virtual Result<void> keepalive() { return {}; }
 };
 
 // What one command printed so far. Line endings are normalised as bytes arrive ("\r\n", "\r" -> "\n"), so the
@@ -85,11 +96,17 @@ struct CliOptions {
   std::chrono::milliseconds login_timeout{60000};
   std::chrono::milliseconds timeout{600000};
   std::chrono::milliseconds answer_delay{2000};
+  std::chrono::milliseconds keepalive_interval{30000};  // see SshTarget; 0: never
+  std::chrono::milliseconds reconnect_backoff{1000};
+  std::chrono::milliseconds reconnect_backoff_cap{15000};
 };
 
 class StreamCliSession final : public CliSession {
  public:
-  StreamCliSession(std::unique_ptr<ByteStream> stream, CliOptions options);
+  // Opens a new stream to the same node within the budget (host key and login included), for reconnect().
+  using Connector = std::function<Result<std::unique_ptr<ByteStream>>(std::chrono::milliseconds budget)>;
+
+  StreamCliSession(std::unique_ptr<ByteStream> stream, CliOptions options, Connector connector = {});
 
   // Waits for the first prompt and turns pagination off (the pager is still handled if it shows up anyway).
   Result<void> start();
@@ -98,16 +115,23 @@ class StreamCliSession final : public CliSession {
   Result<std::string> run(std::string_view command) override;
   Result<std::string> run_interactive(std::string_view command,
                                       const std::vector<PromptAnswer>& prompts_and_answers) override;
+  Result<DisconnectOutcome> run_until_disconnect(std::string_view command,
+                                                 const std::vector<PromptAnswer>& prompts_and_answers) override;
+  Result<void> reconnect(std::chrono::milliseconds within) override;
 
  private:
+  Result<void> start_within(std::chrono::milliseconds login_timeout);
   // Reads into `reader` until the prompt, answering the pager and `questions`; `command` is for messages only.
+  // With `disconnected`, a drop is an expected end: it is reported there instead of as an error.
   Result<void> converse(PromptReader& reader, std::string_view command, const std::vector<PromptAnswer>& questions,
-                        std::chrono::milliseconds timeout);
-  Result<std::string> exchange(std::string_view command, const std::vector<PromptAnswer>& questions);
+                        std::chrono::milliseconds timeout, bool* disconnected = nullptr);
+  Result<std::string> exchange(std::string_view command, const std::vector<PromptAnswer>& questions,
+                               bool* disconnected = nullptr);
   tl::unexpected<Error> broken(ErrorCode code, std::string message);
 
   std::unique_ptr<ByteStream> m_stream;
   CliOptions m_options;
+  Connector m_connector;
   // After a timeout or a drop the CLI's state is unknown: later commands are refused rather than misread.
   std::optional<Error> m_broken;
 };

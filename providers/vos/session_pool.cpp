@@ -4,6 +4,17 @@
 
 namespace trustctl::providers {
 
+namespace {
+
+// A dropped or timed-out session may be half way through a command, and one that could not come back after a system
+// restart (a changed host key, a refused password) has no connection at all: neither is ever used again.
+bool unusable_after(ErrorCode code) {
+  return code == ErrorCode::connection || code == ErrorCode::timeout || code == ErrorCode::host_key ||
+         code == ErrorCode::authentication;
+}
+
+}  // namespace
+
 SessionPool::SessionPool(const Site& site, ConnectOptions options) : m_site(site), m_options(std::move(options)) {}
 
 Result<std::unique_ptr<transport::CliSession>> SessionPool::open(const Node& node) {
@@ -27,10 +38,7 @@ Result<void> SessionPool::with_session(const Node& node,
     slot->session = std::move(*opened);
   }
   auto result = fn(*slot->session);
-  if (!result && (result.error().code == ErrorCode::connection || result.error().code == ErrorCode::timeout)) {
-    // The session may be half way through a command: never reuse it.
-    slot->session.reset();
-  }
+  if (!result && unusable_after(result.error().code)) slot->session.reset();
   return result;
 }
 

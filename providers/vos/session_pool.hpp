@@ -28,8 +28,9 @@ class SessionPool {
  public:
   SessionPool(const Site& site, ConnectOptions options);
 
-  // Runs fn with the node's session, holding it for the duration. A connection error drops the session so the next
-  // call reconnects.
+  // Runs fn with the node's session, holding it for the duration. A connection error or timeout drops the session so
+  // the next call reconnects, as does a host key or login refusal (which only a reconnect inside fn, after a system
+  // restart, can meet). A session that reconnected by itself (vos::restart_system) is kept.
   Result<void> with_session(const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
 
   // The node's resolved credentials, or an error naming the node (for HTTPS).

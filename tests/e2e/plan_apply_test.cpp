@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 namespace trustctl::testing {
 namespace {
 
@@ -22,6 +24,14 @@ TEST(PlanApply, UccxPairReachesTheDescribedTrustStateWithOneRestartPerService) {
   auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
   EXPECT_TRUE(contains(apply.out, "Apply complete")) << apply.out;
+  // Off a terminal (stderr is a pipe here) progress is one timestamped line per event, never a redrawn block.
+  EXPECT_FALSE(contains(apply.err, "\033")) << apply.err;
+  EXPECT_TRUE(std::regex_search(
+      apply.err, std::regex(R"((^|\n)\d\d:\d\d:\d\d uccx1: upload Corp Root CA \([0-9a-f]{8}\) to tomcat-trust \.\.\.\n)")))
+      << apply.err;
+  EXPECT_TRUE(std::regex_search(
+      apply.err, std::regex(R"((^|\n)\d\d:\d\d:\d\d uccx2: restart Cisco Tomcat done \(\d+\.\d s\)\n)")))
+      << apply.err;
 
   for (const char* node : {"uccx1", "uccx2"}) {
     EXPECT_TRUE(lab.store_holds(node, lab.root.certificate)) << node;

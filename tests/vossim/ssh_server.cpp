@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <system_error>
 
 namespace vossim {
@@ -38,6 +39,29 @@ bool connected(ssh_session session) {
 struct ShellContext {
   CliInterpreter* interpreter = nullptr;
 };
+
+// Keep-alives (keepalive@openssh.com) are answered like sshd does, below the CLI, and each one is noted on stderr
+// ("vos-sim: <node> (<address>:<port>): keep-alive"), so a test can see a client keeping a long wait alive.
+struct KeepAliveContext {
+  std::string label;  // "<node> (<address>:<port>)"
+};
+
+void on_global_request(ssh_session /*session*/, ssh_message message, void* data) {
+  if (ssh_message_subtype(message) == SSH_GLOBAL_REQUEST_KEEPALIVE) {
+    std::fprintf(stderr, "vos-sim: %s: keep-alive\n", static_cast<KeepAliveContext*>(data)->label.c_str());
+    std::fflush(stderr);
+    ssh_message_global_request_reply_success(message, 0);
+    return;
+  }
+  ssh_message_reply_default(message);  // forwarding and the rest: refused, as on the appliance
+}
+
+// Installed before the session goes: libssh keeps the pointer, so it must outlive every session.
+ssh_callbacks_struct g_no_callbacks = [] {
+  ssh_callbacks_struct callbacks{};
+  ssh_callbacks_init(&callbacks);
+  return callbacks;
+}();
 
 int on_message_after_shell(ssh_session /*session*/, ssh_message message, void* data) {
   auto* context = static_cast<ShellContext*>(data);
@@ -222,6 +246,13 @@ void SshNodeServer::serve(ssh_session session) {
   interpreter.set_rows(rows);
   ShellContext context{&interpreter};
   ssh_set_message_callback(session, on_message_after_shell, &context);
+  KeepAliveContext keepalive{m_node.spec().name + " (" + m_endpoint.address + ":" + std::to_string(m_endpoint.port) +
+                             ")"};
+  ssh_callbacks_struct callbacks{};
+  ssh_callbacks_init(&callbacks);
+  callbacks.userdata = &keepalive;
+  callbacks.global_request_function = on_global_request;
+  ssh_set_callbacks(session, &callbacks);
 
   char buffer[4096];
   auto drain = [&] {
@@ -230,11 +261,23 @@ void SshNodeServer::serve(ssh_session session) {
     }
   };
   bool dropped = false;
+  // A step's delay, in slices: between them libssh reads what arrived (without taking channel data, which the
+  // command discards at its end anyway), so keep-alives are answered while a command runs, as sshd answers them
+  // whatever the shell is doing. False when a stop was requested.
+  auto pause = [&](std::chrono::milliseconds delay) {
+    const auto until = Clock::now() + delay;
+    for (auto left = delay; left.count() > 0;
+         left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now())) {
+      if (!m_stop.sleep_for(std::min(left, kPollInterval))) return false;
+      ssh_channel_poll(channel, 0);
+    }
+    return true;
+  };
   // Plays the interpreter's steps with their delays; false when the client, the node or the lab went away.
   auto play = [&](const CliInterpreter::Output& output) {
     for (std::size_t i = 0; i < output.steps.size(); ++i) {
       const auto& step = output.steps[i];
-      if (step.delay.count() > 0 && !m_stop.sleep_for(step.delay)) return false;
+      if (step.delay.count() > 0 && !pause(step.delay)) return false;
       if (m_node.is_down(Clock::now()) && !output.drop) {
         dropped = true;
         return false;
@@ -265,6 +308,7 @@ void SshNodeServer::serve(ssh_session session) {
     open = play(interpreter.feed(std::string_view(buffer, static_cast<std::size_t>(n))));
   }
   ssh_set_message_callback(session, nullptr, nullptr);
+  ssh_set_callbacks(session, &g_no_callbacks);
   if (!dropped && !ssh_channel_is_closed(channel)) {
     ssh_channel_request_send_exit_status(channel, 0);
     ssh_channel_send_eof(channel);

@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <thread>
+#include <utility>
 
 namespace trustctl::transport {
 namespace {
@@ -312,6 +313,218 @@ TEST(CliStreamSession, LoginTimesOutWithoutAPrompt) {
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error().code, ErrorCode::timeout);
   EXPECT_NE(started.error().message.find("first prompt"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keep-alives during long waits
+
+// A node that answers a command only after `delay`, and counts the keep-alives it receives meanwhile.
+class SlowStream : public ByteStream {
+ public:
+  std::chrono::milliseconds delay{0};
+  int keepalives = 0;
+  std::vector<std::string> written;
+
+  Result<void> write(std::string_view bytes) override {
+    written.emplace_back(bytes);
+    m_reply = std::string(bytes.substr(0, bytes.size() - 1)) + "\r\nCisco Tomcat[STARTED]\r\nadmin:";
+    m_due = std::chrono::steady_clock::now() + delay;
+    return {};
+  }
+  Result<std::string> read(std::chrono::milliseconds wait) override {
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_reply.empty() && now >= m_due) return std::exchange(m_reply, std::string());
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(wait, m_due - now));
+    return std::string();
+  }
+  Result<void> keepalive() override {
+    ++keepalives;
+    return {};
+  }
+
+ private:
+  std::string m_reply;
+  std::chrono::steady_clock::time_point m_due;
+};
+
+TEST(CliStreamSession, SendsKeepAlivesAtTheIntervalWhileWaitingForOutput) {
+  auto owned = std::make_unique<SlowStream>();
+  SlowStream* stream = owned.get();
+  stream->delay = 250ms;
+  StreamCliSession session(std::move(owned), CliOptions{.node = "uccx1", .timeout = 5000ms, .answer_delay = 0ms,
+                                                        .keepalive_interval = 40ms});
+  auto output = session.run("utils service restart Cisco Tomcat");
+  ASSERT_TRUE(output) << output.error().describe();
+  EXPECT_EQ(*output, "Cisco Tomcat[STARTED]\n") << "keep-alives never reach the output";
+  EXPECT_GE(stream->keepalives, 4);  // 250 ms at one per 40 ms: six, less what a busy machine loses
+  EXPECT_LE(stream->keepalives, 7);
+  EXPECT_EQ(stream->written, (std::vector<std::string>{"utils service restart Cisco Tomcat\n"}))
+      << "nothing else is typed into the CLI";
+}
+
+TEST(CliStreamSession, NoKeepAlivesWhenTheIntervalIsZeroOrTheAnswerIsQuick) {
+  for (auto [delay, interval] : {std::pair{150ms, 0ms}, std::pair{0ms, 100ms}}) {
+    auto owned = std::make_unique<SlowStream>();
+    SlowStream* stream = owned.get();
+    stream->delay = delay;
+    StreamCliSession session(std::move(owned), CliOptions{.node = "uccx1", .timeout = 5000ms, .answer_delay = 0ms,
+                                                          .keepalive_interval = interval});
+    ASSERT_TRUE(session.run("utils service list"));
+    EXPECT_EQ(stream->keepalives, 0);
+  }
+}
+
+class DeadKeepAliveStream : public SlowStream {
+ public:
+  Result<void> keepalive() override { return fail(ErrorCode::connection, "the node closed the connection"); }
+};
+
+TEST(CliStreamSession, AKeepAliveThatFindsTheConnectionGoneIsADrop) {
+  auto owned = std::make_unique<DeadKeepAliveStream>();
+  owned->delay = 10000ms;
+  StreamCliSession session(std::move(owned), CliOptions{.node = "uccx1", .timeout = 5000ms, .answer_delay = 0ms,
+                                                        .keepalive_interval = 20ms});
+  auto output = session.run("utils service restart Cisco Tomcat");
+  ASSERT_FALSE(output);
+  EXPECT_EQ(output.error().code, ErrorCode::connection);
+  EXPECT_NE(output.error().message.find("dropped while 'utils service restart Cisco Tomcat' was running"),
+            std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A command that ends the session, and the reconnect after it
+
+// Connects to a scripted node: fails with the queued errors first, then hands out a fresh logged-in stream.
+struct Reconnects {
+  std::deque<Error> failures;
+  int attempts = 0;
+  std::vector<std::chrono::milliseconds> budgets;
+  ScriptedStream* latest = nullptr;
+
+  StreamCliSession::Connector connector() {
+    return [this](std::chrono::milliseconds budget) -> Result<std::unique_ptr<ByteStream>> {
+      ++attempts;
+      budgets.push_back(budget);
+      if (!failures.empty()) {
+        Error e = failures.front();
+        failures.pop_front();
+        return fail(std::move(e));
+      }
+      auto stream = std::make_unique<ScriptedStream>();
+      stream->incoming = {"\r\nWelcome to the Platform Command Line Interface\r\n\r\n", "admin:"};
+      stream->replies["set cli pagination off\n"] = reply("set cli pagination off", "Automatic pagination is turned off");
+      stream->replies["utils service list\n"] = reply("utils service list", "Cisco Tomcat[STARTED]");
+      latest = stream.get();
+      return std::unique_ptr<ByteStream>(std::move(stream));
+    };
+  }
+};
+
+struct RestartHarness {
+  ScriptedStream* stream = nullptr;
+  Reconnects node;
+  std::unique_ptr<StreamCliSession> session;
+
+  RestartHarness() {
+    auto owned = std::make_unique<ScriptedStream>();
+    stream = owned.get();
+    stream->replies["utils system restart\n"] = {"utils system restart\r\n",
+                                                 "Do you really want to restart ?Enter (yes/no)? "};
+    stream->replies["yes\n"] = {"yes\r\n", "Appliance is being Restarted ...\r\n"};
+    stream->hang_up_after = "yes\n";
+    session = std::make_unique<StreamCliSession>(
+        std::move(owned),
+        CliOptions{.node = "uccx1", .login_timeout = 2000ms, .timeout = 2000ms, .answer_delay = 0ms,
+                   .reconnect_backoff = 5ms, .reconnect_backoff_cap = 20ms},
+        node.connector());
+  }
+  Result<DisconnectOutcome> restart() { return session->run_until_disconnect("utils system restart", {{"(yes/no)?", "yes"}}); }
+};
+
+TEST(CliStreamSession, ACommandThatEndsTheSessionReportsTheDropAsItsEnd) {
+  RestartHarness h;
+  auto outcome = h.restart();
+  ASSERT_TRUE(outcome) << outcome.error().describe();
+  EXPECT_TRUE(outcome->disconnected);
+  EXPECT_NE(outcome->output.find("Appliance is being Restarted ..."), std::string::npos) << outcome->output;
+  EXPECT_EQ(h.stream->written, (std::vector<std::string>{"utils system restart\n", "yes\n"}));
+
+  // Until it reconnects the session sends nothing.
+  auto next = h.session->run("utils service list");
+  ASSERT_FALSE(next);
+  EXPECT_EQ(next.error().code, ErrorCode::connection);
+  EXPECT_NE(next.error().message.find("was not sent"), std::string::npos);
+}
+
+TEST(CliStreamSession, ACommandThatShouldEndTheSessionButGetsThePromptBackSaysSo) {
+  RestartHarness h;
+  h.stream->hang_up_after.clear();
+  h.stream->replies["yes\n"] = {"yes\r\n", "Restart cancelled\r\n", "admin:"};
+  auto outcome = h.restart();
+  ASSERT_TRUE(outcome) << outcome.error().describe();
+  EXPECT_FALSE(outcome->disconnected);
+  EXPECT_NE(outcome->output.find("Restart cancelled"), std::string::npos);
+  EXPECT_EQ(h.node.attempts, 0);
+}
+
+TEST(CliStreamSession, ReconnectRetriesUntilTheNodeIsBackThenTheSameObjectWorks) {
+  RestartHarness h;
+  ASSERT_TRUE(h.restart());
+  h.node.failures = {Error(ErrorCode::connection, "cannot connect to uccx1 (10.0.0.1:22): Connection refused"),
+                     Error(ErrorCode::connection, "cannot connect to uccx1 (10.0.0.1:22): Connection refused")};
+  auto back = h.session->reconnect(2000ms);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(h.node.attempts, 3);
+  ASSERT_NE(h.node.latest, nullptr);
+  EXPECT_EQ(h.node.latest->written, (std::vector<std::string>{"set cli pagination off\n"})) << "pagination off again";
+  for (std::size_t k = 1; k < h.node.budgets.size(); ++k) EXPECT_LE(h.node.budgets[k], h.node.budgets[k - 1]);
+
+  auto output = h.session->run("utils service list");
+  ASSERT_TRUE(output) << output.error().describe();
+  EXPECT_EQ(*output, "Cisco Tomcat[STARTED]\n");
+}
+
+TEST(CliStreamSession, ReconnectGivesUpAtItsTimeoutNamingTheNodeAndTheLastCause) {
+  RestartHarness h;
+  ASSERT_TRUE(h.restart());
+  for (int k = 0; k < 1000; ++k) {
+    h.node.failures.push_back(Error(ErrorCode::connection, "cannot connect to uccx1 (10.0.0.1:22): Connection refused"));
+  }
+  const auto begin = std::chrono::steady_clock::now();
+  auto back = h.session->reconnect(150ms);
+  const auto took = std::chrono::steady_clock::now() - begin;
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().code, ErrorCode::timeout);
+  EXPECT_EQ(back.error().node, "uccx1");
+  EXPECT_NE(back.error().message.find("uccx1 did not accept a new session within 150 ms ("), std::string::npos)
+      << back.error().message;
+  EXPECT_NE(back.error().message.find("the last: cannot connect to uccx1 (10.0.0.1:22): Connection refused"),
+            std::string::npos)
+      << back.error().message;
+  EXPECT_GE(took, 150ms);
+  EXPECT_LT(took, 1000ms);
+  EXPECT_GE(h.node.attempts, 3) << "backoff from 5 ms, capped at 20 ms";
+  EXPECT_FALSE(h.session->run("utils service list")) << "still refused afterwards";
+}
+
+TEST(CliStreamSession, ReconnectStopsAtOnceOnAHostKeyOrPasswordRefusal) {
+  for (ErrorCode code : {ErrorCode::host_key, ErrorCode::authentication}) {
+    RestartHarness h;
+    ASSERT_TRUE(h.restart());
+    h.node.failures = {Error(code, "refused")};
+    auto back = h.session->reconnect(5000ms);
+    ASSERT_FALSE(back);
+    EXPECT_EQ(back.error().code, code);
+    EXPECT_EQ(h.node.attempts, 1);
+  }
+}
+
+TEST(CliStreamSession, WithoutAConnectorACommandThatEndsTheSessionIsNotSent) {
+  Harness h;
+  auto outcome = h.session->run_until_disconnect("utils system restart", {{"(yes/no)?", "yes"}});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::internal);
+  EXPECT_TRUE(h.stream->written.empty());
 }
 
 }  // namespace

@@ -221,5 +221,74 @@ TEST(VosCli, ADeleteThatLeavesTheFileIsRefused) {
                                         "listed after the delete; the appliance answered 'Certificate is in use'");
 }
 
+// A node that restarts: the confirmed command ends the session, and reconnect() is scripted.
+class RestartingSession : public FakeCliSession {
+ public:
+  bool drops = true;                     // false: the prompt comes back (the restart was refused or cancelled)
+  std::string printed = "Appliance is being Restarted ...\n";
+  std::optional<Error> reconnect_error;
+  std::vector<std::chrono::milliseconds> reconnects;
+  std::vector<transport::PromptAnswer> prompts;
+
+  Result<transport::DisconnectOutcome> run_until_disconnect(
+      std::string_view command, const std::vector<transport::PromptAnswer>& prompts_and_answers) override {
+    commands.emplace_back(command);
+    prompts = prompts_and_answers;
+    return transport::DisconnectOutcome{"Do you really want to restart ?Enter (yes/no)? yes\n" + printed, drops};
+  }
+  Result<void> reconnect(std::chrono::milliseconds within) override {
+    reconnects.push_back(within);
+    if (reconnect_error) return fail(*reconnect_error);
+    return {};
+  }
+};
+
+TEST(VosCli, SystemRestartConfirmsWaitsForTheDropAndReconnectsWithinTheTimeout) {
+  RestartingSession cli;
+  auto restarted = restart_system(cli, std::chrono::seconds(600));
+  ASSERT_TRUE(restarted) << restarted.error().describe();
+  EXPECT_EQ(cli.commands, (std::vector<std::string>{"utils system restart"}));
+  ASSERT_EQ(cli.prompts.size(), 1u);
+  EXPECT_NE(std::string("Do you really want to restart ?Enter (yes/no)?").find(cli.prompts[0].prompt),
+            std::string::npos);
+  EXPECT_EQ(cli.prompts[0].answer, "yes");
+  EXPECT_EQ(cli.reconnects, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(600)}));
+}
+
+TEST(VosCli, ASystemRestartWhosePromptComesBackWasRefused) {
+  RestartingSession cli;
+  cli.drops = false;
+  cli.printed = "Restart cancelled\n";
+  auto restarted = restart_system(cli, std::chrono::seconds(600));
+  ASSERT_FALSE(restarted);
+  EXPECT_EQ(restarted.error().code, ErrorCode::appliance_refused);
+  EXPECT_EQ(restarted.error().operation, "restart system");
+  EXPECT_NE(restarted.error().message.find("Restart cancelled"), std::string::npos) << restarted.error().message;
+  EXPECT_TRUE(cli.reconnects.empty());
+}
+
+TEST(VosCli, ANodeThatDoesNotComeBackIsATimeoutNamingNodeAndOperation) {
+  RestartingSession cli;
+  cli.reconnect_error = Error(ErrorCode::timeout, "uccx1 did not accept a new session within 600 s (9 attempts)");
+  auto restarted = restart_system(cli, std::chrono::seconds(600));
+  ASSERT_FALSE(restarted);
+  EXPECT_EQ(restarted.error().code, ErrorCode::timeout);
+  EXPECT_EQ(restarted.error().node, "uccx1");
+  EXPECT_EQ(restarted.error().operation, "restart system");
+  EXPECT_EQ(restarted.error().message,
+            "uccx1 did not come back after 'utils system restart': uccx1 did not accept a new session within 600 s "
+            "(9 attempts)");
+}
+
+TEST(VosCli, ANodeThatComesBackWithAnotherHostKeyIsRefusedAsSuch) {
+  RestartingSession cli;
+  cli.reconnect_error = Error(ErrorCode::host_key, "host key of uccx1 (10.0.0.1:22) does not match");
+  auto restarted = restart_system(cli, std::chrono::seconds(600));
+  ASSERT_FALSE(restarted);
+  EXPECT_EQ(restarted.error().code, ErrorCode::host_key) << "never retried, never relabelled a timeout";
+  EXPECT_NE(restarted.error().message.find("came back after 'utils system restart' but the new session was refused"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace trustctl::vos

@@ -1,0 +1,56 @@
+#include "providers/vos/session_pool.hpp"
+
+#include "support/test_site.hpp"
+#include "unit/providers/fake_cli_session.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl::providers {
+namespace {
+
+struct PoolHarness {
+  Site site;
+  int opened = 0;
+  std::unique_ptr<SessionPool> pool;
+
+  PoolHarness() {
+    site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1"}));
+    ConnectOptions options;
+    options.opener = [this](const Node&) -> Result<std::unique_ptr<transport::CliSession>> {
+      ++opened;
+      auto fake = std::make_unique<fakes::FakeCliSession>();
+      fake->responses["utils service list"] = "Cisco Tomcat[STARTED]\n";
+      return std::unique_ptr<transport::CliSession>(std::move(fake));
+    };
+    pool = std::make_unique<SessionPool>(site, options);
+  }
+  const Node& node() const { return site.clusters[0].nodes[0]; }
+  Result<void> use(std::optional<ErrorCode> failing = std::nullopt) {
+    return pool->with_session(node(), [&](transport::CliSession& session) -> Result<void> {
+      if (failing) return fail(*failing, "scripted");
+      return session.run("utils service list").map([](const std::string&) {});
+    });
+  }
+};
+
+TEST(SessionPool, KeepsTheSessionAcrossCallsAndAfterAnApplianceRefusal) {
+  PoolHarness h;
+  ASSERT_TRUE(h.use());
+  ASSERT_TRUE(h.use());
+  EXPECT_FALSE(h.use(ErrorCode::appliance_refused));
+  ASSERT_TRUE(h.use());
+  EXPECT_EQ(h.opened, 1);
+}
+
+TEST(SessionPool, ASessionThatLostItsConnectionIsNeverUsedAgain) {
+  for (ErrorCode code : {ErrorCode::connection, ErrorCode::timeout, ErrorCode::host_key, ErrorCode::authentication}) {
+    PoolHarness h;
+    ASSERT_TRUE(h.use());
+    EXPECT_FALSE(h.use(code));
+    ASSERT_TRUE(h.use());
+    EXPECT_EQ(h.opened, 2) << to_string(code);
+  }
+}
+
+}  // namespace
+}  // namespace trustctl::providers
