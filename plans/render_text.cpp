@@ -37,6 +37,8 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   if (plan.empty()) {
     out << p.green << "No changes." << p.reset << " Every node of " << site.name
         << " is in the described trust state.\n";
+    // A note can still matter with nothing to do (a port that did not answer).
+    for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << note << p.reset << "\n";
     return out.str();
   }
 

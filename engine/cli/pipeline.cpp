@@ -1,7 +1,8 @@
 #include "engine/cli/pipeline.hpp"
 
-#include "engine/config/site_loader.hpp"
+#include "engine/cli/external_probe_lint.hpp"
 #include "engine/cli/plan_lint.hpp"
+#include "engine/config/site_loader.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"
 #include "providers/vos/vos_refresh.hpp"
@@ -71,15 +72,23 @@ bool require_site(const std::string& verb, const CommonOptions& common, const Te
   return false;
 }
 
-std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term) {
+std::optional<providers::RefreshResult> read_live_state_partial(const Site& site, const CommonOptions& common,
+                                                                const Terminal& term,
+                                                                const providers::RefreshScope& scope) {
   auto pool = open_pool(site, common, term);
   if (!pool) return std::nullopt;
-  auto refreshed = providers::refresh(site, **pool, effective_parallelism(site, common));
-  if (!refreshed.errors.empty()) {
-    report_errors(refreshed.errors, common, term);
+  return providers::refresh(site, **pool, effective_parallelism(site, common), {}, scope);
+}
+
+std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term) {
+  // expiry and bundle look at stores and identities only: no handshakes.
+  auto refreshed = read_live_state_partial(site, common, term, {.presented = false});
+  if (!refreshed) return std::nullopt;
+  if (!refreshed->errors.empty()) {
+    report_errors(refreshed->errors, common, term);
     return std::nullopt;
   }
-  return std::move(refreshed.state);
+  return std::move(refreshed->state);
 }
 
 std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::Registry& registry,
@@ -131,6 +140,14 @@ std::optional<PlanContext> refresh_and_plan(const Site& site, const providers::R
     return std::nullopt;
   }
   context.findings = lint_plan(site, refreshed.state, *plan);
+  // TC010/TC004 need a handshake like Finesse's with each external host; refresh read their chains already, so a
+  // host that does not answer now is a warning here, not a second error.
+  auto externals = probe_external_clusters(site, effective_parallelism(site, common));
+  context.findings.insert(context.findings.end(), externals.findings.begin(), externals.findings.end());
+  context.findings = pki::lint::deduplicate(std::move(context.findings));
+  if (common.format != "json") {
+    for (const auto& e : externals.unreachable) term.progress("warning: " + e.describe());
+  }
   context.plan = std::move(*plan);
   context.managed = std::move(*managed);
   return context;

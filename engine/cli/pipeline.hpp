@@ -10,6 +10,7 @@
 #include "providers/pki/lint/finding.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/session_pool.hpp"
+#include "providers/vos/vos_refresh.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,11 @@ struct PlanContext {
 
 // Opens sessions and reads every node (reports commands: expiry, bundle). nullopt after reporting errors.
 std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term);
+// The same, keeping what could be read when some nodes cannot be (show lists those with the rest); their errors are
+// returned, not reported. nullopt after reporting when no node could be tried (a secret is missing).
+std::optional<providers::RefreshResult> read_live_state_partial(const Site& site, const CommonOptions& common,
+                                                                const Terminal& term,
+                                                                const providers::RefreshScope& scope = {});
 
 // A command that plans needs a site file unless it renders a saved plan; the error says both ways to call it.
 bool require_site(const std::string& verb, const CommonOptions& common, const Terminal& term);

@@ -3,7 +3,7 @@
 #include "engine/cli/pipeline.hpp"
 #include "engine/exec/parallel.hpp"
 #include "plans/verify.hpp"
-#include "providers/transport/tls_probe.hpp"
+#include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
 #include <algorithm>
@@ -35,18 +35,20 @@ std::optional<VerifyOutcome> verify_site(const Site& site, providers::SessionPoo
       }
     }
   }
+  // Refresh handshook every VOS node's ports already; only what it did not (external hosts) is handshaken here.
   parallel_for_each(observations.size(), effective_parallelism(site, common) * 2, [&](std::size_t i) {
-    const Node& node = *owners[i];
-    transport::ProbeTarget target{.host = node.address,
-                                  .port = observations[i].port.port,
-                                  .servername = node.fqdn,
-                                  .timeout = std::chrono::seconds(std::min(node.connection.timeout_s, 30))};
-    auto result = transport::probe_tls(target);
-    if (result) {
-      observations[i].chain = std::move(result->chain);
-    } else {
-      observations[i].error = result.error().message;
+    auto state = refreshed.state.nodes.find(observations[i].node);
+    if (state != refreshed.state.nodes.end()) {
+      for (const auto& seen : state->second.presented) {
+        if (seen.port.port != observations[i].port.port) continue;
+        observations[i].chain = seen.chain;
+        observations[i].error = seen.error;
+        return;
+      }
     }
+    auto presented = providers::read_presented(*owners[i], {observations[i].port});
+    observations[i].chain = std::move(presented.front().chain);
+    observations[i].error = std::move(presented.front().error);
   });
 
   auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry);

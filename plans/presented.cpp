@@ -1,0 +1,73 @@
+#include "plans/presented.hpp"
+
+#include <algorithm>
+
+namespace trustctl::plans {
+namespace {
+
+// The identity unit a presented leaf comes from: a Tomcat that holds an EC identity beside the RSA one may present
+// either, by what the client offers (DOMAIN.md section 2), so an EC leaf is compared with tomcat-ECDSA.
+const char* unit_of(const Certificate& leaf) { return leaf.key_type() == "EC" ? "tomcat-ECDSA" : "tomcat"; }
+
+struct StalePort {
+  const PresentedPort* port;
+  const char* unit;
+  const Certificate* stored;
+};
+
+}  // namespace
+
+PresentedFindings stale_presented(const Site& site, const LiveState& live) {
+  PresentedFindings out;
+  for (const auto& cluster : site.clusters) {
+    if (!is_vos(cluster.product)) continue;
+    for (const auto& node : cluster.nodes) {
+      auto state = live.nodes.find(node.name);
+      if (state == live.nodes.end()) continue;
+      const auto& identities = state->second.identities;
+
+      // Per service, its ports that present something else: one restart reloads them all.
+      std::vector<std::pair<std::string, std::vector<StalePort>>> stale;
+      for (const auto& presented : state->second.presented) {
+        if (presented.chain.empty()) {
+          out.notes.push_back(node.name + ":" + std::to_string(presented.port.port) + " (" +
+                              presented.port.service + ") did not answer a TLS handshake (" + presented.error +
+                              "): the service may be down or restarting, so what it presents is unknown; check it "
+                              "with `utils service list` on " + node.name + ", or run `trustctl verify` later");
+          continue;
+        }
+        const Certificate& leaf = presented.chain.front();
+        const char* unit = unit_of(leaf);
+        auto stored = identities.find(unit);
+        // Nothing read to compare with (tomcat-ECDSA is read only when a policy or show needs it).
+        if (stored == identities.end() || stored->second.empty()) continue;
+        if (leaf == stored->second.front() || presented.port.service.empty()) continue;
+        auto it = std::find_if(stale.begin(), stale.end(),
+                               [&](const auto& s) { return s.first == presented.port.service; });
+        if (it == stale.end()) it = stale.insert(stale.end(), {presented.port.service, {}});
+        it->second.push_back({&presented, unit, &stored->second.front()});
+      }
+
+      for (const auto& [service, ports] : stale) {
+        std::string reason, units;
+        for (const auto& p : ports) {
+          reason += (reason.empty() ? "port " : ", port ") + std::to_string(p.port->port.port) + " presents " +
+                    p.port->chain.front().short_fingerprint();
+        }
+        for (std::size_t k = 0; k < ports.size(); ++k) {
+          bool seen = std::any_of(ports.begin(), ports.begin() + static_cast<long>(k),
+                                  [&](const StalePort& q) { return std::string(q.unit) == ports[k].unit; });
+          if (seen) continue;
+          units += std::string(units.empty() ? ", the node's " : " and its ") + ports[k].unit + " identity is " +
+                   ports[k].stored->short_fingerprint();
+        }
+        out.restarts.push_back({node.name, service,
+                                reason + units + ": " + service + " was not restarted since the identity changed",
+                                node.region});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace trustctl::plans

@@ -1,0 +1,30 @@
+#pragma once
+// What the service ports present against what the node stores. A service keeps presenting the identity it loaded at
+// its last start (DOMAIN.md section 4), so a port that presents anything but the identity the node stores means a
+// restart was missed (an apply killed before it, a restart that failed, an identity changed by hand): the service owes
+// one. Pure: refresh did the handshakes (NodeState::presented).
+
+#include "engine/model/live_state.hpp"
+#include "engine/model/site.hpp"
+
+#include <string>
+#include <vector>
+
+namespace trustctl::plans {
+
+struct StaleService {
+  std::string node;
+  std::string service;
+  std::string reason;  // which port(s) present what, and what the node stores
+  SourceRegion region;  // the node's entry in the site file: no rule asked for this restart, the node's state did
+};
+
+struct PresentedFindings {
+  std::vector<StaleService> restarts;  // one per (node, service), in site and port order
+  std::vector<std::string> notes;      // ports that did not answer: the service may be down; nothing is planned
+};
+
+// Every VOS node whose ports refresh handshook. A node without a stored tomcat identity has nothing to compare with.
+PresentedFindings stale_presented(const Site& site, const LiveState& live);
+
+}  // namespace trustctl::plans

@@ -1,0 +1,24 @@
+#pragma once
+// TLS handshakes on a node's service ports: what each service presents right now. Refresh records them for every VOS
+// node (the planner owes a restart where a port still presents an older identity than the node stores) and verify
+// checks them; both handshake the same way, through this file.
+
+#include "engine/model/live_state.hpp"
+#include "engine/model/provider.hpp"
+#include "engine/model/site.hpp"
+#include "providers/transport/tls_probe.hpp"
+
+#include <vector>
+
+namespace trustctl::providers {
+
+// The node's address, the port, its FQDN as SNI, and the node's timeout capped at 30 s: a port that swallows the
+// handshake must not hold a refresh for the node's whole command timeout.
+transport::ProbeTarget port_target(const Node& node, int port);
+
+// Every port at once (a port that times out costs its timeout once, not once per port), in the order given. A port
+// that does not complete a handshake is recorded with its error: a service that is down or restarting is something
+// to report, not a reason to fail the node.
+std::vector<PresentedPort> read_presented(const Node& node, const std::vector<ServicePort>& ports);
+
+}  // namespace trustctl::providers

@@ -1,0 +1,130 @@
+#include "plans/inventory.hpp"
+
+#include "inventory_fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl::plans {
+namespace {
+
+using trustctl::testing::InventoryScenario;
+
+const InventoryNode& node_of(const Inventory& inventory, const std::string& name) {
+  for (const auto& c : inventory.clusters) {
+    for (const auto& n : c.nodes) {
+      if (n.name == name) return n;
+    }
+  }
+  throw std::runtime_error("no node " + name);
+}
+
+const InventoryTrustEntry& entry_of(const InventoryNode& node, const Certificate& cert) {
+  for (const auto& store : node.stores) {
+    for (const auto& e : store.entries) {
+      if (e.certificate == cert) return e;
+    }
+  }
+  throw std::runtime_error("no entry " + cert.subject());
+}
+
+TEST(Inventory, EveryClusterAndNodeInSiteOrder) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  ASSERT_EQ(inventory.clusters.size(), 3u);
+  EXPECT_EQ(inventory.clusters[0].name, "uccx");
+  EXPECT_EQ(inventory.clusters[1].name, "finesse");
+  EXPECT_TRUE(inventory.clusters[2].external);
+  EXPECT_EQ(inventory.node_count(), 4u);
+  EXPECT_EQ(inventory.unread_count(), 1u);
+}
+
+TEST(Inventory, TrustEntriesSayWhetherTrustctlManagesThemAndWhetherTheSiteWantsThem) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  const auto& uccx1 = node_of(inventory, "uccx1");
+  const auto& root = entry_of(uccx1, t.s.root);
+  EXPECT_TRUE(root.managed);
+  EXPECT_EQ(root.wanted, Wanted::wanted);
+  EXPECT_EQ(root.wanted_by, "sites/lab.toml:22:18") << "the [[trust]] entry that asked for it";
+  const auto& retired = entry_of(uccx1, t.s.retired);
+  EXPECT_FALSE(retired.managed);
+  EXPECT_EQ(retired.wanted, Wanted::unwanted);
+  const auto& own = entry_of(uccx1, t.uccx1);
+  EXPECT_EQ(own.wanted, Wanted::unmentioned);
+  const auto& partner = entry_of(node_of(inventory, "fin1"), t.s.partner);
+  EXPECT_TRUE(partner.managed) << "added by trustctl, no longer mentioned: prune would remove it";
+  EXPECT_EQ(partner.wanted, Wanted::unmentioned);
+}
+
+TEST(Inventory, EntriesAreSortedByFileName) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  const auto& entries = node_of(inventory, "uccx1").stores.at(0).entries;
+  for (std::size_t k = 1; k < entries.size(); ++k) EXPECT_LT(entries[k - 1].file, entries[k].file);
+}
+
+TEST(Inventory, IdentitiesListTomcatFirstAndEveryUnitRead) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  const auto& fin1 = node_of(inventory, "fin1");
+  ASSERT_EQ(fin1.identities.size(), 2u);
+  EXPECT_EQ(fin1.identities[0].unit, "tomcat");
+  EXPECT_EQ(fin1.identities[1].unit, "tomcat-ECDSA");
+}
+
+TEST(Inventory, PortsAreComparedWithTheStoredIdentity) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  for (const auto& port : node_of(inventory, "fin1").ports) {
+    ASSERT_TRUE(port.matches_identity.has_value());
+    EXPECT_EQ(*port.matches_identity, port.presented.port.port != 8445) << port.presented.port.port;
+  }
+  for (const auto& port : node_of(inventory, "uccx1").ports) {
+    EXPECT_EQ(port.matches_identity.has_value(), port.presented.port.port != 7443) << "no answer, nothing to compare";
+  }
+}
+
+TEST(Inventory, AnUnreadNodeCarriesItsErrorAndWhatToDo) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  const auto& uccx2 = node_of(inventory, "uccx2");
+  EXPECT_FALSE(uccx2.read);
+  ASSERT_TRUE(uccx2.error.has_value());
+  EXPECT_EQ(uccx2.error->code, ErrorCode::connection);
+  EXPECT_NE(uccx2.advice.find("check that uccx2 is up"), std::string::npos) << uccx2.advice;
+}
+
+TEST(Inventory, ExternalHostsShowTheChainTheyPresent) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  const auto& gadget = node_of(inventory, "gadget1");
+  EXPECT_TRUE(gadget.read);
+  ASSERT_EQ(gadget.presented_chain.size(), 1u);
+  EXPECT_EQ(gadget.presented_chain[0], t.gadgets);
+  EXPECT_TRUE(gadget.stores.empty());
+}
+
+TEST(Inventory, UnresolvableRequirementsMakeWantedUnknownWithANote) {
+  InventoryScenario t;
+  // MediaSense trusts both UCCX nodes' identities; uccx2 was not read, so that requirement cannot be resolved.
+  t.s.add_cluster("ms", Product::mediasense, {"ms1"});
+  t.s.site.integrations.push_back({.from = "ms", .to = "uccx"});
+  auto inventory = t.inventory();
+  EXPECT_EQ(entry_of(node_of(inventory, "uccx1"), t.s.root).wanted, Wanted::unknown);
+  ASSERT_EQ(inventory.notes.size(), 1u);
+  EXPECT_NE(inventory.notes[0].find("unknown"), std::string::npos) << inventory.notes[0];
+}
+
+TEST(Inventory, AdviceFollowsTheKindOfFailure) {
+  Node node;
+  node.name = "uccx1";
+  node.fqdn = "uccx1.lab.example";
+  node.address = "127.0.0.1";
+  node.connection.ssh_port = 2222;
+  EXPECT_NE(unread_advice(Error(ErrorCode::timeout, "x"), node).find("127.0.0.1:2222"), std::string::npos);
+  EXPECT_NE(unread_advice(Error(ErrorCode::protocol, "x"), node).find("show cert list trust"), std::string::npos);
+  EXPECT_EQ(unread_advice(Error(ErrorCode::host_key, "x"), node), "") << "the host-key message says what to do";
+}
+
+}  // namespace
+}  // namespace trustctl::plans

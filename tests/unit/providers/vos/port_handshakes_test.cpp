@@ -1,0 +1,127 @@
+// Handshakes on a node's service ports against in-process TLS listeners on loopback: what each port presents, a port
+// that refuses, and the target every handshake is made with.
+
+#include "providers/vos/port_handshakes.hpp"
+
+#include "providers/pki/certificate_builder.hpp"
+#include "providers/pki/key_pair.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+
+namespace trustctl::providers {
+namespace {
+
+// One TLS listener on 127.0.0.1 (a port the kernel picked) that presents `certificate` to each client, until destroyed.
+class TlsPort {
+ public:
+  TlsPort(const Certificate& certificate, const pki::KeyPair& key) : m_ctx(SSL_CTX_new(TLS_server_method())) {
+    SSL_CTX_use_certificate(m_ctx, certificate.native());
+    SSL_CTX_use_PrivateKey(m_ctx, key.native());
+    m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+    listen(m_fd, 8);
+    m_thread = std::thread([this] {
+      for (;;) {
+        int client = accept(m_fd, nullptr, nullptr);
+        if (client < 0) return;
+        SSL* ssl = SSL_new(m_ctx);
+        SSL_set_fd(ssl, client);
+        SSL_accept(ssl);
+        SSL_free(ssl);
+        close(client);
+      }
+    });
+  }
+  ~TlsPort() {
+    shutdown(m_fd, SHUT_RDWR);
+    close(m_fd);
+    m_thread.join();
+    SSL_CTX_free(m_ctx);
+  }
+  int port() const { return m_port; }
+
+ private:
+  SSL_CTX* m_ctx;
+  int m_fd = -1;
+  int m_port = 0;
+  std::thread m_thread;
+};
+
+// A port nothing listens on: bound, never listening, then closed.
+int closed_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+Node loopback_node() {
+  Node node;
+  node.name = "uccx1";
+  node.fqdn = "uccx1.lab.example";
+  node.address = "127.0.0.1";
+  node.connection.timeout_s = 5;
+  return node;
+}
+
+TEST(PortHandshakes, EachPortIsRecordedInOrderWithWhatItPresentsOrWhyItDidNot) {
+  auto key = pki::KeyPair::generate("rsa-2048");
+  ASSERT_TRUE(key) << key.error().describe();
+  pki::CertificateSpec spec;
+  spec.common_name = "uccx1.lab.example";
+  spec.dns_names = {"uccx1.lab.example"};
+  auto certificate = pki::self_signed(spec, *key);
+  ASSERT_TRUE(certificate) << certificate.error().describe();
+  TlsPort platform(*certificate, *key), finesse(*certificate, *key);
+  int refused = closed_port();
+
+  auto presented = read_presented(loopback_node(), {{platform.port(), "Cisco Tomcat", "platform (Tomcat)"},
+                                                    {refused, "Cisco Unified CCX Notification Service", "Notification"},
+                                                    {finesse.port(), "Cisco Finesse Tomcat", "Finesse desktop"}});
+  ASSERT_EQ(presented.size(), 3u);
+  EXPECT_EQ(presented[0].port.service, "Cisco Tomcat");
+  ASSERT_EQ(presented[0].chain.size(), 1u);
+  EXPECT_EQ(presented[0].chain.front(), *certificate);
+  EXPECT_TRUE(presented[0].error.empty());
+  EXPECT_EQ(presented[1].port.port, refused);
+  EXPECT_TRUE(presented[1].chain.empty()) << "a refusing port is recorded, not an error for the node";
+  EXPECT_NE(presented[1].error.find(std::to_string(refused)), std::string::npos) << presented[1].error;
+  EXPECT_EQ(presented[2].port.service, "Cisco Finesse Tomcat");
+  ASSERT_EQ(presented[2].chain.size(), 1u);
+}
+
+TEST(PortHandshakes, TheTargetIsTheNodesAddressWithItsFqdnAsSniAndACappedTimeout) {
+  Node node = loopback_node();
+  node.connection.timeout_s = 600;
+  auto target = port_target(node, 8445);
+  EXPECT_EQ(target.host, "127.0.0.1");
+  EXPECT_EQ(target.port, 8445);
+  EXPECT_EQ(target.servername, "uccx1.lab.example");
+  EXPECT_EQ(target.timeout, std::chrono::seconds(30)) << "a swallowed handshake must not hold refresh for 10 minutes";
+  node.connection.timeout_s = 5;
+  EXPECT_EQ(port_target(node, 8445).timeout, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace trustctl::providers
