@@ -13,6 +13,8 @@ double action_seconds(const Action& action, const DurationModel& model) {
     case ActionKind::restart_service: return model.restart_s;
     case ActionKind::renew_identity: return 4 * model.command_s;  // csr gen, show csr, import own, show cert own
     case ActionKind::regenerate_identity: return 2 * model.command_s;
+    case ActionKind::install_identity: return 2 * model.command_s;  // import own, show cert own
+    case ActionKind::wait_identity: return model.replication_s;
   }
   return 0;
 }

@@ -1,29 +1,120 @@
 #include "plans/identity.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace trustctl::plans {
+namespace {
+
+Result<std::vector<Certificate>> ca_chain(const Site& site, const CaEntry& ca, const IdentityPolicy& policy) {
+  std::vector<Certificate> all_cas;
+  for (const auto& entry : site.cas) all_cas.insert(all_cas.end(), entry.certificates.begin(), entry.certificates.end());
+  std::vector<Certificate> chain = {ca.certificates.front()};
+  auto up = issuer_chain(ca.certificates.front(), all_cas);
+  if (!up.complete) {
+    return fail(Error(ErrorCode::invalid_site, "identity issuer '" + ca.name +
+                                                   "': its chain does not reach a root among the site's [[ca]] "
+                                                   "entries; add the missing issuer (TC007)")
+                    .at(policy.region));
+  }
+  chain.insert(chain.end(), up.issuers.begin(), up.issuers.end());
+  return chain;
+}
+
+bool names_all(const Certificate& leaf, const std::vector<std::string>& wanted) {
+  auto names = leaf.dns_names();
+  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& fqdn) {
+    return std::find(names.begin(), names.end(), fqdn) != names.end();
+  });
+}
+
+bool key_fits_unit(const Certificate& leaf, const std::string& unit) {
+  return (leaf.key_type() == "EC") == (unit == "tomcat-ECDSA");
+}
+
+// Why this node's identity is not what the policy wants ("" when it is).
+std::string why_not_wanted(const Certificate& leaf, const IdentityPolicy& policy, const CaEntry* ca,
+                           const std::vector<std::string>& names, TimePoint now) {
+  if (ca) {
+    if (!ca->certificates.front().issued(leaf)) {
+      return "the policy wants it signed by " + ca->name + "; the node's identity is issued by " + leaf.issuer();
+    }
+    if (!names_all(leaf, names)) {
+      if (policy.distribution == "multi-server") return "its SAN does not name every node of the cluster (multi-server)";
+      return "its SAN lacks the node's FQDN " + names.front() + " (TC002)";
+    }
+  } else if (!leaf.is_self_issued()) {
+    return "the policy wants a self-signed identity; the node's is issued by " + leaf.issuer();
+  }
+  auto window = std::chrono::days(renewal_window_days(leaf, policy.renew_before_days));
+  if (leaf.not_after() - now < window) {
+    auto days = std::chrono::duration_cast<std::chrono::days>(leaf.not_after() - now).count();
+    return "it expires in " + std::to_string(days) + " day(s), inside the renewal window of " +
+           std::to_string(window.count()) + " days (TC006)";
+  }
+  return {};
+}
+
+const Certificate* current_identity(const LiveState& live, const std::string& node, const std::string& unit) {
+  auto state = live.nodes.find(node);
+  if (state == live.nodes.end()) return nullptr;
+  auto identity = state->second.identities.find(unit);
+  if (identity == state->second.identities.end() || identity->second.empty()) return nullptr;
+  return &identity->second.front();
+}
+
+// The product must carry what the policy asks for; trustctl must be able to obtain a certificate from the issuer.
+Result<void> check_policy(const Site& site, const Cluster& cluster, const IdentityPolicy& policy,
+                          const Provider& provider) {
+  auto refuse = [&](const std::string& message) {
+    return fail(Error(ErrorCode::invalid_site, "cluster '" + cluster.name + "': " + message).at(policy.region));
+  };
+  if (!provider.has_identity_unit(policy.unit, cluster.version)) {
+    return refuse(std::string(to_string(cluster.product)) + (cluster.version.empty() ? "" : " " + cluster.version) +
+                  " has no " + policy.unit + " unit (tomcat-ECDSA exists from 11.5; UCCX had it in 11.5 only); "
+                  "remove [cluster.identity." + policy.unit + "]");
+  }
+  if (policy.distribution == "multi-server") {
+    if (!provider.allows_multi_server()) {
+      return refuse(std::string(to_string(cluster.product)) + " does not take a multi-server (SAN) identity; use "
+                                                              "distribution = \"node\"");
+    }
+    if (policy.issuer == "self") {
+      return refuse("a multi-server identity is CA-signed: set issuer to a [[ca]] name, or distribution = \"node\"");
+    }
+    if (!cluster.publisher()) return refuse("a multi-server identity is made on the publisher; name one");
+  }
+  if (policy.issuer == "self") return {};
+  const CaEntry* ca = site.find_ca(policy.issuer);
+  if (!ca || ca->certificates.empty()) return {};  // the loader reports dangling issuers and unreadable files
+  if (!ca->signs_locally() && !ca->signs_outside()) {
+    return refuse("identity issuer '" + ca->name +
+                  "' has neither local_key nor signed_dir: give the CA's key file as local_key (trustctl signs, lab "
+                  "CAs), or a signed_dir where the certificates an outside CA signs are placed (`trustctl csr` "
+                  "exports the requests), or keep issuer = \"self\"");
+  }
+  return {};
+}
+
+std::string quoted_dir(const CaEntry& ca) { return ca.signed_dir ? ca.signed_dir->string() : std::string("?"); }
+
+}  // namespace
+
+std::string csr_file_name(const IdentityNeed& need) {
+  return need.node->fqdn + "." + need.policy->unit + (need.multi_server() ? ".multi-server" : "") + ".csr";
+}
 
 Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site) {
   std::vector<TrustRequirement> out;
-  std::vector<Certificate> all_cas;
-  for (const auto& ca : site.cas) all_cas.insert(all_cas.end(), ca.certificates.begin(), ca.certificates.end());
   for (const auto& cluster : site.clusters) {
     if (!is_vos(cluster.product)) continue;
     for (const auto& policy : cluster.identities) {
       if (policy.issuer == "self") continue;
       const CaEntry* ca = site.find_ca(policy.issuer);
       if (!ca || ca->certificates.empty()) continue;  // the loader reports dangling issuers
-      std::vector<Certificate> chain = {ca->certificates.front()};
-      auto up = issuer_chain(ca->certificates.front(), all_cas);
-      if (!up.complete) {
-        return fail(Error(ErrorCode::invalid_site, "identity issuer '" + ca->name +
-                                                       "': its chain does not reach a root among the site's [[ca]] "
-                                                       "entries; add the missing issuer (TC007)")
-                        .at(policy.region));
-      }
-      chain.insert(chain.end(), up.issuers.begin(), up.issuers.end());
-      for (const auto& cert : chain) {
+      auto chain = ca_chain(site, *ca, policy);
+      if (!chain) return fail(chain.error());
+      for (const auto& cert : *chain) {
         for (const auto& node : cluster.nodes) {
           out.push_back(TrustRequirement{
               .node = node.name,
@@ -42,67 +133,159 @@ Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& si
   return out;
 }
 
-Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live, TimePoint now) {
-  IdentityChanges out;
+Result<std::vector<IdentityNeed>> identity_needs(const Site& site, const LiveState& live,
+                                                 const ProviderLookup& providers, TimePoint now) {
+  std::vector<IdentityNeed> out;
   for (const auto& cluster : site.clusters) {
     if (!is_vos(cluster.product)) continue;
+    const Provider* provider = providers.find(cluster.product);
+    if (!provider) continue;
     for (const auto& policy : cluster.identities) {
-      if (policy.unit != "tomcat") {
-        // tomcat-ECDSA shares the mechanics but vos-sim and the CLI layer only drive tomcat so far.
-        return fail(Error(ErrorCode::invalid_site, "identity unit '" + policy.unit +
-                                                       "' is not managed by this trustctl yet; remove it or manage "
-                                                       "it by hand")
-                        .at(policy.region));
-      }
+      if (auto ok = check_policy(site, cluster, policy, *provider); !ok) return fail(ok.error());
       const CaEntry* ca = policy.issuer == "self" ? nullptr : site.find_ca(policy.issuer);
-      if (ca && !ca->local_key) {
-        return fail(Error(ErrorCode::invalid_site,
-                          "identity issuer '" + ca->name +
-                              "' has no local_key: trustctl cannot sign for it; give the CA's key file as local_key "
-                              "(lab CAs), or keep issuer = \"self\"")
-                        .at(policy.region));
-      }
-      for (const auto& node : cluster.nodes) {
-        auto state = live.nodes.find(node.name);
-        if (state == live.nodes.end()) continue;
-        auto identity = state->second.identities.find(policy.unit);
-        if (identity == state->second.identities.end() || identity->second.empty()) continue;
-        const Certificate& leaf = identity->second.front();
+      if (policy.issuer != "self" && (!ca || ca->certificates.empty())) continue;
 
-        std::string why;
-        auto window = std::chrono::days(renewal_window_days(leaf, policy.renew_before_days));
-        auto names = leaf.dns_names();
-        if (ca) {
-          if (!ca->certificates.front().issued(leaf)) {
-            why = "the policy wants it signed by " + ca->name + "; the node's identity is issued by " + leaf.issuer();
-          } else if (std::find(names.begin(), names.end(), node.fqdn) == names.end()) {
-            why = "its SAN lacks the node's FQDN " + node.fqdn + " (TC002)";
+      if (policy.distribution == "multi-server") {
+        IdentityNeed need{&cluster, &policy, ca, cluster.publisher(), {}, {}};
+        for (const auto& node : cluster.nodes) need.names.push_back(node.fqdn);
+        std::vector<std::string> off;
+        std::string first_fingerprint;
+        for (const auto& node : cluster.nodes) {
+          const Certificate* leaf = current_identity(live, node.name, policy.unit);
+          if (!leaf) continue;
+          std::string why = why_not_wanted(*leaf, policy, ca, need.names, now);
+          // One certificate for the whole cluster: a node holding another one is off too.
+          if (why.empty() && !first_fingerprint.empty() && leaf->fingerprint() != first_fingerprint) {
+            why = "it holds a different certificate from " + cluster.publisher()->name;
           }
-        } else if (!leaf.is_self_issued()) {
-          why = "the policy wants a self-signed identity; the node's is issued by " + leaf.issuer();
+          if (first_fingerprint.empty()) first_fingerprint = leaf->fingerprint();
+          if (!why.empty()) off.push_back(node.name + ": " + why);
         }
-        if (why.empty() && leaf.not_after() - now < window) {
-          auto days = std::chrono::duration_cast<std::chrono::days>(leaf.not_after() - now).count();
-          why = "it expires in " + std::to_string(days) + " day(s), inside the renewal window of " +
-                std::to_string(window.count()) + " days (TC006)";
-        }
-        if (why.empty()) continue;
-
-        Action action;
-        action.kind = ca ? ActionKind::renew_identity : ActionKind::regenerate_identity;
-        action.node = node.name;
-        action.cluster = cluster.name;
-        action.store = policy.unit;
-        action.issuer_ca = ca ? ca->name : "";
-        action.reason = "identity policy at " + policy.region.describe() + ": " + why;
-        action.region = policy.region;
-        out.actions.push_back(std::move(action));
-        if (!ca) {
-          out.notes.push_back(node.name + " gets a new self-signed identity: peers that must trust it (integrations) "
-                                          "and client bundles can only be updated once it exists; run plan again "
-                                          "after this apply");
-        }
+        if (off.empty()) continue;
+        for (const auto& item : off) need.why += (need.why.empty() ? "" : "; ") + item;
+        out.push_back(std::move(need));
+        continue;
       }
+
+      for (const auto& node : cluster.nodes) {
+        const Certificate* leaf = current_identity(live, node.name, policy.unit);
+        if (!leaf) continue;
+        IdentityNeed need{&cluster, &policy, ca, &node, {node.fqdn}, {}};
+        need.why = why_not_wanted(*leaf, policy, ca, need.names, now);
+        if (!need.why.empty()) out.push_back(std::move(need));
+      }
+    }
+  }
+  return out;
+}
+
+SignedPick pick_signed(const IdentityNeed& need, const NodeState* state, TimePoint now) {
+  SignedPick pick;
+  const std::string& unit = need.policy->unit;
+  const PendingCsr* csr = nullptr;
+  if (state) {
+    auto it = state->pending_csrs.find(unit);
+    if (it != state->pending_csrs.end()) csr = &it->second;
+  }
+  const Certificate* current = nullptr;
+  if (state) {
+    auto it = state->identities.find(unit);
+    if (it != state->identities.end() && !it->second.empty()) current = &it->second.front();
+  }
+  std::vector<const SignedFile*> candidates;
+  for (const auto& file : need.ca->signed_files) {
+    const Certificate& leaf = file.chain.front();
+    if (!names_all(leaf, need.names) || !key_fits_unit(leaf, unit)) continue;
+    if (!need.ca->certificates.front().issued(leaf) || leaf.not_after() <= now) continue;
+    if (current && leaf == *current) continue;  // already installed (and still not what the policy wants)
+    candidates.push_back(&file);
+  }
+  // The newest first: a CA that signed twice (a renewal) returns both.
+  std::stable_sort(candidates.begin(), candidates.end(), [](const SignedFile* a, const SignedFile* b) {
+    return a->chain.front().not_before() > b->chain.front().not_before();
+  });
+  const std::string where = need.node->name + " (" + unit + (need.multi_server() ? ", multi-server" : "") + ")";
+  if (candidates.empty()) {
+    pick.problem = where + " waits for a certificate signed by " + need.ca->name + ": run `trustctl csr SITE --out DIR`, "
+                   "have " + need.ca->name + " sign " + csr_file_name(need) + ", and place the certificate in " +
+                   quoted_dir(*need.ca);
+    return pick;
+  }
+  if (!csr) {
+    pick.problem = where + ": " + candidates.front()->path.filename().string() + " is signed by " + need.ca->name +
+                   " but the node holds no pending " + unit + " CSR for it to answer; run `trustctl csr SITE --out "
+                   "DIR` and have the new CSR signed";
+    return pick;
+  }
+  for (const SignedFile* file : candidates) {
+    if (file->chain.front().public_key_pem() == csr->public_key_pem) {
+      pick.file = file;
+      return pick;
+    }
+  }
+  pick.problem = where + ": " + candidates.front()->path.filename().string() +
+                 " answers another CSR than the one pending on the node (public keys differ; a CSR generated since "
+                 "replaced it); have " + need.ca->name + " sign the pending one (`trustctl csr SITE --out DIR` "
+                 "exports it again)";
+  return pick;
+}
+
+Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live, const ProviderLookup& providers,
+                                        TimePoint now) {
+  auto needs = identity_needs(site, live, providers, now);
+  if (!needs) return fail(needs.error());
+  IdentityChanges out;
+  for (const auto& need : *needs) {
+    const std::string reason = "identity policy at " + need.policy->region.describe() + ": " + need.why;
+    Action action;
+    action.node = need.node->name;
+    action.cluster = need.cluster->name;
+    action.store = need.policy->unit;
+    action.issuer_ca = need.ca ? need.ca->name : "";
+    action.multi_server = need.multi_server();
+    action.reason = reason;
+    action.region = need.policy->region;
+    if (!need.ca) {
+      action.kind = ActionKind::regenerate_identity;
+      out.notes.push_back(need.node->name + " gets a new self-signed identity: peers that must trust it (integrations) "
+                                            "and client bundles can only be updated once it exists; run plan again "
+                                            "after this apply");
+    } else if (need.ca->signs_locally()) {
+      action.kind = ActionKind::renew_identity;
+    } else {
+      auto state = live.nodes.find(need.node->name);
+      auto pick = pick_signed(need, state == live.nodes.end() ? nullptr : &state->second, now);
+      if (!pick.file) {
+        out.notes.push_back(pick.problem);
+        continue;
+      }
+      action.kind = ActionKind::install_identity;
+      action.certificate = pick.file->chain.front();
+      action.file = pick.file->path.string();
+      action.reason += "; " + pick.file->path.filename().string() + " from " + need.ca->name + "'s signed_dir answers "
+                                                                                              "the pending CSR";
+    }
+    const std::string source = action.node;
+    const std::string unit = action.store;
+    const std::string why_wait = reason;
+    const std::optional<Certificate> installed = action.certificate;  // known for install, not for renew
+    out.actions.push_back(std::move(action));
+    if (!need.multi_server()) continue;
+    // The publisher's multi-server identity reaches every node it names by distribution; never assumed.
+    for (const auto& node : need.cluster->nodes) {
+      if (node.name == source) continue;
+      Action wait;
+      wait.kind = ActionKind::wait_identity;
+      wait.node = node.name;
+      wait.cluster = need.cluster->name;
+      wait.store = unit;
+      wait.source_node = source;
+      wait.issuer_ca = need.ca->name;
+      wait.multi_server = true;
+      wait.certificate = installed;
+      wait.reason = why_wait + "; the multi-server identity made on " + source + " is distributed to " + node.name;
+      wait.region = need.policy->region;
+      out.actions.push_back(std::move(wait));
     }
   }
   return out;

@@ -1,9 +1,12 @@
 #pragma once
-// Identity policies ([cluster.identity.tomcat]) against the identities refresh read: which nodes need a new identity,
-// and which trust their issuer's chain must already be in place for the appliance to accept it.
+// Identity policies ([cluster.identity.tomcat], [cluster.identity.tomcat-ECDSA]) against the identities refresh read:
+// which nodes need a new identity, how it is obtained (self-signed, signed here by a local CA, or signed by an
+// outside CA and picked up from its signed_dir), and which trust must already be in place for the appliance to
+// accept it.
 
 #include "engine/graph/action.hpp"
 #include "engine/model/live_state.hpp"
+#include "engine/model/provider.hpp"
 #include "engine/model/site.hpp"
 #include "plans/requirements.hpp"
 
@@ -16,11 +19,40 @@ namespace trustctl::plans {
 // an identity whose issuer is not in tomcat-trust).
 Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site);
 
-struct IdentityChanges {
-  std::vector<Action> actions;     // renew_identity / regenerate_identity, one per node that needs it
-  std::vector<std::string> notes;  // what cannot be known before apply
+// One identity that is not what its policy wants. For a multi-server policy there is one need per cluster, on the
+// publisher, naming every node; `why` then says which nodes are off.
+struct IdentityNeed {
+  const Cluster* cluster = nullptr;
+  const IdentityPolicy* policy = nullptr;
+  const CaEntry* ca = nullptr;     // nullptr: self-signed
+  const Node* node = nullptr;      // where the identity is made (the publisher for multi-server)
+  std::vector<std::string> names;  // the FQDNs it must name
+  std::string why;
+  bool multi_server() const { return policy && policy->distribution == "multi-server"; }
 };
 
-Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live, TimePoint now);
+// The file `trustctl csr` writes a need's CSR to: "<fqdn>.<unit>.csr", "<publisher fqdn>.<unit>.multi-server.csr".
+std::string csr_file_name(const IdentityNeed& need);
+
+// Refuses policies the product cannot carry (a unit it lacks at its version, multi-server where not allowed, a CA
+// trustctl can neither sign for nor pick up from), naming the site entry.
+Result<std::vector<IdentityNeed>> identity_needs(const Site& site, const LiveState& live,
+                                                 const ProviderLookup& providers, TimePoint now);
+
+// What an outside CA returned for a need: the signed file whose leaf names every FQDN of the need, has the unit's key
+// type, was issued by the CA and answers the CSR pending on the node. nullptr with `problem` set when there is none.
+struct SignedPick {
+  const SignedFile* file = nullptr;
+  std::string problem;
+};
+SignedPick pick_signed(const IdentityNeed& need, const NodeState* state, TimePoint now);
+
+struct IdentityChanges {
+  std::vector<Action> actions;     // renew / regenerate / install_identity, and wait_identity for multi-server
+  std::vector<std::string> notes;  // what cannot be known before apply, and what waits for an outside CA
+};
+
+Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live, const ProviderLookup& providers,
+                                        TimePoint now);
 
 }  // namespace trustctl::plans

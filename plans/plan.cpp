@@ -11,7 +11,9 @@ PlanSummary Plan::summary() const {
       case ActionKind::delete_trust: ++s.remove; break;
       case ActionKind::restart_service: ++s.restarts; break;
       case ActionKind::renew_identity:
-      case ActionKind::regenerate_identity: ++s.change; break;
+      case ActionKind::regenerate_identity:
+      case ActionKind::install_identity:
+      case ActionKind::wait_identity: ++s.change; break;  // a multi-server identity arriving replaces one too
     }
   }
   s.manual_restarts = static_cast<int>(manual_restarts.size());

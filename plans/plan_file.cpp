@@ -18,9 +18,10 @@ using nlohmann::json;
 
 // Every kind a saved plan may hold. A kind added to ActionKind must be added here too, or its plans cannot be read
 // back (plan_file_test round-trips one action of each kind).
-constexpr ActionKind kKinds[] = {ActionKind::upload_trust,    ActionKind::delete_trust,
+constexpr ActionKind kKinds[] = {ActionKind::upload_trust,     ActionKind::delete_trust,
                                  ActionKind::wait_replication, ActionKind::restart_service,
-                                 ActionKind::renew_identity,  ActionKind::regenerate_identity};
+                                 ActionKind::renew_identity,   ActionKind::regenerate_identity,
+                                 ActionKind::install_identity, ActionKind::wait_identity};
 
 const char* policy_name(RestartPolicy policy) {
   switch (policy) {
@@ -44,9 +45,10 @@ void add_saved_fields(json& j, const Action& a, json& certificates) {
     j["region"] = region;
   }
   j["pending_from_journal"] = a.pending_from_journal;
-  if (!a.ordering_group.empty()) {
-    j["ordering_group"] = a.ordering_group;
-    j["ordering_phase"] = a.ordering_phase;
+  if (!a.orderings.empty()) {
+    json orderings = json::array();
+    for (const auto& o : a.orderings) orderings.push_back({{"group", o.group}, {"phase", o.phase}});
+    j["orderings"] = std::move(orderings);
   }
 }
 
@@ -246,10 +248,21 @@ class PlanDecoder {
     a.service = m_read.string(j, where, "service", false);
     a.source_node = m_read.string(j, where, "source_node", false);
     a.issuer_ca = m_read.string(j, where, "issuer_ca", false);
+    a.multi_server = m_read.boolean(j, where, "multi_server");
     a.reason = m_read.string(j, where, "reason");
     a.pending_from_journal = m_read.boolean(j, where, "pending_from_journal");
-    a.ordering_group = m_read.string(j, where, "ordering_group", false);
-    a.ordering_phase = static_cast<int>(m_read.integer(j, where, "ordering_phase", false));
+    if (const json* orderings = m_read.member(j, where, "orderings", false)) {
+      if (!orderings->is_array()) m_read.problem(where + ".orderings", "expected an array");
+      for (const auto& o : orderings->is_array() ? *orderings : json::array()) {
+        a.orderings.push_back({m_read.string(o, where + ".orderings", "group"),
+                               static_cast<int>(m_read.integer(o, where + ".orderings", "phase"))});
+      }
+    }
+    // Plans saved before an action could belong to several groups carry one.
+    std::string legacy_group = m_read.string(j, where, "ordering_group", false);
+    if (!legacy_group.empty()) {
+      a.orderings.push_back({legacy_group, static_cast<int>(m_read.integer(j, where, "ordering_phase", false))});
+    }
     if (const json* cert = m_read.member(j, where, "certificate", false)) {
       a.certificate = certificate(*cert, where + ".certificate");
     }

@@ -31,6 +31,7 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
   if (!a.service.empty()) j["service"] = a.service;
   if (!a.source_node.empty()) j["source_node"] = a.source_node;
   if (!a.issuer_ca.empty()) j["issuer_ca"] = a.issuer_ca;
+  if (a.multi_server) j["multi_server"] = true;
   j["reason"] = a.reason;
   if (a.region) j["source"] = a.region->describe();
   j["description"] = a.describe();

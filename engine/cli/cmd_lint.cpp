@@ -3,6 +3,7 @@
 
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "engine/cli/external_probe_lint.hpp"
 #include "engine/config/site_loader.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"
@@ -45,8 +46,20 @@ int usage_error(const std::string& message, const LintOptions& options, const Te
   return kExitError;
 }
 
+// Everything the site references, and (unless --offline) a Finesse-like handshake with each external host: its
+// chain and suite are what Finesse and UCCX will meet (TC010, TC004). The appliances themselves are never contacted.
 int lint_site(const Site& site, const std::string& path, const LintOptions& options, const Terminal& term) {
-  return report(pki::lint::lint_site_references(site), path, options, term);
+  auto findings = pki::lint::lint_site_references(site);
+  if (!options.offline) {
+    auto externals = probe_external_clusters(site, site.connection.parallelism);
+    findings.insert(findings.end(), externals.findings.begin(), externals.findings.end());
+    findings = pki::lint::deduplicate(std::move(findings));
+    if (!externals.unreachable.empty()) {
+      report_errors(externals.unreachable, CommonOptions{.format = options.format}, term);
+      return kExitError;
+    }
+  }
+  return report(findings, path, options, term);
 }
 
 // The certificates of one file; a file that holds none is a TC011 finding, an unreadable one an error.

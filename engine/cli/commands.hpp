@@ -49,6 +49,7 @@ struct LintOptions {
   std::string version;
   std::optional<int> renew_before_days;
   bool multi_server = false;
+  bool offline = false;  // a site: do not probe its external hosts
   std::string format = "text";
   bool no_color = false;
 };
@@ -73,6 +74,11 @@ struct ExpiryOptions {
   int within = -1;  // days; -1: report only
 };
 
+struct CsrOptions {
+  std::string out;          // where the CSR files go
+  bool regenerate = false;  // replace CSRs already pending on the nodes
+};
+
 struct BundleOptions {
   std::string format = "pem";  // pem | p7b
   std::string out;
@@ -81,6 +87,8 @@ struct BundleOptions {
 int run_validate(const CommonOptions& common);
 int run_expiry(const CommonOptions& common, const ExpiryOptions& options);
 int run_bundle(const CommonOptions& common, const BundleOptions& options);
+int run_csr(const CommonOptions& common, const CsrOptions& options);
+int run_show(const CommonOptions& common);
 int run_journal(const CommonOptions& common);
 int run_verify(const CommonOptions& common);
 int run_ca_init(const CaInitOptions& options);

@@ -90,6 +90,18 @@ int main(int argc, char** argv) {
   bundle->add_option("--out", bundle_options.out, "the bundle file (FILE.manifest.json is written beside it)")
       ->required();
 
+  auto* show = app.add_subcommand("show", "every node's identities, trust entries (managed? wanted?) and what each "
+                                          "service port presents, read live");
+  add_common(show, true);
+
+  CsrOptions csr_options;
+  auto* csr = app.add_subcommand("csr", "export every CSR an outside CA must sign (identities whose issuer has a "
+                                        "signed_dir); signed certificates placed there are picked up by plan");
+  add_common(csr, true);
+  csr->add_option("--out", csr_options.out, "the directory the CSR files are written to (FQDN.UNIT.csr)")->required();
+  csr->add_flag("--regenerate", csr_options.regenerate,
+                "make new CSRs even where a fitting one is pending (orphans what the CA is signing)");
+
   auto* journal = app.add_subcommand("journal", "list past applies: who, when, what was done, restarts still owed");
   add_common(journal, false);
 
@@ -105,7 +117,8 @@ int main(int argc, char** argv) {
   ca_init->add_option("--days", ca_options.days, "validity in days")->check(CLI::Range(1, 36500));
 
   auto* lint = app.add_subcommand("lint", "check a certificate (or every certificate a site references) against the "
-                                          "rules the appliances and their peers enforce; connects nowhere");
+                                          "rules the appliances and their peers enforce; a site's external hosts are "
+                                          "probed as Finesse would (TC010, TC004), nothing else is contacted");
   lint->add_option("files", lint_options.files, "CERT.pem [CHAIN.pem ...], or a site file")
       ->required()
       ->check(CLI::ExistingFile);
@@ -121,6 +134,7 @@ int main(int argc, char** argv) {
   lint->add_option("--version", lint_options.version, "the product version, e.g. 12.5");
   lint->add_option("--renew-before-days", lint_options.renew_before_days, "renewal window (default: last third)");
   lint->add_flag("--multi-server", lint_options.multi_server, "the certificate is the cluster's multi-server SAN one");
+  lint->add_flag("--offline", lint_options.offline, "a site: do not probe its external hosts");
   lint->add_option("--format", lint_options.format, "output format")->check(CLI::IsMember({"text", "json"}));
   lint->add_flag("--no-color", lint_options.no_color, "never colour the output (NO_COLOR is honoured too)");
 
@@ -147,6 +161,8 @@ int main(int argc, char** argv) {
   if (journal->parsed()) return run_journal(common);
   if (expiry->parsed()) return run_expiry(common, expiry_options);
   if (bundle->parsed()) return run_bundle(common, bundle_options);
+  if (csr->parsed()) return run_csr(common, csr_options);
+  if (show->parsed()) return run_show(common);
   if (verify->parsed()) return run_verify(common);
   if (ca_init->parsed()) return run_ca_init(ca_options);
   if (lint->parsed()) return run_lint(lint_options);

@@ -7,10 +7,46 @@
 
 namespace trustctl::cli {
 
+namespace {
+
+// A certificate an outside CA returned, before it becomes a node's identity: against the node, the CSR it answers
+// (TC009), and the tomcat-trust the node will hold by then (TC007: its issuer chain).
+std::vector<pki::lint::Finding> lint_install(const Site& site, const LiveState& live, const plans::Plan& plan,
+                                             const Action& a) {
+  const Cluster* cluster = site.find_cluster(a.cluster);
+  const Node* node = site.find_node(a.node);
+  if (!cluster || !node) return {};
+  auto context = pki::lint::context_for(site, *cluster, node, a.store);
+  std::vector<Certificate> store;
+  if (auto it = live.nodes.find(a.node); it != live.nodes.end()) {
+    if (auto s = it->second.stores.find("tomcat-trust"); s != it->second.stores.end()) {
+      for (const auto& entry : s->second) store.push_back(entry.certificate);
+    }
+    if (auto csr = it->second.pending_csrs.find(a.store); csr != it->second.pending_csrs.end()) {
+      if (auto info = pki::inspect_csr(csr->second.pem)) context.csr = std::move(*info);
+    }
+  }
+  for (const auto& other : plan.graph.actions()) {
+    if (other.node == a.node && other.store == "tomcat-trust" && other.certificate &&
+        (other.kind == ActionKind::upload_trust || other.kind == ActionKind::wait_replication)) {
+      store.push_back(*other.certificate);
+    }
+  }
+  context.trust_store = std::move(store);
+  return pki::lint::lint_certificate(*a.certificate, context);
+}
+
+}  // namespace
+
 std::vector<pki::lint::Finding> lint_plan(const Site& site, const LiveState& live, const plans::Plan& plan) {
   auto findings = pki::lint::lint_site_references(site);
   for (auto i : plan.order) {
     const Action& a = plan.graph.action(i);
+    if (a.kind == ActionKind::install_identity && a.certificate) {
+      auto more = lint_install(site, live, plan, a);
+      findings.insert(findings.end(), more.begin(), more.end());
+      continue;
+    }
     if (a.kind != ActionKind::upload_trust || !a.certificate) continue;
     const Cluster* cluster = site.find_cluster(a.cluster);
     const Node* node = site.find_node(a.node);

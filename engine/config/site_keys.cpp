@@ -41,6 +41,7 @@ constexpr KeySpec kKeys[] = {
     {"ca", "name", string},
     {"ca", "certificate", string},
     {"ca", "local_key", string},
+    {"ca", "signed_dir", string},
 
     {"cluster", "name", string},
     {"cluster", "product", string},

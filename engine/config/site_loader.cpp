@@ -183,6 +183,7 @@ class Loader {
   void read_connection(const Section& root);
   void apply_connection_keys(const Section& s, Connection& connection);
   void read_cas(const Section& root);
+  void read_signed_dir(CaEntry& ca, const std::string& as_written, const SourceRegion& where);
   void read_clusters(const Section& root);
   std::optional<Node> read_node(const Section& s, const Cluster& cluster, size_t node_count, bool& role_known);
   void read_identities(const Section& cluster_section, Cluster& cluster);
@@ -522,8 +523,43 @@ void Loader::read_cas(const Section& root) {
         ca.local_key = resolve(*key);
       }
     }
+    if (auto dir = s.string("signed_dir")) {
+      if (dir->empty()) {
+        error(value_region(s, "signed_dir"), "ca.signed_dir: must not be empty (remove it if this CA is not used "
+                                             "to sign identities outside trustctl)");
+      } else {
+        ca.signed_dir = resolve(*dir);
+        read_signed_dir(ca, *dir, value_region(s, "signed_dir"));
+      }
+    }
     // A CA without a name cannot be referenced; keep it out so lookups never match an empty name.
     if (name) m_site.cas.push_back(std::move(ca));
+  }
+}
+
+// Every certificate file an outside CA returned. A directory that does not exist yet holds nothing (the first
+// `trustctl csr` run comes before anything is signed); a file that is not a certificate is an error naming it.
+void Loader::read_signed_dir(CaEntry& ca, const std::string& as_written, const SourceRegion& where) {
+  std::error_code ec;
+  if (!fs::exists(*ca.signed_dir, ec)) return;
+  if (!fs::is_directory(*ca.signed_dir, ec)) {
+    error(where, "ca.signed_dir: " + as_written + " is not a directory", ErrorCode::io);
+    return;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(*ca.signed_dir, ec)) {
+    static constexpr std::string_view kExtensions[] = {".pem", ".crt", ".cer", ".der"};
+    std::string extension = entry.path().extension().string();
+    if (!entry.is_regular_file(ec)) continue;
+    if (std::find(std::begin(kExtensions), std::end(kExtensions), extension) == std::end(kExtensions)) continue;
+    files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());  // deterministic plans whatever order the directory lists
+  for (const auto& file : files) {
+    std::string name = (fs::path(as_written) / file.filename()).string();
+    if (auto certs = load_certificates(name, "ca.signed_dir", where)) {
+      if (!certs->empty()) ca.signed_files.push_back(SignedFile{file, std::move(*certs)});
+    }
   }
 }
 
@@ -603,7 +639,18 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
       }
     }
     if (auto v = choice(u, "distribution", kDistributions)) policy.distribution = *v;
-    if (auto v = choice(u, "key", kKeySpecs)) policy.key = *v;
+    if (auto v = choice(u, "key", kKeySpecs)) {
+      policy.key = *v;
+    } else if (unit == "tomcat-ECDSA") {
+      policy.key = "ec-256";
+    }
+    // The units hold one key type each (DOMAIN.md section 4): RSA for tomcat, EC for tomcat-ECDSA.
+    const bool ec_key = policy.key.starts_with("ec-");
+    if (ec_key != (unit == "tomcat-ECDSA")) {
+      error(u.table.contains("key") ? value_region(u, "key") : u.region,
+            path + ".key: " + policy.key + " does not fit " + std::string(unit) + ", which holds " +
+                (unit == "tomcat-ECDSA" ? "an EC key (ec-256, ec-384, ec-521)" : "an RSA key (rsa-1024 .. rsa-4096)"));
+    }
     if (auto v = bounded(u, "renew_before_days", 1, std::numeric_limits<int>::max())) policy.renew_before_days = *v;
     cluster.identities.push_back(std::move(policy));
   }
@@ -800,6 +847,7 @@ void Loader::read_policy(const Section& root) {
   if (!table) return;
   Section s{*table, "policy", "[policy]", region_of(*table)};
   check_table(s, "policy");
+  m_site.policy.region = s.region;
   if (auto prune = s.boolean("prune")) m_site.policy.prune = *prune;
   if (auto restart = choice(s, "restart", kRestartPolicies)) {
     m_site.policy.restart = *restart == "rolling"       ? RestartPolicy::rolling

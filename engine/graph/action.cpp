@@ -10,6 +10,8 @@ const char* to_string(ActionKind kind) {
     case ActionKind::restart_service: return "restart";
     case ActionKind::renew_identity: return "renew-identity";
     case ActionKind::regenerate_identity: return "regenerate-identity";
+    case ActionKind::install_identity: return "install-identity";
+    case ActionKind::wait_identity: return "wait-identity";
   }
   return "unknown";
 }
@@ -18,10 +20,12 @@ const char* action_mark(ActionKind kind) {
   switch (kind) {
     case ActionKind::upload_trust: return "+";
     case ActionKind::delete_trust: return "-";
-    case ActionKind::wait_replication: return "⏳";
+    case ActionKind::wait_replication:
+    case ActionKind::wait_identity: return "⏳";
     case ActionKind::restart_service: return "↻";
     case ActionKind::renew_identity:
-    case ActionKind::regenerate_identity: return "~";
+    case ActionKind::regenerate_identity:
+    case ActionKind::install_identity: return "~";
   }
   return "?";
 }
@@ -47,10 +51,15 @@ std::string Action::describe() const {
       return "wait for " + cert_label() + " to replicate from " + source_node + " into " + store;
     case ActionKind::restart_service: return "restart " + service;
     case ActionKind::renew_identity:
-      return "renew " + store + " identity: CSR on the node, signed by " + issuer_ca +
-             ", imported (new certificate known after apply)";
+      return "renew " + store + (multi_server ? " multi-server (SAN) identity for the cluster" : " identity") +
+             ": CSR on the node, signed by " + issuer_ca + ", imported (new certificate known after apply)";
     case ActionKind::regenerate_identity:
       return "regenerate " + store + " as a new self-signed identity (new certificate known after apply)";
+    case ActionKind::install_identity:
+      return "install " + cert_label() + " as the " + store + (multi_server ? " multi-server (SAN)" : "") +
+             " identity, signed by " + issuer_ca;
+    case ActionKind::wait_identity:
+      return "wait for the multi-server " + store + " identity to reach this node from " + source_node;
   }
   return "unknown action";
 }

@@ -17,10 +17,18 @@ enum class ActionKind {
   restart_service,   // restart one service on a node
   renew_identity,    // CSR on the node, signed by a CA whose key trustctl holds, imported as the node's identity
   regenerate_identity,  // replace the node's identity with a new self-signed one
+  install_identity,  // import a certificate an outside CA signed (picked up from the CA's signed_dir)
+  wait_identity,     // wait until a multi-server identity imported on the publisher reaches this node
 };
 const char* to_string(ActionKind kind);
 // The one-character mark every rendering uses: + add, - remove, ⏳ wait, ↻ restart, ~ identity change.
 const char* action_mark(ActionKind kind);
+
+struct OrderingPhase {
+  std::string group;
+  int phase = 0;
+  bool operator==(const OrderingPhase&) const = default;
+};
 
 struct Action {
   ActionKind kind = ActionKind::upload_trust;
@@ -34,17 +42,24 @@ struct Action {
   std::string reason;                        // why the action exists, for people
   std::optional<SourceRegion> region;        // the site entry that asked for it
   bool pending_from_journal = false;         // a restart owed by an earlier apply
-  std::string issuer_ca;                     // renew_identity: the [[ca]] that signs
-  std::string ordering_group;                // cross-product ordering (rule 4): phase 0 writes before phase 1
-  int ordering_phase = 0;
+  std::string issuer_ca;                     // renew/install_identity: the [[ca]] that signs
+  bool multi_server = false;                 // identity: one SAN certificate for the whole cluster, on the publisher
+  // Cross-product ordering (rule 4): in each group, phase 0 writes before phase 1. One write can serve several
+  // relations (a root both a Finesse cluster and two CUIC clusters need), so it may belong to several groups.
+  std::vector<OrderingPhase> orderings;
 
   // Stable identity: the same action in two plans has the same id (journal, saved plans, tests).
   std::string id() const;
   // Short human description: "upload Lab_Root_CA (3f2a9c1d) to tomcat-trust".
   std::string describe() const;
-  bool writes() const { return kind != ActionKind::wait_replication && kind != ActionKind::restart_service; }
+  bool writes() const {
+    return kind != ActionKind::wait_replication && kind != ActionKind::wait_identity &&
+           kind != ActionKind::restart_service;
+  }
+  // An identity written on this node (a multi-server identity arriving by distribution is not written here).
   bool changes_identity() const {
-    return kind == ActionKind::renew_identity || kind == ActionKind::regenerate_identity;
+    return kind == ActionKind::renew_identity || kind == ActionKind::regenerate_identity ||
+           kind == ActionKind::install_identity;
   }
 };
 

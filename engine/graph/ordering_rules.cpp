@@ -20,19 +20,23 @@ Topology topology_of(const Site& site) {
 namespace rules {
 
 void chain_order_in_store(ActionGraph& graph) {
-  // Group uploads by (node, store); within a group compare issuer names first (cheap) and verify the signature only
-  // when the names match.
+  // Group what arrives in each (node, store): uploads, and certificates that arrive by replication (a subscriber may
+  // upload an intermediate whose root reaches it from the publisher). Within a group compare issuer names first
+  // (cheap) and verify the signature only when the names match. Only uploads are ordered after their issuer: a wait
+  // follows the publisher's write, whatever the subscriber holds.
   std::map<std::pair<std::string, std::string>, std::vector<ActionGraph::Index>> groups;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
-    if (a.kind == ActionKind::upload_trust && a.certificate) groups[{a.node, a.store}].push_back(i);
+    if ((a.kind == ActionKind::upload_trust || a.kind == ActionKind::wait_replication) && a.certificate) {
+      groups[{a.node, a.store}].push_back(i);
+    }
   }
   for (const auto& [key, members] : groups) {
     for (auto issuer : members) {
       const Certificate& ca = *graph.action(issuer).certificate;
       std::string ca_subject = ca.subject();
       for (auto subject : members) {
-        if (issuer == subject) continue;
+        if (issuer == subject || graph.action(subject).kind != ActionKind::upload_trust) continue;
         const Certificate& leaf = *graph.action(subject).certificate;
         if (leaf.is_self_issued() || leaf.issuer() != ca_subject) continue;
         if (ca.issued(leaf)) graph.order(issuer, subject, kChainOrder);
@@ -49,8 +53,19 @@ void replication_after_upload(ActionGraph& graph) {
       uploads[{a.node, a.store, a.certificate->fingerprint()}] = i;
     }
   }
+  // A multi-server identity is distributed from the publisher that made it: (node, unit) -> that identity change.
+  std::map<std::pair<std::string, std::string>, ActionGraph::Index> identities;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
+    if (a.changes_identity() && a.multi_server) identities[{a.node, a.store}] = i;
+  }
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.kind == ActionKind::wait_identity) {
+      auto it = identities.find({a.source_node, a.store});
+      if (it != identities.end()) graph.order(it->second, i, kReplication);
+      continue;
+    }
     if (a.kind != ActionKind::wait_replication || !a.certificate) continue;
     auto it = uploads.find({a.source_node, a.store, a.certificate->fingerprint()});
     if (it != uploads.end()) graph.order(it->second, i, kReplication);
@@ -102,8 +117,8 @@ void cross_product_phases(ActionGraph& graph) {
   std::map<std::string, std::array<std::vector<ActionGraph::Index>, 2>> groups;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
-    if (a.ordering_group.empty() || a.kind == ActionKind::restart_service) continue;
-    groups[a.ordering_group][a.ordering_phase > 0 ? 1 : 0].push_back(i);
+    if (a.kind == ActionKind::restart_service) continue;
+    for (const auto& membership : a.orderings) groups[membership.group][membership.phase > 0 ? 1 : 0].push_back(i);
   }
   for (const auto& [group, phases] : groups) {
     for (auto first : phases[0]) {

@@ -29,9 +29,11 @@ inline constexpr const char* kPublisherFirst = "publisher-first";
 inline constexpr const char* kRestartsLast = "restarts-last";
 inline constexpr const char* kRollingRestarts = "rolling-restarts";
 
-// Rule 1: within one store on one node, an issuer is uploaded before the certificates it issued.
+// Rule 1: within one store on one node, an issuer is uploaded (or has arrived by replication) before the certificates
+// it issued are uploaded.
 void chain_order_in_store(ActionGraph& graph);
-// Rule 3: a subscriber's wait for a replicated certificate follows the publisher's upload of it.
+// Rule 3: a subscriber's wait for a replicated certificate follows the publisher's upload of it; a node's wait for a
+// multi-server identity follows the publisher's identity change that makes it.
 void replication_after_upload(ActionGraph& graph);
 // Rule 2: a node's identity change waits for every trust write on that node (its issuing chain must be in the
 // node's tomcat-trust, or the appliance refuses the upload).

@@ -176,6 +176,20 @@ int Certificate::key_bits() const {
   return key ? EVP_PKEY_get_bits(key) : 0;
 }
 
+std::string Certificate::public_key_pem() const {
+  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  if (!key) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  std::string out;
+  if (PEM_write_bio_PUBKEY(bio, key) == 1) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    out.assign(data, static_cast<size_t>(len));
+  }
+  BIO_free(bio);
+  return out;
+}
+
 std::string Certificate::trust_file_name() const {
   std::string cn = common_name();
   if (cn.empty()) cn = "certificate";

@@ -40,6 +40,7 @@ class Certificate {
   bool issued(const Certificate& subject) const;  // this certificate's key verifies subject's signature
   std::string key_type() const;     // "RSA", "EC", ...
   int key_bits() const;
+  std::string public_key_pem() const;  // SubjectPublicKeyInfo, PEM: compared with a CSR's key
 
   // The trust-store file name the appliance gives this certificate (DOMAIN.md section 2): "<CN>_<serial>.pem",
   // spaces in the CN turned into "_".

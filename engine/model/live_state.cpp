@@ -24,6 +24,10 @@ std::string NodeState::digest() const {
   for (const auto& [store, entries] : stores) {
     for (const auto& entry : entries) lines.push_back(store + " " + entry.certificate.fingerprint());
   }
+  for (const auto& [unit, chain] : identities) {
+    if (!chain.empty()) lines.push_back("identity " + unit + " " + chain.front().fingerprint());
+  }
+  for (const auto& [unit, csr] : pending_csrs) lines.push_back("csr " + unit + " " + csr.public_key_pem);
   std::sort(lines.begin(), lines.end());
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);

@@ -3,6 +3,7 @@
 // A plan records a digest of each node's state so a saved plan can be refused when the node has changed since.
 
 #include "engine/model/certificate.hpp"
+#include "engine/model/provider.hpp"
 
 #include <map>
 #include <string>
@@ -15,16 +16,38 @@ struct StoreEntry {
   Certificate certificate;
 };
 
+// A CSR pending on a node, as the provider decoded it.
+struct PendingCsr {
+  std::string pem;
+  std::vector<std::string> dns_names;  // the SANs it asks for
+  std::string public_key_pem;          // a certificate answers it only with this key
+};
+
+// One service port as a TLS handshake found it.
+struct PresentedPort {
+  ServicePort port;
+  std::vector<Certificate> chain;  // as presented, leaf first; empty when the handshake failed
+  std::string error;               // why it failed: the service may be down or restarting
+};
+
 struct NodeState {
   std::string node;
   std::map<std::string, std::vector<StoreEntry>> stores;  // "tomcat-trust" -> entries
   // Identity units as stored ("tomcat" -> leaf first, then whatever chain the appliance shows). For an external
   // host: the chain it presented over TLS, under "presented".
   std::map<std::string, std::vector<Certificate>> identities;
+  // Pending CSRs ("tomcat" -> PEM), read only for identities an outside CA signs: a signed certificate can be
+  // imported only while the CSR it answers is still pending on the node.
+  std::map<std::string, PendingCsr> pending_csrs;
+  // What each TLS service port presented to a handshake during refresh (VOS nodes), in the provider's port order.
+  // A service keeps presenting the identity it loaded at its last start, so a port that differs from the stored
+  // identity owes a restart. Not part of digest(): what a port presents changes with restarts, not with the stores.
+  std::vector<PresentedPort> presented;
 
   bool holds(const std::string& store, const std::string& fingerprint) const;
   const StoreEntry* find(const std::string& store, const std::string& fingerprint) const;
-  // SHA-256 over the sorted (store, fingerprint) pairs: equal digests mean equal observed content.
+  // SHA-256 over the sorted (store, fingerprint) pairs, the identities and the pending CSRs: equal digests mean equal
+  // observed content.
   std::string digest() const;
 };
 

@@ -29,6 +29,13 @@ class Provider {
   virtual std::vector<std::string> services_to_restart(std::string_view store) const = 0;
   // The TLS ports verify handshakes on; the node's https_port is the platform port.
   virtual std::vector<ServicePort> service_ports(const Node& node) const = 0;
+  // Whether the product has this identity unit at this version (tomcat-ECDSA arrived in 11.5; UCCX dropped it in
+  // 11.6). An empty version means a current one.
+  virtual bool has_identity_unit(std::string_view unit, std::string_view /*version*/) const { return unit == "tomcat"; }
+  // Whether one multi-server (SAN) certificate, made on the publisher, may serve every node of a cluster.
+  virtual bool allows_multi_server() const { return false; }
+  // Services a multi-server identity owes beyond the unit's own restarts (CUCM: UDS and AXL Tomcat).
+  virtual std::vector<std::string> multi_server_restarts() const { return {}; }
 };
 
 // Who must trust whom when one cluster calls another (DOMAIN.md section 6), as data the provider layer owns.

@@ -72,12 +72,26 @@ struct Cluster {
   const Node* publisher() const;
 };
 
+// A certificate an outside CA signed, as found in its signed_dir: the leaf first, then any chain the file carries.
+struct SignedFile {
+  std::filesystem::path path;
+  std::vector<Certificate> chain;
+};
+
 struct CaEntry {
   std::string name;
   std::filesystem::path certificate_path;
   std::optional<std::filesystem::path> local_key;
+  // An outside CA: trustctl exports CSRs (`trustctl csr`) and picks up what the CA signed from this directory,
+  // matched by the FQDNs in the certificate, not by file name.
+  std::optional<std::filesystem::path> signed_dir;
+  std::vector<SignedFile> signed_files;   // loaded from signed_dir (empty when the directory does not exist yet)
   std::vector<Certificate> certificates;  // loaded from certificate_path
   SourceRegion region;
+
+  // How trustctl obtains identities this CA signs.
+  bool signs_locally() const { return local_key.has_value(); }
+  bool signs_outside() const { return !local_key && signed_dir.has_value(); }
 };
 
 // A reference to a certificate in [[trust]]: a [[ca]] name or "file:path".
@@ -111,6 +125,7 @@ struct Policy {
   bool prune = false;
   RestartPolicy restart = RestartPolicy::rolling;
   std::string lint = "error";
+  std::optional<SourceRegion> region;  // the [policy] table, when the file has one (prune deletes point at it)
 };
 
 struct Site {

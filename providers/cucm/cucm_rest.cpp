@@ -322,11 +322,12 @@ Result<std::string> generate_csr(transport::HttpClient& http, const CsrParameter
   return labelled(http, Call::csr, parse_csr(*response));
 }
 
-Result<void> upload_identity(transport::HttpClient& http, const std::vector<Certificate>& chain) {
+Result<void> upload_identity(transport::HttpClient& http, const std::vector<Certificate>& chain,
+                             std::string_view service) {
   if (chain.empty()) {
     return fail(Error(ErrorCode::internal, "no certificate to upload").on(http.node(), operation_name(Call::identity_upload)));
   }
-  auto response = send(http, Call::identity_upload, identity_upload_request(pems_of(chain)));
+  auto response = send(http, Call::identity_upload, identity_upload_request(pems_of(chain), service));
   if (!response) return fail(response.error());
   return labelled(http, Call::identity_upload, parse_upload(Call::identity_upload, *response));
 }

@@ -25,6 +25,7 @@ inline constexpr std::string_view trust_upload = "/trust/certificates";
 inline constexpr std::string_view csr = "/csr";
 inline constexpr std::string_view identity_upload = "/identity/certificates";
 inline constexpr std::string_view this_server = "this-server";  // CSR distribution for a single-node certificate
+inline constexpr std::string_view multi_server = "multi-server";  // one SAN certificate for the cluster (publisher)
 }  // namespace certmgr
 
 enum class Call { snapshot, trust_list, trust_upload, csr, identity_upload };
@@ -91,6 +92,7 @@ Result<void> upload_trust(transport::HttpClient& http, const std::vector<Certifi
 // A new CSR replaces any pending one; the key stays on the node. Returns the CSR PEM.
 Result<std::string> generate_csr(transport::HttpClient& http, const CsrParameters& parameters);
 // Leaf first; its issuers must already be in the node's tomcat-trust. Services must be restarted afterwards (CLI).
-Result<void> upload_identity(transport::HttpClient& http, const std::vector<Certificate>& chain);
+Result<void> upload_identity(transport::HttpClient& http, const std::vector<Certificate>& chain,
+                             std::string_view service = "tomcat");
 
 }  // namespace trustctl::cucm

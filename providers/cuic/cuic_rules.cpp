@@ -12,6 +12,7 @@ ProductRules cuic_rules() {
       .services = restarts,
       .ports = {{8444, "Cisco Unified Intelligence Center Reporting Service", "CUIC"},
                 {12015, "Cisco Unified Intelligence Center Live Data", "Live Data (Socket.IO)"}},
+      .multi_server = true,  // one SAN certificate on the publisher for every node (DOMAIN.md section 3)
   };
 }
 

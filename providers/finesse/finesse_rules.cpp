@@ -12,6 +12,7 @@ ProductRules finesse_rules() {
       .services = restarts,
       .ports = {{8445, "Cisco Finesse Tomcat", "Finesse desktop and /cfadmin"},
                 {7443, "Cisco Finesse Notification Service", "Notification"}},
+      .multi_server = true,  // one SAN certificate on the publisher for every node (DOMAIN.md section 3)
   };
 }
 

@@ -17,6 +17,7 @@ ProductRules uccx_rules() {
                 {8444, "Cisco Unified Intelligence Center Reporting Service", "CUIC"},
                 {7443, "Cisco Unified CCX Notification Service", "Notification (XMPP)"},
                 {12015, "Cisco Unified CCX Socket.IO Service", "Live Data (Socket.IO)"}},
+      .multi_server = true,  // one SAN certificate on the publisher for every node (DOMAIN.md section 3)
   };
 }
 

@@ -33,7 +33,11 @@ inline constexpr std::string_view confirm_question = "(yes|no)";
 inline constexpr std::string_view confirm_yes = "yes";
 
 // --- identities: CSR, own certificate, regeneration ---
-inline std::string csr_gen(std::string_view unit) { return "set csr gen " + std::string(unit); }
+inline std::string csr_gen(std::string_view unit, bool multi_server = false) {
+  return "set csr gen " + std::string(unit) + (multi_server ? " multi-server" : "");
+}
+// `show csr own <unit>` when nothing is pending (uncertain wording, DOMAIN.md does not give it; vos-sim's).
+inline std::string no_pending_csr(std::string_view unit) { return "No CSR found for unit " + std::string(unit); }
 inline std::string show_csr_own(std::string_view unit) { return "show csr own " + std::string(unit); }
 inline std::string import_own(std::string_view unit) { return "set cert import own " + std::string(unit); }
 inline std::string regen(std::string_view unit) { return "set cert regen " + std::string(unit); }

@@ -4,6 +4,7 @@
 #include "providers/cucm/cucm_rules.hpp"
 #include "providers/finesse/system_info.hpp"
 #include "providers/pki/csr_signer.hpp"
+#include "providers/registry.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_pins.hpp"
 #include "providers/vos/vos_cli.hpp"
@@ -11,14 +12,30 @@
 #include <thread>
 
 namespace trustctl::providers {
+namespace {
+
+// The service behind the node's https_port: the platform port HTTPS clients pin.
+std::string platform_service(const Cluster& cluster, const Node& node) {
+  auto registry = make_registry();
+  const Provider* provider = registry.find(cluster.product);
+  auto ports = provider ? provider->service_ports(node) : std::vector<ServicePort>{};
+  return ports.empty() ? std::string() : ports.front().service;
+}
+
+}  // namespace
 
 Result<void> VosActionRunner::run(const Action& action) {
   const Node* node = m_site.find_node(action.node);
   if (!node) return fail(Error(ErrorCode::internal, "the plan names an unknown node").on(action.node, action.describe()));
   if (action.kind == ActionKind::wait_replication) return wait_replication(*node, action);
+  if (action.kind == ActionKind::wait_identity) {
+    if (auto arrived = wait_identity(*node, action); !arrived) return arrived;
+    return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
+  }
   const Cluster* cluster = m_site.find_cluster(node->cluster);
   if (cluster && has_certificate_rest(*cluster) &&
-      (action.kind == ActionKind::upload_trust || action.kind == ActionKind::renew_identity)) {
+      (action.kind == ActionKind::upload_trust || action.kind == ActionKind::renew_identity ||
+       action.kind == ActionKind::install_identity)) {
     return label(run_rest(*node, action), action);
   }
 
@@ -26,15 +43,29 @@ Result<void> VosActionRunner::run(const Action& action) {
     switch (action.kind) {
       case ActionKind::upload_trust: return vos::import_trust(session, {*action.certificate});
       case ActionKind::delete_trust: return vos::delete_trust(session, action.file);
-      case ActionKind::restart_service: return vos::restart_service(session, action.service);
+      case ActionKind::restart_service:
+        // After this restart the platform port presents the identity the node stores, whoever put it there (an
+        // administrator who regenerated it by hand and never restarted): read over this authenticated session, it is
+        // pinned beside the old one first, so HTTPS (health checks, CUCM REST) keeps verifying after the restart.
+        if (cluster && !node->connection.tls_pins.empty() && action.service == platform_service(*cluster, *node)) {
+          auto stored = vos::read_own_certificate(session, "tomcat");
+          if (!stored) return fail(stored.error());
+          if (!stored->empty()) {
+            if (auto pinned = pin_fingerprint(*node, stored->front().fingerprint()); !pinned) return pinned;
+          }
+        }
+        return vos::restart_service(session, action.service);
       case ActionKind::regenerate_identity: return vos::regenerate_identity(session, action.store);
       case ActionKind::renew_identity: return renew_identity(session, action);
-      case ActionKind::wait_replication: break;
+      case ActionKind::install_identity: return install_identity(session, action);
+      case ActionKind::wait_replication:
+      case ActionKind::wait_identity: break;
     }
     return fail(ErrorCode::internal, "unhandled action kind");
   });
   if (!result) return label(std::move(result), action);
-  if (action.changes_identity()) return pin_new_identity(*node, action);
+  // The HTTPS pins follow the platform port, which presents the RSA tomcat identity.
+  if (action.changes_identity()) return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
   if (action.kind == ActionKind::restart_service && cluster && serves_finesse(*cluster, action.service)) {
     return label(wait_finesse_in_service(*node), action);
   }
@@ -77,20 +108,27 @@ Result<void> VosActionRunner::run_rest(const Node& node, const Action& action) {
   if (action.kind == ActionKind::upload_trust) {
     return cucm::upload_trust(**http, {*action.certificate}, "trustctl: " + action.reason.substr(0, 120));
   }
-  const CaEntry* ca = m_site.find_ca(action.issuer_ca);
-  if (!ca || !ca->local_key || ca->certificates.empty()) {
-    return fail(ErrorCode::invalid_site, "CA '" + action.issuer_ca + "' has no local_key: trustctl cannot sign for it");
+  if (action.kind == ActionKind::install_identity) {
+    if (!action.certificate) return fail(ErrorCode::internal, "install identity without a certificate");
+    if (auto ok = cucm::upload_identity(**http, {*action.certificate}, action.store); !ok) return ok;
+    return action.store == "tomcat" ? pin_fingerprint(node, action.certificate->fingerprint()) : Result<void>{};
   }
-  auto key = pki::KeyPair::load_file(ca->local_key->string());
+  auto key = signing_key(action);
   if (!key) return fail(key.error());
+  const CaEntry* ca = m_site.find_ca(action.issuer_ca);
   cucm::CsrParameters parameters;
   parameters.common_name = node.fqdn;
+  parameters.service = action.store;
+  if (action.multi_server) parameters.distribution = std::string(cucm::certmgr::multi_server);
+  const std::string key_spec = policy_key(node, action.store);
+  parameters.key_type = key_spec.starts_with("ec-") ? "ec" : "rsa";
+  parameters.key_length = std::stoi(key_spec.substr(key_spec.find('-') + 1));
   auto csr = cucm::generate_csr(**http, parameters);
   if (!csr) return fail(csr.error());
   auto leaf = pki::sign_csr(*csr, ca->certificates.front(), *key);
   if (!leaf) return fail(leaf.error());
-  if (auto ok = cucm::upload_identity(**http, {*leaf, ca->certificates.front()}); !ok) return ok;
-  return pin_fingerprint(node, leaf->fingerprint());
+  if (auto ok = cucm::upload_identity(**http, {*leaf, ca->certificates.front()}, action.store); !ok) return ok;
+  return action.store == "tomcat" ? pin_fingerprint(node, leaf->fingerprint()) : Result<void>{};
 }
 
 // After an identity change the platform port will present a new certificate at its next restart: the pins file
@@ -115,27 +153,97 @@ Result<void> VosActionRunner::pin_fingerprint(const Node& node, const std::strin
                                 fingerprint, /*keep_existing=*/true);
 }
 
-// CSR on the node (its key never leaves it), signed here with the CA key the site names, imported, then read back:
-// the node must now hold exactly the certificate we signed.
-Result<void> VosActionRunner::renew_identity(transport::CliSession& session, const Action& action) {
+// The key of the CA that signs the action's identity; only a CA with local_key gets here (the planner sends outside
+// CAs through install_identity).
+Result<pki::KeyPair> VosActionRunner::signing_key(const Action& action) const {
   const CaEntry* ca = m_site.find_ca(action.issuer_ca);
   if (!ca || !ca->local_key || ca->certificates.empty()) {
     return fail(ErrorCode::invalid_site, "CA '" + action.issuer_ca + "' has no local_key: trustctl cannot sign for it");
   }
-  auto key = pki::KeyPair::load_file(ca->local_key->string());
+  return pki::KeyPair::load_file(ca->local_key->string());
+}
+
+// The key the site's policy wants for the unit ("rsa-2048" when the cluster names none).
+std::string VosActionRunner::policy_key(const Node& node, const std::string& unit) const {
+  if (const Cluster* cluster = m_site.find_cluster(node.cluster)) {
+    for (const auto& policy : cluster->identities) {
+      if (policy.unit == unit) return policy.key;
+    }
+  }
+  return unit == "tomcat-ECDSA" ? "ec-256" : "rsa-2048";
+}
+
+// CSR on the node (its key never leaves it), signed here with the CA key the site names, imported, then read back:
+// the node must now hold exactly the certificate we signed. A multi-server CSR is made on the publisher and names
+// every node of the cluster; the appliance distributes the signed certificate to them.
+Result<void> VosActionRunner::renew_identity(transport::CliSession& session, const Action& action) {
+  auto key = signing_key(action);
   if (!key) return fail(key.error());
-  if (auto ok = vos::generate_csr(session, action.store); !ok) return ok;
+  const CaEntry* ca = m_site.find_ca(action.issuer_ca);
+  if (auto ok = vos::generate_csr(session, action.store, action.multi_server); !ok) return ok;
   auto csr = vos::read_csr(session, action.store);
   if (!csr) return fail(csr.error());
   auto signed_leaf = pki::sign_csr(*csr, ca->certificates.front(), *key);
   if (!signed_leaf) return fail(signed_leaf.error());
   if (auto ok = vos::import_own(session, {*signed_leaf}, action.store); !ok) return ok;
-  auto now = vos::read_own_certificate(session, action.store);
+  return confirm_identity(session, action.store, *signed_leaf);
+}
+
+// An outside CA's certificate, picked up by the planner from the CA's signed_dir: it answers the CSR pending on the
+// node (the plan checked the public key; the appliance checks it again).
+Result<void> VosActionRunner::install_identity(transport::CliSession& session, const Action& action) {
+  if (!action.certificate) return fail(ErrorCode::internal, "install identity without a certificate");
+  if (auto ok = vos::import_own(session, {*action.certificate}, action.store); !ok) return ok;
+  return confirm_identity(session, action.store, *action.certificate);
+}
+
+Result<void> VosActionRunner::confirm_identity(transport::CliSession& session, const std::string& unit,
+                                               const Certificate& wanted) {
+  auto now = vos::read_own_certificate(session, unit);
   if (!now) return fail(now.error());
-  if (now->empty() || !(now->front() == *signed_leaf)) {
-    return fail(ErrorCode::protocol, "the node reported success but does not hold the certificate trustctl signed");
+  if (now->empty() || !(now->front() == wanted)) {
+    return fail(ErrorCode::protocol, "the node reported success but does not hold the " + unit +
+                                         " certificate trustctl imported");
   }
   return {};
+}
+
+// A multi-server identity reaches the other nodes by distribution, which is never assumed: the node is read until it
+// holds the certificate the publisher now has, within the node's operation timeout.
+Result<void> VosActionRunner::wait_identity(const Node& node, const Action& action) {
+  std::string wanted = action.certificate ? action.certificate->fingerprint() : std::string();
+  if (wanted.empty()) {
+    const Node* source = m_site.find_node(action.source_node);
+    if (!source) return fail(Error(ErrorCode::internal, "unknown source node").on(node.name, action.describe()));
+    auto read = m_pool.with_session(*source, [&](transport::CliSession& session) -> Result<void> {
+      auto identity = vos::read_own_certificate(session, action.store);
+      if (!identity) return fail(identity.error());
+      if (!identity->empty()) wanted = identity->front().fingerprint();
+      return {};
+    });
+    if (!read) return label(std::move(read), action);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(node.connection.timeout_s);
+  while (true) {
+    std::string holds;
+    auto read = m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+      auto identity = vos::read_own_certificate(session, action.store);
+      if (!identity) return fail(identity.error());
+      if (!identity->empty()) holds = identity->front().fingerprint();
+      return {};
+    });
+    if (!read) return label(std::move(read), action);
+    if (!wanted.empty() && holds == wanted) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(Error(ErrorCode::timeout, "the multi-server " + action.store + " identity made on " +
+                                                action.source_node + " did not reach this node within " +
+                                                std::to_string(node.connection.timeout_s) +
+                                                " s; check database replication (utils dbreplication runtimestate) "
+                                                "and run apply again")
+                      .on(node.name, action.describe()));
+    }
+    std::this_thread::sleep_for(m_settings.replication_poll);
+  }
 }
 
 // Replication is never assumed: the subscriber is read until the certificate is there (by fingerprint), within the

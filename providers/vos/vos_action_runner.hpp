@@ -3,6 +3,7 @@
 
 #include "engine/exec/action_runner.hpp"
 #include "engine/model/site.hpp"
+#include "providers/pki/key_pair.hpp"
 #include "providers/vos/session_pool.hpp"
 
 #include <chrono>
@@ -23,6 +24,11 @@ class VosActionRunner final : public ActionRunner {
  private:
   Result<void> wait_replication(const Node& node, const Action& action);
   Result<void> renew_identity(transport::CliSession& session, const Action& action);
+  Result<void> install_identity(transport::CliSession& session, const Action& action);
+  Result<void> wait_identity(const Node& node, const Action& action);
+  Result<void> confirm_identity(transport::CliSession& session, const std::string& unit, const Certificate& wanted);
+  Result<pki::KeyPair> signing_key(const Action& action) const;
+  std::string policy_key(const Node& node, const std::string& unit) const;
   Result<void> run_rest(const Node& node, const Action& action);
   Result<void> pin_new_identity(const Node& node, const Action& action);
   Result<void> pin_fingerprint(const Node& node, const std::string& fingerprint);

@@ -122,16 +122,23 @@ bool valid_unit(const std::string& unit) { return safe_argument(unit) && unit.fi
 
 }  // namespace
 
-Result<void> generate_csr(transport::CliSession& session, const std::string& unit) {
-  const std::string operation = "generate CSR for " + unit;
+Result<void> generate_csr(transport::CliSession& session, const std::string& unit, bool multi_server) {
+  const std::string operation = std::string(multi_server ? "generate multi-server CSR for " : "generate CSR for ") + unit;
   if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
   auto output = session.run_interactive(
-      cli::csr_gen(unit), {{std::string(cli::csr_ou_question), std::string(cli::csr_ou_answer)}});
+      cli::csr_gen(unit, multi_server), {{std::string(cli::csr_ou_question), std::string(cli::csr_ou_answer)}});
   if (!output) return failed(session, output.error(), operation);
   if (output->find(cli::csr_success(unit)) == std::string::npos) {
     return failed(session, refusal(*output, cli::csr_success(unit)), operation);
   }
   return {};
+}
+
+Result<std::optional<std::string>> read_pending_csr(transport::CliSession& session, const std::string& unit) {
+  auto pem = read_csr(session, unit);
+  if (pem) return std::optional<std::string>(std::move(*pem));
+  if (pem.error().message.find(cli::no_pending_csr(unit)) != std::string::npos) return std::optional<std::string>();
+  return fail(pem.error());
 }
 
 Result<std::string> read_csr(transport::CliSession& session, const std::string& unit) {
@@ -210,6 +217,40 @@ Result<void> restart_service(transport::CliSession& session, const std::string& 
   auto output = session.run(cli::service_restart(service));
   if (!output) return failed(session, output.error(), operation);
   if (auto ok = parse_restart_stream(service, *output); !ok) return failed(session, ok.error(), operation);
+  return {};
+}
+
+namespace {
+
+// `utils system restart` (DOMAIN.md section 7). Kept beside the one function that sends it until cli_messages.hpp,
+// the table of every other CLI text, takes them.
+constexpr std::string_view kSystemRestartCommand = "utils system restart";
+constexpr std::string_view kSystemRestartQuestion = "(yes/no)?";  // "Do you really want to restart ?Enter (yes/no)?"
+
+}  // namespace
+
+Result<void> restart_system(transport::CliSession& session, std::chrono::milliseconds timeout) {
+  const std::string operation = "restart system";
+  auto sent = session.run_until_disconnect(kSystemRestartCommand,
+                                           {{std::string(kSystemRestartQuestion), std::string(cli::confirm_yes)}});
+  if (!sent) return failed(session, sent.error(), operation);
+  if (!sent->disconnected) {
+    // The prompt came back: the appliance refused or cancelled the restart, and is still up.
+    return failed(session, refusal(sent->output, "the session to close"), operation);
+  }
+  auto back = session.reconnect(timeout);
+  if (!back) {
+    Error error = back.error();
+    if (is_transient(error.code)) {
+      error.code = ErrorCode::timeout;
+      error.message = session.node() + " did not come back after '" + std::string(kSystemRestartCommand) +
+                      "': " + error.message;
+    } else {
+      error.message = session.node() + " came back after '" + std::string(kSystemRestartCommand) +
+                      "' but the new session was refused: " + error.message;
+    }
+    return failed(session, std::move(error), operation);
+  }
   return {};
 }
 

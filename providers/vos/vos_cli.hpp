@@ -7,6 +7,8 @@
 #include "providers/transport/cli_session.hpp"
 #include "providers/vos/cli_parsers.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,8 +39,12 @@ Result<void> delete_trust(transport::CliSession& session, const std::string& fil
 
 // `utils service restart <service>`: succeeds when the stream ends in <service>[STARTED].
 // Identity lifecycle (DOMAIN.md section 4): a new CSR replaces any pending one; the key pair stays on the node.
-Result<void> generate_csr(transport::CliSession& session, const std::string& unit = "tomcat");
+// multi_server: one CSR on the publisher naming every node of the cluster (distribution "Multi-server (SAN)").
+Result<void> generate_csr(transport::CliSession& session, const std::string& unit = "tomcat",
+                          bool multi_server = false);
 Result<std::string> read_csr(transport::CliSession& session, const std::string& unit = "tomcat");  // the PEM
+// The pending CSR, or nothing when the node holds none for the unit (any other failure is an error).
+Result<std::optional<std::string>> read_pending_csr(transport::CliSession& session, const std::string& unit);
 // Leaf first, then its issuers (the appliance needs the issuers already in tomcat-trust).
 Result<void> import_own(transport::CliSession& session, const std::vector<Certificate>& chain,
                         const std::string& unit = "tomcat");
@@ -46,6 +52,12 @@ Result<void> import_own(transport::CliSession& session, const std::vector<Certif
 Result<void> regenerate_identity(transport::CliSession& session, const std::string& unit = "tomcat");
 
 Result<void> restart_service(transport::CliSession& session, const std::string& service);
+
+// `utils system restart`: confirms it, expects the node to close the session, then waits for the node to come back
+// (a new SSH session with the same host key, the prompt, pagination off) for up to `timeout` after the drop, trying
+// again with backoff. The same session object carries on afterwards. A node that does not come back in time is an
+// ErrorCode::timeout naming the node and "restart system"; a refusal (the prompt came back) is appliance_refused.
+Result<void> restart_system(transport::CliSession& session, std::chrono::milliseconds timeout);
 
 // `utils service list`.
 Result<std::vector<ServiceState>> list_services(transport::CliSession& session);

@@ -19,6 +19,9 @@ struct ProductRules {
   std::vector<std::string> services;                                 // every service the product runs
   std::vector<ServicePort> ports;  // service ports other than the platform port (the node's https_port)
   std::string platform_service = "Cisco Tomcat";
+  bool multi_server = false;  // one SAN certificate for the cluster is allowed (DOMAIN.md section 3)
+  bool ecdsa = true;          // the tomcat-ECDSA unit exists from 11.5 (UCCX: 11.5 only)
+  std::vector<std::string> multi_server_restarts;  // owed by a multi-server identity beyond the unit's restarts
 };
 
 class VosProvider final : public Provider {
@@ -29,6 +32,9 @@ class VosProvider final : public Provider {
   bool is_replicated(std::string_view store) const override;
   std::vector<std::string> services_to_restart(std::string_view store) const override;
   std::vector<ServicePort> service_ports(const Node& node) const override;
+  bool has_identity_unit(std::string_view unit, std::string_view version) const override;
+  bool allows_multi_server() const override { return m_rules.multi_server; }
+  std::vector<std::string> multi_server_restarts() const override { return m_rules.multi_server_restarts; }
   const ProductRules& rules() const { return m_rules; }
 
  private:

@@ -3,18 +3,63 @@
 #include "engine/exec/parallel.hpp"
 #include "providers/cucm/cucm_rest.hpp"
 #include "providers/cucm/cucm_rules.hpp"
+#include "providers/pki/csr_signer.hpp"
+#include "providers/registry.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_probe.hpp"
+#include "providers/registry.hpp"
+#include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/read_only_session.hpp"
 #include "providers/vos/vos_cli.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <set>
 
 namespace trustctl::providers {
 
-Result<NodeState> read_node_state(SessionPool& pool, const Node& node) {
+NodeReadSpec read_spec_for(const Site& site, const Cluster& cluster) {
+  static const Registry registry = make_registry();
+  const Provider* provider = registry.find(cluster.product);
+  NodeReadSpec spec;
+  for (const auto& policy : cluster.identities) {
+    // A unit the product lacks cannot be read; the planner refuses such a policy with its site position.
+    if (provider && !provider->has_identity_unit(policy.unit, cluster.version)) continue;
+    if (std::find(spec.identity_units.begin(), spec.identity_units.end(), policy.unit) == spec.identity_units.end()) {
+      spec.identity_units.push_back(policy.unit);
+    }
+    const CaEntry* ca = policy.issuer == "self" ? nullptr : site.find_ca(policy.issuer);
+    if (ca && ca->signs_outside()) spec.csr_units.push_back(policy.unit);
+  }
+  return spec;
+}
+
+namespace {
+
+Result<void> read_pending_csrs(transport::CliSession& session, const NodeReadSpec& spec, NodeState& state) {
+  for (const auto& unit : spec.csr_units) {
+    auto pem = vos::read_pending_csr(session, unit);
+    if (!pem) return fail(pem.error());
+    if (!*pem) continue;
+    auto info = pki::inspect_csr(**pem);
+    if (!info) return fail(Error(info.error()).on(session.node(), "read CSR for " + unit));
+    state.pending_csrs[unit] = PendingCsr{**pem, info->dns_names, info->public_key_pem};
+  }
+  return {};
+}
+
+Result<NodeState> labelled(Result<NodeState> result, const Node& node) {
+  if (result) return result;
+  Error e = result.error();
+  if (e.node.empty()) e.node = node.name;
+  if (e.operation.empty()) e.operation = "refresh";
+  return fail(std::move(e));
+}
+
+}  // namespace
+
+Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec) {
   NodeState state;
   state.node = node.name;
   auto read = pool.with_session(node, [&](transport::CliSession& writable) -> Result<void> {
@@ -26,38 +71,39 @@ Result<NodeState> read_node_state(SessionPool& pool, const Node& node) {
       for (auto& [file, certificate] : *entries) list.push_back({file, std::move(certificate)});
     }
     // The identity peers must trust (integrations): read over the authenticated session, so it can be relied on.
-    auto identity = vos::read_own_certificate(session, "tomcat");
-    if (!identity) return fail(identity.error());
-    state.identities["tomcat"] = std::move(*identity);
-    return {};
+    for (const auto& unit : spec.identity_units) {
+      auto identity = vos::read_own_certificate(session, unit);
+      if (!identity) return fail(identity.error());
+      state.identities[unit] = std::move(*identity);
+    }
+    return read_pending_csrs(session, spec, state);
   });
-  if (!read) {
-    Error e = read.error();
-    if (e.node.empty()) e.node = node.name;
-    if (e.operation.empty()) e.operation = "refresh";
-    return fail(std::move(e));
-  }
+  if (!read) return labelled(fail(read.error()), node);
   return state;
 }
 
-Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node) {
+Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node,
+                                       const NodeReadSpec& spec) {
   auto secret = pool.secret_for(node);
   if (!secret) return fail(secret.error());
   auto http = transport::open_https(node, site, *secret);
   if (!http) return fail(http.error());
   auto snapshot = cucm::read_snapshot(**http);
   if (!snapshot) return fail(snapshot.error());
-  return cucm::to_node_state(node.name, *snapshot);
+  NodeState state = cucm::to_node_state(node.name, *snapshot);
+  if (spec.csr_units.empty()) return state;
+  auto read = pool.with_session(node, [&](transport::CliSession& writable) -> Result<void> {
+    ReadOnlySession session(writable);
+    return read_pending_csrs(session, spec, state);
+  });
+  if (!read) return labelled(fail(read.error()), node);
+  return state;
 }
 
 // An external host is not administered: what it presents over TLS is all there is to read. Nothing is trusted
 // because it was presented; the planner only accepts a chain whose root the site declares.
 Result<NodeState> read_external_state(const Node& node) {
-  transport::ProbeTarget target{.host = node.address,
-                                .port = node.connection.https_port,
-                                .servername = node.fqdn,
-                                .timeout = std::chrono::seconds(std::min(node.connection.timeout_s, 30))};
-  auto probe = transport::probe_tls(target);
+  auto probe = transport::probe_tls(port_target(node, node.connection.https_port));
   if (!probe) return fail(Error(probe.error()).on(node.name, "read presented chain"));
   NodeState state;
   state.node = node.name;
@@ -65,7 +111,22 @@ Result<NodeState> read_external_state(const Node& node) {
   return state;
 }
 
-RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress) {
+RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress,
+                      const RefreshScope& scope) {
+  auto registry = make_registry();
+  auto spec_for = [&](const Cluster& cluster) {
+    NodeReadSpec spec = read_spec_for(site, cluster);
+    const Provider* provider = registry.find(cluster.product);
+    if (scope.every_identity_unit && provider) {
+      for (const char* unit : {"tomcat", "tomcat-ECDSA"}) {
+        if (provider->has_identity_unit(unit, cluster.version) &&
+            std::find(spec.identity_units.begin(), spec.identity_units.end(), unit) == spec.identity_units.end()) {
+          spec.identity_units.push_back(unit);
+        }
+      }
+    }
+    return spec;
+  };
   // External clusters are read only when an integration needs their chain.
   std::set<std::string> external_needed;
   for (const auto& integration : site.integrations) {
@@ -76,7 +137,7 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
   }
   std::vector<const Node*> nodes;
   for (const auto& cluster : site.clusters) {
-    if (!is_vos(cluster.product) && !external_needed.count(cluster.name)) continue;
+    if (!is_vos(cluster.product) && !scope.every_external && !external_needed.count(cluster.name)) continue;
     for (const auto& node : cluster.nodes) nodes.push_back(&node);
   }
   std::vector<Result<NodeState>> results(nodes.size(), fail(ErrorCode::internal, "not read"));
@@ -88,12 +149,24 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
     }
     auto begin = std::chrono::steady_clock::now();
     const Cluster* cluster = site.find_cluster(nodes[i]->cluster);
+    // The handshakes run beside the CLI or REST reads (another connection each), so they cost no wall time.
+    std::future<std::vector<PresentedPort>> presented;
+    const Provider* provider = cluster ? registry.find(cluster->product) : nullptr;
+    if (scope.presented && cluster && is_vos(cluster->product) && provider) {
+      presented = std::async(std::launch::async, [&, node = nodes[i]] {
+        return read_presented(*node, provider->service_ports(*node));
+      });
+    }
     if (cluster && !is_vos(cluster->product)) {
       results[i] = read_external_state(*nodes[i]);
     } else if (cluster && has_certificate_rest(*cluster)) {
-      results[i] = read_node_state_rest(pool, site, *nodes[i]);
+      results[i] = read_node_state_rest(pool, site, *nodes[i], spec_for(*cluster));
     } else {
-      results[i] = read_node_state(pool, *nodes[i]);
+      results[i] = read_node_state(pool, *nodes[i], cluster ? spec_for(*cluster) : NodeReadSpec{});
+    }
+    if (presented.valid()) {
+      auto ports = presented.get();
+      if (results[i]) results[i]->presented = std::move(ports);
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     if (progress.finished) {

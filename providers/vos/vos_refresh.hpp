@@ -14,9 +14,19 @@ inline const std::vector<std::string>& refreshed_stores() {
   return stores;
 }
 
-// Over the admin CLI (every VOS product), or over the certificate REST API (CUCM 14+), which only reads.
-Result<NodeState> read_node_state(SessionPool& pool, const Node& node);
-Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node);
+// What refresh reads on a node beyond its trust stores: the identity units and the pending CSRs its cluster's
+// identity policies need (a CSR only for an outside CA, whose signed certificate must answer it).
+struct NodeReadSpec {
+  std::vector<std::string> identity_units = {"tomcat"};
+  std::vector<std::string> csr_units;
+};
+NodeReadSpec read_spec_for(const Site& site, const Cluster& cluster);
+
+// Over the admin CLI (every VOS product), or over the certificate REST API (CUCM 14+), which only reads; pending
+// CSRs come over the CLI on both (the REST API has no call that shows one).
+Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec = {});
+Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node,
+                                       const NodeReadSpec& spec = {});
 
 struct RefreshProgress {
   std::function<void(const Node&)> started;
@@ -29,6 +39,17 @@ struct RefreshResult {
   LiveState state;
   std::vector<Error> errors;
 };
-RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress = {});
+// What a refresh reads beyond every VOS node's trust stores and the identities its policies need.
+struct RefreshScope {
+  // A TLS handshake on every service port of every VOS node, run beside the node's CLI reads so it adds no wall
+  // time: the planner compares what each service presents with the identity the node stores.
+  bool presented = true;
+  // show: every identity unit the product has at its version (tomcat-ECDSA), not only those a policy names.
+  bool every_identity_unit = false;
+  // show: every external host, not only those whose chain an integration needs.
+  bool every_external = false;
+};
+RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress = {},
+                      const RefreshScope& scope = {});
 
 }  // namespace trustctl::providers

@@ -16,24 +16,30 @@ Certificate stored_identity(const Lab& lab, const std::string& node) {
   return certs->front();
 }
 
+// The issue's "done when": every node starts self-signed; after one apply every identity is signed by the local CA,
+// every integration trusts its peers, verify passes, and the client bundle is written.
 TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
   Lab lab("identity", {.subnet = 100});
   auto lab_ca = make_root("trustctl Lab CA");
   write_text(lab.dir() / "pki/lab-ca.pem", lab_ca.certificate.pem());
   write_text(lab.dir() / "pki/lab-ca.key", lab_ca.key.private_pem());
-  lab.write_site("\n[[ca]]\nname = \"lab-ca\"\ncertificate = \"pki/lab-ca.pem\"\nlocal_key = \"pki/lab-ca.key\"\n",
+  lab.write_site("\n[[ca]]\nname = \"lab-ca\"\ncertificate = \"pki/lab-ca.pem\"\nlocal_key = \"pki/lab-ca.key\"\n"
+                 "\n[[cluster]]\nname = \"socialminer\"\nproduct = \"socialminer\"\nversion = \"12.5\"\n"
+                 "nodes = [{ name = \"sm1\", fqdn = \"sm1.lab.example\", role = \"publisher\", address = \"" +
+                     lab.address(3) + "\" }]\n[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n"
+                 "\n[[integration]]\nfrom = \"uccx\"\nto = \"socialminer\"\n",
                  "[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n");
   lab.start_sim();
-  for (const char* node : {"uccx1", "uccx2"}) EXPECT_TRUE(stored_identity(lab, node).is_self_issued());
+  for (const char* node : {"uccx1", "uccx2", "sm1"}) EXPECT_TRUE(stored_identity(lab, node).is_self_issued()) << node;
 
   auto plan = lab.trustctl({"plan", lab.site().string()});
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_TRUE(contains(plan.out, "renew tomcat identity")) << plan.out;
-  EXPECT_TRUE(contains(plan.out, "2 to change")) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "3 to change")) << plan.out;
 
   auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
-  for (const char* node : {"uccx1", "uccx2"}) {
+  for (const char* node : {"uccx1", "uccx2", "sm1"}) {
     Certificate identity = stored_identity(lab, node);
     EXPECT_TRUE(lab_ca.certificate.issued(identity)) << node;
     auto names = identity.dns_names();
@@ -42,6 +48,11 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
     EXPECT_EQ(lab.count_commands(node, "set csr gen tomcat"), 1) << node;
     EXPECT_EQ(lab.count_commands(node, "utils service restart Cisco Tomcat"), 1) << "one restart for trust and identity";
   }
+  // The integration: UCCX trusts SocialMiner's chain and SocialMiner trusts UCCX's, which is the lab CA now.
+  EXPECT_TRUE(lab.store_holds("sm1", lab_ca.certificate));
+  auto verify = lab.trustctl({"verify", lab.site().string(), "--format", "json"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_TRUE(nlohmann::json::parse(verify.out).value("ok", false)) << verify.out;
   // The CA went into the publisher's trust before its identity upload (the appliance refuses the reverse).
   auto log = lab.commands("uccx1");
   std::size_t trust_at = log.size(), own_at = log.size();
@@ -58,6 +69,17 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
   EXPECT_FALSE(contains(apply.out + apply.err + read_text(lab.state() / "journal.jsonl"),
                         key_text.substr(40, 40)))
       << "the CA key never appears in output or journal";
+
+  // What agent and admin browsers must trust now: the lab CA root only (no self-signed identity is left).
+  auto bundle_file = (lab.dir() / "agents.pem").string();
+  auto bundle = lab.trustctl({"bundle", lab.site().string(), "--out", bundle_file});
+  ASSERT_EQ(bundle.exit_code, 0) << bundle.out << bundle.err;
+  auto bundled = parse_certificates(read_text(bundle_file));
+  ASSERT_TRUE(bundled);
+  ASSERT_EQ(bundled->size(), 1u);
+  EXPECT_EQ(bundled->front(), lab_ca.certificate);
+  auto manifest = nlohmann::json::parse(read_text(bundle_file + ".manifest.json"));
+  EXPECT_TRUE(contains(manifest.dump(), "https://sm1.lab.example")) << manifest.dump();
 }
 
 TEST(Identity, PruneRemovesWhatTrustctlAddedOnceTheSiteNoLongerWantsIt) {

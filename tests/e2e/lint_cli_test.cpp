@@ -192,26 +192,6 @@ TEST(LintCli, TheExampleSiteIsClean) {
 
 // ---- trustctl probe ---------------------------------------------------------------------------------------------
 
-std::string openssl_binary() {
-  for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"}) {
-    std::string candidate = std::string(dir) + "/openssl";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "openssl";
-}
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(ProbeCli, ADheHostIsReportedWithItsSuiteChainAndTc010) {
   Scratch dir("probe");
   const auto& host_key = key("rsa-2048");

@@ -37,5 +37,40 @@ TEST(LintGate, ACriticalExtensionUccxRefusesToTrustBlocksApplyUntilLintIsWarn) {
   EXPECT_TRUE(lab.store_holds("uccx1", constrained));
 }
 
+// TC010 on a live host: an external gadget server that negotiates a DHE suite with Finesse's cipher list is found
+// by plan (and by `lint SITE`), and blocks apply like any other error finding.
+TEST(LintGate, AnExternalHostNegotiatingDheIsFoundByPlanAndLintAndBlocksApply) {
+  Lab lab("lint-gate-dhe", {.subnet = 112});
+  auto key = *pki::KeyPair::generate("rsa-2048");
+  auto host = *pki::self_signed(
+      {.common_name = "gadget.partner.example", .dns_names = {"gadget.partner.example"}, .is_ca = true}, key);
+  write_text(lab.dir() / "pki/gadget.pem", host.pem());
+  write_text(lab.dir() / "gadget.key", key.private_pem());
+  int port = free_port();
+  Server gadget({openssl_binary(), "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+                 (lab.dir() / "pki/gadget.pem").string(), "-key", (lab.dir() / "gadget.key").string(), "-www",
+                 "-tls1_2", "-cipher", "DHE-RSA-AES256-SHA"},
+                "ACCEPT");
+  lab.write_site("\n[[ca]]\nname = \"gadget-root\"\ncertificate = \"pki/gadget.pem\"\n"
+                 "\n[[cluster]]\nname = \"gadget\"\nproduct = \"external\"\nnodes = [{ name = \"gadget\", fqdn = "
+                 "\"gadget.partner.example\", address = \"127.0.0.1\", https_port = " +
+                 std::to_string(port) + " }]\n\n[[integration]]\nfrom = \"uccx\"\nto = \"gadget\"\nkind = \"script\"\n");
+  lab.start_sim();
+
+  auto lint = lab.trustctl({"lint", lab.site().string()});
+  EXPECT_EQ(lint.exit_code, 1) << lint.out << lint.err;
+  EXPECT_TRUE(contains(lint.out, "TC010 error 127.0.0.1:" + std::to_string(port))) << lint.out;
+  auto offline = lab.trustctl({"lint", lab.site().string(), "--offline"});
+  EXPECT_FALSE(contains(offline.out, "TC010")) << offline.out;
+
+  auto plan = lab.trustctl({"plan", lab.site().string()});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, "TC010")) << plan.out;
+  auto refused = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(contains(refused.err, "TC010")) << refused.err;
+  EXPECT_EQ(lab.count_commands("uccx1", "set cert import trust tomcat"), 0) << "nothing was changed";
+}
+
 }  // namespace
 }  // namespace trustctl::testing

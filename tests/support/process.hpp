@@ -2,9 +2,12 @@
 // Real child processes for end-to-end tests: run a command to completion capturing its output, or keep a server
 // (vos-sim) running until the test ends. No shell is involved: arguments are passed as they are.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -161,5 +164,27 @@ class Server {
   std::string m_output;
   std::string m_log_path;
 };
+
+// The openssl command-line tool, for TLS servers a test stands up itself (s_server).
+inline std::string openssl_binary() {
+  for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"}) {
+    std::string candidate = std::string(dir) + "/openssl";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "openssl";
+}
+
+// A loopback TCP port nothing listens on right now (the kernel's choice).
+inline int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
 
 }  // namespace trustctl::testing

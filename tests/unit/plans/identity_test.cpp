@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <set>
+
 namespace trustctl::plans {
 namespace {
 
@@ -90,7 +93,7 @@ TEST(Identity, AnIdentityInsideItsRenewalWindowIsRenewed) {
         &t.ca.certificate, t.ca.key)};
     t.live.nodes[n].stores["tomcat-trust"].push_back({t.ca.certificate.trust_file_name(), t.ca.certificate});
   }
-  auto changes = plan_identities(t.site, t.live, std::chrono::system_clock::now());
+  auto changes = plan_identities(t.site, t.live, t.registry, std::chrono::system_clock::now());
   ASSERT_TRUE(changes);
   ASSERT_EQ(changes->actions.size(), 2u);
   EXPECT_NE(changes->actions[0].reason.find("TC006"), std::string::npos) << changes->actions[0].reason;
@@ -110,13 +113,197 @@ TEST(Identity, SelfPolicyRegeneratesACaSignedIdentityAndSaysPeersFollowLater) {
   EXPECT_NE(plan->notes[0].find("run plan again"), std::string::npos);
 }
 
-TEST(Identity, ACaWithoutLocalKeyIsAClearErrorAtThePolicy) {
+TEST(Identity, ACaWithNeitherLocalKeyNorSignedDirIsAClearErrorAtThePolicyNamingBothWays) {
   LabCa t;
   t.site.cas[0].local_key.reset();
   auto plan = make_plan(t.site, t.live, t.registry);
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().region->line, 20);
   EXPECT_NE(plan.error().message.find("local_key"), std::string::npos);
+  EXPECT_NE(plan.error().message.find("signed_dir"), std::string::npos);
+}
+
+// ---- multi-server (SAN) identities ----
+
+TEST(Identity, MultiServerIsOneRenewOnThePublisherThenAWaitOnEachOtherNode) {
+  LabCa t;
+  t.site.clusters[0].identities[0].distribution = "multi-server";
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  std::optional<std::size_t> renew, wait, restart_uccx2;
+  for (std::size_t k = 0; k < plan->order.size(); ++k) {
+    const Action& a = plan->graph.action(plan->order[k]);
+    if (a.kind == ActionKind::renew_identity) {
+      EXPECT_EQ(a.node, "uccx1");
+      EXPECT_TRUE(a.multi_server);
+      EXPECT_FALSE(renew) << "one CSR for the whole cluster";
+      renew = k;
+    }
+    if (a.kind == ActionKind::wait_identity) {
+      EXPECT_EQ(a.node, "uccx2");
+      EXPECT_EQ(a.source_node, "uccx1");
+      wait = k;
+    }
+    if (a.kind == ActionKind::restart_service && a.node == "uccx2" && !restart_uccx2) restart_uccx2 = k;
+  }
+  ASSERT_TRUE(renew && wait && restart_uccx2);
+  EXPECT_LT(*renew, *wait);
+  EXPECT_LT(*wait, *restart_uccx2) << "uccx2 restarts only once the identity has arrived";
+  auto i_renew = plan->order[*renew], i_wait = plan->order[*wait];
+  EXPECT_EQ(plan->graph.rule_of(i_renew, i_wait), std::string("replication"));
+}
+
+TEST(Identity, MultiServerIdentityNamingEveryNodeOnEveryNodeNeedsNothing) {
+  LabCa t;
+  t.site.clusters[0].identities[0].distribution = "multi-server";
+  auto key = *pki::KeyPair::generate("ec-256");
+  auto shared = *pki::issue_certificate(
+      {.common_name = "uccx1-ms.lab.example", .dns_names = {"uccx1.lab.example", "uccx2.lab.example"}}, key,
+      &t.ca.certificate, t.ca.key);
+  for (const char* n : {"uccx1", "uccx2"}) {
+    t.live.nodes[n].identities["tomcat"] = {shared};
+    t.live.nodes[n].stores["tomcat-trust"].push_back({t.ca.certificate.trust_file_name(), t.ca.certificate});
+  }
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  EXPECT_TRUE(plan->empty());
+
+  // A node holding its own per-node certificate instead is off, and the cluster's identity is made again.
+  t.live.nodes["uccx2"].identities["tomcat"] = {make_leaf("uccx2.lab.example", t.ca)};
+  auto again = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(again) << again.error().describe();
+  ASSERT_FALSE(again->empty());
+  EXPECT_NE(again->graph.action(again->order.front()).reason.find("uccx2:"), std::string::npos);
+}
+
+TEST(Identity, MultiServerWhereTheProductHasNoneOrSelfSignedIsRefusedAtThePolicy) {
+  LabCa t;
+  t.site.clusters[0].product = Product::socialminer;
+  t.site.clusters[0].identities[0].distribution = "multi-server";
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().region->line, 20);
+  EXPECT_NE(plan.error().message.find("distribution = \"node\""), std::string::npos) << plan.error().message;
+
+  LabCa self;
+  self.site.clusters[0].identities[0].distribution = "multi-server";
+  self.site.clusters[0].identities[0].issuer = "self";
+  auto refused = make_plan(self.site, self.live, self.registry);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("CA-signed"), std::string::npos) << refused.error().message;
+}
+
+// ---- tomcat-ECDSA ----
+
+TEST(Identity, EcdsaUnitIsPlannedWhereTheProductHasIt) {
+  LabCa t;
+  t.site.clusters[0] = make_cluster("finesse", Product::finesse, {"fin1", "fin2"});
+  t.site.clusters[0].version = "12.5";
+  IdentityPolicy policy;
+  policy.unit = "tomcat-ECDSA";
+  policy.issuer = "lab-ca";
+  policy.key = "ec-256";
+  policy.region.line = 30;
+  t.site.clusters[0].identities.push_back(policy);
+  t.live.nodes.clear();
+  for (const char* n : {"fin1", "fin2"}) {
+    t.live.nodes[n].node = n;
+    t.live.nodes[n].identities["tomcat"] = {make_root(std::string(n) + ".lab.example").certificate};
+    t.live.nodes[n].identities["tomcat-ECDSA"] = {make_root(std::string(n) + "-EC.lab.example").certificate};
+  }
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  int renewals = 0;
+  std::set<std::string> restarted;
+  for (const auto& a : plan->graph.actions()) {
+    if (a.kind == ActionKind::renew_identity) {
+      EXPECT_EQ(a.store, "tomcat-ECDSA");
+      ++renewals;
+    }
+    if (a.kind == ActionKind::restart_service) restarted.insert(a.node + "/" + a.service);
+  }
+  EXPECT_EQ(renewals, 2);
+  EXPECT_TRUE(restarted.count("fin1/Cisco Finesse Tomcat")) << "the EC identity is served by the same services";
+
+  // UCCX 12.5 has no tomcat-ECDSA unit (the suite dropped it in 11.6).
+  LabCa uccx;
+  uccx.site.clusters[0].version = "12.5";
+  uccx.site.clusters[0].identities[0].unit = "tomcat-ECDSA";
+  uccx.site.clusters[0].identities[0].key = "ec-256";
+  auto refused = make_plan(uccx.site, uccx.live, uccx.registry);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("has no tomcat-ECDSA unit"), std::string::npos) << refused.error().message;
+}
+
+// ---- outside CA: signed certificates picked up from signed_dir ----
+
+struct OutsideCa : LabCa {
+  pki::KeyPair node_key = *pki::KeyPair::generate("rsa-2048");
+  OutsideCa() {
+    site.cas[0].local_key.reset();
+    site.cas[0].signed_dir = "/signed";
+  }
+  // The CA returned a certificate for uccx1 answering the CSR whose key is `key`.
+  Certificate sign_for(const std::string& fqdn, const pki::KeyPair& key, const std::string& file) {
+    auto leaf = *pki::issue_certificate({.common_name = fqdn, .dns_names = {fqdn}}, key, &ca.certificate, ca.key);
+    site.cas[0].signed_files.push_back(SignedFile{"/signed/" + file, {leaf}});
+    return leaf;
+  }
+  void pending_csr(const std::string& node, const Certificate& answering) {
+    live.nodes[node].pending_csrs["tomcat"] = PendingCsr{"-----BEGIN CERTIFICATE REQUEST-----...", {}, answering.public_key_pem()};
+  }
+};
+
+TEST(Identity, OutsideCaWithNothingSignedYetIsANoteNamingTheCsrFileAndDirectory) {
+  OutsideCa t;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  for (const auto& a : plan->graph.actions()) EXPECT_FALSE(a.changes_identity()) << a.describe();
+  ASSERT_EQ(plan->notes.size(), 2u);
+  EXPECT_NE(plan->notes[0].find("uccx1.lab.example.tomcat.csr"), std::string::npos) << plan->notes[0];
+  EXPECT_NE(plan->notes[0].find("/signed"), std::string::npos);
+  EXPECT_NE(plan->notes[0].find("trustctl csr"), std::string::npos);
+}
+
+TEST(Identity, OutsideCaCertificateAnsweringThePendingCsrIsInstalledAfterTheChain) {
+  OutsideCa t;
+  auto leaf = t.sign_for("uccx1.lab.example", t.node_key, "whatever-name.crt");
+  t.pending_csr("uccx1", leaf);
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  std::optional<std::size_t> install, trust;
+  for (std::size_t k = 0; k < plan->order.size(); ++k) {
+    const Action& a = plan->graph.action(plan->order[k]);
+    if (a.kind == ActionKind::install_identity) {
+      EXPECT_EQ(a.node, "uccx1");
+      ASSERT_TRUE(a.certificate);
+      EXPECT_EQ(*a.certificate, leaf);
+      EXPECT_NE(a.reason.find("whatever-name.crt"), std::string::npos) << a.reason;
+      install = k;
+    }
+    if (a.kind == ActionKind::upload_trust && a.node == "uccx1") trust = k;
+  }
+  ASSERT_TRUE(install && trust);
+  EXPECT_LT(*trust, *install);
+  EXPECT_EQ(plan->notes.size(), 1u) << "uccx2 still waits for its certificate";
+}
+
+TEST(Identity, OutsideCaCertificateForAnotherKeyOrWithoutAPendingCsrIsNotInstalled) {
+  OutsideCa t;
+  auto other_key = *pki::KeyPair::generate("rsa-2048");
+  auto leaf = t.sign_for("uccx1.lab.example", t.node_key, "uccx1.pem");
+  auto stale = *pki::issue_certificate({.common_name = "x", .dns_names = {"x"}}, other_key, &t.ca.certificate, t.ca.key);
+  t.pending_csr("uccx1", stale);  // a CSR made since replaced the one the CA signed
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  for (const auto& a : plan->graph.actions()) EXPECT_NE(a.kind, ActionKind::install_identity);
+  EXPECT_NE(plan->notes[0].find("public keys differ"), std::string::npos) << plan->notes[0];
+
+  t.live.nodes["uccx1"].pending_csrs.clear();
+  auto none = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(none);
+  EXPECT_NE(none->notes[0].find("no pending tomcat CSR"), std::string::npos) << none->notes[0];
+  (void)leaf;
 }
 
 }  // namespace

@@ -136,8 +136,7 @@ TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
   restart.cluster = "uccx";
   restart.service = "Cisco Tomcat";
   restart.reason = "after the new identity";
-  restart.ordering_group = "pcce";
-  restart.ordering_phase = 1;
+  restart.orderings = {{"pcce:a+b", 1}, {"pcce:a+c", 0}};
   auto a = plan.graph.add(renew), b = plan.graph.add(regen), c = plan.graph.add(restart);
   plan.graph.order(a, c, "restarts-last");
   plan.order = {a, b, c};
@@ -152,8 +151,7 @@ TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
   EXPECT_EQ(saved->plan.graph.action(0).kind, ActionKind::renew_identity);
   EXPECT_EQ(saved->plan.graph.action(0).issuer_ca, "corp-issuing");
   EXPECT_EQ(saved->plan.graph.action(1).kind, ActionKind::regenerate_identity);
-  EXPECT_EQ(saved->plan.graph.action(2).ordering_group, "pcce");
-  EXPECT_EQ(saved->plan.graph.action(2).ordering_phase, 1);
+  EXPECT_EQ(saved->plan.graph.action(2).orderings, (std::vector<OrderingPhase>{{"pcce:a+b", 1}, {"pcce:a+c", 0}}));
   EXPECT_EQ(saved->plan.notes, plan.notes);
   EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, site, {}));
 }

@@ -147,7 +147,7 @@ nodes = [
 [cluster.identity.tomcat]
 issuer = "lab-ca"
 distribution = "multi-server"
-key = "ec-384"
+key = "rsa-4096"
 renew_before_days = 45
 [cluster.identity.tomcat-ECDSA]
 issuer = "self"
@@ -276,14 +276,14 @@ TEST_F(SiteLoaderTest, LoadsAFullSiteWithDefaultsAndOverrides) {
   EXPECT_EQ(tomcat.unit, "tomcat");
   EXPECT_EQ(tomcat.issuer, "lab-ca");
   EXPECT_EQ(tomcat.distribution, "multi-server");
-  EXPECT_EQ(tomcat.key, "ec-384");
+  EXPECT_EQ(tomcat.key, "rsa-4096");
   EXPECT_EQ(tomcat.renew_before_days, 45);
   EXPECT_EQ(tomcat.region.line, 43);
   const IdentityPolicy& ecdsa = uccx.identities[1];
   EXPECT_EQ(ecdsa.unit, "tomcat-ECDSA");
   EXPECT_EQ(ecdsa.issuer, "self");
   EXPECT_EQ(ecdsa.distribution, "node");
-  EXPECT_EQ(ecdsa.key, "rsa-2048");
+  EXPECT_EQ(ecdsa.key, "ec-256") << "tomcat-ECDSA defaults to an EC key";
   EXPECT_FALSE(ecdsa.renew_before_days.has_value());
 
   const Cluster& sm = site.clusters[1];
@@ -523,6 +523,58 @@ key = "rsa-2047"
                "cluster.identity.tomcat.key: expected one of \"rsa-1024\", \"rsa-2048\", \"rsa-3072\", \"rsa-4096\", "
                "\"ec-256\", \"ec-384\" or \"ec-521\", got \"rsa-2047\" (did you mean \"rsa-2048\"?)",
                17, 7);
+}
+
+TEST_F(SiteLoaderTest, RejectsAKeyTypeTheUnitCannotHold) {
+  LoadResult result = load(kPrefix + R"([[cluster]]
+name = "fin"
+product = "finesse"
+nodes = [{ name = "fin1" }]
+[cluster.identity.tomcat]
+key = "ec-256"
+[cluster.identity.tomcat-ECDSA]
+key = "rsa-2048"
+)");
+  ASSERT_EQ(result.errors.size(), 2u) << all(result.errors);
+  expect_error(result.errors[0],
+               "cluster.identity.tomcat.key: ec-256 does not fit tomcat, which holds an RSA key (rsa-1024 .. rsa-4096)",
+               15, 7);
+  expect_error(result.errors[1],
+               "cluster.identity.tomcat-ECDSA.key: rsa-2048 does not fit tomcat-ECDSA, which holds an EC key "
+               "(ec-256, ec-384, ec-521)",
+               17, 7);
+}
+
+TEST_F(SiteLoaderTest, ReadsAnOutsideCasSignedDirAndRefusesAFileThatIsNoCertificate) {
+  m_dir.write("signed/uccx1.crt", certs().extra.pem());
+  m_dir.write("signed/notes.txt", "not a certificate, and not a certificate file name: ignored");
+  LoadResult ok = load(kPrefix + R"([[ca]]
+name = "corp"
+certificate = "pki/root.pem"
+signed_dir = "signed"
+)");
+  ASSERT_TRUE(ok.site.has_value()) << all(ok.errors);
+  ASSERT_EQ(ok.site->cas[0].signed_files.size(), 1u);
+  EXPECT_EQ(ok.site->cas[0].signed_files[0].chain.front(), certs().extra);
+  EXPECT_TRUE(ok.site->cas[0].signs_outside());
+
+  LoadResult missing = load(kPrefix + R"([[ca]]
+name = "corp"
+certificate = "pki/root.pem"
+signed_dir = "not-yet"
+)");
+  ASSERT_TRUE(missing.site.has_value()) << "a signed_dir that does not exist yet holds nothing: " << all(missing.errors);
+  EXPECT_TRUE(missing.site->cas[0].signed_files.empty());
+
+  m_dir.write("signed/broken.pem", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+  Error e = only_error(kPrefix + R"([[ca]]
+name = "corp"
+certificate = "pki/root.pem"
+signed_dir = "signed"
+)");
+  EXPECT_NE(e.message.find("ca.signed_dir: signed/broken.pem"), std::string::npos) << e.message;
+  ASSERT_TRUE(e.region.has_value());
+  EXPECT_EQ(e.region->line, 13);
 }
 
 TEST_F(SiteLoaderTest, RejectsDanglingIntegrationEnds) {

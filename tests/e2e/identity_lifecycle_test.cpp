@@ -1,0 +1,164 @@
+// The rest of the identity lifecycle against a real vos-sim: one multi-server (SAN) certificate for a UCCX pair, the
+// tomcat-ECDSA unit, and identities an outside CA signs (CSRs exported by `trustctl csr`, signed certificates picked up
+// from the CA's signed_dir).
+
+#include "providers/pki/csr_signer.hpp"
+#include "support/lab.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace trustctl::testing {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+Certificate stored(const Lab& lab, const std::string& node, const std::string& unit = "tomcat") {
+  auto certs = parse_certificates(read_text(lab.sim_state() / node / unit / (unit + ".pem")));
+  EXPECT_TRUE(certs && !certs->empty()) << node << " " << unit;
+  return certs && !certs->empty() ? certs->front() : make_root("missing").certificate;
+}
+
+bool names(const Certificate& c, const std::string& fqdn) {
+  auto list = c.dns_names();
+  return std::find(list.begin(), list.end(), fqdn) != list.end();
+}
+
+void write_lab_ca(const Lab& lab, const TestCa& ca) {
+  write_text(lab.dir() / "pki/lab-ca.pem", ca.certificate.pem());
+  write_text(lab.dir() / "pki/lab-ca.key", ca.key.private_pem());
+}
+
+const char* kLabCa = "\n[[ca]]\nname = \"lab-ca\"\ncertificate = \"pki/lab-ca.pem\"\nlocal_key = \"pki/lab-ca.key\"\n";
+
+TEST(IdentityLifecycle, MultiServerCertificateIsMadeOnThePublisherAndReachesTheSubscriber) {
+  Lab lab("multi-server", {.subnet = 109});
+  auto lab_ca = make_root("trustctl Lab CA");
+  write_lab_ca(lab, lab_ca);
+  lab.write_site(kLabCa, "[cluster.identity.tomcat]\nissuer = \"lab-ca\"\ndistribution = \"multi-server\"\n");
+  lab.start_sim();
+
+  auto plan = lab.trustctl({"plan", lab.site().string()});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, "multi-server (SAN) identity for the cluster")) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "wait for the multi-server tomcat identity to reach this node from uccx1")) << plan.out;
+
+  auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  Certificate on_publisher = stored(lab, "uccx1");
+  EXPECT_EQ(stored(lab, "uccx2"), on_publisher) << "one certificate for the cluster";
+  EXPECT_TRUE(lab_ca.certificate.issued(on_publisher));
+  EXPECT_TRUE(names(on_publisher, "uccx1.lab.example") && names(on_publisher, "uccx2.lab.example"));
+  EXPECT_TRUE(contains(on_publisher.common_name(), "-ms")) << on_publisher.common_name();
+  EXPECT_EQ(lab.count_commands("uccx1", "set csr gen tomcat multi-server"), 1);
+  EXPECT_EQ(lab.count_commands("uccx2", "set csr gen tomcat multi-server") +
+                lab.count_commands("uccx2", "set csr gen tomcat"),
+            0)
+      << "nothing is generated on the subscriber";
+  EXPECT_EQ(lab.count_commands("uccx2", "set cert import own tomcat"), 0);
+  for (const char* node : {"uccx1", "uccx2"}) {
+    EXPECT_EQ(lab.count_commands(node, "utils service restart Cisco Tomcat"), 1) << node;
+  }
+  EXPECT_TRUE(contains(apply.out, "Verify: 10 endpoint(s), 10 ok, 0 failing")) << apply.out;
+
+  auto again = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+}
+
+TEST(IdentityLifecycle, OutsideCaCsrsAreExportedThenTheSignedCertificatesArePickedUpByFqdn) {
+  Lab lab("outside-ca", {.subnet = 110});
+  lab.write_site("\n[[ca]]\nname = \"corp-outside\"\ncertificate = \"pki/corp-issuing.pem\"\nsigned_dir = \"signed\"\n",
+                 "[cluster.identity.tomcat]\nissuer = \"corp-outside\"\n");
+  lab.start_sim();
+
+  // Nothing signed yet: the plan says what to do and changes no identity.
+  auto waiting = lab.trustctl({"plan", lab.site().string()});
+  ASSERT_EQ(waiting.exit_code, 0) << waiting.out << waiting.err;
+  EXPECT_TRUE(contains(waiting.out, "waits for a certificate signed by corp-outside")) << waiting.out;
+  EXPECT_TRUE(contains(waiting.out, "uccx1.lab.example.tomcat.csr")) << waiting.out;
+  EXPECT_FALSE(contains(waiting.out, "install ")) << waiting.out;
+
+  auto csr = lab.trustctl({"csr", lab.site().string(), "--out", (lab.dir() / "csrs").string()});
+  ASSERT_EQ(csr.exit_code, 0) << csr.out << csr.err;
+  EXPECT_TRUE(contains(csr.out, "new CSR generated on the node")) << csr.out;
+  for (const char* node : {"uccx1", "uccx2"}) EXPECT_EQ(lab.count_commands(node, "set csr gen tomcat"), 1) << node;
+
+  // Run again before anything is signed: the pending CSRs are exported again, not replaced.
+  auto csr_again = lab.trustctl({"csr", lab.site().string(), "--out", (lab.dir() / "csrs").string(), "--format",
+                                 "json"});
+  ASSERT_EQ(csr_again.exit_code, 0) << csr_again.out << csr_again.err;
+  auto listed = nlohmann::json::parse(csr_again.out);
+  ASSERT_EQ(listed["csrs"].size(), 2u);
+  EXPECT_EQ(listed["csrs"][0]["origin"], "pending");
+  for (const char* node : {"uccx1", "uccx2"}) EXPECT_EQ(lab.count_commands(node, "set csr gen tomcat"), 1) << node;
+
+  // The outside CA signs them; the files are named as the CA likes, trustctl matches by the names inside.
+  for (const char* node : {"uccx1", "uccx2"}) {
+    std::string pem = read_text(lab.dir() / "csrs" / (std::string(node) + ".lab.example.tomcat.csr"));
+    auto leaf = pki::sign_csr(pem, lab.issuing.certificate, lab.issuing.key);
+    ASSERT_TRUE(leaf) << leaf.error().describe();
+    write_text(lab.dir() / "signed" / ("ticket-4711-" + std::string(node) + ".cer"), leaf->pem());
+  }
+  auto plan = lab.trustctl({"plan", lab.site().string()});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, "as the tomcat identity, signed by corp-outside")) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "ticket-4711-uccx1.cer")) << plan.out;
+
+  auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    Certificate identity = stored(lab, node);
+    EXPECT_TRUE(lab.issuing.certificate.issued(identity)) << node;
+    EXPECT_TRUE(names(identity, std::string(node) + ".lab.example")) << node;
+    EXPECT_EQ(lab.count_commands(node, "utils service restart Cisco Tomcat"), 1) << node;
+  }
+  auto again = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  auto none = lab.trustctl({"csr", lab.site().string(), "--out", (lab.dir() / "csrs").string()});
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_TRUE(contains(none.out, "No CSRs needed")) << none.out;
+  auto journal = lab.trustctl({"journal", lab.site().string(), "--format", "json"});
+  EXPECT_TRUE(contains(journal.out, "csr-")) << "the CSR run is in the journal: " << journal.out;
+}
+
+TEST(IdentityLifecycle, EcdsaIdentityOfAFinesseClusterIsSignedByAnEcCa) {
+  Lab lab("ecdsa", {.subnet = 111});
+  auto lab_ca = make_root("trustctl EC Lab CA");  // EC: an ECDSA identity signed by an RSA CA breaks peers (TC005)
+  write_lab_ca(lab, lab_ca);
+  std::string finesse =
+      "\n[[cluster]]\nname = \"finesse\"\nproduct = \"finesse\"\nversion = \"12.5\"\nnodes = [\n"
+      "  { name = \"fin1\", fqdn = \"fin1.lab.example\", role = \"publisher\", address = \"" + lab.address(3) + "\" },\n"
+      "  { name = \"fin2\", fqdn = \"fin2.lab.example\", role = \"subscriber\", address = \"" + lab.address(4) +
+      "\" },\n]\n[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\nkey = \"ec-256\"\n";
+  lab.write_site(std::string(kLabCa) + finesse);
+  lab.start_sim();
+  Certificate before = stored(lab, "fin1", "tomcat");
+
+  auto plan = lab.trustctl({"plan", lab.site().string()});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, "renew tomcat-ECDSA identity")) << plan.out;
+
+  auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  for (const char* node : {"fin1", "fin2"}) {
+    Certificate ec = stored(lab, node, "tomcat-ECDSA");
+    EXPECT_EQ(ec.key_type(), "EC") << node;
+    EXPECT_TRUE(lab_ca.certificate.issued(ec)) << node;
+    EXPECT_EQ(lab.count_commands(node, "set csr gen tomcat-ECDSA"), 1) << node;
+    EXPECT_EQ(lab.count_commands(node, "utils service restart Cisco Finesse Tomcat"), 1) << node;
+  }
+  EXPECT_EQ(stored(lab, "fin1", "tomcat"), before) << "the RSA identity is left alone";
+  auto again = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+
+  // A unit UCCX 12.5 does not have is refused, naming the policy in the site file.
+  lab.write_site(kLabCa, "[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\n");
+  auto refused = lab.trustctl({"plan", lab.site().string()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(contains(refused.err, "has no tomcat-ECDSA unit")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "site.toml:")) << refused.err;
+}
+
+}  // namespace
+}  // namespace trustctl::testing
