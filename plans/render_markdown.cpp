@@ -59,6 +59,14 @@ std::string escape_markdown(const std::string& text) {
   return out;
 }
 
+namespace {
+
+void write_notes(std::ostringstream& out, const Plan& plan) {
+  for (const auto& note : plan.notes) out << "> :information_source: " << escape_markdown(note) << "\n\n";
+}
+
+}  // namespace
+
 std::string render_markdown(const Plan& plan, const Site& site) {
   std::ostringstream out;
   // A fixed marker lets a CI job find and update its earlier comment instead of adding a new one per push.
@@ -66,6 +74,9 @@ std::string render_markdown(const Plan& plan, const Site& site) {
   out << "### trustctl plan for " << escape_markdown(site.name) << "\n\n";
   if (plan.empty()) {
     out << "**No changes.** Every node of " << escape_markdown(site.name) << " is in the described trust state.\n";
+    // Notes still matter with nothing to do: a port that did not answer, an identity waiting for an outside CA.
+    if (!plan.notes.empty()) out << "\n";
+    write_notes(out, plan);
     return out.str();
   }
 
@@ -118,7 +129,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
     if (per_cluster.size() > shown) out << "; and " << per_cluster.size() - shown << " more clusters";
     out << (rolling ? ". Rolling: one node of a cluster at a time." : ". All at once.") << " Schedule a change window.\n\n";
   }
-  for (const auto& note : plan.notes) out << "> :information_source: " << escape_markdown(note) << "\n\n";
+  write_notes(out, plan);
   if (s.manual_restarts > 0) {
     out << "> :warning: **" << s.manual_restarts
         << " restart(s) left to the operator** (policy.restart = \"manual\"): apply records them as pending and runs "

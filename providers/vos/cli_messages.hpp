@@ -60,5 +60,8 @@ inline constexpr std::string_view state_started = "STARTED";
 inline constexpr std::string_view state_failed_marker = "[FAILED]";
 inline constexpr std::string_view error_marker = "ERROR";  // capitals only: a normal session never prints it
 inline constexpr std::string_view commanded_out_of_service = "Commanded Out of Service";
+// `utils system restart` asks "Do you really want to restart ?Enter (yes/no)?"; the session then drops.
+inline constexpr std::string_view system_restart_command = "utils system restart";
+inline constexpr std::string_view system_restart_question = "(yes/no)?";
 
 }  // namespace trustctl::vos::cli

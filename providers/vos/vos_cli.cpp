@@ -220,19 +220,11 @@ Result<void> restart_service(transport::CliSession& session, const std::string& 
   return {};
 }
 
-namespace {
-
-// `utils system restart` (DOMAIN.md section 7). Kept beside the one function that sends it until cli_messages.hpp,
-// the table of every other CLI text, takes them.
-constexpr std::string_view kSystemRestartCommand = "utils system restart";
-constexpr std::string_view kSystemRestartQuestion = "(yes/no)?";  // "Do you really want to restart ?Enter (yes/no)?"
-
-}  // namespace
 
 Result<void> restart_system(transport::CliSession& session, std::chrono::milliseconds timeout) {
   const std::string operation = "restart system";
-  auto sent = session.run_until_disconnect(kSystemRestartCommand,
-                                           {{std::string(kSystemRestartQuestion), std::string(cli::confirm_yes)}});
+  auto sent = session.run_until_disconnect(cli::system_restart_command,
+                                           {{std::string(cli::system_restart_question), std::string(cli::confirm_yes)}});
   if (!sent) return failed(session, sent.error(), operation);
   if (!sent->disconnected) {
     // The prompt came back: the appliance refused or cancelled the restart, and is still up.
@@ -243,10 +235,10 @@ Result<void> restart_system(transport::CliSession& session, std::chrono::millise
     Error error = back.error();
     if (is_transient(error.code)) {
       error.code = ErrorCode::timeout;
-      error.message = session.node() + " did not come back after '" + std::string(kSystemRestartCommand) +
+      error.message = session.node() + " did not come back after '" + std::string(cli::system_restart_command) +
                       "': " + error.message;
     } else {
-      error.message = session.node() + " came back after '" + std::string(kSystemRestartCommand) +
+      error.message = session.node() + " came back after '" + std::string(cli::system_restart_command) +
                       "' but the new session was refused: " + error.message;
     }
     return failed(session, std::move(error), operation);

@@ -28,6 +28,15 @@ TEST(RenderMarkdown, EmptyPlanMatchesGolden) {
   EXPECT_TRUE(matches_golden(plans_golden_dir() / "empty.md", render_markdown(s.plan(), s.site)));
 }
 
+TEST(RenderMarkdown, AnEmptyPlanStillShowsItsNotes) {
+  auto s = trustctl::testing::empty_scenario();
+  Plan plan = s.plan();
+  plan.notes.push_back("uccx1: port 8445 did not answer");
+  std::string md = render_markdown(plan, s.site);
+  EXPECT_TRUE(contains(md, "**No changes.**")) << md;
+  EXPECT_TRUE(contains(md, "> :information_source: uccx1: port 8445 did not answer")) << md;
+}
+
 TEST(RenderMarkdown, NoAnsiAndRestartsCalledOut) {
   auto s = trustctl::testing::mixed_scenario();
   std::string md = render_markdown(s.plan(), s.site);
