@@ -9,40 +9,8 @@
 namespace trustctl::plans {
 namespace {
 
-struct Palette {
-  const char* green = "";
-  const char* red = "";
-  const char* yellow = "";
-  const char* bold = "";
-  const char* dim = "";
-  const char* reset = "";
-};
-
-Palette palette(const TextStyle& style) {
-  if (!style.color) return {};
-  return {"\033[32m", "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"};
-}
-
 // Certificates are "due" this close to expiry: the same 30 days expiry uses for trust entries.
 constexpr long kSoonDays = 30;
-
-std::string ymd(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-std::string iso_utc(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 long days_left(const Certificate& c, TimePoint now) {
   auto hours = std::chrono::duration_cast<std::chrono::hours>(c.not_after() - now).count();
@@ -62,7 +30,7 @@ std::string issuer_text(const Certificate& c) { return c.is_self_issued() ? "(se
 
 std::string expiry_text(const Certificate& c, TimePoint now, const Palette& p) {
   long left = days_left(c, now);
-  std::string text = ymd(c.not_after()) + " (" +
+  std::string text = utc_date(c.not_after()) + " (" +
                      (left < 0 ? "expired " + std::to_string(-left) + (left == -1 ? " day ago" : " days ago")
                                : std::to_string(left) + (left == 1 ? " day left" : " days left")) +
                      ")";
@@ -174,7 +142,7 @@ nlohmann::json certificate_json(const Certificate& c, TimePoint now) {
           {"sans", c.dns_names()},
           {"key_type", c.key_type()},
           {"key_bits", c.key_bits()},
-          {"not_after", ymd(c.not_after())},
+          {"not_after", utc_date(c.not_after())},
           {"days_left", days_left(c, now)},
           {"fingerprint_sha256", c.fingerprint()}};
 }
@@ -234,7 +202,7 @@ std::string render_inventory_text(const Inventory& inventory, const TextStyle& s
   Palette p = palette(style);
   std::ostringstream out;
   std::size_t nodes = inventory.node_count(), unread = inventory.unread_count();
-  out << "Inventory of " << p.bold << inventory.site_name << p.reset << " on " << ymd(inventory.now) << ": " << nodes
+  out << "Inventory of " << p.bold << inventory.site_name << p.reset << " on " << utc_date(inventory.now) << ": " << nodes
       << (nodes == 1 ? " node" : " nodes") << " in " << inventory.clusters.size()
       << (inventory.clusters.size() == 1 ? " cluster" : " clusters") << "\n";
   for (const auto& cluster : inventory.clusters) {
@@ -271,7 +239,7 @@ nlohmann::json inventory_to_json(const Inventory& inventory) {
   std::size_t nodes = inventory.node_count(), unread = inventory.unread_count();
   return {{"format_version", kInventoryFormatVersion},
           {"site", inventory.site_name},
-          {"generated_at", iso_utc(inventory.now)},
+          {"generated_at", utc_timestamp(inventory.now)},
           {"ok", unread == 0},
           {"clusters", std::move(clusters)},
           {"notes", inventory.notes},

@@ -1,28 +1,33 @@
 #include "plans/render_text.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <map>
 #include <sstream>
 
 namespace trustctl::plans {
-namespace {
-
-struct Palette {
-  const char* green = "";
-  const char* red = "";
-  const char* yellow = "";
-  const char* cyan = "";
-  const char* bold = "";
-  const char* dim = "";
-  const char* reset = "";
-};
 
 Palette palette(const TextStyle& style) {
   if (!style.color) return {};
   return {"\033[32m", "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[2m", "\033[0m"};
 }
 
+namespace {
+
+std::string utc_format(TimePoint t, const char* format) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
 }  // namespace
+
+std::string utc_date(TimePoint t) { return utc_format(t, "%Y-%m-%d"); }
+std::string utc_timestamp(TimePoint t) { return utc_format(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::string render_summary_line(const PlanSummary& s) {
   std::ostringstream out;

@@ -1,5 +1,6 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "plans/render_text.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
 #include <algorithm>
@@ -16,15 +17,6 @@ struct ExpiryRow {
   long days_left = 0;
   long renew_in_days = 0;  // days until it enters its renewal window (negative: already inside)
 };
-
-std::string ymd(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -77,7 +69,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options) {
                       {"kind", r.kind},
                       {"subject", r.certificate.subject()},
                       {"fingerprint_sha256", r.certificate.fingerprint()},
-                      {"not_after", ymd(r.certificate.not_after())},
+                      {"not_after", plans::utc_date(r.certificate.not_after())},
                       {"days_left", r.days_left},
                       {"renew_in_days", r.renew_in_days}});
     }
@@ -89,7 +81,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options) {
       std::string line;
       char buf[512];
       std::snprintf(buf, sizeof buf, "%-10s %-22s %-11s %9ld %9ld  %s", r.node.c_str(), r.kind.c_str(),
-                    ymd(r.certificate.not_after()).c_str(), r.days_left, r.renew_in_days,
+                    plans::utc_date(r.certificate.not_after()).c_str(), r.days_left, r.renew_in_days,
                     (cn.empty() ? r.certificate.subject() : cn).c_str());
       line = buf;
       bool soon = options.within >= 0 && (r.days_left <= options.within || r.renew_in_days <= options.within);

@@ -84,7 +84,7 @@ TEST(Inventory, PortsAreComparedWithTheStoredIdentity) {
   }
 }
 
-TEST(Inventory, AnUnreadNodeCarriesItsErrorAndWhatToDo) {
+TEST(Inventory, AnUnreadNodeCarriesItsErrorAndTheFix) {
   InventoryScenario t;
   auto inventory = t.inventory();
   const auto& uccx2 = node_of(inventory, "uccx2");
