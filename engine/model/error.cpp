@@ -14,6 +14,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::appliance_refused: return "appliance-refused";
     case ErrorCode::protocol: return "protocol";
     case ErrorCode::timeout: return "timeout";
+    case ErrorCode::unhealthy: return "unhealthy";
     case ErrorCode::cycle: return "cycle";
     case ErrorCode::stale_plan: return "stale-plan";
     case ErrorCode::locked: return "locked";

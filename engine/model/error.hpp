@@ -23,6 +23,7 @@ enum class ErrorCode {
   appliance_refused,   // the appliance answered with an error message: never retried
   protocol,            // the appliance answered something we could not understand
   timeout,             // an operation did not finish in its time
+  unhealthy,           // a service did not come back after a restart: never retried (restarting again is for a person)
   cycle,               // the ordering rules produced a cycle
   stale_plan,          // a saved plan no longer matches the site or the live state
   locked,              // another apply holds the state directory

@@ -8,6 +8,7 @@
 #include "engine/model/site.hpp"
 #include "providers/transport/tls_probe.hpp"
 
+#include <chrono>
 #include <vector>
 
 namespace trustctl::providers {
@@ -20,5 +21,13 @@ transport::ProbeTarget port_target(const Node& node, int port);
 // that does not complete a handshake is recorded with its error: a service that is down or restarting is something
 // to report, not a reason to fail the node.
 std::vector<PresentedPort> read_presented(const Node& node, const std::vector<ServicePort>& ports);
+
+// The port health check after a restart. `utils service restart` reports STARTED before Tomcat listens again; the next
+// step (the next node of a rolling restart, a REST call, verify) must not find the port closed. Handshakes every port
+// until all of them present a certificate, polling every `poll`, for at most `timeout`. The error names the node, each
+// port still silent with what serves it, and its last handshake error.
+Result<std::vector<PresentedPort>> wait_ports_answer(const Node& node, const std::vector<ServicePort>& ports,
+                                                     std::chrono::milliseconds timeout,
+                                                     std::chrono::milliseconds poll);
 
 }  // namespace trustctl::providers

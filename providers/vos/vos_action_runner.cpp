@@ -7,18 +7,24 @@
 #include "providers/registry.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_pins.hpp"
+#include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_cli.hpp"
 
+#include <optional>
 #include <thread>
 
 namespace trustctl::providers {
 namespace {
 
-// The service behind the node's https_port: the platform port HTTPS clients pin.
-std::string platform_service(const Cluster& cluster, const Node& node) {
+std::vector<ServicePort> node_ports(const Cluster& cluster, const Node& node) {
   auto registry = make_registry();
   const Provider* provider = registry.find(cluster.product);
-  auto ports = provider ? provider->service_ports(node) : std::vector<ServicePort>{};
+  return provider ? provider->service_ports(node) : std::vector<ServicePort>{};
+}
+
+// The service behind the node's https_port: the platform port HTTPS clients pin.
+std::string platform_service(const Cluster& cluster, const Node& node) {
+  auto ports = node_ports(cluster, node);
   return ports.empty() ? std::string() : ports.front().service;
 }
 
@@ -39,6 +45,7 @@ Result<void> VosActionRunner::run(const Action& action) {
     return label(run_rest(*node, action), action);
   }
 
+  std::optional<Certificate> platform_identity;  // what the platform port must present after this restart
   auto result = m_pool.with_session(*node, [&](transport::CliSession& session) -> Result<void> {
     switch (action.kind) {
       case ActionKind::upload_trust: return vos::import_trust(session, {*action.certificate});
@@ -51,6 +58,7 @@ Result<void> VosActionRunner::run(const Action& action) {
           auto stored = vos::read_own_certificate(session, "tomcat");
           if (!stored) return fail(stored.error());
           if (!stored->empty()) {
+            platform_identity = stored->front();
             if (auto pinned = pin_fingerprint(*node, stored->front().fingerprint()); !pinned) return pinned;
           }
         }
@@ -66,8 +74,34 @@ Result<void> VosActionRunner::run(const Action& action) {
   if (!result) return label(std::move(result), action);
   // The HTTPS pins follow the platform port, which presents the RSA tomcat identity.
   if (action.changes_identity()) return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
-  if (action.kind == ActionKind::restart_service && cluster && serves_finesse(*cluster, action.service)) {
-    return label(wait_finesse_in_service(*node), action);
+  if (action.kind == ActionKind::restart_service && cluster) {
+    if (auto healthy = wait_service_ports(*cluster, *node, action.service, platform_identity); !healthy) {
+      return label(std::move(healthy), action);
+    }
+    if (serves_finesse(*cluster, action.service)) return label(wait_finesse_in_service(*node), action);
+  }
+  return {};
+}
+
+// The restart is done when every port the service serves answers a handshake again, and the platform port presents
+// the identity the node stores: a restart that loaded something else did not do what it was for.
+Result<void> VosActionRunner::wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
+                                                 const std::optional<Certificate>& platform_identity) {
+  auto ports = node_ports(cluster, node);
+  std::erase_if(ports, [&](const ServicePort& p) { return p.service != service; });
+  if (ports.empty()) return {};
+  auto presented = wait_ports_answer(node, ports, std::chrono::seconds(node.connection.timeout_s),
+                                     m_settings.port_poll);
+  if (!presented) return fail(presented.error());
+  if (!platform_identity) return {};
+  for (const auto& port : *presented) {
+    if (port.port.port != node.connection.https_port || port.chain.front() == *platform_identity) continue;
+    return fail(Error(ErrorCode::unhealthy, "after the restart port " + std::to_string(port.port.port) +
+                                                " presents " + port.chain.front().fingerprint() +
+                                                ", not the tomcat identity the node stores (" +
+                                                platform_identity->fingerprint() +
+                                                "); check `show cert own tomcat` on the node and run apply again")
+                    .on(node.name, "port health check"));
   }
   return {};
 }

@@ -7,12 +7,14 @@
 #include "providers/vos/session_pool.hpp"
 
 #include <chrono>
+#include <optional>
 
 namespace trustctl::providers {
 
 struct RunnerSettings {
   std::chrono::milliseconds replication_poll{1000};  // how often a wait for replication reads the subscriber
   std::chrono::milliseconds health_poll{1000};       // how often a health check asks Finesse SystemInfo
+  std::chrono::milliseconds port_poll{200};          // how often a restarted service's ports are handshaken
 };
 
 class VosActionRunner final : public ActionRunner {
@@ -35,6 +37,8 @@ class VosActionRunner final : public ActionRunner {
   static Result<void> label(Result<void> result, const Action& action);
   static bool serves_finesse(const Cluster& cluster, const std::string& service);
   Result<void> wait_finesse_in_service(const Node& node);
+  Result<void> wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
+                                  const std::optional<Certificate>& platform_identity);
 
   const Site& m_site;
   SessionPool& m_pool;

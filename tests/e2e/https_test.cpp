@@ -11,6 +11,7 @@
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/ssh_cli_session.hpp"
 #include "providers/transport/tls_pins.hpp"
+#include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_cli.hpp"
 #include "support/lab.hpp"
 
@@ -205,6 +206,11 @@ TEST_F(HttpsLab, CsrSignedByTheSiteCaBecomesTheIdentityAndThePinFollowsTheRotati
     ASSERT_TRUE(cli) << cli.error().describe();
     ASSERT_TRUE(vos::restart_service(**cli, "Cisco Tomcat"));
   }
+  // As apply does after every restart: wait until the port listens again (it reopens after the CLI reports STARTED).
+  auto answered = providers::wait_ports_answer(node, {{node.connection.https_port, "Cisco Tomcat", "platform (Tomcat)"}},
+                                               std::chrono::seconds(10), std::chrono::milliseconds(50));
+  ASSERT_TRUE(answered) << answered.error().describe();
+  EXPECT_EQ(answered->front().chain.front(), *leaf) << "the restart loads the new identity";
   // The old pin now refuses the node: the rotation is visible, and nothing is sent.
   const int before = rest_calls("cucm1");
   auto stale = cucm::read_snapshot(*cucm1);

@@ -1,7 +1,7 @@
 // The network faces of a running vos-sim, driven by real clients: TLS listeners on every service port presenting what
 // each service loaded at its last start, the HTTPS REST API (curl), system restarts that drop sessions and close
 // ports, the control API with every fault, external hosts with configured chains and ciphers, and --port-offset.
-// Each test uses its own 127.0.6x addresses so the suite runs under ctest -j.
+// Each test uses its own 127.0.12x/130 addresses so the suite runs under ctest -j.
 
 #include "tests/vossim/test/net_clients.hpp"
 #include "tests/vossim/test/sim_process.hpp"
@@ -91,7 +91,7 @@ class NetworkTest : public ::testing::Test {
 };
 
 TEST_F(NetworkTest, EveryServicePortPresentsTheSelfSignedIdentity) {
-  start_lab("127.0.61");
+  start_lab("127.0.121");
   const auto own = stored_identity("uccx1");
   for (int port : {8443, 8445, 8444, 7443, 12015}) {
     const auto probe = test::tls_probe(address(1), port);
@@ -106,7 +106,7 @@ TEST_F(NetworkTest, EveryServicePortPresentsTheSelfSignedIdentity) {
 }
 
 TEST_F(NetworkTest, CaSignedIdentityIsPresentedOnlyAfterTheServiceRestartsAndThePortRefusesMeanwhile) {
-  start_lab("127.0.62", {"--restart-ms", "4000"});
+  start_lab("127.0.122", {"--restart-ms", "4000"});
   const auto self_signed = stored_identity("uccx1");
   const auto ca = test::make_certificate("Net Root CA", true);
 
@@ -157,7 +157,7 @@ TEST_F(NetworkTest, CaSignedIdentityIsPresentedOnlyAfterTheServiceRestartsAndThe
 }
 
 TEST_F(NetworkTest, SystemRestartDropsSessionsClosesEveryPortAndComesBack) {
-  start_lab("127.0.63", {"--restart-ms", "3000"});
+  start_lab("127.0.123", {"--restart-ms", "3000"});
   // An idle libssh shell session that must be dropped.
   ssh_session idle = ssh_new();
   const int port = kSsh;
@@ -198,7 +198,7 @@ TEST_F(NetworkTest, SystemRestartDropsSessionsClosesEveryPortAndComesBack) {
 }
 
 TEST_F(NetworkTest, CucmRestApiOverHttpsWithCurl) {
-  start_lab("127.0.64");
+  start_lab("127.0.124");
   const fs::path ca_file = m_dir.path() / "cucm1.pem";
   std::ofstream(ca_file) << stored_identity("cucm1").pem();
   const std::string base = "curl -sS --cacert " + ca_file.string() + " --resolve cucm1.lab.example:8443:" + address(3) +
@@ -234,7 +234,7 @@ TEST_F(NetworkTest, CucmRestApiOverHttpsWithCurl) {
 }
 
 TEST_F(NetworkTest, ControlApiNeedsTheTokenAndShowsStateAndOrderedLog) {
-  start_lab("127.0.65");
+  start_lab("127.0.125");
   struct stat info {};
   ASSERT_EQ(::stat((state() / "control.token").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
@@ -265,7 +265,7 @@ TEST_F(NetworkTest, ControlApiNeedsTheTokenAndShowsStateAndOrderedLog) {
 }
 
 TEST_F(NetworkTest, FaultsOverTheNetwork) {
-  start_lab("127.0.66");
+  start_lab("127.0.126");
   // refuse, counted twice.
   ASSERT_EQ(control("POST", "/faults", R"({"node":"uccx1","kind":"refuse","match":"show cert list","message":"Simulated outage","count":2})").status, 201);
   std::string out = ssh(1, {"show cert list own", "show cert list own", "show cert list own", "exit"});
@@ -314,7 +314,7 @@ TEST_F(NetworkTest, FaultsOverTheNetwork) {
 }
 
 TEST_F(NetworkTest, ReplicationStallsUntilClearedAndDeletesDoNotReplicate) {
-  start_lab("127.0.67");
+  start_lab("127.0.127");
   const auto root = test::make_certificate("Stalled Root", true);
   const std::string file = root.certificate.trust_file_name();
   ASSERT_EQ(control("POST", "/faults", R"({"node":"uccx1","kind":"replication_stalls"})").status, 201);
@@ -343,7 +343,7 @@ TEST_F(NetworkTest, ExternalHostServesItsChainWithTheConfiguredCiphers) {
                   (dir / "dhe.pem").string() + " -subj /CN=api.partner.example -days 30",
               &code);
   ASSERT_EQ(code, 0);
-  start_lab("127.0.68", {"--external", "partner=" + (dir / "dhe.pem").string() + ":" + (dir / "dhe.key").string() +
+  start_lab("127.0.128", {"--external", "partner=" + (dir / "dhe.pem").string() + ":" + (dir / "dhe.key").string() +
                                            ":DHE-RSA-AES256-SHA"});
   auto probe = test::tls_probe(address(9), 443, "DHE-RSA-AES256-SHA");
   ASSERT_TRUE(probe.handshake);
@@ -362,14 +362,14 @@ TEST_F(NetworkTest, ExternalHostWithAnRsaPssChain) {
                   " -subj /CN=api.partner.example -days 30",
               &code);
   ASSERT_EQ(code, 0);
-  start_lab("127.0.69", {"--external", "partner=" + (dir / "pss.pem").string() + ":" + (dir / "pss.key").string()});
+  start_lab("127.0.129", {"--external", "partner=" + (dir / "pss.pem").string() + ":" + (dir / "pss.key").string()});
   const auto probe = test::tls_probe(address(9), 443);
   ASSERT_TRUE(probe.handshake);
   EXPECT_EQ(X509_get_signature_nid(probe.chain.front().native()), NID_rsassaPss);
 }
 
 TEST_F(NetworkTest, PortOffsetMovesServicePortsButNotHttpsPortOrSsh) {
-  start_lab("127.0.70", {"--port-offset", "10000"});
+  start_lab("127.0.130", {"--port-offset", "10000"});
   EXPECT_TRUE(test::tls_probe(address(1), 8443).handshake);   // https_port as the site says
   EXPECT_TRUE(test::tls_probe(address(1), 18445).handshake);  // Finesse 8445 + offset
   EXPECT_TRUE(test::tls_probe(address(3), 10443).handshake);  // CUCM 443 + offset

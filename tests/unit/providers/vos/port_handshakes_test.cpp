@@ -24,13 +24,18 @@ namespace {
 // One TLS listener on 127.0.0.1 (a port the kernel picked) that presents `certificate` to each client, until destroyed.
 class TlsPort {
  public:
-  TlsPort(const Certificate& certificate, const pki::KeyPair& key) : m_ctx(SSL_CTX_new(TLS_server_method())) {
+  // port 0: one the kernel picks.
+  TlsPort(const Certificate& certificate, const pki::KeyPair& key, int port = 0)
+      : m_ctx(SSL_CTX_new(TLS_server_method())) {
     SSL_CTX_use_certificate(m_ctx, certificate.native());
     SSL_CTX_use_PrivateKey(m_ctx, key.native());
     m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const int one = 1;
+    setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
     socklen_t len = sizeof addr;
     getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -121,6 +126,45 @@ TEST(PortHandshakes, TheTargetIsTheNodesAddressWithItsFqdnAsSniAndACappedTimeout
   EXPECT_EQ(target.timeout, std::chrono::seconds(30)) << "a swallowed handshake must not hold refresh for 10 minutes";
   node.connection.timeout_s = 5;
   EXPECT_EQ(port_target(node, 8445).timeout, std::chrono::seconds(5));
+}
+
+// A service that listens again only some time after its restart was reported done: the health check waits for it.
+TEST(PortHealth, APortThatListensLateIsWaitedForAndWhatItPresentsReturned) {
+  auto key = pki::KeyPair::generate("rsa-2048");
+  ASSERT_TRUE(key) << key.error().describe();
+  pki::CertificateSpec spec;
+  spec.common_name = "uccx1.lab.example";
+  auto certificate = pki::self_signed(spec, *key);
+  ASSERT_TRUE(certificate) << certificate.error().describe();
+  const int port = closed_port();
+  std::unique_ptr<TlsPort> late;
+  std::thread opener([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    late = std::make_unique<TlsPort>(*certificate, *key, port);
+  });
+  auto presented = wait_ports_answer(loopback_node(), {{port, "Cisco Tomcat", "platform (Tomcat)"}},
+                                     std::chrono::seconds(20), std::chrono::milliseconds(50));
+  opener.join();
+  ASSERT_TRUE(presented) << presented.error().describe();
+  ASSERT_EQ(presented->size(), 1u);
+  ASSERT_EQ(presented->front().chain.size(), 1u);
+  EXPECT_EQ(presented->front().chain.front(), *certificate);
+  ASSERT_NE(late, nullptr);
+  EXPECT_EQ(late->port(), port);
+}
+
+TEST(PortHealth, APortThatNeverAnswersIsAnUnhealthyErrorNamingNodePortAndServiceAndWhatToDo) {
+  const int port = closed_port();
+  auto presented = wait_ports_answer(loopback_node(), {{port, "Cisco Finesse Tomcat", "Finesse desktop"}},
+                                     std::chrono::milliseconds(300), std::chrono::milliseconds(50));
+  ASSERT_FALSE(presented);
+  const Error& e = presented.error();
+  EXPECT_EQ(e.code, ErrorCode::unhealthy);
+  EXPECT_FALSE(is_transient(e.code)) << "restarting again is a decision for a person, not a retry";
+  EXPECT_EQ(e.node, "uccx1");
+  EXPECT_EQ(e.operation, "port health check");
+  EXPECT_NE(e.message.find("port " + std::to_string(port) + " (Cisco Finesse Tomcat)"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("utils service list"), std::string::npos) << e.message;
 }
 
 }  // namespace
