@@ -3,6 +3,7 @@
 // OpenSSL in the test, and a real vos-sim process serving it.
 
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,18 +15,6 @@
 #include <sstream>
 
 namespace trustctl::testing {
-
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-inline void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-}
 
 struct LabOptions {
   int subnet = 60;  // nodes listen on 127.0.<subnet>.1 and .2: distinct per test so ctest -j works

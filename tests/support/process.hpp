@@ -2,16 +2,16 @@
 // Real child processes for end-to-end tests: run a command to completion capturing its output, or keep a server
 // (vos-sim) running until the test ends. No shell is involved: arguments are passed as they are.
 
-#include <arpa/inet.h>
+#include "support/loopback_listener.hpp"
+
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -174,17 +174,17 @@ inline std::string openssl_binary() {
   return "openssl";
 }
 
-// A loopback TCP port nothing listens on right now (the kernel's choice).
-inline int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+// s_server in -www mode: it never reads its stdin (which is /dev/null under Server), so it keeps serving.
+inline std::unique_ptr<Server> start_s_server(int port, const std::string& cert, const std::string& key,
+                                       std::vector<std::string> extra) {
+  std::vector<std::string> argv{openssl_binary(), "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+                                "-cert",          cert,       "-key",    key,
+                                "-www"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Server>(argv, "ACCEPT", std::chrono::seconds(20));
 }
+
+// A loopback TCP port nothing listens on right now (the kernel's choice).
+inline int free_port() { return LoopbackListener().port(); }
 
 }  // namespace trustctl::testing

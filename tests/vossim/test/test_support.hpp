@@ -1,8 +1,9 @@
 #pragma once
-// Shared helpers for the vos-sim suites: a temporary directory and certificates made with the project's pki builder.
+// Shared helpers for the vos-sim suites: a temporary directory (tests/support) and certificates made with the project's pki builder.
 
 #include "providers/pki/certificate_builder.hpp"
 #include "providers/pki/key_pair.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
@@ -17,29 +18,8 @@
 
 namespace vossim::test {
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    m_path = std::filesystem::temp_directory_path() / ("vossim-test-" + std::to_string(random()));
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
-
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using trustctl::testing::TempDir;
+inline std::string read_file(const std::filesystem::path& path) { return trustctl::testing::read_text(path); }
 
 struct Issued {
   trustctl::Certificate certificate;

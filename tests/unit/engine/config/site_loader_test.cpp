@@ -1,5 +1,6 @@
 #include "engine/config/site_loader.hpp"
 #include "providers/pki/certificate_builder.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,30 +12,7 @@ namespace trustctl::config {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A directory of its own per test, removed afterwards, holding the site file and its PEM files.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "trustctl-loader-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  const fs::path& path() const { return m_path; }
-  fs::path write(const std::string& relative, const std::string& text) const {
-    fs::path file = m_path / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-
- private:
-  fs::path m_path;
-};
+using testing::TempDir;  // holds the site file and its PEM files
 
 struct TestCerts {
   pki::KeyPair key = *pki::KeyPair::generate("ec-256");

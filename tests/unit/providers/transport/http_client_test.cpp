@@ -7,10 +7,10 @@
 #include "providers/pki/certificate_builder.hpp"
 #include "providers/transport/tls_pins.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include "support/loopback_listener.hpp"
+#include "support/temp_dir.hpp"
+
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -29,6 +29,7 @@ namespace trustctl::transport {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::TempDir;
 
 constexpr const char* kFqdn = "node1.lab.example";
 constexpr const char* kPassword = "pw-Secret-123";
@@ -67,24 +68,14 @@ class TlsServer {
     m_ctx = SSL_CTX_new(TLS_server_method());
     SSL_CTX_use_certificate(m_ctx, identity.certificate.native());
     SSL_CTX_use_PrivateKey(m_ctx, identity.key.native());
-    m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    m_port = ntohs(addr.sin_port);
-    listen(m_fd, 8);
     m_thread = std::thread([this] { serve(); });
   }
   ~TlsServer() {
     m_stop = true;
     m_thread.join();
-    close(m_fd);
     SSL_CTX_free(m_ctx);
   }
-  int port() const { return m_port; }
+  int port() const { return m_listener.port(); }
   int connections() const { return m_connections; }
   int handshakes() const { return m_handshakes; }
   std::vector<std::string> requests() const {
@@ -95,9 +86,9 @@ class TlsServer {
  private:
   void serve() {
     while (!m_stop) {
-      pollfd p{m_fd, POLLIN, 0};
+      pollfd p{m_listener.fd(), POLLIN, 0};
       if (poll(&p, 1, 50) <= 0) continue;
-      int client = accept(m_fd, nullptr, nullptr);
+      int client = m_listener.accept_one();
       if (client < 0) continue;
       ++m_connections;
       handle(client);
@@ -147,30 +138,13 @@ class TlsServer {
 
   Reply m_reply;
   SSL_CTX* m_ctx = nullptr;
-  int m_fd = -1;
-  int m_port = 0;
+  testing::LoopbackListener m_listener;
   std::atomic<bool> m_stop{false};
   std::atomic<int> m_connections{0};
   std::atomic<int> m_handshakes{0};
   mutable std::mutex m_mutex;
   std::vector<std::string> m_requests;
   std::thread m_thread;
-};
-
-class TempDir {
- public:
-  TempDir() : m_path(fs::temp_directory_path() / ("trustctl-http-" + std::to_string(getpid()) + "-" + std::to_string(++counter()))) {
-    fs::create_directories(m_path);
-  }
-  ~TempDir() { fs::remove_all(m_path); }
-  fs::path operator/(const std::string& name) const { return m_path / name; }
-
- private:
-  static int& counter() {
-    static int c = 0;
-    return c;
-  }
-  fs::path m_path;
 };
 
 std::string base64(const std::string& text) {

@@ -2,6 +2,8 @@
 
 #include "providers/transport/tls_pins.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -16,33 +18,13 @@ namespace trustctl::transport {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_text;
+using testing::TempDir;
 
 const std::string kA(64, 'a');
 const std::string kB(64, 'b');
 const std::string kC = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-class TempDir {
- public:
-  TempDir() : m_path(fs::temp_directory_path() / ("trustctl-pins-" + std::to_string(getpid()) + "-" + std::to_string(++counter()))) {
-    fs::create_directories(m_path);
-  }
-  ~TempDir() { fs::remove_all(m_path); }
-  const fs::path& path() const { return m_path; }
-
- private:
-  static int& counter() {
-    static int c = 0;
-    return c;
-  }
-  fs::path m_path;
-};
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 TEST(TlsPinsKey, LowercasesHostsAndBracketsIpv6) {
   EXPECT_EQ(pin_key("UCCX1.Lab.Example", 8443), "uccx1.lab.example:8443");
@@ -169,11 +151,11 @@ TEST(TlsPinsUpdate, RewritesTheFileAtomicallyKeepingItsMode) {
   TempDir dir;
   const fs::path path = dir.path() / "state" / "tls_pins";
   ASSERT_TRUE(update_pins(path, {"a.example:8443"}, kA));  // creates the directory and the file
-  EXPECT_EQ(read(path), "a.example:8443 sha256/" + kA + "\n");
+  EXPECT_EQ(read_text(path), "a.example:8443 sha256/" + kA + "\n");
   ASSERT_EQ(chmod(path.c_str(), 0600), 0);
   std::ofstream(path, std::ios::app) << "# kept\n";
   ASSERT_TRUE(update_pins(path, {"a.example:8443"}, kB));
-  EXPECT_EQ(read(path), "a.example:8443 sha256/" + kB + "\n# kept\n");
+  EXPECT_EQ(read_text(path), "a.example:8443 sha256/" + kB + "\n# kept\n");
   struct stat info {};
   ASSERT_EQ(stat(path.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
@@ -189,7 +171,7 @@ TEST(TlsPinsUpdate, RefusesToRewriteABrokenFile) {
   std::ofstream(path) << "a:1 sha256/short\n";
   auto updated = update_pins(path, {"b:1"}, kA);
   ASSERT_FALSE(updated);
-  EXPECT_EQ(read(path), "a:1 sha256/short\n");  // untouched: the administrator's file is theirs to fix
+  EXPECT_EQ(read_text(path), "a:1 sha256/short\n");  // untouched: the administrator's file is theirs to fix
 }
 
 TEST(TlsPinsUpdate, ConcurrentUpdatesLoseNothing) {

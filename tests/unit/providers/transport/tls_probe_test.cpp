@@ -8,6 +8,7 @@
 #include "providers/pki/lint/certificate_facts.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -35,66 +36,10 @@ namespace trustctl::transport {
 namespace {
 
 namespace fs = std::filesystem;
-using trustctl::testing::Server;
-
-std::string openssl_binary() {
-  std::stringstream path(std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin");
-  std::string dir;
-  while (std::getline(path, dir, ':')) {
-    fs::path candidate = fs::path(dir) / "openssl";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "/usr/bin/openssl";
-}
-
-// A listening socket on 127.0.0.1 and a port the kernel picked.
-class Listener {
- public:
-  Listener() {
-    m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    m_port = ntohs(addr.sin_port);
-    listen(m_fd, 4);
-  }
-  ~Listener() { close(m_fd); }
-  int port() const { return m_port; }
-  int accept_one() const { return accept(m_fd, nullptr, nullptr); }
-
- private:
-  int m_fd = -1;
-  int m_port = 0;
-};
-
-// A port nobody listens on (for s_server to take, or for a refused connection).
-int free_port() {
-  Listener probe_port;
-  return probe_port.port();
-}
-
-class Files {
- public:
-  Files() : m_dir(fs::temp_directory_path() / ("trustctl-probe-" + std::to_string(getpid()) + "-" +
-                                               std::to_string(++counter()))) {
-    fs::create_directories(m_dir);
-  }
-  ~Files() { fs::remove_all(m_dir); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-    return (m_dir / name).string();
-  }
-
- private:
-  static int& counter() {
-    static int c = 0;
-    return c;
-  }
-  fs::path m_dir;
-};
+using trustctl::testing::free_port;
+using trustctl::testing::openssl_binary;
+using trustctl::testing::start_s_server;
+using Listener = trustctl::testing::LoopbackListener;
 
 struct Identity {
   pki::KeyPair key;
@@ -106,16 +51,6 @@ Identity make(const std::string& cn, const std::string& key_spec, const Identity
   auto key = *pki::KeyPair::generate(key_spec);
   auto cert = issuer ? *pki::issue_certificate(spec, key, &issuer->certificate, issuer->key) : *pki::self_signed(spec, key);
   return {key, cert};
-}
-
-// s_server in -www mode: it never reads its stdin (which is /dev/null under Server), so it keeps serving.
-std::unique_ptr<Server> start_s_server(int port, const std::string& cert, const std::string& key,
-                                       std::vector<std::string> extra) {
-  std::vector<std::string> argv{openssl_binary(), "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
-                                "-cert",          cert,       "-key",    key,
-                                "-www"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return std::make_unique<Server>(argv, "ACCEPT", std::chrono::seconds(20));
 }
 
 // RFC 2409's 1024-bit Oakley group 2, the common prime Logjam precomputation targets (fixed: nothing to generate).
@@ -178,7 +113,7 @@ TEST(TlsProbeTarget, RejectsWhatIsNotHostPort) {
 // ---- against openssl s_server -----------------------------------------------------------------------------------
 
 TEST(TlsProbeServer, SeesALogjamProneDheSuiteWithA1024BitGroup) {
-  Files files;
+  testing::TempDir files("trustctl-probe");
   auto host = make("gadget.partner.example", "rsa-2048", nullptr, {.dns_names = {"gadget.partner.example"}});
   // The 1024-bit Oakley group is the point: the distribution's default security level refuses it ("dh key too
   // small"), and the probe must still see what the host picked.
@@ -205,7 +140,7 @@ TEST(TlsProbeServer, SeesALogjamProneDheSuiteWithA1024BitGroup) {
 }
 
 TEST(TlsProbeServer, OffersBothDheSuitesFinesseOffers) {
-  Files files;
+  testing::TempDir files("trustctl-probe");
   auto host = make("gadget.partner.example", "rsa-2048", nullptr, {});
   int port = free_port();
   auto server = start_s_server(port, files.write("host.pem", host.certificate.pem()),
@@ -218,7 +153,7 @@ TEST(TlsProbeServer, OffersBothDheSuitesFinesseOffers) {
 }
 
 TEST(TlsProbeServer, ReportsEveryRsassaPssSignatureInThePresentedChain) {
-  Files files;
+  testing::TempDir files("trustctl-probe");
   auto root = make("PSS Root CA", "rsa-2048", nullptr, {.is_ca = true, .days = 3650, .rsa_pss = true});
   auto host = make("gadget.partner.example", "rsa-2048", &root,
                    {.dns_names = {"gadget.partner.example"}, .rsa_pss = true});
@@ -242,7 +177,7 @@ TEST(TlsProbeServer, ReportsEveryRsassaPssSignatureInThePresentedChain) {
 }
 
 TEST(TlsProbeServer, ACleanEcdheHostHasNoFindings) {
-  Files files;
+  testing::TempDir files("trustctl-probe");
   auto root = make("EC Root CA", "ec-384", nullptr, {.is_ca = true, .days = 3650});
   auto host = make("gadget.partner.example", "ec-256", &root, {.dns_names = {"gadget.partner.example"}});
   int port = free_port();

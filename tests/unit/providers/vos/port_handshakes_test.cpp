@@ -6,9 +6,8 @@
 #include "providers/pki/certificate_builder.hpp"
 #include "providers/pki/key_pair.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include "support/process.hpp"
+
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -21,29 +20,17 @@
 namespace trustctl::providers {
 namespace {
 
-// One TLS listener on 127.0.0.1 (a port the kernel picked) that presents `certificate` to each client, until destroyed.
+// One TLS listener on 127.0.0.1 that presents `certificate` to each client, until destroyed. port 0: one the kernel
+// picks.
 class TlsPort {
  public:
-  // port 0: one the kernel picks.
   TlsPort(const Certificate& certificate, const pki::KeyPair& key, int port = 0)
-      : m_ctx(SSL_CTX_new(TLS_server_method())) {
+      : m_ctx(SSL_CTX_new(TLS_server_method())), m_listener(port) {
     SSL_CTX_use_certificate(m_ctx, certificate.native());
     SSL_CTX_use_PrivateKey(m_ctx, key.native());
-    m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    const int one = 1;
-    setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    m_port = ntohs(addr.sin_port);
-    listen(m_fd, 8);
     m_thread = std::thread([this] {
       for (;;) {
-        int client = accept(m_fd, nullptr, nullptr);
+        int client = m_listener.accept_one();
         if (client < 0) return;
         SSL* ssl = SSL_new(m_ctx);
         SSL_set_fd(ssl, client);
@@ -54,32 +41,20 @@ class TlsPort {
     });
   }
   ~TlsPort() {
-    shutdown(m_fd, SHUT_RDWR);
-    close(m_fd);
+    m_listener.close();
     m_thread.join();
     SSL_CTX_free(m_ctx);
   }
-  int port() const { return m_port; }
+  int port() const { return m_listener.port(); }
 
  private:
   SSL_CTX* m_ctx;
-  int m_fd = -1;
-  int m_port = 0;
+  testing::LoopbackListener m_listener;
   std::thread m_thread;
 };
 
-// A port nothing listens on: bound, never listening, then closed.
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+// A port nothing listens on.
+int closed_port() { return testing::free_port(); }
 
 Node loopback_node() {
   Node node;
