@@ -94,12 +94,55 @@ std::string unread_advice(const Error& error, const Node& node) {
   }
 }
 
+namespace {
+
+// Where a CSR pending on a node stands: the identity need it answers (plan's own matching), and whether the outside
+// CA's signed_dir already holds the certificate for it.
+InventoryPendingCsr pending_csr_view(const Node& node, const std::string& unit, const PendingCsr& csr,
+                                     const NodeState& state, const Result<std::vector<IdentityNeed>>& needs,
+                                     TimePoint now) {
+  InventoryPendingCsr view{.unit = unit, .dns_names = csr.dns_names};
+  if (!needs) {
+    view.status = "unknown: the site's identity policies could not be resolved (" + needs.error().message + ")";
+    return view;
+  }
+  auto need = std::find_if(needs->begin(), needs->end(), [&](const IdentityNeed& n) {
+    return n.node->name == node.name && n.policy->unit == unit;
+  });
+  if (need == needs->end()) {
+    view.status = "not needed: the " + unit + " identity already meets the site's policy (left on the node)";
+    return view;
+  }
+  if (!need->ca) {
+    view.status = "not used: apply regenerates a self-signed " + unit + " identity, as the site's policy says";
+    return view;
+  }
+  if (!need->ca->signs_outside()) {
+    view.status = "replaced by apply: trustctl generates a new CSR and signs it with " + need->ca->name;
+    return view;
+  }
+  view.ca = need->ca->name;
+  view.export_file = csr_file_name(*need);
+  auto pick = pick_signed(*need, &state, now);
+  if (pick.file) {
+    view.signed_file = pick.file->path.string();
+    view.status = "signed by " + view.ca + ": " + pick.file->path.filename().string() + " answers it; apply installs it";
+  } else {
+    view.status = pick.problem;
+  }
+  return view;
+}
+
+}  // namespace
+
 Inventory make_inventory(const Site& site, const LiveState& live, const ProviderLookup& providers,
                          const ManagedRecord& managed, const std::vector<Error>& unread, TimePoint now) {
   Inventory inventory;
   inventory.site_name = site.name;
   inventory.now = now;
   SiteWants wants = site_wants(site, live, providers);
+  // The identities plan would change: a pending CSR is matched to the need it answers.
+  auto needs = identity_needs(site, live, providers, now);
   if (wants.unresolved) {
     inventory.notes.push_back("whether the site wants each trust entry is unknown: " + wants.unresolved->describe());
   }
@@ -161,6 +204,10 @@ Inventory make_inventory(const Site& site, const LiveState& live, const Provider
           return a.file != b.file ? a.file < b.file : a.certificate.fingerprint() < b.certificate.fingerprint();
         });
         n.stores.push_back(std::move(view));
+      }
+
+      for (const auto& [unit, csr] : s.pending_csrs) {
+        n.pending_csrs.push_back(pending_csr_view(node, unit, csr, s, needs, now));
       }
 
       for (const auto& port : s.presented) {

@@ -49,6 +49,17 @@ struct InventoryPort {
   std::optional<bool> matches_identity;
 };
 
+// A CSR waiting on the node for an outside CA (read for the units whose policy names one): what it asks for, the
+// file `trustctl csr` exports it to, and where it stands.
+struct InventoryPendingCsr {
+  std::string unit;
+  std::vector<std::string> dns_names;  // the SANs it asks for
+  std::string ca;                      // the CA the site's policy names; empty when no policy needs the CSR now
+  std::string export_file;             // "<fqdn>.<unit>[.multi-server].csr"; empty when no policy needs it
+  std::string signed_file;             // the signed certificate found in the CA's signed_dir that answers it
+  std::string status;                  // for people: what happens next, or what is missing
+};
+
 struct InventoryNode {
   std::string name;
   std::string fqdn;
@@ -59,6 +70,7 @@ struct InventoryNode {
   std::vector<InventoryIdentity> identities;  // VOS nodes, tomcat first
   std::vector<InventoryTrustStore> stores;    // VOS nodes
   std::vector<InventoryPort> ports;           // VOS nodes, in the provider's port order
+  std::vector<InventoryPendingCsr> pending_csrs;  // VOS nodes, by unit
   std::vector<Certificate> presented_chain;   // external hosts: the chain their HTTPS port presents, leaf first
 };
 

@@ -93,6 +93,13 @@ void render_node(std::ostringstream& out, const InventoryNode& n, const Inventor
           << ")\n";
     }
   }
+  for (const auto& csr : n.pending_csrs) {
+    out << "    pending CSR " << csr.unit;
+    if (!csr.export_file.empty()) out << " (for " << csr.ca << ", exported as " << csr.export_file << ")";
+    out << "\n      asks for   ";
+    for (std::size_t k = 0; k < csr.dns_names.size(); ++k) out << (k ? ", " : "") << csr.dns_names[k];
+    out << "\n      status     " << (csr.signed_file.empty() ? p.yellow : p.green) << csr.status << p.reset << "\n";
+  }
   for (const auto& store : n.stores) {
     out << "    " << store.store << " (" << store.entries.size() << (store.entries.size() == 1 ? " entry" : " entries")
         << ")\n";
@@ -193,6 +200,16 @@ nlohmann::json node_json(const InventoryNode& n, TimePoint now) {
   }
   j["ports"] = std::move(ports);
   j["presented_chain"] = chain_json(n.presented_chain, now);
+  nlohmann::json csrs = nlohmann::json::array();
+  for (const auto& csr : n.pending_csrs) {
+    csrs.push_back({{"unit", csr.unit},
+                    {"dns_names", csr.dns_names},
+                    {"ca", csr.ca},
+                    {"export_file", csr.export_file},
+                    {"signed_file", csr.signed_file},
+                    {"status", csr.status}});
+  }
+  j["pending_csrs"] = std::move(csrs);
   return j;
 }
 

@@ -93,6 +93,16 @@ TEST(IdentityLifecycle, OutsideCaCsrsAreExportedThenTheSignedCertificatesArePick
   EXPECT_EQ(listed["csrs"][0]["origin"], "pending");
   for (const char* node : {"uccx1", "uccx2"}) EXPECT_EQ(lab.count_commands(node, "set csr gen tomcat"), 1) << node;
 
+  // show lists each pending CSR, where it was exported and what it still waits for.
+  auto pending = lab.trustctl({"show", lab.site().string(), "--format", "json"});
+  ASSERT_EQ(pending.exit_code, 0) << pending.out << pending.err;
+  auto inventory = nlohmann::json::parse(pending.out);
+  const auto& uccx1_csrs = inventory["clusters"][0]["nodes"][0]["pending_csrs"];
+  ASSERT_EQ(uccx1_csrs.size(), 1u) << pending.out;
+  EXPECT_EQ(uccx1_csrs[0]["export_file"], "uccx1.lab.example.tomcat.csr");
+  EXPECT_EQ(uccx1_csrs[0]["ca"], "corp-outside");
+  EXPECT_EQ(uccx1_csrs[0]["signed_file"], "");
+
   // The outside CA signs them; the files are named as the CA likes, trustctl matches by the names inside.
   for (const char* node : {"uccx1", "uccx2"}) {
     std::string pem = read_text(lab.dir() / "csrs" / (std::string(node) + ".lab.example.tomcat.csr"));
@@ -104,6 +114,11 @@ TEST(IdentityLifecycle, OutsideCaCsrsAreExportedThenTheSignedCertificatesArePick
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_TRUE(contains(plan.out, "as the tomcat identity, signed by corp-outside")) << plan.out;
   EXPECT_TRUE(contains(plan.out, "ticket-4711-uccx1.cer")) << plan.out;
+  auto answered = lab.trustctl({"show", lab.site().string()});
+  ASSERT_EQ(answered.exit_code, 0) << answered.out << answered.err;
+  EXPECT_TRUE(contains(answered.out, "pending CSR tomcat (for corp-outside, exported as uccx2.lab.example.tomcat.csr)"))
+      << answered.out;
+  EXPECT_TRUE(contains(answered.out, "ticket-4711-uccx2.cer answers it; apply installs it")) << answered.out;
 
   auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;

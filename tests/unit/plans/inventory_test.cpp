@@ -1,6 +1,9 @@
 #include "plans/inventory.hpp"
 
 #include "inventory_fixtures.hpp"
+#include "providers/pki/certificate_builder.hpp"
+#include "support/test_pki.hpp"
+#include "support/test_site.hpp"
 
 #include <gtest/gtest.h>
 
@@ -124,6 +127,64 @@ TEST(Inventory, AdviceFollowsTheKindOfFailure) {
   EXPECT_NE(unread_advice(Error(ErrorCode::timeout, "x"), node).find("127.0.0.1:2222"), std::string::npos);
   EXPECT_NE(unread_advice(Error(ErrorCode::protocol, "x"), node).find("show cert list trust"), std::string::npos);
   EXPECT_EQ(unread_advice(Error(ErrorCode::host_key, "x"), node), "") << "the host-key message says what to do";
+}
+
+// An outside CA signs uccx1 and uccx2: uccx1's certificate is back in signed_dir, uccx2's is not.
+TEST(Inventory, PendingCsrsSayWhatTheyAskForWhereTheyAreExportedAndWhetherTheCaAnsweredThem) {
+  auto ca = testing::make_root("Corp CA");
+  Site site;
+  CaEntry entry;
+  entry.name = "corp-ca";
+  entry.certificates = {ca.certificate};
+  entry.signed_dir = "/signed";
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+  IdentityPolicy policy;
+  policy.unit = "tomcat";
+  policy.issuer = "corp-ca";
+  site.clusters[0].identities.push_back(policy);
+  LiveState live;
+  auto key1 = *pki::KeyPair::generate("rsa-2048"), key2 = *pki::KeyPair::generate("rsa-2048");
+  auto signed1 = *pki::issue_certificate({.common_name = "uccx1.lab.example", .dns_names = {"uccx1.lab.example"}},
+                                         key1, &ca.certificate, ca.key);
+  entry.signed_files.push_back(SignedFile{"/signed/from-the-ca-1.cer", {signed1}});
+  site.cas.push_back(entry);
+  auto unsigned2 = *pki::self_signed({.common_name = "uccx2.lab.example"}, key2);
+  for (const char* n : {"uccx1", "uccx2"}) {
+    live.nodes[n].node = n;
+    live.nodes[n].identities["tomcat"] = {testing::make_root(std::string(n) + ".lab.example").certificate};
+  }
+  live.nodes["uccx1"].pending_csrs["tomcat"] = PendingCsr{"csr", {"uccx1.lab.example"}, signed1.public_key_pem()};
+  live.nodes["uccx2"].pending_csrs["tomcat"] = PendingCsr{"csr", {"uccx2.lab.example"}, unsigned2.public_key_pem()};
+  auto registry = providers::make_registry();
+  auto inventory = make_inventory(site, live, registry, {}, {}, std::chrono::system_clock::now());
+
+  const auto& uccx1 = node_of(inventory, "uccx1");
+  ASSERT_EQ(uccx1.pending_csrs.size(), 1u);
+  const auto& answered = uccx1.pending_csrs[0];
+  EXPECT_EQ(answered.unit, "tomcat");
+  EXPECT_EQ(answered.dns_names, std::vector<std::string>{"uccx1.lab.example"});
+  EXPECT_EQ(answered.ca, "corp-ca");
+  EXPECT_EQ(answered.export_file, "uccx1.lab.example.tomcat.csr");
+  EXPECT_EQ(answered.signed_file, "/signed/from-the-ca-1.cer");
+  EXPECT_NE(answered.status.find("apply installs it"), std::string::npos) << answered.status;
+
+  const auto& uccx2 = node_of(inventory, "uccx2");
+  ASSERT_EQ(uccx2.pending_csrs.size(), 1u);
+  const auto& waiting = uccx2.pending_csrs[0];
+  EXPECT_EQ(waiting.export_file, "uccx2.lab.example.tomcat.csr");
+  EXPECT_TRUE(waiting.signed_file.empty());
+  EXPECT_NE(waiting.status.find("waits for a certificate signed by corp-ca"), std::string::npos) << waiting.status;
+  EXPECT_NE(waiting.status.find("/signed"), std::string::npos) << waiting.status;
+}
+
+TEST(Inventory, APendingCsrNoPolicyNeedsIsShownAsLeftOver) {
+  InventoryScenario t;
+  const auto inventory = t.inventory();
+  const auto& fin1 = node_of(inventory, "fin1");
+  ASSERT_EQ(fin1.pending_csrs.size(), 1u);
+  EXPECT_TRUE(fin1.pending_csrs[0].ca.empty());
+  EXPECT_TRUE(fin1.pending_csrs[0].export_file.empty());
+  EXPECT_NE(fin1.pending_csrs[0].status.find("not needed"), std::string::npos) << fin1.pending_csrs[0].status;
 }
 
 }  // namespace
