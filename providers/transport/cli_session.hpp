@@ -56,6 +56,11 @@ class CliSession {
                     .on(node(), "run"));
   }
 
+  // Whether the session can still carry a command, judged without sending anything: false once it was abandoned (a
+  // timeout, a drop) or when the node closed the connection while the session sat idle. A pool asks before reusing
+  // one, so an idle drop costs a reconnect rather than a failed action. Fakes and wrappers are always usable.
+  virtual bool usable() { return true; }
+
   // Connects again after the node went away: retries with backoff until `within` has passed, accepts only the host
   // key the session first saw (still checked against known_hosts), logs in, waits for the prompt and turns
   // pagination off again. Commands sent afterwards on this same object go to the new connection.

@@ -185,14 +185,7 @@ Result<std::string> StreamCliSession::exchange(std::string_view command, const s
 
   // Whatever the CLI printed after the last prompt belongs to no command: reading it now keeps it out of this
   // command's output, and a session that dropped in the meantime is reported while nothing has been sent yet.
-  for (int i = 0; i < 1000; ++i) {
-    auto stale = m_stream->read(std::chrono::milliseconds(0));
-    if (!stale) {
-      return broken(ErrorCode::connection, "the SSH session to " + m_options.node + " dropped before " +
-                                               quoted(command) + " was sent (" + stale.error().message + ")");
-    }
-    if (stale->empty()) break;
-  }
+  if (auto clean = discard_stale("before " + quoted(command) + " was sent"); !clean) return fail(clean.error());
 
   if (auto sent = m_stream->write(std::string(command) + "\n"); !sent) {
     return broken(ErrorCode::connection, "the SSH session to " + m_options.node + " dropped while sending " +
@@ -209,6 +202,23 @@ Result<std::string> StreamCliSession::exchange(std::string_view command, const s
     return reader.text().empty() ? std::string() : strip_echo(reader.text(), command);
   }
   return reader.output(command);
+}
+
+Result<void> StreamCliSession::discard_stale(std::string_view what) {
+  for (int i = 0; i < 1000; ++i) {
+    auto stale = m_stream->read(std::chrono::milliseconds(0));
+    if (!stale) {
+      return broken(ErrorCode::connection, "the SSH session to " + m_options.node + " dropped " + std::string(what) +
+                                               " (" + stale.error().message + ")");
+    }
+    if (stale->empty()) break;
+  }
+  return {};
+}
+
+bool StreamCliSession::usable() {
+  if (m_broken || !m_stream) return false;
+  return discard_stale("while idle").has_value();
 }
 
 Result<void> StreamCliSession::reconnect(std::chrono::milliseconds within) {

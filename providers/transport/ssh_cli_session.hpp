@@ -118,8 +118,12 @@ class StreamCliSession final : public CliSession {
   Result<DisconnectOutcome> run_until_disconnect(std::string_view command,
                                                  const std::vector<PromptAnswer>& prompts_and_answers) override;
   Result<void> reconnect(std::chrono::milliseconds within) override;
+  bool usable() override;
 
  private:
+  // Reads and drops what the CLI printed since the last prompt (it belongs to no command); an error when the
+  // connection is gone.
+  Result<void> discard_stale(std::string_view what);
   Result<void> start_within(std::chrono::milliseconds login_timeout);
   // Reads into `reader` until the prompt, answering the pager and `questions`; `command` is for messages only.
   // With `disconnected`, a drop is an expected end: it is reported there instead of as an error.

@@ -32,6 +32,9 @@ Result<void> SessionPool::with_session(const Node& node,
     slot = entry.get();
   }
   std::lock_guard lock(slot->mutex);
+  // A session the node closed while it sat in the pool (an idle timeout, a node restarted by hand) is replaced before
+  // anything is sent on it, so the caller's first command does not fail for a reason that has nothing to do with it.
+  if (slot->session && !slot->session->usable()) slot->session.reset();
   if (!slot->session) {
     auto opened = open(node);
     if (!opened) return fail(opened.error());

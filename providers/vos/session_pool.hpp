@@ -1,7 +1,7 @@
 #pragma once
 // One admin-CLI session per node, opened on first use and reused by refresh and apply; a node's session serves one
-// caller at a time (the appliance's CLI is a single interactive shell). A session that dropped is reopened on the
-// next use.
+// caller at a time (the appliance's CLI is a single interactive shell). A session that dropped, in use or while idle
+// in the pool, is reopened on the next use.
 
 #include "engine/config/secrets.hpp"
 #include "engine/model/site.hpp"

@@ -49,6 +49,22 @@ TEST(Faults, AFailedRestartStaysOwedAndTheNextApplyRunsIt) {
   EXPECT_EQ(lab.count_commands("uccx1", "set cert import trust tomcat"), 2) << "uploads are not repeated";
 }
 
+TEST(Faults, ASessionTheNodeLoggedOutWhileIdleIsReopenedWithoutFailingAnAction) {
+  Lab lab("fault-idle", {.subnet = 77});
+  // The CLI logs out a session idle for 1.5 s. Every command takes 0.4 s, so uccx2's session sits idle in the pool
+  // while uccx1 restarts its services one by one, and is gone when uccx2's turn comes.
+  lab.start_sim({"--cli-idle-timeout-ms", "1500", "--command-latency-ms", "400"});
+  auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_TRUE(contains(lab.sim->stderr_text(), "uccx2 (" + lab.address(2) + ":2222): idle timeout"))
+      << "the node must have logged out an idle session for this test to mean anything";
+  EXPECT_FALSE(contains(apply.err, "attempt 2")) << "no action failed for it: " << apply.err;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    EXPECT_TRUE(lab.store_holds(node, lab.root.certificate)) << node;
+    EXPECT_EQ(lab.count_commands(node, "utils service restart Cisco Tomcat"), 1) << node;
+  }
+}
+
 TEST(Faults, ACrashBetweenUploadAndRestartLosesNoRestart) {
   Lab lab("fault-crash", {.subnet = 76});
   lab.start_sim();

@@ -65,11 +65,12 @@ class Lab {
     write_text(site(), s.str());
   }
 
-  void start_sim() {
-    sim = std::make_unique<Server>(std::vector<std::string>{VOS_SIM_BIN, site().string(), "--state-dir",
-                                                            sim_state().string(), "--replication-delay-ms", "300",
-                                                            "--restart-ms", "100", "--control-port", "0"},
-                                   "nodes listening");
+  // extra_args: more vos-sim options (other than the ones given here).
+  void start_sim(const std::vector<std::string>& extra_args = {}) {
+    std::vector<std::string> argv{VOS_SIM_BIN,   site().string(), "--state-dir", sim_state().string(),
+                                  "--replication-delay-ms", "300", "--restart-ms", "100", "--control-port", "0"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    sim = std::make_unique<Server>(argv, "nodes listening");
     auto at = sim->ready_output().find("control=");
     if (at != std::string::npos) {
       auto end = sim->ready_output().find_first_of(" \n", at);

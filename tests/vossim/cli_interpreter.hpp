@@ -19,6 +19,9 @@ struct CliSettings {
   std::chrono::milliseconds restart_tick{500};    // how often "[STARTING]" repeats
   std::chrono::milliseconds command_latency{0};   // before every command's output
   int rows = 24;                                  // terminal rows; the pty request may change it
+  // The CLI's session timeout: a session that receives no input for this long is logged out and closed (0: never).
+  // Keep-alives are below the CLI and do not count, as on the appliance.
+  std::chrono::milliseconds idle_timeout{0};
   FaultBook* faults = nullptr;                    // injected faults (control API); none when null
 };
 

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--restart-ms", restart_ms, "duration of a service restart")->check(CLI::NonNegativeNumber);
   app.add_option("--command-latency-ms", command_latency_ms, "delay before each command's output")
       ->check(CLI::NonNegativeNumber);
+  int idle_timeout_ms = 0;
+  app.add_option("--cli-idle-timeout-ms", idle_timeout_ms, "log out a CLI session idle this long (0: never)")
+      ->check(CLI::NonNegativeNumber);
   int port_offset = 0;
   int control_port = -1;
   std::vector<std::string> externals;
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
   settings.replication_delay = std::chrono::milliseconds(replication_delay_ms);
   settings.cli.restart_duration = std::chrono::milliseconds(restart_ms);
   settings.cli.command_latency = std::chrono::milliseconds(command_latency_ms);
+  settings.cli.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
   settings.port_offset = port_offset;
   if (control_port >= 0) settings.control_port = control_port;
   settings.identity_wait = std::chrono::milliseconds(identity_wait_ms);

@@ -293,6 +293,7 @@ void SshNodeServer::serve(ssh_session session) {
   };
 
   bool open = play(interpreter.start());
+  auto last_input = Clock::now();  // or the end of the last command's output
   while (open && !m_stop.requested()) {
     const int n = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 0,
                                            static_cast<int>(kPollInterval.count()));
@@ -303,9 +304,18 @@ void SshNodeServer::serve(ssh_session session) {
     }
     if (n == 0) {
       if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel) || !connected(session)) break;
+      if (m_settings.idle_timeout.count() > 0 && Clock::now() - last_input >= m_settings.idle_timeout) {
+        const std::string bye = "\r\nSession timed out: no input for " +
+                                std::to_string(m_settings.idle_timeout.count()) + " ms. Logging out.\r\n";
+        ssh_channel_write(channel, bye.data(), static_cast<uint32_t>(bye.size()));
+        std::fprintf(stderr, "vos-sim: %s: idle timeout\n", keepalive.label.c_str());
+        std::fflush(stderr);
+        break;  // closed cleanly below, as the CLI's logout does
+      }
       continue;
     }
     open = play(interpreter.feed(std::string_view(buffer, static_cast<std::size_t>(n))));
+    last_input = Clock::now();
   }
   ssh_set_message_callback(session, nullptr, nullptr);
   ssh_set_callbacks(session, &g_no_callbacks);

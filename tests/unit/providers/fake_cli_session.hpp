@@ -40,6 +40,10 @@ class FakeCliSession : public transport::CliSession {
 
   const std::string& node() const override { return node_name; }
 
+  // false: the node closed the connection while the session sat idle.
+  bool alive = true;
+  bool usable() override { return alive; }
+
   Result<std::string> run(std::string_view command) override { return run_interactive(command, {}); }
 
   Result<std::string> run_interactive(std::string_view command,

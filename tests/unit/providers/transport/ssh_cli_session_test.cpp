@@ -289,6 +289,28 @@ TEST(CliStreamSession, ADropBeforeSendingSaysNothingWasSent) {
   EXPECT_TRUE(h.stream->written.empty());
 }
 
+TEST(CliStreamSession, AnIdleSessionIsUsableUntilTheNodeClosesItAndAskingSendsNothing) {
+  Harness h;
+  h.stream->incoming = {"\r\nadmin:"};  // stray output while idle: read and dropped, not a drop
+  EXPECT_TRUE(h.session->usable());
+  EXPECT_TRUE(h.stream->written.empty());
+  h.stream->closed_when_empty = true;
+  EXPECT_FALSE(h.session->usable());
+  EXPECT_TRUE(h.stream->written.empty());
+  auto output = h.session->run("show cert list trust");
+  ASSERT_FALSE(output) << "an idle drop abandons the session like any other drop";
+  EXPECT_NE(output.error().message.find("'show cert list trust' was not sent"), std::string::npos)
+      << output.error().message;
+  EXPECT_TRUE(h.stream->written.empty());
+}
+
+TEST(CliStreamSession, ASessionAbandonedAfterATimeoutIsNotUsable) {
+  Harness h(50ms);
+  h.stream->replies["show cert list own\n"] = {"show cert list own\r\n"};  // the prompt never comes back
+  ASSERT_FALSE(h.session->run("show cert list own"));
+  EXPECT_FALSE(h.session->usable());
+}
+
 TEST(CliStreamSession, DiscardsTextPrintedAfterThePreviousPrompt) {
   Harness h;
   h.stream->incoming = {"\r\nadmin:"};  // a stray prompt left over from an earlier empty line

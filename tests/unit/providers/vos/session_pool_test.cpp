@@ -11,6 +11,7 @@ namespace {
 struct PoolHarness {
   Site site;
   int opened = 0;
+  fakes::FakeCliSession* last = nullptr;  // the session opened last (owned by the pool)
   std::unique_ptr<SessionPool> pool;
 
   PoolHarness() {
@@ -20,6 +21,7 @@ struct PoolHarness {
       ++opened;
       auto fake = std::make_unique<fakes::FakeCliSession>();
       fake->responses["utils service list"] = "Cisco Tomcat[STARTED]\n";
+      last = fake.get();
       return std::unique_ptr<transport::CliSession>(std::move(fake));
     };
     pool = std::make_unique<SessionPool>(site, options);
@@ -50,6 +52,17 @@ TEST(SessionPool, ASessionThatLostItsConnectionIsNeverUsedAgain) {
     ASSERT_TRUE(h.use());
     EXPECT_EQ(h.opened, 2) << to_string(code);
   }
+}
+
+TEST(SessionPool, ASessionTheNodeClosedWhileIdleIsReplacedBeforeAnythingIsSentOnIt) {
+  PoolHarness h;
+  ASSERT_TRUE(h.use());
+  fakes::FakeCliSession* idle = h.last;
+  ASSERT_EQ(idle->commands.size(), 1u);
+  idle->alive = false;
+  ASSERT_TRUE(h.use()) << "the caller never sees the idle drop";
+  EXPECT_EQ(h.opened, 2);
+  EXPECT_EQ(h.last->commands, std::vector<std::string>{"utils service list"});
 }
 
 }  // namespace
