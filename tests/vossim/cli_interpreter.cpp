@@ -47,19 +47,6 @@ std::string service_line(const std::string& service, std::string_view state) {
   return service + "[" + std::string(state) + "]";
 }
 
-std::string reason_text(ImportStatus status) {
-  switch (status) {
-    case ImportStatus::not_pem: return std::string(msg::kReasonNotPem);
-    case ImportStatus::expired: return std::string(msg::kReasonExpired);
-    case ImportStatus::superseded: return std::string(msg::kReasonNotYetNewer);
-    case ImportStatus::wildcard: return std::string(msg::kReasonWildcard);
-    case ImportStatus::key_too_large: return std::string(msg::kReasonKeyTooLarge);
-    case ImportStatus::imported:
-    case ImportStatus::unchanged: break;
-  }
-  return {};
-}
-
 const msg::ProductTexts& texts_for(trustctl::Product product) {
   switch (product) {
     case trustctl::Product::uccx: return msg::kUccxTexts;
@@ -516,7 +503,7 @@ void CliInterpreter::finish_paste(Output& out) {
         continue;
       }
       all_ok = false;
-      lines.push_back(std::string(msg::kImportFailed) + reason_text(outcome.status) + " (CN=" + outcome.common_name +
+      lines.push_back(std::string(msg::kImportFailed) + outcome.reason() + " (CN=" + outcome.common_name +
                       ")");
     }
   }

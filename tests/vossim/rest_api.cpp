@@ -30,19 +30,6 @@ int major_version(const std::string& version) {
   return major;
 }
 
-std::string import_reason(ImportStatus status) {
-  switch (status) {
-    case ImportStatus::not_pem: return std::string(msg::kReasonNotPem);
-    case ImportStatus::expired: return std::string(msg::kReasonExpired);
-    case ImportStatus::superseded: return std::string(msg::kReasonNotYetNewer);
-    case ImportStatus::wildcard: return std::string(msg::kReasonWildcard);
-    case ImportStatus::key_too_large: return std::string(msg::kReasonKeyTooLarge);
-    case ImportStatus::imported:
-    case ImportStatus::unchanged: break;
-  }
-  return {};
-}
-
 bool is_tomcat_service(const json& value) {
   if (value.is_string()) return value.get<std::string>() == "tomcat";
   if (value.is_array() && !value.empty()) {
@@ -178,7 +165,7 @@ HttpResponse RestApi::upload_trust(const HttpRequest& request) {
                                   : outcome.status == ImportStatus::unchanged ? "unchanged"
                                                                               : "refused"}});
     if (!outcome.ok()) {
-      problems.push_back(std::string(msg::kImportFailed) + import_reason(outcome.status) + " (CN=" +
+      problems.push_back(std::string(msg::kImportFailed) + outcome.reason() + " (CN=" +
                          outcome.common_name + ")");
     }
   }

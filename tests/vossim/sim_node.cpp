@@ -1,5 +1,7 @@
 #include "tests/vossim/sim_node.hpp"
 
+#include "tests/vossim/messages.hpp"
+
 #include "providers/pki/certificate_builder.hpp"
 #include "providers/pki/key_pair.hpp"
 
@@ -861,6 +863,19 @@ void SimNode::log_rest(const std::string& request, int status) {
              {"command", request},
              {"status", status},
              {"result", status < 300 ? "ok" : "error"}});
+}
+
+std::string ImportOutcome::reason() const {
+  switch (status) {
+    case ImportStatus::not_pem: return std::string(msg::kReasonNotPem);
+    case ImportStatus::expired: return std::string(msg::kReasonExpired);
+    case ImportStatus::superseded: return std::string(msg::kReasonNotYetNewer);
+    case ImportStatus::wildcard: return std::string(msg::kReasonWildcard);
+    case ImportStatus::key_too_large: return std::string(msg::kReasonKeyTooLarge);
+    case ImportStatus::imported:
+    case ImportStatus::unchanged: break;
+  }
+  return {};
 }
 
 }  // namespace vossim

@@ -67,6 +67,8 @@ struct ImportOutcome {
   std::string common_name;
   std::vector<std::string> replaced;  // files removed because the new certificate has the same CN
   bool ok() const { return status == ImportStatus::imported || status == ImportStatus::unchanged; }
+  // Why the node refused it, as both the CLI and the REST API word it (messages.hpp); empty when it did not.
+  std::string reason() const;
 };
 
 enum class OwnImportStatus { imported, not_pem, no_csr, key_not_allowed, key_mismatch, san_mismatch, expired, no_issuer };
