@@ -1,6 +1,7 @@
 #include "plans/inventory.hpp"
 
 #include "plans/identity.hpp"
+#include "plans/presented.hpp"
 #include "plans/requirements.hpp"
 
 #include <algorithm>
@@ -41,8 +42,7 @@ SiteWants site_wants(const Site& site, const LiveState& live, const ProviderLook
 }
 
 const Certificate* stored_identity(const NodeState& state, const Certificate& leaf) {
-  // A Tomcat holding both identities may present either; an EC leaf comes from tomcat-ECDSA (see plans/presented).
-  auto it = state.identities.find(leaf.key_type() == "EC" ? "tomcat-ECDSA" : "tomcat");
+  auto it = state.identities.find(presented_unit(leaf));
   if (it == state.identities.end() || it->second.empty()) return nullptr;
   return &it->second.front();
 }

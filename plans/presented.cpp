@@ -5,10 +5,6 @@
 namespace trustctl::plans {
 namespace {
 
-// The identity unit a presented leaf comes from: a Tomcat that holds an EC identity beside the RSA one may present
-// either, by what the client offers (DOMAIN.md section 2), so an EC leaf is compared with tomcat-ECDSA.
-const char* unit_of(const Certificate& leaf) { return leaf.key_type() == "EC" ? "tomcat-ECDSA" : "tomcat"; }
-
 struct StalePort {
   const PresentedPort* port;
   const char* unit;
@@ -16,6 +12,8 @@ struct StalePort {
 };
 
 }  // namespace
+
+const char* presented_unit(const Certificate& leaf) { return leaf.key_type() == "EC" ? "tomcat-ECDSA" : "tomcat"; }
 
 PresentedFindings stale_presented(const Site& site, const LiveState& live) {
   PresentedFindings out;
@@ -37,7 +35,7 @@ PresentedFindings stale_presented(const Site& site, const LiveState& live) {
           continue;
         }
         const Certificate& leaf = presented.chain.front();
-        const char* unit = unit_of(leaf);
+        const char* unit = presented_unit(leaf);
         auto stored = identities.find(unit);
         // Nothing read to compare with (tomcat-ECDSA is read only when a policy or show needs it).
         if (stored == identities.end() || stored->second.empty()) continue;

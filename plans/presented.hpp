@@ -12,6 +12,11 @@
 
 namespace trustctl::plans {
 
+// The identity unit a presented leaf comes from: a Tomcat that holds an EC identity beside the RSA one presents either,
+// by what the client offers (DOMAIN.md section 2; an agent's browser gets the EC one), so an EC leaf is compared with
+// tomcat-ECDSA and anything else with tomcat.
+const char* presented_unit(const Certificate& leaf);
+
 struct StaleService {
   std::string node;
   std::string service;

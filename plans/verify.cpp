@@ -1,5 +1,7 @@
 #include "plans/verify.hpp"
 
+#include "plans/presented.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -7,17 +9,19 @@
 namespace trustctl::plans {
 namespace {
 
-// cluster name -> clusters whose nodes must trust it, from the integrations and their rules.
-std::map<std::string, std::set<std::string>> trusters_by_cluster(const Site& site, const ProviderLookup& providers) {
-  std::map<std::string, std::set<std::string>> out;
+// cluster name -> clusters whose nodes must trust it -> the integration that says so, as the site file writes it.
+std::map<std::string, std::map<std::string, std::string>> trusters_by_cluster(const Site& site,
+                                                                              const ProviderLookup& providers) {
+  std::map<std::string, std::map<std::string, std::string>> out;
   for (const auto& integration : site.integrations) {
     const Cluster* from = site.find_cluster(integration.from);
     const Cluster* to = site.find_cluster(integration.to);
     if (!from || !to) continue;
     const IntegrationRule* rule = providers.integration(from->product, to->product, integration.kind);
     if (!rule) continue;
-    if (rule->caller_trusts_callee && is_vos(from->product)) out[to->name].insert(from->name);
-    if (rule->callee_trusts_caller && is_vos(to->product)) out[from->name].insert(to->name);
+    const std::string text = integration.from + " -> " + integration.to;
+    if (rule->caller_trusts_callee && is_vos(from->product)) out[to->name].emplace(from->name, text);
+    if (rule->callee_trusts_caller && is_vos(to->product)) out[from->name].emplace(to->name, text);
   }
   return out;
 }
@@ -62,15 +66,18 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     auto state = live.nodes.find(node->name);
 
     if (is_vos(cluster->product) && state != live.nodes.end()) {
-      auto stored = state->second.identities.find("tomcat");
+      // An EC leaf is the tomcat-ECDSA identity, judged by that unit's stored certificate and policy.
+      const std::string unit = presented_unit(leaf);
+      auto stored = state->second.identities.find(unit);
       if (stored != state->second.identities.end() && !stored->second.empty() && !(stored->second.front() == leaf)) {
         row.problems.push_back(where + " presents " + leaf.fingerprint().substr(0, 16) + " but the node stores " +
-                               stored->second.front().fingerprint().substr(0, 16) + ": " + observation.port.service +
+                               stored->second.front().fingerprint().substr(0, 16) + " as its " + unit + " identity: " +
+                               observation.port.service +
                                " has not been restarted since the identity changed; restart it (or run apply, which "
                                "owes the restart)");
       }
       for (const auto& policy : cluster->identities) {
-        if (policy.unit != "tomcat") continue;
+        if (policy.unit != unit) continue;
         if (policy.issuer == "self") {
           if (!leaf.is_self_issued()) row.problems.push_back(where + " presents a CA-signed identity; the policy wants self-signed");
         } else if (const CaEntry* ca = site.find_ca(policy.issuer); ca && !ca->certificates.empty()) {
@@ -87,7 +94,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
       }
     }
 
-    for (const auto& truster_cluster : trusters[cluster->name]) {
+    for (const auto& [truster_cluster, integration] : trusters[cluster->name]) {
       const Cluster* tc = site.find_cluster(truster_cluster);
       for (const auto& truster : tc->nodes) {
         auto ts = live.nodes.find(truster.name);
@@ -101,7 +108,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
         row.trusted_by.push_back({truster.name, ok});
         if (!ok) {
           row.problems.push_back(truster.name + " does not trust what " + where + " presents; run apply (the "
-                                 "integration " + truster_cluster + " <-> " + cluster->name + " needs its chain)");
+                                 "integration " + integration + " needs its chain)");
         }
       }
     }

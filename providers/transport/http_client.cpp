@@ -102,8 +102,21 @@ int verify_certificate(X509_STORE_CTX* store, void* arg) {
   return 0;
 }
 
-CURLcode install_verifier(CURL*, void* ssl_ctx, void* arg) {
-  SSL_CTX_set_cert_verify_callback(static_cast<SSL_CTX*>(ssl_ctx), verify_certificate, arg);
+// A node that holds tomcat-ECDSA beside tomcat presents whichever the client prefers (an agent's browser gets the EC
+// one). Pins and the site's CAs follow the RSA tomcat identity, so trustctl asks for it first: RSA signature
+// algorithms (TLS 1.3) and RSA key exchange suites (TLS 1.2) ahead of the EC ones, which stay offered for a node that
+// has nothing else.
+constexpr const char* kRsaFirstSigalgs =
+    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512:"
+    "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512";
+constexpr const char* kRsaFirstCiphers = "ECDHE+aRSA+AESGCM:ECDHE+aRSA+CHACHA20:DEFAULT";
+
+CURLcode configure_tls(CURL*, void* ssl_ctx, void* arg) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  if (SSL_CTX_set1_sigalgs_list(ctx, kRsaFirstSigalgs) != 1 || SSL_CTX_set_cipher_list(ctx, kRsaFirstCiphers) != 1) {
+    return CURLE_SSL_CIPHER;
+  }
+  SSL_CTX_set_cert_verify_callback(ctx, verify_certificate, arg);
   return CURLE_OK;
 }
 
@@ -231,7 +244,7 @@ class CurlHttpClient final : public HttpClient {
       curl_blob blob{m_ca_bundle.data(), m_ca_bundle.size(), CURL_BLOB_COPY};
       curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
     }
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, install_verifier);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, configure_tls);
     curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &m_verification);
     // Every connection verifies afresh: a resumed session would skip the certificate, and a rotated pin must count.
     curl_easy_setopt(h, CURLOPT_SSL_SESSIONID_CACHE, 0L);

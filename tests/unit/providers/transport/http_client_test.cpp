@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -64,10 +65,18 @@ struct Reply {
 // too, and every byte of application data received is kept.
 class TlsServer {
  public:
-  explicit TlsServer(const Identity& identity, Reply reply = {}) : m_reply(std::move(reply)) {
+  explicit TlsServer(const Identity& identity, Reply reply = {}, const Identity* second = nullptr)
+      : m_reply(std::move(reply)) {
+    std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-reply must not kill the test process
     m_ctx = SSL_CTX_new(TLS_server_method());
     SSL_CTX_use_certificate(m_ctx, identity.certificate.native());
     SSL_CTX_use_PrivateKey(m_ctx, identity.key.native());
+    // A second identity of the other key type, as a Tomcat holding tomcat and tomcat-ECDSA: OpenSSL presents the one
+    // the client's signature algorithms and suites prefer.
+    if (second) {
+      SSL_CTX_use_certificate(m_ctx, second->certificate.native());
+      SSL_CTX_use_PrivateKey(m_ctx, second->key.native());
+    }
     m_thread = std::thread([this] { serve(); });
   }
   ~TlsServer() {
@@ -221,6 +230,45 @@ TEST(HttpClientPin, APinRecordedUnderTheAddressCountsToo) {
   auto response = open(target_for(server.port(), dir / "pins"))->request(get("/"), "read");
   ASSERT_TRUE(response) << response.error().describe();
   EXPECT_EQ(response->body, "hello");
+}
+
+// What a client without preferences (a browser, OpenSSL's defaults) is presented by the server.
+std::string default_client_sees(int port, const std::string& max_version) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (max_version == "1.2") SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+  BIO* bio = BIO_new_ssl_connect(ctx);
+  BIO_set_conn_hostname(bio, ("127.0.0.1:" + std::to_string(port)).c_str());
+  std::string key_type = "none";
+  if (BIO_do_handshake(bio) == 1) {
+    SSL* ssl = nullptr;
+    BIO_get_ssl(bio, &ssl);
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+      key_type = EVP_PKEY_get_base_id(X509_get0_pubkey(peer)) == EVP_PKEY_EC ? "EC" : "RSA";
+      X509_free(peer);
+    }
+  }
+  BIO_free_all(bio);
+  SSL_CTX_free(ctx);
+  return key_type;
+}
+
+// A node holding tomcat-ECDSA beside tomcat: a default client gets the EC identity, trustctl asks for the RSA one
+// its pins follow, over TLS 1.3 and TLS 1.2 alike.
+TEST(HttpClientPin, ANodeWithBothIdentitiesPresentsTheRsaOneThePinsFollow) {
+  for (const std::string version : {"1.3", "1.2"}) {
+    TempDir dir;
+    auto ec = make_leaf(kFqdn, nullptr);
+    auto rsa_key = *pki::KeyPair::generate("rsa-2048");
+    Identity rsa{rsa_key, *pki::self_signed({.common_name = kFqdn, .dns_names = {kFqdn}}, rsa_key)};
+    TlsServer server(ec, {}, &rsa);
+    ASSERT_EQ(default_client_sees(server.port(), version), "EC") << "the server must really hold both: " << version;
+    write_pin(dir / "pins", std::string(kFqdn) + ":" + std::to_string(server.port()), rsa.certificate.fingerprint());
+    auto target = target_for(server.port(), dir / "pins");
+    auto client = open(target);
+    auto response = client->request(get("/"), "read");
+    ASSERT_TRUE(response) << version << ": " << response.error().describe();
+    EXPECT_EQ(response->body, "hello");
+  }
 }
 
 TEST(HttpClientPin, AWrongPinFailsTheHandshakeBeforeAnyCredentialIsSent) {

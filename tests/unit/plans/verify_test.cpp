@@ -1,0 +1,155 @@
+// Verification from observations: what a port presents against the stored identity of its unit, the identity policy,
+// the node's name, and the trust stores of the nodes an integration makes trust it.
+
+#include "plans/verify.hpp"
+
+#include "providers/pki/certificate_builder.hpp"
+#include "providers/registry.hpp"
+#include "support/test_pki.hpp"
+#include "support/test_site.hpp"
+
+#include <gtest/gtest.h>
+
+namespace trustctl::plans {
+namespace {
+
+bool mentions(const VerifyRow& row, const std::string& text) {
+  for (const auto& problem : row.problems) {
+    if (problem.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string all(const VerifyRow& row) {
+  std::string out;
+  for (const auto& problem : row.problems) out += problem + "\n";
+  return out;
+}
+
+// uccx (uccx1) with a tomcat policy signed by corp-ca; sm (sm1) integrated with it, so sm1 must trust uccx1.
+struct VerifyScenario {
+  testing::TestCa ca = testing::make_root("Corp CA");
+  pki::KeyPair rsa = *pki::KeyPair::generate("rsa-2048");
+  Site site;
+  LiveState live;
+  providers::Registry registry = providers::make_registry();
+
+  VerifyScenario() {
+    CaEntry entry;
+    entry.name = "corp-ca";
+    entry.certificates = {ca.certificate};
+    site.cas.push_back(entry);
+    site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1"}));
+    site.clusters[0].version = "11.5";
+    IdentityPolicy tomcat;
+    tomcat.unit = "tomcat";
+    tomcat.issuer = "corp-ca";
+    site.clusters[0].identities.push_back(tomcat);
+    site.clusters.push_back(testing::make_cluster("sm", Product::socialminer, {"sm1"}));
+    site.integrations.push_back(Integration{.from = "uccx", .to = "sm"});
+    live.nodes["uccx1"].node = "uccx1";
+    live.nodes["sm1"].node = "sm1";
+  }
+
+  Certificate rsa_leaf(const std::vector<std::string>& names) {
+    return *pki::issue_certificate({.common_name = names.front(), .dns_names = names}, rsa, &ca.certificate, ca.key);
+  }
+
+  VerifyRow observe(const std::vector<Certificate>& chain, std::string error = "") {
+    EndpointObservation o{.node = "uccx1", .port = {8443, "Cisco Tomcat", "platform (Tomcat)"}, .chain = chain,
+                          .error = std::move(error)};
+    auto rows = evaluate_verification(site, live, {o}, registry);
+    if (rows.size() != 1) throw std::runtime_error("one row expected");
+    return rows.front();
+  }
+};
+
+TEST(Verify, TheStoredCaSignedIdentityTrustedByItsPeerPasses) {
+  VerifyScenario t;
+  auto leaf = t.rsa_leaf({"uccx1.lab.example"});
+  t.live.nodes["uccx1"].identities["tomcat"] = {leaf};
+  t.live.nodes["sm1"].stores["tomcat-trust"].push_back({"Corp_CA.pem", t.ca.certificate});
+  auto row = t.observe({leaf});
+  EXPECT_TRUE(row.ok()) << all(row);
+  EXPECT_EQ(row.presented, leaf.fingerprint().substr(0, 16));
+  ASSERT_EQ(row.trusted_by.size(), 1u);
+  EXPECT_EQ(row.trusted_by[0].truster, "sm1");
+  EXPECT_TRUE(row.trusted_by[0].ok);
+}
+
+TEST(Verify, AnOlderIdentityThanTheNodeStoresIsAMissedRestart) {
+  VerifyScenario t;
+  auto old_leaf = t.rsa_leaf({"uccx1.lab.example"});
+  auto new_leaf = t.rsa_leaf({"uccx1.lab.example"});
+  t.live.nodes["uccx1"].identities["tomcat"] = {new_leaf};
+  t.live.nodes["sm1"].stores["tomcat-trust"].push_back({"Corp_CA.pem", t.ca.certificate});
+  auto row = t.observe({old_leaf});
+  EXPECT_TRUE(mentions(row, "as its tomcat identity: Cisco Tomcat has not been restarted")) << all(row);
+}
+
+// An agent's browser gets the EC identity from a node that holds one: it is judged as tomcat-ECDSA, never as a
+// stale RSA identity, and the tomcat policy (corp-ca, RSA) does not apply to it.
+TEST(Verify, AnEcLeafIsComparedWithTheTomcatEcdsaIdentity) {
+  VerifyScenario t;
+  auto rsa_leaf = t.rsa_leaf({"uccx1.lab.example"});
+  auto ec_leaf = testing::make_leaf("uccx1.lab.example", t.ca);
+  t.live.nodes["uccx1"].identities["tomcat"] = {rsa_leaf};
+  t.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {ec_leaf};
+  t.live.nodes["sm1"].stores["tomcat-trust"].push_back({"Corp_CA.pem", t.ca.certificate});
+  auto row = t.observe({ec_leaf});
+  EXPECT_TRUE(row.ok()) << all(row);
+
+  auto newer_ec = testing::make_leaf("uccx1.lab.example", t.ca);
+  t.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {newer_ec};
+  row = t.observe({ec_leaf});
+  EXPECT_TRUE(mentions(row, "as its tomcat-ECDSA identity")) << all(row);
+}
+
+TEST(Verify, AnIdentityTheWrongIssuerSignedOrWithoutTheNodesNameIsReported) {
+  VerifyScenario t;
+  auto other = testing::make_root("Other CA");
+  auto foreign = *pki::issue_certificate({.common_name = "uccx1.lab.example", .dns_names = {"uccx1.lab.example"}},
+                                         t.rsa, &other.certificate, other.key);
+  t.live.nodes["uccx1"].identities["tomcat"] = {foreign};
+  auto row = t.observe({foreign});
+  EXPECT_TRUE(mentions(row, "not issued by corp-ca")) << all(row);
+
+  auto misnamed = t.rsa_leaf({"uccx.lab.example"});
+  t.live.nodes["uccx1"].identities["tomcat"] = {misnamed};
+  row = t.observe({misnamed});
+  EXPECT_TRUE(mentions(row, "SAN lacks uccx1.lab.example (TC002")) << all(row);
+}
+
+TEST(Verify, APeerWhoseStoreLacksTheChainIsNamedWithTheIntegration) {
+  VerifyScenario t;
+  auto leaf = t.rsa_leaf({"uccx1.lab.example"});
+  t.live.nodes["uccx1"].identities["tomcat"] = {leaf};
+  auto row = t.observe({leaf, t.ca.certificate});
+  ASSERT_EQ(row.trusted_by.size(), 1u);
+  EXPECT_FALSE(row.trusted_by[0].ok);
+  EXPECT_TRUE(mentions(row, "sm1 does not trust what uccx1:8443 presents")) << all(row);
+  EXPECT_TRUE(mentions(row, "the integration uccx -> sm needs its chain")) << all(row);
+}
+
+TEST(Verify, APortThatDidNotAnswerNamesTheServiceToCheck) {
+  VerifyScenario t;
+  auto row = t.observe({}, "connection refused");
+  EXPECT_TRUE(mentions(row, "uccx1:8443 did not complete a TLS handshake (connection refused)")) << all(row);
+  EXPECT_TRUE(mentions(row, "check that Cisco Tomcat is started")) << all(row);
+}
+
+TEST(Verify, AStoreAcceptsAChainThroughAnyTrustedIssuerButNotAStranger) {
+  auto root = testing::make_root("Root");
+  auto issuing = testing::make_intermediate("Issuing", root);
+  auto leaf = testing::make_leaf("a.lab.example", issuing);
+  std::vector<StoreEntry> root_only = {{"Root.pem", root.certificate}};
+  EXPECT_TRUE(store_accepts(root_only, {leaf, issuing.certificate}));
+  EXPECT_FALSE(store_accepts(root_only, {leaf})) << "the intermediate is neither presented nor stored";
+  std::vector<StoreEntry> leaf_only = {{"a.pem", leaf}};
+  EXPECT_TRUE(store_accepts(leaf_only, {leaf}));
+  EXPECT_FALSE(store_accepts({}, {leaf, issuing.certificate}));
+  EXPECT_FALSE(store_accepts(root_only, {}));
+}
+
+}  // namespace
+}  // namespace trustctl::plans
