@@ -1,5 +1,6 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/pipeline.hpp"
+#include "plans/client_bundle.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
 #include <openssl/pem.h>
@@ -8,7 +9,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <map>
 
 namespace trustctl::cli {
 namespace {
@@ -32,8 +32,7 @@ Result<std::string> to_p7b(const std::vector<Certificate>& certs) {
 
 }  // namespace
 
-// What agent, supervisor and admin browsers must trust (DOMAIN.md section 6): the root of every CA-signed identity,
-// and every self-signed identity itself; with a manifest of which URL each entry serves.
+// Writes what browsers must trust (plans/client_bundle) as PEM or PKCS#7, with a manifest of the URLs each serves.
 int run_bundle(const CommonOptions& common, const BundleOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term);
@@ -41,45 +40,13 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options) {
   auto live = read_live_state(*site, common, term);
   if (!live) return kExitError;
   auto registry = providers::make_registry();
-  std::vector<Certificate> site_cas;
-  for (const auto& ca : site->cas) site_cas.insert(site_cas.end(), ca.certificates.begin(), ca.certificates.end());
-
-  std::vector<Certificate> entries;
-  std::map<std::string, std::vector<std::string>> serves;  // fingerprint -> URLs
-  std::vector<Error> problems;
-  for (const auto& cluster : site->clusters) {
-    if (!is_vos(cluster.product)) continue;
-    const Provider* provider = registry.find(cluster.product);
-    for (const auto& node : cluster.nodes) {
-      auto state = live->nodes.find(node.name);
-      if (state == live->nodes.end()) continue;
-      auto identity = state->second.identities.find("tomcat");
-      if (identity == state->second.identities.end() || identity->second.empty()) continue;
-      const Certificate& leaf = identity->second.front();
-      Certificate anchor = leaf;
-      if (!leaf.is_self_issued()) {
-        std::vector<Certificate> candidates = site_cas;
-        candidates.insert(candidates.end(), identity->second.begin() + 1, identity->second.end());
-        for (const auto& entry : state->second.stores["tomcat-trust"]) candidates.push_back(entry.certificate);
-        auto chain = issuer_chain(leaf, candidates);
-        if (!chain.complete) {
-          problems.push_back(Error(ErrorCode::invalid_site, "the root of " + node.fqdn +
-                                                                "'s identity is not known; add it as a [[ca]]")
-                                 .on(node.name, "bundle"));
-          continue;
-        }
-        anchor = chain.issuers.back();
-      }
-      if (std::find(entries.begin(), entries.end(), anchor) == entries.end()) entries.push_back(anchor);
-      for (const auto& port : provider->service_ports(node)) {
-        serves[anchor.fingerprint()].push_back("https://" + node.fqdn + ":" + std::to_string(port.port) + "/");
-      }
-    }
-  }
-  if (!problems.empty()) {
-    report_errors(problems, common, term);
+  auto bundle = plans::client_bundle(*site, *live, registry);
+  if (!bundle.problems.empty()) {
+    report_errors(bundle.problems, common, term);
     return kExitError;
   }
+  std::vector<Certificate> entries;
+  for (const auto& e : bundle.entries) entries.push_back(e.certificate);
   std::string body;
   if (options.format == "p7b") {
     auto p7 = to_p7b(entries);
@@ -92,13 +59,14 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options) {
     for (const auto& c : entries) body += c.pem();
   }
   nlohmann::json manifest = nlohmann::json::array();
-  for (const auto& c : entries) {
+  for (const auto& e : bundle.entries) {
+    const Certificate& c = e.certificate;
     manifest.push_back({{"subject", c.subject()},
                         {"fingerprint_sha256", c.fingerprint()},
                         {"not_after_days", std::chrono::duration_cast<std::chrono::hours>(
                                                c.not_after() - std::chrono::system_clock::now()).count() / 24},
-                        {"self_signed_identity", !c.is_ca()},
-                        {"serves", serves[c.fingerprint()]}});
+                        {"self_signed_identity", e.self_signed_identity},
+                        {"serves", e.serves}});
   }
   std::ofstream(options.out) << body;
   std::ofstream(options.out + ".manifest.json") << nlohmann::json{{"site", site->name}, {"entries", manifest}}.dump(2)

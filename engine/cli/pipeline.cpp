@@ -81,8 +81,9 @@ std::optional<providers::RefreshResult> read_live_state_partial(const Site& site
 }
 
 std::optional<LiveState> read_live_state(const Site& site, const CommonOptions& common, const Terminal& term) {
-  // expiry and bundle look at stores and identities only: no handshakes.
-  auto refreshed = read_live_state_partial(site, common, term, {.presented = false});
+  // expiry and bundle look at stores and identities only: no handshakes. Every identity unit: a tomcat-ECDSA identity
+  // expires too, and browsers may be presented it.
+  auto refreshed = read_live_state_partial(site, common, term, {.presented = false, .every_identity_unit = true});
   if (!refreshed) return std::nullopt;
   if (!refreshed->errors.empty()) {
     report_errors(refreshed->errors, common, term);

@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -167,6 +168,18 @@ std::string Certificate::key_type() const {
     case EVP_PKEY_RSA_PSS: return "RSA-PSS";
     case EVP_PKEY_EC: return "EC";
     case EVP_PKEY_ED25519: return "ED25519";
+    default: return "unknown";
+  }
+}
+
+std::string Certificate::signer_key_type() const {
+  int digest = NID_undef, key = NID_undef;
+  if (OBJ_find_sigid_algs(X509_get_signature_nid(m_cert.get()), &digest, &key) != 1) return "unknown";
+  switch (key) {
+    case NID_rsaEncryption: return "RSA";
+    case NID_rsassaPss: return "RSA-PSS";
+    case NID_X9_62_id_ecPublicKey: return "EC";
+    case NID_ED25519: return "ED25519";
     default: return "unknown";
   }
 }

@@ -39,6 +39,7 @@ class Certificate {
   bool is_self_issued() const;      // subject == issuer and the signature verifies with its own key
   bool issued(const Certificate& subject) const;  // this certificate's key verifies subject's signature
   std::string key_type() const;     // "RSA", "EC", ...
+  std::string signer_key_type() const;  // the type of the key that signed it, from the signature algorithm
   int key_bits() const;
   std::string public_key_pem() const;  // SubjectPublicKeyInfo, PEM: compared with a CSR's key
 

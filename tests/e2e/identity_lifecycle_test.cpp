@@ -167,6 +167,21 @@ TEST(IdentityLifecycle, EcdsaIdentityOfAFinesseClusterIsSignedByAnEcCa) {
   auto again = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
 
+  // Agents' browsers that prefer ECDSA are presented the EC identity: the bundle carries its CA beside the RSA ones.
+  const std::string bundle_file = (lab.dir() / "agents.pem").string();
+  auto bundle = lab.trustctl({"bundle", lab.site().string(), "--out", bundle_file});
+  ASSERT_EQ(bundle.exit_code, 0) << bundle.out << bundle.err;
+  auto manifest = nlohmann::json::parse(read_text(bundle_file + ".manifest.json"));
+  bool ec_ca_serves_finesse = false;
+  for (const auto& entry : manifest["entries"]) {
+    if (entry["fingerprint_sha256"] != lab_ca.certificate.fingerprint()) continue;
+    for (const auto& url : entry["serves"]) ec_ca_serves_finesse |= url == "https://fin1.lab.example:8445/";
+  }
+  EXPECT_TRUE(ec_ca_serves_finesse) << manifest.dump(2);
+  for (const char* node : {"fin1", "fin2"}) {
+    EXPECT_TRUE(contains(manifest.dump(), stored(lab, node, "tomcat").fingerprint())) << "the RSA identity stays: " << node;
+  }
+
   // A unit UCCX 12.5 does not have is refused, naming the policy in the site file.
   lab.write_site(kLabCa, "[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\n");
   auto refused = lab.trustctl({"plan", lab.site().string()});

@@ -10,8 +10,8 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-Certificate stored_identity(const Lab& lab, const std::string& node) {
-  auto certs = parse_certificates(read_text(lab.sim_state() / node / "tomcat" / "tomcat.pem"));
+Certificate stored_identity(const Lab& lab, const std::string& node, const std::string& unit = "tomcat") {
+  auto certs = parse_certificates(read_text(lab.sim_state() / node / unit / (unit + ".pem")));
   EXPECT_TRUE(certs && !certs->empty());
   return certs->front();
 }
@@ -27,6 +27,8 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
                  "\n[[cluster]]\nname = \"socialminer\"\nproduct = \"socialminer\"\nversion = \"12.5\"\n"
                  "nodes = [{ name = \"sm1\", fqdn = \"sm1.lab.example\", role = \"publisher\", address = \"" +
                      lab.address(3) + "\" }]\n[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n"
+                 // SocialMiner 12.5 also presents its EC identity to browsers that prefer ECDSA: signed too.
+                 "[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\nkey = \"ec-256\"\n"
                  "\n[[integration]]\nfrom = \"uccx\"\nto = \"socialminer\"\n",
                  "[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n");
   lab.start_sim();
@@ -35,7 +37,7 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
   auto plan = lab.trustctl({"plan", lab.site().string()});
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_TRUE(contains(plan.out, "renew tomcat identity")) << plan.out;
-  EXPECT_TRUE(contains(plan.out, "3 to change")) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "4 to change")) << plan.out;
 
   auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
@@ -70,7 +72,10 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
                         key_text.substr(40, 40)))
       << "the CA key never appears in output or journal";
 
-  // What agent and admin browsers must trust now: the lab CA root only (no self-signed identity is left).
+  EXPECT_TRUE(lab_ca.certificate.issued(stored_identity(lab, "sm1", "tomcat-ECDSA")));
+
+  // What agent and admin browsers must trust now: the lab CA root only (no self-signed identity is left, EC ones
+  // included).
   auto bundle_file = (lab.dir() / "agents.pem").string();
   auto bundle = lab.trustctl({"bundle", lab.site().string(), "--out", bundle_file});
   ASSERT_EQ(bundle.exit_code, 0) << bundle.out << bundle.err;

@@ -52,6 +52,18 @@ TEST(Certificate, KnowsWhoIssuedWhom) {
   EXPECT_FALSE(chain.leaf.is_ca());
 }
 
+// An EC identity an RSA CA signed is one Tomcat does not present to browsers: the signer's key type tells.
+TEST(Certificate, KnowsTheKeyTypeOfItsSigner) {
+  Chain chain;
+  EXPECT_EQ(chain.leaf.signer_key_type(), "EC");
+  auto rsa_key = *pki::KeyPair::generate("rsa-2048");
+  auto rsa_root = *pki::self_signed({.common_name = "RSA Root", .is_ca = true}, rsa_key);
+  EXPECT_EQ(rsa_root.signer_key_type(), "RSA");
+  auto ec_by_rsa = *pki::issue_certificate({.common_name = "x"}, chain.leaf_key, &rsa_root, rsa_key);
+  EXPECT_EQ(ec_by_rsa.key_type(), "EC");
+  EXPECT_EQ(ec_by_rsa.signer_key_type(), "RSA");
+}
+
 TEST(Certificate, IssuersFirstPutsRootBeforeLeaf) {
   Chain chain;
   auto ordered = issuers_first({chain.leaf, chain.root});
