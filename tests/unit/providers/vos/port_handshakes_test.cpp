@@ -128,7 +128,7 @@ TEST(PortHealth, APortThatListensLateIsWaitedForAndWhatItPresentsReturned) {
   EXPECT_EQ(late->port(), port);
 }
 
-TEST(PortHealth, APortThatNeverAnswersIsAnUnhealthyErrorNamingNodePortAndServiceAndWhatToDo) {
+TEST(PortHealth, APortThatNeverAnswersIsAnUnhealthyErrorNamingNodePortServiceAndTheFix) {
   const int port = closed_port();
   auto presented = wait_ports_answer(loopback_node(), {{port, "Cisco Finesse Tomcat", "Finesse desktop"}},
                                      std::chrono::milliseconds(300), std::chrono::milliseconds(50));
