@@ -75,9 +75,15 @@ Result<void> VosActionRunner::run(const Action& action) {
   // The HTTPS pins follow the platform port, which presents the RSA tomcat identity.
   if (action.changes_identity()) return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
   if (action.kind == ActionKind::restart_service && cluster) {
+    // Done only when healthy: the ports answer again, the CLI still lists the service STARTED, and Finesse says
+    // IN_SERVICE; only then may the next node of a rolling restart go down.
     if (auto healthy = wait_service_ports(*cluster, *node, action.service, platform_identity); !healthy) {
       return label(std::move(healthy), action);
     }
+    auto listed = m_pool.with_session(*node, [&](transport::CliSession& session) {
+      return vos::check_service_started(session, action.service);
+    });
+    if (!listed) return label(std::move(listed), action);
     if (serves_finesse(*cluster, action.service)) return label(wait_finesse_in_service(*node), action);
   }
   return {};

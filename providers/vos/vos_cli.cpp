@@ -1,5 +1,7 @@
 #include "providers/vos/vos_cli.hpp"
 
+#include <algorithm>
+
 #include "providers/vos/cli_messages.hpp"
 
 namespace trustctl::vos {
@@ -250,6 +252,25 @@ Result<std::vector<ServiceState>> list_services(transport::CliSession& session) 
   auto output = session.run(cli::service_list_command);
   if (!output) return failed(session, output.error(), "list services");
   return parse_service_list(*output);
+}
+
+Result<void> check_service_started(transport::CliSession& session, const std::string& service) {
+  const std::string operation = "health check (utils service list)";
+  auto services = list_services(session);
+  if (!services) return failed(session, services.error(), operation);
+  auto it = std::find_if(services->begin(), services->end(), [&](const ServiceState& s) { return s.name == service; });
+  if (it == services->end()) {
+    return failed(session, Error(ErrorCode::unhealthy, "`utils service list` does not list " + service +
+                                                           " after its restart; check the service on the node"),
+                  operation);
+  }
+  if (!it->started()) {
+    return failed(session, Error(ErrorCode::unhealthy, "after its restart `utils service list` shows " + service +
+                                                           " " + it->state + "; start it on the node (or find why it "
+                                                           "stopped), then run apply again"),
+                  operation);
+  }
+  return {};
 }
 
 }  // namespace trustctl::vos

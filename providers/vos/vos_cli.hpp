@@ -62,4 +62,8 @@ Result<void> restart_system(transport::CliSession& session, std::chrono::millise
 // `utils service list`.
 Result<std::vector<ServiceState>> list_services(transport::CliSession& session);
 
+// The health check after a restart: `utils service list` shows the service STARTED (it stayed up once its ports
+// answered). Anything else is ErrorCode::unhealthy naming the state the node reports.
+Result<void> check_service_started(transport::CliSession& session, const std::string& service);
+
 }  // namespace trustctl::vos

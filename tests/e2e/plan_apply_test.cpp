@@ -57,6 +57,12 @@ TEST(PlanApply, UccxPairReachesTheDescribedTrustStateWithOneRestartPerService) {
   ASSERT_EQ(imported.size(), 2u);
   EXPECT_TRUE(contains(imported[0], "Corp_Root_CA")) << imported[0];
   EXPECT_LT(last_import, first_restart);
+  // Each restart's health check asks the CLI whether the service is still STARTED before anything else happens.
+  for (std::size_t k = 0; k < log.size(); ++k) {
+    if (log[k].value("command", "").rfind("utils service restart", 0) != 0) continue;
+    ASSERT_LT(k + 1, log.size());
+    EXPECT_EQ(log[k + 1].value("command", ""), "utils service list") << "after " << log[k].value("command", "");
+  }
 
   // Rolling: uccx2 started restarting only after uccx1's last restart finished.
   auto last_ts = [](const std::vector<nlohmann::json>& l, bool first) {

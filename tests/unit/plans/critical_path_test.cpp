@@ -25,8 +25,8 @@ TEST(CriticalPath, IsTheLongestWeightedPathOrTheBusiestNode) {
   plan.graph.order(r1, r2, "rolling");
   plan.order = *plan.graph.topological_order();
   DurationModel model{.command_s = 1, .restart_s = 10, .replication_s = 3};
-  // upload 1, then uccx1 restart 10 (ends at 11), then uccx2 restart 10: 21.
-  EXPECT_DOUBLE_EQ(critical_path_seconds(plan, model), 21);
+  // upload 1, then uccx1 restart 10 and its service-list check 1 (ends at 12), then uccx2's restart and check: 23.
+  EXPECT_DOUBLE_EQ(critical_path_seconds(plan, model), 23);
 
   Plan busy;
   for (int i = 0; i < 30; ++i) busy.graph.add(make(ActionKind::upload_trust, "uccx1"));

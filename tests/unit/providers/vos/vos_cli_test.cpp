@@ -180,6 +180,26 @@ TEST(VosCli, ListsServices) {
   EXPECT_EQ((*services)[1], (ServiceState{"Cisco Finesse Tomcat", "STOPPED"}));
 }
 
+TEST(VosCli, TheHealthCheckWantsTheServiceListedStarted) {
+  FakeCliSession cli;
+  cli.responses["utils service list"] =
+      "Requesting service status, please wait...\nCisco Tomcat[STARTED]\nCisco Finesse Tomcat[STOPPED]\n";
+  EXPECT_TRUE(check_service_started(cli, "Cisco Tomcat"));
+
+  auto stopped = check_service_started(cli, "Cisco Finesse Tomcat");
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::unhealthy);
+  EXPECT_FALSE(is_transient(stopped.error().code));
+  EXPECT_EQ(stopped.error().node, "uccx1");
+  EXPECT_EQ(stopped.error().operation, "health check (utils service list)");
+  EXPECT_NE(stopped.error().message.find("shows Cisco Finesse Tomcat STOPPED"), std::string::npos)
+      << stopped.error().message;
+
+  auto missing = check_service_started(cli, "Cisco Unified CCX Engine");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("does not list Cisco Unified CCX Engine"), std::string::npos);
+}
+
 TEST(VosCli, RefusesArgumentsThatWouldBreakTheCommandLine) {
   FakeCliSession cli;
   EXPECT_FALSE(restart_service(cli, "Cisco Tomcat\nutils system restart"));
