@@ -28,7 +28,8 @@ inline void write_text(const std::filesystem::path& path, const std::string& tex
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix = "trustctl-test") {
-    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    // mkdtemp replaces the six trailing X with a unique suffix.
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-" + std::string(6, 'X'))).string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
     m_path = pattern;
   }

@@ -1,5 +1,7 @@
 #include "engine/cli/progress_display.hpp"
 
+#include "support/test_actions.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -12,13 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = ProgressDisplay::Clock;
 
-Action restart(const std::string& node, const std::string& service = "Cisco Tomcat") {
-  Action a;
-  a.kind = ActionKind::restart_service;
-  a.node = node;
-  a.service = service;
-  return a;
-}
+using testing::restart;
 
 Action delete_file(const std::string& node, const std::string& file) {
   Action a;

@@ -1,5 +1,7 @@
 #include "engine/config/secrets.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -14,16 +16,7 @@ constexpr const char* kSecret = "s3cret-Value";
 
 class SecretTest : public ::testing::Test {
  protected:
-  SecretTest() {
-    std::string pattern = (fs::temp_directory_path() / "trustctl-secrets-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    m_dir = pattern;
-  }
-  ~SecretTest() override {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-    ::unsetenv(kVariable);
-  }
+  ~SecretTest() override { ::unsetenv(kVariable); }
 
   static Credentials named(const std::string& name) {
     Credentials c;
@@ -32,11 +25,7 @@ class SecretTest : public ::testing::Test {
     c.region = SourceRegion{std::make_shared<const std::string>("site.toml"), 5, 1};
     return c;
   }
-  fs::path write(const std::string& name, const std::string& text) {
-    fs::path file = m_dir / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
+  fs::path write(const std::string& name, const std::string& text) { return m_temp.write(name, text); }
 
   // Failure checks shared by every source: the code, the credential set named, the secret never shown.
   static void expect_secret_error(const Result<Secret>& result, const std::string& message) {
@@ -49,7 +38,8 @@ class SecretTest : public ::testing::Test {
   }
 
   static constexpr const char* kVariable = "TRUSTCTL_TEST_SECRET_PASSWORD";
-  fs::path m_dir;
+  trustctl::testing::TempDir m_temp{"trustctl-secrets"};
+  fs::path m_dir = m_temp.path();
 };
 
 TEST_F(SecretTest, ReadsEnvironmentVariable) {

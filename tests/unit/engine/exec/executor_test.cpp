@@ -1,5 +1,7 @@
 #include "engine/exec/executor.hpp"
 
+#include "support/test_actions.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,13 +16,7 @@
 namespace trustctl {
 namespace {
 
-Action restart(const std::string& node, const std::string& service = "Cisco Tomcat") {
-  Action a;
-  a.kind = ActionKind::restart_service;
-  a.node = node;
-  a.service = service;
-  return a;
-}
+using testing::restart;
 
 // A small world: records the order and the concurrency it saw, fails actions by assignment.
 class RecordingRunner : public ActionRunner {

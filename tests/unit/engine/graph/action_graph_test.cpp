@@ -1,17 +1,13 @@
 #include "engine/graph/action_graph.hpp"
 
+#include "support/test_actions.hpp"
+
 #include <gtest/gtest.h>
 
 namespace trustctl {
 namespace {
 
-Action restart(const std::string& node) {
-  Action a;
-  a.kind = ActionKind::restart_service;
-  a.node = node;
-  a.service = "Cisco Tomcat";
-  return a;
-}
+using testing::restart;
 
 TEST(ActionGraph, TopologicalOrderRespectsEdgesAndKeepsInsertionOrderForTies) {
   ActionGraph g;

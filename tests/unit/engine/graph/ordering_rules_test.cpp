@@ -1,5 +1,6 @@
 #include "engine/graph/ordering_rules.hpp"
 
+#include "support/test_actions.hpp"
 #include "support/test_pki.hpp"
 #include "support/test_site.hpp"
 
@@ -27,13 +28,7 @@ Action wait(const std::string& node, const std::string& source, const Certificat
   return a;
 }
 
-Action restart(const std::string& node, const std::string& service = "Cisco Tomcat") {
-  Action a;
-  a.kind = ActionKind::restart_service;
-  a.node = node;
-  a.service = service;
-  return a;
-}
+using testing::restart;
 
 bool before(const std::vector<ActionGraph::Index>& order, ActionGraph::Index x, ActionGraph::Index y) {
   return std::find(order.begin(), order.end(), x) < std::find(order.begin(), order.end(), y);
