@@ -1,5 +1,5 @@
-#include "engine/cli/commands.hpp"
-#include "engine/cli/pipeline.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/stages/pipeline.hpp"
 #include "plans/render_text.hpp"
 #include "providers/vos/vos_refresh.hpp"
 

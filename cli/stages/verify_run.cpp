@@ -1,6 +1,6 @@
-#include "engine/cli/verify_run.hpp"
+#include "cli/stages/verify_run.hpp"
 
-#include "engine/cli/pipeline.hpp"
+#include "cli/stages/pipeline.hpp"
 #include "engine/exec/parallel.hpp"
 #include "plans/verify.hpp"
 #include "providers/vos/port_handshakes.hpp"

@@ -1,5 +1,5 @@
-#include "engine/cli/commands.hpp"
-#include "engine/cli/pipeline.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/stages/pipeline.hpp"
 #include "plans/inventory.hpp"
 #include "plans/render_inventory.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/cli/commands.hpp"
+#include "cli/commands/commands.hpp"
 #include "providers/pki/certificate_builder.hpp"
 
 #include <fcntl.h>

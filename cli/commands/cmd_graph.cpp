@@ -1,8 +1,8 @@
 // `trustctl graph SITE [--out FILE]`: refreshes and plans exactly like `plan`, then prints the action graph as DOT
 // (`| dot -Tsvg > plan.svg`). `--from F` draws a saved plan without connecting.
 
-#include "engine/cli/commands.hpp"
-#include "engine/cli/pipeline.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/stages/pipeline.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_dot.hpp"
 

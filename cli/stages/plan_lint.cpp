@@ -1,4 +1,4 @@
-#include "engine/cli/plan_lint.hpp"
+#include "cli/stages/plan_lint.hpp"
 
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"

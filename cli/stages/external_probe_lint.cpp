@@ -1,4 +1,4 @@
-#include "engine/cli/external_probe_lint.hpp"
+#include "cli/stages/external_probe_lint.hpp"
 
 #include "engine/exec/parallel.hpp"
 #include "providers/pki/lint/linter.hpp"

@@ -7,7 +7,7 @@
 //
 // The clock, the stream and the width are injected, so the frames are unit-tested without a terminal.
 
-#include "engine/cli/terminal.hpp"
+#include "cli/output/terminal.hpp"
 #include "engine/exec/executor.hpp"
 
 #include <chrono>

@@ -2,7 +2,7 @@
 // Verification as a stage: refresh (SSH reads), a TLS handshake on every service port of every node, evaluation,
 // and a matrix for people or JSON for pipelines. Used by `trustctl verify` and at the end of `trustctl apply`.
 
-#include "engine/cli/commands.hpp"
+#include "cli/commands/commands.hpp"
 #include "engine/model/site.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/session_pool.hpp"

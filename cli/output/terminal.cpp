@@ -1,4 +1,4 @@
-#include "engine/cli/terminal.hpp"
+#include "cli/output/terminal.hpp"
 
 #include <unistd.h>
 

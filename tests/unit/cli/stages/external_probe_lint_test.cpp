@@ -1,7 +1,7 @@
 // TC010 and TC004 on a site's external hosts: each external node is handshaken (openssl s_server standing in for a
 // partner's gadget server), VOS nodes are left to refresh, and a host that does not answer is named with its site entry.
 
-#include "engine/cli/external_probe_lint.hpp"
+#include "cli/stages/external_probe_lint.hpp"
 
 #include "providers/pki/certificate_builder.hpp"
 #include "support/process.hpp"

@@ -1,6 +1,6 @@
 // trustctl: puts Cisco contact-center appliances into the certificate-trust state a site file describes.
 
-#include "engine/cli/commands.hpp"
+#include "cli/commands/commands.hpp"
 
 #include <CLI/CLI.hpp>
 

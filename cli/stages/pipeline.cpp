@@ -1,7 +1,7 @@
-#include "engine/cli/pipeline.hpp"
+#include "cli/stages/pipeline.hpp"
 
-#include "engine/cli/external_probe_lint.hpp"
-#include "engine/cli/plan_lint.hpp"
+#include "cli/stages/external_probe_lint.hpp"
+#include "cli/stages/plan_lint.hpp"
 #include "engine/config/site_loader.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"

@@ -2,7 +2,7 @@
 // The subcommand table: each command is one function taking its parsed options. Exit codes: 0 success (no changes),
 // 1 error, 2 success with changes pending (plan --detailed-exitcode).
 
-#include "engine/cli/terminal.hpp"
+#include "cli/output/terminal.hpp"
 
 #include <optional>
 #include <string>

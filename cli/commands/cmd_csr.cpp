@@ -4,8 +4,8 @@
 // signed_dir) get one. A CSR already pending on the node that asks for the right names is exported again rather than
 // replaced: a new CSR would orphan whatever the CA is already signing. --regenerate replaces it anyway.
 
-#include "engine/cli/commands.hpp"
-#include "engine/cli/pipeline.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/stages/pipeline.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
 #include "plans/identity.hpp"

@@ -1,9 +1,9 @@
 // trustctl lint: the rule table against a CA's output before it goes anywhere, or against everything a site
 // references. Connects nowhere.
 
-#include "engine/cli/commands.hpp"
-#include "engine/cli/pipeline.hpp"
-#include "engine/cli/external_probe_lint.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/stages/pipeline.hpp"
+#include "cli/stages/external_probe_lint.hpp"
 #include "engine/config/site_loader.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"

@@ -1,4 +1,4 @@
-#include "engine/cli/progress_display.hpp"
+#include "cli/output/progress_display.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>

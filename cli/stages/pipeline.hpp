@@ -2,7 +2,7 @@
 // The stages every connecting command shares: load the site (reporting every problem), read the journal's owed
 // restarts, refresh every node, and compute the plan.
 
-#include "engine/cli/commands.hpp"
+#include "cli/commands/commands.hpp"
 #include "engine/model/live_state.hpp"
 #include "engine/model/site.hpp"
 #include "engine/state/managed_record.hpp"
