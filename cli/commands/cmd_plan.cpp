@@ -1,6 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/stages/pipeline.hpp"
-#include "cli/stages/plan_lint.hpp"
+#include "cli/stages/lint_gate.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/render_markdown.hpp"

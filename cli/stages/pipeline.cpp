@@ -1,7 +1,7 @@
 #include "cli/stages/pipeline.hpp"
 
 #include "cli/stages/external_probe_lint.hpp"
-#include "cli/stages/plan_lint.hpp"
+#include "cli/stages/lint_gate.hpp"
 #include "engine/config/site_loader.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"

@@ -1,4 +1,4 @@
-#include "cli/stages/plan_lint.hpp"
+#include "cli/stages/lint_gate.hpp"
 
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"

@@ -1,4 +1,4 @@
-#include "cli/stages/verify_run.hpp"
+#include "cli/stages/verify_stage.hpp"
 
 #include "cli/stages/pipeline.hpp"
 #include "engine/exec/parallel.hpp"
