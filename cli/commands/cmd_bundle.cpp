@@ -1,5 +1,7 @@
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
+#include "cli/stages/refresh_stage.hpp"
 #include "plans/client_bundle.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
@@ -33,13 +35,12 @@ Result<std::string> to_p7b(const std::vector<Certificate>& certs) {
 }  // namespace
 
 // Writes what browsers must trust (plans/client_bundle) as PEM or PKCS#7, with a manifest of the URLs each serves.
-int run_bundle(const CommonOptions& common, const BundleOptions& options) {
-  Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
-  if (!site) return kExitError;
-  auto live = read_live_state(*site, common, term);
-  if (!live) return kExitError;
-  auto registry = providers::make_registry();
+int run_bundle(const CommonOptions& common, const BundleOptions& options, const providers::Registry& registry) {
+  auto context = load(common, registry);
+  if (!context || !read_stores(*context)) return kExitError;
+  const Terminal& term = context->term;
+  const Site* site = &context->site;
+  const LiveState* live = &context->live;
   auto bundle = plans::client_bundle(*site, *live, registry);
   if (!bundle.problems.empty()) {
     report_errors(bundle.problems, common, term);

@@ -5,7 +5,9 @@
 // replaced: a new CSR would orphan whatever the CA is already signing. --regenerate replaces it anyway.
 
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
+#include "cli/stages/refresh_stage.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
 #include "plans/identity.hpp"
@@ -73,10 +75,11 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& te
 
 }  // namespace
 
-int run_csr(const CommonOptions& common, const CsrOptions& options) {
-  Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
-  if (!site) return kExitError;
+int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry) {
+  auto context = load(common, registry);
+  if (!context) return kExitError;
+  const Terminal& term = context->term;
+  const Site* site = &context->site;
   std::error_code ec;
   std::filesystem::create_directories(options.out, ec);
   if (ec) {
@@ -89,15 +92,13 @@ int run_csr(const CommonOptions& common, const CsrOptions& options) {
     report_errors({lock.error()}, common, term);
     return kExitError;
   }
-  auto pool = open_pool(*site, common, term);
-  if (!pool) return kExitError;
+  if (!open_sessions(*context)) return kExitError;
   if (common.format != "json") term.progress("reading identities and pending CSRs...");
-  auto refreshed = providers::refresh(*site, **pool, effective_parallelism(*site, common));
+  auto refreshed = providers::refresh(*site, *context->pool, context->parallelism());
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, common, term);
     return kExitError;
   }
-  auto registry = providers::make_registry();
   auto needs = plans::identity_needs(*site, refreshed.state, registry, std::chrono::system_clock::now());
   if (!needs) {
     report_errors({needs.error()}, common, term);
@@ -130,7 +131,7 @@ int run_csr(const CommonOptions& common, const CsrOptions& options) {
     }
     auto state = refreshed.state.nodes.find(need.node->name);
     std::string origin;
-    auto pem = csr_for(**pool, need, state == refreshed.state.nodes.end() ? nullptr : &state->second,
+    auto pem = csr_for(*context->pool, need, state == refreshed.state.nodes.end() ? nullptr : &state->second,
                        options.regenerate, origin);
     const std::string action = need.node->name + ":generate-csr:" + need.policy->unit;
     if (!pem) {

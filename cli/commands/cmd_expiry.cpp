@@ -1,5 +1,7 @@
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
+#include "cli/stages/refresh_stage.hpp"
 #include "plans/render_text.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
@@ -22,12 +24,12 @@ struct ExpiryRow {
 
 // Every identity and trust certificate on every node, soonest expiry first. With --within, exit 2 when anything
 // expires or enters its renewal window within that many days (for monitoring jobs).
-int run_expiry(const CommonOptions& common, const ExpiryOptions& options) {
-  Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
-  if (!site) return kExitError;
-  auto live = read_live_state(*site, common, term);
-  if (!live) return kExitError;
+int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const providers::Registry& registry) {
+  auto context = load(common, registry);
+  if (!context || !read_stores(*context)) return kExitError;
+  const Terminal& term = context->term;
+  const Site* site = &context->site;
+  const LiveState* live = &context->live;
   auto now = std::chrono::system_clock::now();
   auto days_until = [&](TimePoint t) { return std::chrono::duration_cast<std::chrono::hours>(t - now).count() / 24; };
   std::vector<ExpiryRow> rows;

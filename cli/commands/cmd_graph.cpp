@@ -2,7 +2,9 @@
 // (`| dot -Tsvg > plan.svg`). `--from F` draws a saved plan without connecting.
 
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
+#include "cli/stages/plan_stage.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_dot.hpp"
 
@@ -11,7 +13,7 @@
 
 namespace trustctl::cli {
 
-int run_graph(const CommonOptions& common, const GraphOptions& options) {
+int run_graph(const CommonOptions& common, const GraphOptions& options, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
   std::string dot;
   if (!options.from.empty()) {
@@ -23,12 +25,9 @@ int run_graph(const CommonOptions& common, const GraphOptions& options) {
     dot = plans::render_dot(saved->plan, saved->layout);
   } else {
     if (!require_site("graph", common, term)) return kExitError;
-    auto site = load_site(common, term);
-    if (!site) return kExitError;
-    auto registry = providers::make_registry();
-    auto context = refresh_and_plan(*site, registry, common, term);
-    if (!context) return kExitError;
-    dot = plans::render_dot(context->plan, *site);
+    auto context = load(common, registry);
+    if (!context || !refresh_and_plan(*context)) return kExitError;
+    dot = plans::render_dot(context->plan, context->site);
   }
 
   if (options.out.empty()) {

@@ -2,7 +2,8 @@
 // references. Connects nowhere.
 
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
 #include "cli/stages/external_probe_lint.hpp"
 #include "engine/config/site_loader.hpp"
 #include "providers/pki/lint/linter.hpp"

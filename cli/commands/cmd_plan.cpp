@@ -1,5 +1,7 @@
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
+#include "cli/stages/plan_stage.hpp"
 #include "cli/stages/lint_gate.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
@@ -48,19 +50,17 @@ int render_saved(const CommonOptions& common, const PlanOptions& options, const 
 
 }  // namespace
 
-int run_plan(const CommonOptions& common, const PlanOptions& options) {
+int run_plan(const CommonOptions& common, const PlanOptions& options, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
   if (!options.from.empty()) return render_saved(common, options, term);
   if (!require_site("plan", common, term)) return kExitError;
-  auto site = load_site(common, term);
-  if (!site) return kExitError;
-  auto registry = providers::make_registry();
-  auto context = refresh_and_plan(*site, registry, common, term);
-  if (!context) return kExitError;
-  print_plan(context->plan, *site, common, term);
-  if (common.format == "text") std::cout << render_findings(context->findings, *site);
+  auto context = load(common, registry);
+  if (!context || !refresh_and_plan(*context)) return kExitError;
+  const Site& site = context->site;
+  print_plan(context->plan, site, common, term);
+  if (common.format == "text") std::cout << render_findings(context->findings, site);
   if (!options.out.empty()) {
-    if (auto written = plans::write_plan_file(context->plan, *site, options.out); !written) {
+    if (auto written = plans::write_plan_file(context->plan, site, options.out); !written) {
       report_errors({written.error()}, common, term);
       return kExitError;
     }

@@ -1,7 +1,7 @@
 // trustctl probe HOST:PORT: one handshake the way Finesse makes it, and what Finesse would refuse about the answer.
 
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
 #include "providers/pki/lint/certificate_facts.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "providers/transport/tls_probe.hpp"

@@ -1,5 +1,7 @@
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
+#include "cli/stages/refresh_stage.hpp"
 #include "plans/inventory.hpp"
 #include "plans/render_inventory.hpp"
 
@@ -9,20 +11,19 @@ namespace trustctl::cli {
 
 // The live inventory of every store of every node, read like plan reads it (read-only). A node that cannot be read is
 // listed with its error and what to do, the others are still shown, and the exit code is 1.
-int run_show(const CommonOptions& common) {
-  Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
-  if (!site) return kExitError;
+int run_show(const CommonOptions& common, const providers::Registry& registry) {
+  auto context = load(common, registry);
+  if (!context) return kExitError;
+  const Terminal& term = context->term;
+  const Site* site = &context->site;
   auto managed = ManagedRecord::load(site->state_dir);
   if (!managed) {
     report_errors({managed.error()}, common, term);
     return kExitError;
   }
   if (common.format != "json") term.progress("reading every node...");
-  auto refreshed = read_live_state_partial(*site, common, term,
-                                           {.presented = true, .every_identity_unit = true, .every_external = true});
+  auto refreshed = refresh_partial(*context, {.presented = true, .every_identity_unit = true, .every_external = true});
   if (!refreshed) return kExitError;
-  auto registry = providers::make_registry();
   auto inventory = plans::make_inventory(*site, refreshed->state, registry, *managed, refreshed->errors,
                                          std::chrono::system_clock::now());
   if (common.format == "json") {

@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/load_stage.hpp"
 #include "engine/state/state_lock.hpp"
 
 #include <iostream>

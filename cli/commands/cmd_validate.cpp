@@ -1,11 +1,13 @@
 #include "cli/commands/commands.hpp"
-#include "cli/stages/pipeline.hpp"
+#include "cli/stages/load_stage.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 
 namespace trustctl::cli {
 
-int run_validate(const CommonOptions& common) {
+int run_validate(const CommonOptions& common, const providers::Registry& /*registry*/) {
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term);
   if (!site) return kExitError;

@@ -1,8 +1,9 @@
 #pragma once
-// The subcommand table: each command is one function taking its parsed options. Exit codes: 0 success (no changes),
-// 1 error, 2 success with changes pending (plan --detailed-exitcode).
+// Every subcommand's options and its entry point. Exit codes: 0 success (no changes), 1 error, 2 success with
+// changes pending (plan --detailed-exitcode). command_table.hpp lists the commands; main dispatches through it.
 
 #include "cli/output/terminal.hpp"
+#include "providers/registry.hpp"
 
 #include <optional>
 #include <string>
@@ -84,17 +85,18 @@ struct BundleOptions {
   std::string out;
 };
 
-int run_validate(const CommonOptions& common);
-int run_expiry(const CommonOptions& common, const ExpiryOptions& options);
-int run_bundle(const CommonOptions& common, const BundleOptions& options);
-int run_csr(const CommonOptions& common, const CsrOptions& options);
-int run_show(const CommonOptions& common);
+// Commands that know products take the registry main built once.
+int run_validate(const CommonOptions& common, const providers::Registry& registry);
+int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const providers::Registry& registry);
+int run_bundle(const CommonOptions& common, const BundleOptions& options, const providers::Registry& registry);
+int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry);
+int run_show(const CommonOptions& common, const providers::Registry& registry);
 int run_journal(const CommonOptions& common);
-int run_verify(const CommonOptions& common);
+int run_verify(const CommonOptions& common, const providers::Registry& registry);
 int run_ca_init(const CaInitOptions& options);
-int run_plan(const CommonOptions& common, const PlanOptions& options);
-int run_graph(const CommonOptions& common, const GraphOptions& options);
-int run_apply(const CommonOptions& common, const ApplyOptions& options);
+int run_plan(const CommonOptions& common, const PlanOptions& options, const providers::Registry& registry);
+int run_graph(const CommonOptions& common, const GraphOptions& options, const providers::Registry& registry);
+int run_apply(const CommonOptions& common, const ApplyOptions& options, const providers::Registry& registry);
 int run_unlock(const CommonOptions& common, const std::string& id);
 int run_lint(const LintOptions& options);
 int run_probe(const ProbeOptions& options);

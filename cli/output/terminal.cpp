@@ -7,11 +7,17 @@
 #include <mutex>
 
 namespace trustctl::cli {
+namespace {
+ColorMode g_color_mode = ColorMode::automatic;
+}  // namespace
+
+void Terminal::set_color_mode(ColorMode mode) { g_color_mode = mode; }
 
 Terminal Terminal::detect(bool no_color_flag) {
   Terminal t;
   const char* no_color = std::getenv("NO_COLOR");
-  t.color = !no_color_flag && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+  bool refused = no_color_flag || (no_color && *no_color) || g_color_mode == ColorMode::never;
+  t.color = !refused && (g_color_mode == ColorMode::always || isatty(STDOUT_FILENO));
   t.interactive = isatty(STDIN_FILENO);
   return t;
 }

@@ -7,11 +7,17 @@
 
 namespace trustctl::cli {
 
+// --color: auto colours a terminal only, always also colours a pipe (CI logs render ANSI), never never.
+enum class ColorMode { automatic, always, never };
+
 struct Terminal {
-  bool color = false;        // stdout is a terminal and NO_COLOR is unset
+  bool color = false;        // stdout is a terminal and NO_COLOR is unset (or --color=always)
   bool interactive = false;  // stdin is a terminal (confirmation prompts possible)
 
+  // --no-color and NO_COLOR always win; otherwise the process-wide --color mode decides.
   static Terminal detect(bool no_color_flag);
+  // Set once by main from --color, before any command runs.
+  static void set_color_mode(ColorMode mode);
 
   std::string green(const std::string& s) const { return wrap("\033[32m", s); }
   std::string red(const std::string& s) const { return wrap("\033[31m", s); }

@@ -1,5 +1,6 @@
 #include "cli/stages/lint_gate.hpp"
 
+#include "cli/output/errors.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"
 
@@ -82,6 +83,21 @@ std::string render_findings(const std::vector<pki::lint::Finding>& findings, con
 
 bool lint_blocks_apply(const std::vector<pki::lint::Finding>& findings, const Site& site) {
   return site.policy.lint != "warn" && pki::lint::has_errors(findings);
+}
+
+bool pass_lint_gate(const RunContext& context) {
+  if (!lint_blocks_apply(context.findings, context.site)) return true;
+  std::vector<Error> errors;
+  for (const auto& f : context.findings) {
+    if (f.severity == pki::lint::Severity::error) {
+      errors.push_back(Error(ErrorCode::invalid_site, pki::lint::headline(f) + " (fix: " + f.fix + ")"));
+    }
+  }
+  errors.push_back(Error(ErrorCode::invalid_site,
+                         "lint errors block apply (policy.lint = \"error\"); nothing was changed. Fix them, or set "
+                         "policy.lint = \"warn\" to apply anyway"));
+  report_errors(errors, context.common, context.term);
+  return false;
 }
 
 }  // namespace trustctl::cli

@@ -1,6 +1,7 @@
 #include "cli/stages/verify_stage.hpp"
 
-#include "cli/stages/pipeline.hpp"
+#include "cli/output/errors.hpp"
+#include "cli/stages/refresh_stage.hpp"
 #include "engine/exec/parallel.hpp"
 #include "plans/verify.hpp"
 #include "providers/vos/port_handshakes.hpp"
@@ -12,14 +13,15 @@
 
 namespace trustctl::cli {
 
-std::optional<VerifyOutcome> verify_site(const Site& site, providers::SessionPool& pool,
-                                         const providers::Registry& registry, const CommonOptions& common,
-                                         const Terminal& term) {
-  bool json = common.format == "json";
-  if (!json) term.progress("verify: reading every node and handshaking every service port...");
-  auto refreshed = providers::refresh(site, pool, effective_parallelism(site, common));
+std::optional<VerifyOutcome> verify(RunContext& context) {
+  const Site& site = context.site;
+  const Terminal& term = context.term;
+  const providers::Registry& registry = context.registry;
+  if (!open_sessions(context)) return std::nullopt;
+  if (!context.json()) term.progress("verify: reading every node and handshaking every service port...");
+  auto refreshed = providers::refresh(site, *context.pool, context.parallelism());
   if (!refreshed.errors.empty()) {
-    report_errors(refreshed.errors, common, term);
+    report_errors(refreshed.errors, context.common, term);
     return std::nullopt;
   }
 
@@ -36,7 +38,7 @@ std::optional<VerifyOutcome> verify_site(const Site& site, providers::SessionPoo
     }
   }
   // Refresh handshook every VOS node's ports already; only what it did not (external hosts) is handshaken here.
-  parallel_for_each(observations.size(), effective_parallelism(site, common) * 2, [&](std::size_t i) {
+  parallel_for_each(observations.size(), context.parallelism() * 2, [&](std::size_t i) {
     auto state = refreshed.state.nodes.find(observations[i].node);
     if (state != refreshed.state.nodes.end()) {
       for (const auto& seen : state->second.presented) {
@@ -87,23 +89,6 @@ std::optional<VerifyOutcome> verify_site(const Site& site, providers::SessionPoo
   out.text = text.str();
   out.json = {{"ok", out.ok}, {"endpoints", list}, {"failing", failing}};
   return out;
-}
-
-int run_verify(const CommonOptions& common) {
-  Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
-  if (!site) return kExitError;
-  auto registry = providers::make_registry();
-  auto pool = open_pool(*site, common, term);
-  if (!pool) return kExitError;
-  auto outcome = verify_site(*site, **pool, registry, common, term);
-  if (!outcome) return kExitError;
-  if (common.format == "json") {
-    std::cout << outcome->json.dump(2) << std::endl;
-  } else {
-    std::cout << outcome->text;
-  }
-  return outcome->ok ? kExitOk : kExitError;
 }
 
 }  // namespace trustctl::cli

@@ -1,11 +1,8 @@
 #pragma once
-// Verification as a stage: refresh (SSH reads), a TLS handshake on every service port of every node, evaluation,
-// and a matrix for people or JSON for pipelines. Used by `trustctl verify` and at the end of `trustctl apply`.
+// Stage 6, verify: refresh (SSH reads), a TLS handshake on every service port of every node, evaluation, and a
+// matrix for people or JSON for pipelines. Used by `trustctl verify` and at the end of `trustctl apply`.
 
-#include "cli/commands/commands.hpp"
-#include "engine/model/site.hpp"
-#include "providers/registry.hpp"
-#include "providers/vos/session_pool.hpp"
+#include "cli/stages/run_context.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,9 +16,7 @@ struct VerifyOutcome {
   std::string text;
 };
 
-// nullopt after reporting when the nodes could not be read at all.
-std::optional<VerifyOutcome> verify_site(const Site& site, providers::SessionPool& pool,
-                                         const providers::Registry& registry, const CommonOptions& common,
-                                         const Terminal& term);
+// Reuses the context's sessions (opening them if needed). nullopt after reporting when the nodes could not be read.
+std::optional<VerifyOutcome> verify(RunContext& context);
 
 }  // namespace trustctl::cli

@@ -24,6 +24,15 @@ const char* to_string(ActionKind kind);
 // The one-character mark every rendering uses: + add, - remove, ⏳ wait, ↻ restart, ~ identity change.
 const char* action_mark(ActionKind kind);
 
+// A restart a change makes necessary: on the changed node, or on a node the change reaches by replication or
+// distribution.
+struct OwedRestart {
+  std::string node;
+  std::string service;
+  bool operator==(const OwedRestart&) const = default;
+  auto operator<=>(const OwedRestart&) const = default;
+};
+
 struct OrderingPhase {
   std::string group;
   int phase = 0;

@@ -1,0 +1,79 @@
+#include "cli/stages/apply_stage.hpp"
+
+#include "cli/output/errors.hpp"
+#include "cli/output/progress_display.hpp"
+#include "engine/exec/journaled_run.hpp"
+#include "engine/state/apply_records.hpp"
+#include "engine/state/journal.hpp"
+#include "providers/vos/vos_action_runner.hpp"
+
+#include <unistd.h>
+
+#include <memory>
+
+namespace trustctl::cli {
+namespace {
+
+// The progress display follows the executor's events after the journal has recorded them.
+class ProgressObserver final : public ExecObserver {
+ public:
+  explicit ProgressObserver(ProgressDisplay& display) : m_display(display) {}
+  void started(ActionGraph::Index, const Action& action, int attempt) override { m_display.started(action, attempt); }
+  void finished(ActionGraph::Index, const Action& action, const ActionOutcome& outcome) override {
+    m_display.finished(action, outcome);
+  }
+
+ private:
+  ProgressDisplay& m_display;
+};
+
+}  // namespace
+
+std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& options, const std::string& apply_id) {
+  const Site& site = context.site;
+  const plans::Plan& plan = context.plan;
+  auto journal = Journal::open(site.state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, context.common, context.term);
+    return std::nullopt;
+  }
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  auto started = journal->append(records::apply_start({.apply_id = apply_id,
+                                                       .user = current_user(),
+                                                       .host = host,
+                                                       .site = site.name,
+                                                       .site_file = site.file.string(),
+                                                       .site_digest = site.file_digest,
+                                                       .actions = plan.graph.size(),
+                                                       .restarts = plan.summary().restarts}));
+  if (!started) {
+    report_errors({started.error()}, context.common, context.term);
+    return std::nullopt;
+  }
+
+  providers::VosActionRunner real(site, *context.pool);
+  std::unique_ptr<ProgressDisplay> progress =
+      context.json() ? nullptr : ProgressDisplay::for_stderr(context.term, plan.graph.size());
+  std::optional<ProgressObserver> shown;
+  if (progress) shown.emplace(*progress);
+  JournaledRun run(*journal, apply_id, plan.graph, plan.manual_restarts, real, context.managed, site.state_dir,
+                   shown ? &*shown : nullptr);
+  ExecOptions exec;
+  exec.parallelism = context.parallelism();
+  exec.fail_fast = options.fail_fast;
+  ApplyReport report;
+  report.outcomes = execute(plan.graph, run, exec, run);
+  if (progress) progress->close();  // the summary stays on screen; verify and the result follow below it
+
+  for (const auto& o : report.outcomes) {
+    report.done += o.status == ActionStatus::done;
+    report.failed += o.status == ActionStatus::failed;
+    report.skipped += o.status == ActionStatus::skipped;
+  }
+  (void)journal->append(records::apply_end(
+      {.apply_id = apply_id, .done = report.done, .failed = report.failed, .skipped = report.skipped}));
+  return report;
+}
+
+}  // namespace trustctl::cli

@@ -1,0 +1,37 @@
+#include "cli/stages/load_stage.hpp"
+
+#include "cli/output/errors.hpp"
+#include "engine/config/site_loader.hpp"
+
+#include <iostream>
+
+namespace trustctl::cli {
+
+std::optional<Site> load_site(const CommonOptions& common, const Terminal& term) {
+  auto loaded = config::load_site(common.site);
+  for (const auto& w : loaded.warnings) {
+    if (common.format != "json") std::cerr << term.yellow("warning: ") << w.describe() << "\n";
+  }
+  if (!loaded.errors.empty() || !loaded.site) {
+    report_errors(loaded.errors, common, term);
+    return std::nullopt;
+  }
+  return std::move(*loaded.site);
+}
+
+std::optional<RunContext> load(const CommonOptions& common, const providers::Registry& registry) {
+  Terminal term = Terminal::detect(common.no_color);
+  auto site = load_site(common, term);
+  if (!site) return std::nullopt;
+  return std::optional<RunContext>(std::in_place, common, term, registry, std::move(*site));
+}
+
+bool require_site(const std::string& verb, const CommonOptions& common, const Terminal& term) {
+  if (!common.site.empty()) return true;
+  report_errors({Error(ErrorCode::invalid_site, verb + " needs a site file (trustctl " + verb +
+                                                    " SITE), or a saved plan (trustctl " + verb + " --from FILE)")},
+                common, term);
+  return false;
+}
+
+}  // namespace trustctl::cli

@@ -1,0 +1,46 @@
+#include "cli/stages/plan_stage.hpp"
+
+#include "cli/output/errors.hpp"
+#include "cli/stages/external_probe_lint.hpp"
+#include "cli/stages/lint_gate.hpp"
+#include "cli/stages/refresh_stage.hpp"
+#include "engine/state/journal.hpp"
+#include "plans/diff.hpp"
+
+namespace trustctl::cli {
+
+bool plan(RunContext& context) {
+  const Site& site = context.site;
+  auto journal = Journal::read(site.state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, context.common, context.term);
+    return false;
+  }
+  context.owed = pending_restarts(*journal);
+  auto managed = ManagedRecord::load(site.state_dir);
+  if (!managed) {
+    report_errors({managed.error()}, context.common, context.term);
+    return false;
+  }
+  context.managed = std::move(*managed);
+  auto planned = plans::make_plan(site, context.live, context.registry, context.owed, &context.managed);
+  if (!planned) {
+    report_errors({planned.error()}, context.common, context.term);
+    return false;
+  }
+  context.plan = std::move(*planned);
+  context.findings = lint_plan(site, context.live, context.plan);
+  // TC010/TC004 need a handshake like Finesse's with each external host; refresh read their chains already, so a
+  // host that does not answer now is a warning here, not a second error.
+  auto externals = probe_external_clusters(site, context.parallelism());
+  context.findings.insert(context.findings.end(), externals.findings.begin(), externals.findings.end());
+  context.findings = pki::lint::deduplicate(std::move(context.findings));
+  if (!context.json()) {
+    for (const auto& e : externals.unreachable) context.term.progress("warning: " + e.describe());
+  }
+  return true;
+}
+
+bool refresh_and_plan(RunContext& context) { return refresh(context) && plan(context); }
+
+}  // namespace trustctl::cli

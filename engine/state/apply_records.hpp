@@ -1,0 +1,42 @@
+#pragma once
+// The journal's record formats, in one place: what an apply writes before and after each action, which restarts a
+// change owes, and how an apply starts and ends. Journal::append adds the timestamp. Records are for people and for
+// the next run: never put a secret in one.
+
+#include "engine/graph/action.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace trustctl::records {
+
+struct ApplyStart {
+  std::string apply_id;
+  std::string command = "apply";  // "apply" | "csr"
+  std::string user;
+  std::string host;
+  std::string site;
+  std::string site_file;
+  std::string site_digest;
+  std::size_t actions = 0;
+  int restarts = 0;
+};
+nlohmann::json apply_start(const ApplyStart& start);
+
+// "action-start" (with the attempt), then "action-done" | "action-failed" | "action-skipped".
+nlohmann::json action_event(const std::string& apply_id, const std::string& event, const Action& action);
+
+// A restart the change `owed_by` made necessary; settled only by a completed restart.
+nlohmann::json restart_owed(const std::string& apply_id, const OwedRestart& restart, const std::string& owed_by);
+
+struct ApplyEnd {
+  std::string apply_id;
+  int done = 0;
+  int failed = 0;
+  int skipped = 0;
+  std::string interrupted_by;  // "SIGTERM" and the like, when a signal stopped it
+};
+nlohmann::json apply_end(const ApplyEnd& end);
+
+}  // namespace trustctl::records
