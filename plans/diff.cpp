@@ -12,14 +12,24 @@
 namespace trustctl::plans {
 namespace {
 
-// Restarts a node owes, in the order the provider lists its services, each once.
+// Restarts a node owes, in the order the provider lists its services, each once; and which change owes which.
 class RestartList {
  public:
   // region: the site entry behind the change that owes the restart (none for one the journal owes).
+  // change_id: the change that makes it necessary ("" for one the journal or a stale port owes).
   void owe(const std::string& node, const std::string& service, const std::string& reason, bool from_journal,
-           const std::optional<SourceRegion>& region = std::nullopt) {
+           const std::optional<SourceRegion>& region = std::nullopt, const std::string& change_id = {}) {
+    if (!change_id.empty()) {
+      auto& owed = m_by_change[change_id];
+      OwedRestart restart{node, service};
+      if (std::find(owed.begin(), owed.end(), restart) == owed.end()) owed.push_back(std::move(restart));
+    }
     if (!m_seen.insert({node, service}).second) return;
     m_items.push_back({node, service, reason, from_journal, region});
+  }
+  const std::vector<OwedRestart>* owed_by(const std::string& change_id) const {
+    auto it = m_by_change.find(change_id);
+    return it == m_by_change.end() ? nullptr : &it->second;
   }
   struct Item {
     std::string node, service, reason;
@@ -28,10 +38,71 @@ class RestartList {
   };
   const std::vector<Item>& items() const { return m_items; }
 
+  // Each node's restarts in the order its product restarts services (a service the others' health checks need
+  // first), whatever order the changes and the journal owed them in; nodes keep their first-owed order.
+  void order_by_product(const Topology& topology, const Site& site, const ProviderLookup& providers) {
+    std::vector<std::string> nodes;
+    std::map<std::string, std::vector<Item>> by_node;
+    for (auto& item : m_items) {
+      if (!by_node.count(item.node)) nodes.push_back(item.node);
+      by_node[item.node].push_back(std::move(item));
+    }
+    m_items.clear();
+    for (const auto& node : nodes) {
+      auto& items = by_node[node];
+      std::vector<std::string> order;
+      if (auto placement = topology.find(node); placement != topology.end()) {
+        if (const Cluster* cluster = site.find_cluster(placement->second.cluster)) {
+          if (const Provider* provider = providers.find(cluster->product)) order = provider->services();
+        }
+      }
+      auto rank = [&](const Item& item) {
+        auto it = std::find(order.begin(), order.end(), item.service);
+        return static_cast<std::size_t>(it - order.begin());  // unknown services last, in owed order
+      };
+      std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) { return rank(a) < rank(b); });
+      for (auto& item : items) m_items.push_back(std::move(item));
+    }
+  }
+
  private:
   std::set<std::pair<std::string, std::string>> m_seen;
   std::vector<Item> m_items;
+  std::map<std::string, std::vector<OwedRestart>> m_by_change;
 };
+
+// Each write owes its own restarts and those of every wait it feeds: a publisher's upload changes the subscribers'
+// stores by replication, and a multi-server identity reaches the other nodes by distribution, whether or not
+// trustctl lives to see the wait end. Journaled before the write is sent (engine/exec/journaled_run.hpp).
+void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<ActionGraph::Index>> waits_by_source;
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.kind == ActionKind::wait_replication && a.certificate) {
+      waits_by_source[{a.source_node, a.store, a.certificate->fingerprint()}].push_back(i);
+    } else if (a.kind == ActionKind::wait_identity) {
+      waits_by_source[{a.source_node, a.store, ""}].push_back(i);
+    }
+  }
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    Action& a = graph.action(i);
+    if (!a.writes()) continue;
+    auto add = [&](const std::string& change_id) {
+      if (const auto* owed = restarts.owed_by(change_id)) {
+        for (const auto& r : *owed) {
+          if (std::find(a.owes.begin(), a.owes.end(), r) == a.owes.end()) a.owes.push_back(r);
+        }
+      }
+    };
+    add(a.id());
+    std::string fed_key = a.kind == ActionKind::upload_trust && a.certificate ? a.certificate->fingerprint() : "";
+    bool feeds = a.kind == ActionKind::upload_trust || (a.changes_identity() && a.multi_server);
+    if (!feeds) continue;
+    auto fed = waits_by_source.find({a.node, a.store, fed_key});
+    if (fed == waits_by_source.end()) continue;
+    for (auto wait : fed->second) add(graph.action(wait).id());
+  }
+}
 
 // Whether the certificate is an issuer of one of the node's own identities, up the chain its tomcat-trust holds:
 // prune never removes what the node's own identity needs (the next plan would find its chain broken, TC007).
@@ -110,7 +181,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
       services.insert(services.end(), req.extra_restarts.begin(), req.extra_restarts.end());
       for (const auto& service : services) {
         restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + " (" + change_id + ")",
-                     false, req.region);
+                     false, req.region, change_id);
       }
     };
     auto [previous, first_time] = planned.emplace(std::make_tuple(req.node, req.store, fp), kNone);
@@ -184,7 +255,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     plan.graph.add(std::move(action));
     for (const auto& service : services) {
       restarts.owe(node, service, "after the new " + unit + " identity on " + node + " (" + change_id + ")", false,
-                   region);
+                   region, change_id);
     }
   }
   plan.notes = std::move(identities->notes);
@@ -225,7 +296,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
             plan.graph.add(std::move(action));
             for (const auto& service : provider->services_to_restart(store)) {
               restarts.owe(node.name, service, "after the " + store + " change on " + node.name + " (" + change_id + ")",
-                           false, site.policy.region);
+                           false, site.policy.region, change_id);
             }
           }
         }
@@ -245,6 +316,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
   plan.notes.insert(plan.notes.end(), presented.notes.begin(), presented.notes.end());
 
   auto topology = topology_of(site);
+  restarts.order_by_product(topology, site, providers);
   for (const auto& item : restarts.items()) {
     Action restart;
     restart.kind = ActionKind::restart_service;
@@ -262,6 +334,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     }
   }
 
+  attach_owed_restarts(plan.graph, restarts);
   apply_ordering_rules(plan.graph, topology, site.policy.restart);
   auto order = plan.graph.topological_order();
   if (!order) return fail(order.error());

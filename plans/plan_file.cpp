@@ -258,6 +258,13 @@ class PlanDecoder {
                                static_cast<int>(m_read.integer(o, where + ".orderings", "phase"))});
       }
     }
+    if (const json* owes = m_read.member(j, where, "owes_restarts", false)) {
+      if (!owes->is_array()) m_read.problem(where + ".owes_restarts", "expected an array");
+      for (const auto& o : owes->is_array() ? *owes : json::array()) {
+        a.owes.push_back({m_read.string(o, where + ".owes_restarts", "node"),
+                          m_read.string(o, where + ".owes_restarts", "service")});
+      }
+    }
     // Plans saved before an action could belong to several groups carry one.
     std::string legacy_group = m_read.string(j, where, "ordering_group", false);
     if (!legacy_group.empty()) {
@@ -274,11 +281,39 @@ class PlanDecoder {
       r.column = static_cast<int>(m_read.integer(*region, where + ".region", "column"));
       a.region = r;
     }
+    if (known) required_fields(a, where);
     std::string id = m_read.string(j, where, "id");
     if (!m_read.failed() && id != a.id()) {
       m_read.problem(where + ".id", "'" + id + "' does not match the action's fields ('" + a.id() + "')");
     }
     return a;
+  }
+
+  // What each kind cannot run without: an action missing it would reach the runner empty-handed.
+  void required_fields(const Action& a, const std::string& where) {
+    auto need = [&](bool present, const char* what) {
+      if (!present) m_read.problem(where, std::string("a ") + to_string(a.kind) + " action needs " + what);
+    };
+    switch (a.kind) {
+      case ActionKind::upload_trust:
+      case ActionKind::install_identity:
+        need(a.certificate.has_value(), "a certificate");
+        need(!a.store.empty(), "a store");
+        break;
+      case ActionKind::delete_trust:
+        need(a.certificate.has_value(), "a certificate");
+        need(!a.file.empty(), "a file");
+        need(!a.store.empty(), "a store");
+        break;
+      case ActionKind::wait_replication:
+        need(a.certificate.has_value(), "a certificate");
+        need(!a.source_node.empty(), "a source_node");
+        break;
+      case ActionKind::wait_identity: need(!a.source_node.empty(), "a source_node"); break;
+      case ActionKind::restart_service: need(!a.service.empty(), "a service"); break;
+      case ActionKind::renew_identity: need(!a.issuer_ca.empty(), "an issuer_ca"); break;
+      case ActionKind::regenerate_identity: need(!a.store.empty(), "a store"); break;
+    }
   }
 
   // The file's certificate table: each PEM parsed once and checked against the fingerprint that names it.
@@ -365,8 +400,18 @@ std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
-json plan_to_file_json(const Plan& plan, const Site& site) {
+// The site file as the plan file names it: relative to the plan file's directory when there is one.
+std::string site_path_for(const std::string& site_file, const std::filesystem::path& plan_path) {
+  if (plan_path.empty() || site_file.empty()) return site_file;
+  auto site_abs = std::filesystem::absolute(site_file).lexically_normal();
+  auto dir_abs = std::filesystem::absolute(plan_path).lexically_normal().parent_path();
+  auto relative = site_abs.lexically_relative(dir_abs);
+  return relative.empty() ? site_abs.string() : relative.string();
+}
+
+json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
   json j = plan_to_json(plan);
+  j["site"]["file"] = site_path_for(plan.site_file, plan_path);
   json& actions = j["actions"];
   json certificates = json::object();
   std::vector<std::size_t> position(plan.graph.size());
@@ -396,7 +441,7 @@ Result<SavedPlan> plan_from_file_json(const json& document, const std::string& s
 }
 
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
-  std::string text = plan_to_file_json(plan, site).dump(2) + "\n";
+  std::string text = plan_to_file_json(plan, site, path).dump(2) + "\n";
   std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::filesystem::path temp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
   auto failure = [&](const std::string& what) {
@@ -430,18 +475,41 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
   return {};
 }
 
-Result<SavedPlan> read_saved_plan(const std::filesystem::path& path) {
+Result<json> read_plan_document(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::io, "cannot read the plan file " + path.string() + ": " + errno_text());
   std::stringstream buf;
   buf << in.rdbuf();
-  json doc;
-  try {
-    doc = json::parse(buf.str());
-  } catch (const json::parse_error& e) {
-    return fail(ErrorCode::io, path.string() + ": not valid JSON (" + e.what() + ")");
+  json doc = json::parse(buf.str(), nullptr, false);
+  if (doc.is_discarded()) {
+    return fail(ErrorCode::io, path.string() + ": not valid JSON (a plan file is written by `trustctl plan --out`)");
   }
-  return plan_from_file_json(doc, path.string());
+  return doc;
+}
+
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path) {
+  auto doc = read_plan_document(path);
+  if (!doc) return fail(doc.error());
+  auto saved = plan_from_file_json(*doc, path.string());
+  if (!saved) return saved;
+  // A relative site path is relative to the plan file's directory, wherever trustctl runs from.
+  std::filesystem::path site_file = saved->plan.site_file;
+  if (!site_file.empty() && site_file.is_relative()) {
+    auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    saved->plan.site_file = (dir / site_file).lexically_normal().string();
+    saved->layout.file = saved->plan.site_file;
+  }
+  return saved;
+}
+
+bool looks_like_plan_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char c = 0;
+  while (in.get(c)) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    return c == '{';
+  }
+  return false;
 }
 
 Result<Plan> read_plan_file(const std::filesystem::path& path) {

@@ -33,6 +33,11 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
   if (!a.issuer_ca.empty()) j["issuer_ca"] = a.issuer_ca;
   if (a.multi_server) j["multi_server"] = true;
   j["reason"] = a.reason;
+  if (!a.owes.empty()) {
+    nlohmann::json owes = nlohmann::json::array();
+    for (const auto& r : a.owes) owes.push_back({{"node", r.node}, {"service", r.service}});
+    j["owes_restarts"] = std::move(owes);
+  }
   if (a.region) j["source"] = a.region->describe();
   j["description"] = a.describe();
   nlohmann::json deps = nlohmann::json::array();

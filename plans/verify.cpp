@@ -42,10 +42,28 @@ bool store_accepts(const std::vector<StoreEntry>& truster_store, const std::vect
                      [&](const Certificate& c) { return trusted.count(c.fingerprint()) > 0; });
 }
 
+namespace {
+
+std::string owed_problem(const PendingRestart& owed) {
+  return owed.service + " on " + owed.node + " has not been restarted since " + owed.owed_by +
+         " was committed (the journal owes the restart): it still runs with what it loaded before; run trustctl "
+         "apply, which restarts it";
+}
+
+}  // namespace
+
 std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& live,
                                              const std::vector<EndpointObservation>& observations,
-                                             const ProviderLookup& providers) {
+                                             const ProviderLookup& providers,
+                                             const std::vector<PendingRestart>& owed) {
   auto trusters = trusters_by_cluster(site, providers);
+  std::map<std::pair<std::string, std::string>, const PendingRestart*> owed_by_service;
+  std::map<std::string, const PendingRestart*> owed_by_node;
+  for (const auto& o : owed) {
+    owed_by_service.emplace(std::make_pair(o.node, o.service), &o);
+    owed_by_node.emplace(o.node, &o);
+  }
+  std::set<std::pair<std::string, std::string>> shown;  // owed (node, service) that a port row already reports
   std::vector<VerifyRow> rows;
   for (const auto& observation : observations) {
     const Node* node = site.find_node(observation.node);
@@ -63,6 +81,10 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     }
     const Certificate& leaf = observation.chain.front();
     row.presented = leaf.fingerprint().substr(0, 16);
+    if (auto o = owed_by_service.find({node->name, observation.port.service}); o != owed_by_service.end()) {
+      row.problems.push_back(where + ": " + owed_problem(*o->second));
+      shown.insert(o->first);
+    }
     auto state = live.nodes.find(node->name);
 
     if (is_vos(cluster->product) && state != live.nodes.end()) {
@@ -105,13 +127,28 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
           if (it != ts->second.stores.end()) store = &it->second;
         }
         bool ok = store_accepts(*store, observation.chain);
-        row.trusted_by.push_back({truster.name, ok});
+        auto truster_owes = owed_by_node.find(truster.name);
         if (!ok) {
           row.problems.push_back(truster.name + " does not trust what " + where + " presents; run apply (the "
                                  "integration " + integration + " needs its chain)");
+        } else if (truster_owes != owed_by_node.end()) {
+          ok = false;
+          row.problems.push_back(truster.name + " holds the chain of " + where + " in its store, but " +
+                                 owed_problem(*truster_owes->second) + " (the integration " + integration +
+                                 " uses what its services loaded)");
         }
+        row.trusted_by.push_back({truster.name, ok});
       }
     }
+    rows.push_back(std::move(row));
+  }
+  // Owed restarts of services no port row reported (the CCX Engine serves no TLS port, a port that did not answer).
+  for (const auto& o : owed) {
+    if (shown.count({o.node, o.service})) continue;
+    const Node* node = site.find_node(o.node);
+    VerifyRow row{.node = o.node, .fqdn = node ? node->fqdn : o.node,
+                  .port = ServicePort{0, o.service, "service (restart owed)"}};
+    row.problems.push_back(owed_problem(o));
     rows.push_back(std::move(row));
   }
   return rows;

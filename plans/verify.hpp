@@ -6,6 +6,7 @@
 #include "engine/model/live_state.hpp"
 #include "engine/model/provider.hpp"
 #include "engine/model/site.hpp"
+#include "engine/state/pending_restart.hpp"
 
 #include <string>
 #include <vector>
@@ -34,9 +35,13 @@ struct VerifyRow {
   bool ok() const { return problems.empty(); }
 };
 
+// owed: restarts the journal still owes. A service owing one runs with what it loaded before a committed change, so
+// its ports fail, and so does every trust relation of a node that owes one: the store holds the chain, but the
+// services that call out have not loaded it. A service owing a restart that serves no port gets a row of its own.
 std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& live,
                                              const std::vector<EndpointObservation>& observations,
-                                             const ProviderLookup& providers);
+                                             const ProviderLookup& providers,
+                                             const std::vector<PendingRestart>& owed = {});
 
 // Does `truster_store` (a node's tomcat-trust) let a Java peer accept `chain` (leaf first)? Some certificate on the
 // path from the leaf, built from the presented chain and the store, must be in the store.

@@ -3,53 +3,83 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
 #include "cli/stages/apply_stage.hpp"
+#include "cli/stages/interruption.hpp"
 #include "cli/stages/lint_gate.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/plan_stage.hpp"
 #include "cli/stages/verify_stage.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
+#include "plans/plan_compare.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/render_text.hpp"
+
+#include <poll.h>
+#include <unistd.h>
 
 #include <iostream>
 
 namespace trustctl::cli {
 namespace {
 
+// Reads the answer without blocking a signal out: Ctrl+C at the prompt cancels (handlers restart reads).
 bool confirm() {
   std::cout << "\nDo you want to perform these actions? Only 'yes' will be accepted: " << std::flush;
   std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "yes";
+  while (!InterruptGuard::reason()) {
+    pollfd in{STDIN_FILENO, POLLIN, 0};
+    if (::poll(&in, 1, 200) <= 0) continue;
+    char c = 0;
+    if (::read(STDIN_FILENO, &c, 1) != 1 || c == '\n') break;
+    answer += c;
+  }
+  return !InterruptGuard::reason() && answer == "yes";
 }
 
-// `apply PLAN.json`: the saved plan names its site file; nullopt after reporting when it cannot be read.
-std::optional<plans::SavedPlan> read_saved(const CommonOptions& given, const Terminal& term) {
-  auto read = plans::read_saved_plan(given.site);
-  if (!read) {
-    report_errors({read.error()}, given, term);
+// A plan saved by `plan --out`: the reviewed document and what it decodes to (the site file it names, resolved
+// against the plan file's directory).
+struct Reviewed {
+  std::filesystem::path file;
+  nlohmann::json document;
+  plans::SavedPlan saved;
+};
+
+std::optional<Reviewed> read_reviewed(const CommonOptions& given, const Terminal& term) {
+  auto document = plans::read_plan_document(given.site);
+  auto saved = document ? plans::read_saved_plan(given.site) : tl::unexpected(document.error());
+  if (!saved) {
+    report_errors({saved.error()}, given, term);
     return std::nullopt;
   }
-  return std::move(*read);
+  return Reviewed{given.site, std::move(*document), std::move(*saved)};
 }
 
-// A saved plan is carried out only when the site file and every node are as the plan observed; the refusal lists
-// what changed. True when the saved plan replaced the fresh one.
-bool adopt_saved_plan(RunContext& context, plans::SavedPlan& saved, const std::string& plan_file) {
-  auto reasons = plans::stale_reasons(saved.plan, context.site, context.plan.observed);
-  if (!reasons.empty()) {
-    std::vector<Error> errors;
-    for (const auto& reason : reasons) errors.push_back(Error(ErrorCode::stale_plan, reason));
-    errors.push_back(Error(ErrorCode::stale_plan, plan_file + " is stale, so it was not applied and nothing was "
-                                                  "changed; run `trustctl plan " + context.site.file.string() +
-                                                  " --out ...` again and review the new plan"));
-    report_errors(errors, context.common, context.term);
-    return false;
+// A saved plan runs only if it is exactly what would be planned now from the same site and the live state: the
+// site file and every node as observed, and then every action, certificate, restart and ordering edge the same.
+// Refused with the differences otherwise, before anything is written.
+bool matches_reviewed(RunContext& context, const Reviewed& reviewed) {
+  auto reasons = plans::stale_reasons(reviewed.saved.plan, context.site, context.plan.observed);
+  if (reasons.empty()) {
+    reasons = plans::plan_differences(reviewed.document,
+                                      plans::plan_to_file_json(context.plan, context.site, reviewed.file));
   }
-  context.plan = std::move(saved.plan);
-  return true;
+  if (reasons.empty()) return true;
+  std::vector<Error> errors;
+  for (const auto& reason : reasons) errors.push_back(Error(ErrorCode::stale_plan, reason));
+  errors.push_back(Error(ErrorCode::stale_plan,
+                         reviewed.file.string() + " is stale: it is not what would be planned now, so it was not "
+                         "applied and nothing was changed; run `trustctl plan " + context.site.file.string() +
+                         " --out ...` again and review the new plan"));
+  report_errors(errors, context.common, context.term);
+  return false;
+}
+
+// Stopped by a signal before anything was written: the lock is released on the way out.
+int interrupted_before_apply(const RunContext& context) {
+  report_errors({Error(ErrorCode::cancelled, *InterruptGuard::reason() + " before any change: nothing was changed")},
+                context.common, context.term);
+  return InterruptGuard::exit_code();
 }
 
 int finish_empty(RunContext& context, const ApplyOptions& options) {
@@ -86,8 +116,10 @@ int print_json_result(const RunContext& context, const ApplyReport& report,
                         {"plan", plans::plan_to_json(plan)},
                         {"results", results},
                         {"summary", {{"done", report.done}, {"failed", report.failed}, {"skipped", report.skipped}}}};
+  if (!report.interrupted_by.empty()) doc["summary"]["interrupted_by"] = report.interrupted_by;
   if (verified) doc["verify"] = verified->json;
   std::cout << doc.dump(2) << std::endl;
+  if (!report.interrupted_by.empty()) return InterruptGuard::exit_code();
   return ok ? kExitOk : kExitError;
 }
 
@@ -97,13 +129,21 @@ int print_text_result(const RunContext& context, const ApplyReport& report,
   const Terminal& term = context.term;
   auto summary = plan.summary();
   std::cout << "\n";
+  if (!report.interrupted_by.empty()) {
+    std::cout << term.red("Apply " + report.interrupted_by + ": ") << report.done << " done, " << report.failed
+              << " failed, " << report.skipped << " not started. The journal ("
+              << Journal::path_in(context.site.state_dir).string()
+              << ") records what was done and every restart still owed; the next plan shows them and the next apply "
+                 "carries them out.\n";
+    return InterruptGuard::exit_code();
+  }
   if (report.complete()) {
     std::cout << term.green("Apply complete: ") << report.done << " action(s) done, " << summary.restarts
               << " restart(s).\n";
     if (summary.manual_restarts) {
       std::cout << term.yellow(std::to_string(summary.manual_restarts) +
                                " restart(s) are pending for the operator (policy.restart = \"manual\"); the next "
-                               "plan lists them until they are done.\n");
+                               "plan lists them until they are done, and verify fails until then.\n");
     }
     if (verified) std::cout << "\n" << verified->text;
     return !verified || verified->ok ? kExitOk : kExitError;
@@ -127,13 +167,15 @@ int print_text_result(const RunContext& context, const ApplyReport& report,
 }  // namespace
 
 int run_apply(const CommonOptions& given, const ApplyOptions& options, const providers::Registry& registry) {
+  InterruptGuard interruptions;
   Terminal term = Terminal::detect(given.no_color);
   CommonOptions common = given;
-  std::optional<plans::SavedPlan> saved;
-  if (std::filesystem::path(given.site).extension() == ".json") {
-    saved = read_saved(given, term);
-    if (!saved) return kExitError;
-    common.site = saved->plan.site_file;
+  // `apply FILE`: a saved plan is recognised by its content, whatever its name (tfplan, plan.out, plan.json).
+  std::optional<Reviewed> reviewed;
+  if (plans::looks_like_plan_file(given.site)) {
+    reviewed = read_reviewed(given, term);
+    if (!reviewed) return kExitError;
+    common.site = reviewed->saved.plan.site_file;
   }
   auto context = load(common, registry);
   if (!context) return kExitError;
@@ -144,7 +186,8 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options, const pro
     return kExitError;
   }
   if (!refresh_and_plan(*context)) return kExitError;
-  if (saved && !adopt_saved_plan(*context, *saved, given.site)) return kExitError;
+  if (InterruptGuard::reason()) return interrupted_before_apply(*context);
+  if (reviewed && !matches_reviewed(*context, *reviewed)) return kExitError;
   const plans::Plan& plan = context->plan;
 
   // Flushed now: progress lines go to stderr and must not overtake the plan they carry out.
@@ -154,7 +197,8 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options, const pro
   }
   if (!pass_lint_gate(*context)) return kExitError;
   if (plan.empty()) return finish_empty(*context, options);
-  if (!options.auto_approve) {
+  // Reviewing a saved plan was the approval: applying it asks nothing more.
+  if (!options.auto_approve && !reviewed) {
     if (!term.interactive || context->json()) {
       report_errors({Error(ErrorCode::cancelled,
                            "apply needs confirmation and no terminal is attached; review the plan "
@@ -168,11 +212,12 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options, const pro
     }
   }
 
+  if (InterruptGuard::reason()) return interrupted_before_apply(*context);
   auto report = apply(*context, options, lock->id());
   if (!report) return kExitError;
   // Verification ends every complete apply: what the ports present now, and who trusts it.
   std::optional<VerifyOutcome> verified;
-  if (report->complete() && !options.no_verify) {
+  if (report->complete() && !options.no_verify && !InterruptGuard::reason()) {
     verified = verify(*context);
     if (!verified) return kExitError;
   }

@@ -66,7 +66,7 @@ int run_plan(const CommonOptions& common, const PlanOptions& options, const prov
     }
     // stderr: stdout carries only the rendering (JSON or Markdown a pipeline captures).
     std::cerr << "Saved this plan to " << options.out << "; `trustctl plan --from " << options.out
-              << "` shows it again.\n";
+              << "` shows it again. To carry out exactly this plan:\n  trustctl apply " << options.out << "\n";
   }
   return exit_code(context->plan, options);
 }

@@ -2,6 +2,7 @@
 
 #include "cli/output/errors.hpp"
 #include "cli/output/progress_display.hpp"
+#include "cli/stages/interruption.hpp"
 #include "engine/exec/journaled_run.hpp"
 #include "engine/state/apply_records.hpp"
 #include "engine/state/journal.hpp"
@@ -57,11 +58,11 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
       context.json() ? nullptr : ProgressDisplay::for_stderr(context.term, plan.graph.size());
   std::optional<ProgressObserver> shown;
   if (progress) shown.emplace(*progress);
-  JournaledRun run(*journal, apply_id, plan.graph, plan.manual_restarts, real, context.managed, site.state_dir,
-                   shown ? &*shown : nullptr);
+  JournaledRun run(*journal, apply_id, real, context.managed, site.state_dir, shown ? &*shown : nullptr);
   ExecOptions exec;
   exec.parallelism = context.parallelism();
   exec.fail_fast = options.fail_fast;
+  exec.interrupted = [] { return InterruptGuard::reason(); };
   ApplyReport report;
   report.outcomes = execute(plan.graph, run, exec, run);
   if (progress) progress->close();  // the summary stays on screen; verify and the result follow below it
@@ -71,8 +72,12 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
     report.failed += o.status == ActionStatus::failed;
     report.skipped += o.status == ActionStatus::skipped;
   }
-  (void)journal->append(records::apply_end(
-      {.apply_id = apply_id, .done = report.done, .failed = report.failed, .skipped = report.skipped}));
+  report.interrupted_by = InterruptGuard::reason().value_or("");
+  (void)journal->append(records::apply_end({.apply_id = apply_id,
+                                            .done = report.done,
+                                            .failed = report.failed,
+                                            .skipped = report.skipped,
+                                            .interrupted_by = report.interrupted_by}));
   return report;
 }
 

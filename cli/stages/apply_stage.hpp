@@ -17,7 +17,8 @@ struct ApplyReport {
   int done = 0;
   int failed = 0;
   int skipped = 0;
-  bool complete() const { return failed + skipped == 0; }
+  std::string interrupted_by;  // "interrupted by SIGTERM": nothing new was started after it
+  bool complete() const { return failed + skipped == 0 && interrupted_by.empty(); }
 };
 
 // nullopt after reporting when the journal could not be opened or started (nothing was changed then).

@@ -3,6 +3,7 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/exec/parallel.hpp"
+#include "engine/state/journal.hpp"
 #include "plans/verify.hpp"
 #include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_refresh.hpp"
@@ -12,11 +13,26 @@
 #include <sstream>
 
 namespace trustctl::cli {
+namespace {
+
+// "uccx1.lab.example:8443", or the node alone for a service that serves no port.
+std::string endpoint(const plans::VerifyRow& row) {
+  return row.port.port == 0 ? row.fqdn : row.fqdn + ":" + std::to_string(row.port.port);
+}
+
+}  // namespace
 
 std::optional<VerifyOutcome> verify(RunContext& context) {
   const Site& site = context.site;
   const Terminal& term = context.term;
   const providers::Registry& registry = context.registry;
+  // What the journal still owes: a service that missed its restart cannot pass, whatever its port presents.
+  auto journal = Journal::read(site.state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, context.common, term);
+    return std::nullopt;
+  }
+  auto owed = pending_restarts(*journal);
   if (!open_sessions(context)) return std::nullopt;
   if (!context.json()) term.progress("verify: reading every node and handshaking every service port...");
   auto refreshed = providers::refresh(site, *context.pool, context.parallelism());
@@ -53,7 +69,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
     observations[i].error = std::move(presented.front().error);
   });
 
-  auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry);
+  auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry, owed);
   VerifyOutcome out;
   out.ok = std::all_of(rows.begin(), rows.end(), [](const plans::VerifyRow& r) { return r.ok(); });
   int failing = 0;
@@ -65,7 +81,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
     nlohmann::json trusted = nlohmann::json::array();
     for (const auto& t : row.trusted_by) trusted.push_back({{"node", t.truster}, {"ok", t.ok}});
     list.push_back({{"node", row.node},
-                    {"endpoint", row.fqdn + ":" + std::to_string(row.port.port)},
+                    {"endpoint", endpoint(row)},
                     {"what", row.port.what},
                     {"service", row.port.service},
                     {"presented_sha256_prefix", row.presented},
@@ -74,7 +90,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
                     {"problems", row.problems}});
     char line[256];
     std::snprintf(line, sizeof line, "  %-8s %-28s %-24s ", row.node.c_str(),
-                  (row.fqdn + ":" + std::to_string(row.port.port)).c_str(), row.port.what.c_str());
+                  endpoint(row).c_str(), row.port.what.c_str());
     text << line << (row.ok() ? term.green("ok  ") : term.red("FAIL")) << " "
          << (row.presented.empty() ? "-" : row.presented);
     if (!row.trusted_by.empty()) {

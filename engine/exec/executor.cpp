@@ -63,6 +63,13 @@ class Scheduler {
 
   bool finished_all() const { return m_resolved == m_graph.size(); }
 
+  // Whether the run was asked to stop (a signal); remembers the first reason. Called with the lock held.
+  bool interrupt_now() {
+    if (m_interrupt) return true;
+    if (m_options.interrupted) m_interrupt = m_options.interrupted();
+    return m_interrupt.has_value();
+  }
+
   // Every predecessor is done: the action joins its node's queue, and the node's key may drop.
   void make_ready(Index i) {
     const std::size_t node = m_node_of[i];
@@ -100,8 +107,18 @@ class Scheduler {
     std::mt19937 rng(seed * 7919u + 17u);
     std::unique_lock lock(m_mutex);
     while (true) {
-      m_cv.wait(lock, [&] { return finished_all() || m_stop || !m_available.empty(); });
-      if (m_stop) skip_rest("--fail-fast: an earlier action failed");
+      // A signal cannot wake the condition variable, so an interruptible run polls.
+      auto ready = [&] { return finished_all() || m_stop || !m_available.empty() || interrupt_now(); };
+      if (m_options.interrupted) {
+        m_cv.wait_for(lock, std::chrono::milliseconds(100), ready);
+      } else {
+        m_cv.wait(lock, ready);
+      }
+      if (interrupt_now() && !m_stop) {
+        m_stop = true;
+        m_stop_reason = *m_interrupt;
+      }
+      if (m_stop) skip_rest(m_stop_reason);
       if (finished_all() || m_stop) {
         // Actions still running on other threads resolve themselves; nothing new starts.
         m_cv.notify_all();
@@ -127,7 +144,7 @@ class Scheduler {
         }
         outcome.status = ActionStatus::failed;
         outcome.error = result.error();
-        if (!is_transient(result.error().code) || attempt == m_options.max_attempts) break;
+        if (!is_transient(result.error().code) || attempt == m_options.max_attempts || interrupt_now()) break;
         // Capped exponential backoff with full jitter, so many nodes retrying do not stampede one appliance.
         auto cap = std::min(m_options.backoff_cap, m_options.backoff_base * (1 << (attempt - 1)));
         std::uniform_int_distribution<long> jitter(cap.count() / 2, std::max<long>(cap.count(), 1));
@@ -158,7 +175,10 @@ class Scheduler {
       }
       return;
     }
-    if (m_outcomes[i].status == ActionStatus::failed && m_options.fail_fast) m_stop = true;
+    if (m_outcomes[i].status == ActionStatus::failed && m_options.fail_fast && !m_stop) {
+      m_stop = true;
+      m_stop_reason = "--fail-fast: an earlier action failed";
+    }
     // A failed or skipped action skips everything that depends on it, each naming the action that failed first.
     // Depth first, successors in graph order (the order the observer has always seen), with an explicit stack: a
     // chain of thousands of actions must not exhaust the thread's stack.
@@ -209,6 +229,8 @@ class Scheduler {
   std::set<std::pair<Index, std::size_t>> m_available;  // (lowest ready index, node) of every idle node with work
   std::size_t m_resolved = 0;
   bool m_stop = false;
+  std::string m_stop_reason;
+  std::optional<std::string> m_interrupt;
   std::mutex m_mutex;
   std::condition_variable m_cv;
 };

@@ -6,6 +6,7 @@
 #include "engine/graph/action_graph.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct ExecOptions {
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_cap{8000};
   bool fail_fast = false;  // a failure stops everything not yet started
+  // Polled between actions: a reason ("interrupted by SIGTERM") stops everything not yet started, as --fail-fast
+  // does; a running action finishes (or times out) and is not retried. Unset: never interrupted.
+  std::function<std::optional<std::string>()> interrupted;
 };
 
 enum class ActionStatus { pending, done, failed, skipped };

@@ -25,7 +25,7 @@ const char* to_string(ActionKind kind);
 const char* action_mark(ActionKind kind);
 
 // A restart a change makes necessary: on the changed node, or on a node the change reaches by replication or
-// distribution.
+// distribution. Journaled as owed before the change is sent, so no crash or dropped session can lose it.
 struct OwedRestart {
   std::string node;
   std::string service;
@@ -56,6 +56,9 @@ struct Action {
   // Cross-product ordering (rule 4): in each group, phase 0 writes before phase 1. One write can serve several
   // relations (a root both a Finesse cluster and two CUIC clusters need), so it may belong to several groups.
   std::vector<OrderingPhase> orderings;
+  // Writes: every restart this change owes (its own node's and those of the nodes it replicates or distributes to),
+  // in the plan's order. Empty for waits and restarts.
+  std::vector<OwedRestart> owes;
 
   // Stable identity: the same action in two plans has the same id (journal, saved plans, tests).
   std::string id() const;

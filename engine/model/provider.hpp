@@ -27,6 +27,9 @@ class Provider {
   virtual bool is_replicated(std::string_view store) const = 0;
   // Services to restart, in order, after a change to the store on a node.
   virtual std::vector<std::string> services_to_restart(std::string_view store) const = 0;
+  // Every service the product runs, in the order restarts go (a service others depend on comes first: Finesse's
+  // health check needs Cisco Tomcat). Restarts owed from several changes are run in this order.
+  virtual std::vector<std::string> services() const { return {}; }
   // The TLS ports verify handshakes on; the node's https_port is the platform port.
   virtual std::vector<ServicePort> service_ports(const Node& node) const = 0;
   // Whether the product has this identity unit at this version (tomcat-ECDSA arrived in 11.5; UCCX dropped it in

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 namespace trustctl {
@@ -96,18 +97,27 @@ Result<std::vector<nlohmann::json>> Journal::read(const std::filesystem::path& s
 }
 
 std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records) {
-  std::map<std::pair<std::string, std::string>, PendingRestart> owed;
+  // (node, service) -> the changes that owe it. A completed restart settles every owner at once; a change that ended
+  // without touching the appliance releases only its own claim.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> owed;
   for (const auto& r : records) {
     std::string event = r.value("event", "");
+    std::pair<std::string, std::string> key{r.value("node", ""), r.value("service", "")};
     if (event == "restart-owed") {
-      PendingRestart p{r.value("node", ""), r.value("service", ""), r.value("owed_by", "")};
-      owed.emplace(std::make_pair(p.node, p.service), p);
+      auto& owners = owed[key];
+      std::string by = r.value("owed_by", "");
+      if (std::find(owners.begin(), owners.end(), by) == owners.end()) owners.push_back(by);
+    } else if (event == "restart-released") {
+      auto it = owed.find(key);
+      if (it == owed.end()) continue;
+      std::erase(it->second, r.value("owed_by", ""));
+      if (it->second.empty()) owed.erase(it);
     } else if (event == "action-done" && r.value("kind", "") == "restart") {
-      owed.erase({r.value("node", ""), r.value("service", "")});
+      owed.erase(key);
     }
   }
   std::vector<PendingRestart> out;
-  for (auto& [key, p] : owed) out.push_back(std::move(p));
+  for (auto& [key, owners] : owed) out.push_back({key.first, key.second, owners.front()});
   return out;
 }
 

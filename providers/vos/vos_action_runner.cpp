@@ -71,6 +71,7 @@ Result<void> VosActionRunner::run(const Action& action) {
     }
     return fail(ErrorCode::internal, "unhandled action kind");
   });
+  if (!result && action.kind == ActionKind::restart_service) result = explain_failed_restart(*node, action, result);
   if (!result) return label(std::move(result), action);
   // The HTTPS pins follow the platform port, which presents the RSA tomcat identity.
   if (action.changes_identity()) return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
@@ -84,7 +85,12 @@ Result<void> VosActionRunner::run(const Action& action) {
       return vos::check_service_started(session, action.service);
     });
     if (!listed) return label(std::move(listed), action);
-    if (serves_finesse(*cluster, action.service)) return label(wait_finesse_in_service(*node), action);
+    if (serves_finesse(*cluster, action.service)) {
+      // Finesse answers its health check through the platform's Tomcat: a Cisco Tomcat left stopped by an earlier
+      // failed restart is started first, or the check could never pass.
+      if (auto started = start_platform_if_stopped(*cluster, *node); !started) return label(std::move(started), action);
+      return label(wait_finesse_in_service(*node), action);
+    }
   }
   return {};
 }
@@ -120,6 +126,40 @@ Result<void> VosActionRunner::wait_service_ports(const Cluster& cluster, const N
 bool VosActionRunner::serves_finesse(const Cluster& cluster, const std::string& service) {
   bool finesse_product = cluster.product == Product::uccx || cluster.product == Product::finesse;
   return finesse_product && (service == "Cisco Finesse Tomcat" || service == "Cisco Finesse Notification Service");
+}
+
+// A failed restart says what state the service was left in and what happens next, so the person reading the
+// summary knows whether agents are affected now and that nothing more is needed than the next apply.
+Result<void> VosActionRunner::explain_failed_restart(const Node& node, const Action& action,
+                                                     const Result<void>& failed) {
+  std::string state = "in an unknown state";
+  auto listed = m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+    auto services = vos::list_services(session);
+    if (!services) return fail(services.error());
+    for (const auto& s : *services) {
+      if (s.name == action.service) state = s.state;
+    }
+    return {};
+  });
+  Error e = failed.error();
+  e.message += "; " + action.service + " was left " + (listed ? state : "in an unknown state (the node did not "
+                                                                        "answer `utils service list`)") +
+               " on " + node.name + ". The restart stays owed: the next apply runs it first, then the node's other "
+               "restarts in the product's order";
+  return fail(std::move(e));
+}
+
+Result<void> VosActionRunner::start_platform_if_stopped(const Cluster& cluster, const Node& node) {
+  const std::string platform = platform_service(cluster, node);
+  if (platform.empty()) return {};
+  return m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+    auto services = vos::list_services(session);
+    if (!services) return fail(services.error());
+    for (const auto& s : *services) {
+      if (s.name == platform && !s.started()) return vos::restart_service(session, platform);
+    }
+    return {};
+  });
 }
 
 Result<void> VosActionRunner::wait_finesse_in_service(const Node& node) {

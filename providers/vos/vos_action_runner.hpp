@@ -37,6 +37,8 @@ class VosActionRunner final : public ActionRunner {
   static Result<void> label(Result<void> result, const Action& action);
   static bool serves_finesse(const Cluster& cluster, const std::string& service);
   Result<void> wait_finesse_in_service(const Node& node);
+  Result<void> explain_failed_restart(const Node& node, const Action& action, const Result<void>& failed);
+  Result<void> start_platform_if_stopped(const Cluster& cluster, const Node& node);
   Result<void> wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
                                   const std::optional<Certificate>& platform_identity);
 

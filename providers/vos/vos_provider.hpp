@@ -31,6 +31,7 @@ class VosProvider final : public Provider {
   bool administered() const override { return true; }
   bool is_replicated(std::string_view store) const override;
   std::vector<std::string> services_to_restart(std::string_view store) const override;
+  std::vector<std::string> services() const override { return m_rules.services; }
   std::vector<ServicePort> service_ports(const Node& node) const override;
   bool has_identity_unit(std::string_view unit, std::string_view version) const override;
   bool allows_multi_server() const override { return m_rules.multi_server; }

@@ -21,7 +21,9 @@ TEST_P(Example, PlansAppliesAndEndsWithNoChanges) {
   setenv("LAB_OS_ADMIN_PASSWORD", ("example-" + name).c_str(), 1);
 
   std::vector<std::string> sim_args = {VOS_SIM_BIN, (dir / "site.toml").string(), "--state-dir", (dir / "sim").string(),
-                                       "--replication-delay-ms", "200", "--restart-ms", "100"};
+                                       "--replication-delay-ms", "200", "--restart-ms", "100",
+                                       // pins and identities exist at the ready line, however loaded the machine
+                                       "--identity-wait-ms", "120000"};
   if (name == "pcce") {
     auto ca = run({TRUSTCTL_BIN, "ca", "init", "--out-dir", (dir / "pki").string(), "--name", "lab-ca"});
     ASSERT_EQ(ca.exit_code, 0) << ca.err;

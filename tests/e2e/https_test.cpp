@@ -71,7 +71,10 @@ class HttpsLab : public ::testing::Test {
                "]\n");
     m_sim = std::make_unique<testing::Server>(
         std::vector<std::string>{VOS_SIM_BIN, (m_dir / "site.toml").string(), "--state-dir", (m_dir / "sim").string(),
-                                 "--port-offset", "20000", "--replication-delay-ms", "200", "--restart-ms", "100"},
+                                 "--port-offset", "20000", "--replication-delay-ms", "200", "--restart-ms", "100",
+                                 // The fixture reads the identities from the state directory at once: wait for
+                                 // them however loaded the machine is.
+                                 "--identity-wait-ms", "120000"},
         "nodes listening");
     auto site = config::load_site_or_error(m_dir / "site.toml");
     ASSERT_TRUE(site) << site.error().describe();

@@ -67,8 +67,10 @@ class Lab {
 
   // extra_args: more vos-sim options (other than the ones given here).
   void start_sim(const std::vector<std::string>& extra_args = {}) {
+    // The ready line waits for every identity (however loaded the machine): tests read the simulator's state files.
     std::vector<std::string> argv{VOS_SIM_BIN,   site().string(), "--state-dir", sim_state().string(),
-                                  "--replication-delay-ms", "300", "--restart-ms", "100", "--control-port", "0"};
+                                  "--replication-delay-ms", "300", "--restart-ms", "100", "--control-port", "0",
+                                  "--identity-wait-ms", "120000"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     sim = std::make_unique<Server>(argv, "nodes listening");
     auto at = sim->ready_output().find("control=");

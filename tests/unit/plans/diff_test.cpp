@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace trustctl::plans {
 namespace {
 
@@ -195,6 +197,51 @@ TEST(Diff, PruneRemovesOnlyWhatTrustctlAddedAndTheSiteNoLongerWants) {
   auto no_prune = make_plan(t.site, t.live, t.registry, {}, &managed);
   ASSERT_TRUE(no_prune);
   EXPECT_TRUE(no_prune->empty());
+}
+
+TEST(Diff, APublishersUploadOwesTheRestartsOfEveryNodeItReplicatesTo) {
+  UccxPair t;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  auto services = t.registry.find(Product::uccx)->services_to_restart("tomcat-trust");
+  for (const Action* upload : t.of_kind(*plan, ActionKind::upload_trust, "uccx1")) {
+    // Before it is sent, the upload must be known to owe uccx1's restarts and uccx2's: replication changes uccx2
+    // whether or not trustctl lives to see its wait end.
+    for (const char* node : {"uccx1", "uccx2"}) {
+      for (const auto& service : services) {
+        EXPECT_NE(std::find(upload->owes.begin(), upload->owes.end(), OwedRestart{node, service}), upload->owes.end())
+            << upload->id() << " does not owe " << node << " " << service;
+      }
+    }
+  }
+  for (auto i : plan->order) {
+    const Action& a = plan->graph.action(i);
+    if (!a.writes()) {
+      EXPECT_TRUE(a.owes.empty()) << a.id() << ": only writes owe restarts";
+    }
+  }
+}
+
+TEST(Diff, RestartsOwedByTheJournalReplayInTheProductsOrderNotAlphabetically) {
+  UccxPair t;
+  t.holds("uccx1", t.root.certificate);
+  t.holds("uccx1", t.issuing.certificate);
+  t.holds("uccx2", t.root.certificate);
+  t.holds("uccx2", t.issuing.certificate);
+  // What a failed Cisco Tomcat restart leaves in the journal: every service owed, read back in (node, service) order.
+  std::vector<PendingRestart> pending;
+  for (const auto& service : t.registry.find(Product::uccx)->services_to_restart("tomcat-trust")) {
+    pending.push_back({"uccx1", service, "uccx1:upload-trust:tomcat-trust:0123456789abcdef"});
+  }
+  std::sort(pending.begin(), pending.end());
+  ASSERT_EQ(pending.front().service, "Cisco Finesse Tomcat") << "the journal's order is alphabetical";
+  auto plan = make_plan(t.site, t.live, t.registry, pending);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  auto restarts = t.of_kind(*plan, ActionKind::restart_service, "uccx1");
+  ASSERT_EQ(restarts.size(), 5u);
+  EXPECT_EQ(restarts.front()->service, "Cisco Tomcat") << "Finesse's health check needs Cisco Tomcat running";
+  auto order = t.registry.find(Product::uccx)->services();
+  for (std::size_t k = 0; k < restarts.size(); ++k) EXPECT_EQ(restarts[k]->service, order[k]);
 }
 
 }  // namespace

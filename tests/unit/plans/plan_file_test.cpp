@@ -67,8 +67,12 @@ TEST_F(PlanFile, ReadBackRendersExactlyAsTheOriginal) {
     EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, scenario.site, {}));
     EXPECT_EQ(render_markdown(saved->plan, saved->layout), render_markdown(plan, scenario.site));
     EXPECT_EQ(render_dot(saved->plan, saved->layout), render_dot(plan, scenario.site));
+    // The site file comes back resolved against the plan file's directory: the same file, wherever trustctl runs.
+    EXPECT_EQ(saved->plan.site_file, std::filesystem::absolute(plan.site_file).lexically_normal().string());
+    saved->plan.site_file = plan.site_file;
     EXPECT_EQ(plan_to_json(saved->plan).dump(2), plan_to_json(plan).dump(2));
-    EXPECT_EQ(plan_to_file_json(saved->plan, saved->layout).dump(2), read(path("plan.json")).substr(0, read(path("plan.json")).size() - 1))
+    EXPECT_EQ(plan_to_file_json(saved->plan, saved->layout, path("plan.json")).dump(2),
+              read(path("plan.json")).substr(0, read(path("plan.json")).size() - 1))
         << "writing what was read gives the same file";
   }
 }
@@ -81,7 +85,7 @@ TEST_F(PlanFile, KeepsEverythingAnApplyNeeds) {
   ASSERT_TRUE(read) << read.error().describe();
   ASSERT_EQ(read->graph.size(), plan.graph.size());
   EXPECT_EQ(read->site_digest, plan.site_digest);
-  EXPECT_EQ(read->site_file, "sites/lab.toml");
+  EXPECT_EQ(read->site_file, std::filesystem::absolute("sites/lab.toml").lexically_normal().string());
   EXPECT_EQ(read->observed, plan.observed);
   for (std::size_t k = 0; k < plan.order.size(); ++k) {
     const Action& want = plan.graph.action(plan.order[k]);
@@ -259,6 +263,43 @@ TEST_F(PlanFile, RefusesEditedContentNamingTheField) {
 
   std::string layout = error_after([](json& d) { d["layout"]["clusters"][0]["nodes"][0]["role"] = "leader"; });
   EXPECT_TRUE(contains(layout, "layout.clusters[0].nodes[0].role: expected publisher or subscriber")) << layout;
+}
+
+// A kind that needs a certificate (or a service, a source node, a file) and has none would reach the runner
+// empty-handed: the file is refused when it is read, naming the action.
+TEST_F(PlanFile, AnActionMissingWhatItsKindNeedsIsADecodeError) {
+  auto strip = [](const char* kind, const char* field) {
+    return [=](json& doc) {
+      for (auto& a : doc["actions"]) {
+        if (a["kind"] == kind) {
+          a.erase(field);
+          return;
+        }
+      }
+      FAIL() << "no " << kind << " action in the scenario";
+    };
+  };
+  EXPECT_NE(error_after(strip("upload-trust", "certificate")).find("needs a certificate"), std::string::npos);
+  EXPECT_NE(error_after(strip("wait-replication", "certificate")).find("needs a certificate"), std::string::npos);
+  EXPECT_NE(error_after(strip("delete-trust", "file")).find("needs a file"), std::string::npos);
+  EXPECT_NE(error_after(strip("restart", "service")).find("needs a service"), std::string::npos);
+}
+
+// A plan and its site copied together to another checkout still find each other: the file names the site relative to
+// itself, not to the directory trustctl ran in.
+TEST_F(PlanFile, NamesTheSiteFileRelativeToThePlanFile) {
+  auto s = trustctl::testing::mixed_scenario();
+  std::filesystem::create_directories(path("a/plans"));
+  s.site.file = path("a/site.toml");
+  auto plan = s.plan();
+  ASSERT_TRUE(write_plan_file(plan, s.site, path("a/plans/saved.tfplan")));
+  EXPECT_EQ(json::parse(read(path("a/plans/saved.tfplan")))["site"]["file"], "../site.toml");
+  std::filesystem::create_directories(path("b"));
+  std::filesystem::rename(path("a"), path("b/a"));
+  auto moved = read_saved_plan(path("b/a/plans/saved.tfplan"));
+  ASSERT_TRUE(moved) << moved.error().describe();
+  EXPECT_EQ(moved->plan.site_file, path("b/a/site.toml").lexically_normal().string());
+  EXPECT_TRUE(looks_like_plan_file(path("b/a/plans/saved.tfplan")));
 }
 
 TEST_F(PlanFile, StaleReasonsListEveryDifference) {

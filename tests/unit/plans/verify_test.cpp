@@ -151,5 +151,30 @@ TEST(Verify, AStoreAcceptsAChainThroughAnyTrustedIssuerButNotAStranger) {
   EXPECT_FALSE(store_accepts(root_only, {}));
 }
 
+// A restart the journal owes (the appliance committed a change, the restart never ran) fails the service whatever
+// its port presents, fails every relation whose caller owes one, and shows a service without a port on a row of
+// its own: a lost restart can never pass verify silently.
+TEST(Verify, RestartsTheJournalOwesFailTheirServicesAndTheCallersTrust) {
+  VerifyScenario t;
+  auto leaf = t.rsa_leaf({"uccx1.lab.example"});
+  t.live.nodes["uccx1"].identities["tomcat"] = {leaf};
+  t.live.nodes["sm1"].stores["tomcat-trust"].push_back({"Corp_CA.pem", t.ca.certificate});
+  std::vector<PendingRestart> owed = {{"uccx1", "Cisco Tomcat", "uccx1:upload-trust:tomcat-trust:0123"},
+                                      {"uccx1", "Cisco Unified CCX Engine", "uccx1:upload-trust:tomcat-trust:0123"},
+                                      {"sm1", "Cisco Tomcat", "sm1:upload-trust:tomcat-trust:4567"}};
+  EndpointObservation o{.node = "uccx1", .port = {8443, "Cisco Tomcat", "platform (Tomcat)"}, .chain = {leaf}};
+  auto rows = evaluate_verification(t.site, t.live, {o}, t.registry, owed);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(mentions(rows[0], "Cisco Tomcat on uccx1 has not been restarted since")) << all(rows[0]);
+  EXPECT_TRUE(mentions(rows[0], "sm1 holds the chain")) << all(rows[0]);
+  ASSERT_EQ(rows[0].trusted_by.size(), 1u);
+  EXPECT_FALSE(rows[0].trusted_by[0].ok) << "sm1's services have not loaded what its store holds";
+  EXPECT_EQ(rows[1].port.service, "Cisco Unified CCX Engine");
+  EXPECT_EQ(rows[1].port.port, 0);
+  EXPECT_FALSE(rows[1].ok());
+  EXPECT_EQ(rows[2].node, "sm1");
+  EXPECT_FALSE(rows[2].ok());
+}
+
 }  // namespace
 }  // namespace trustctl::plans
