@@ -47,7 +47,13 @@ struct Error {
   Error() = default;
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}
 
-  Error&& at(SourceRegion r) && { region = std::move(r); return std::move(*this); }
+  // emplace, not `region = std::move(r)`: GCC 12 with -fsanitize=address inlines optional's move-assignment path
+  // (taken only when region is already engaged) and reports the disengaged payload as maybe-uninitialized, a false
+  // positive that -Werror turns into a failed TRUSTCTL_SANITIZE build. Constructing in place has no such path.
+  Error&& at(SourceRegion r) && {
+    region.emplace(std::move(r));
+    return std::move(*this);
+  }
   Error&& on(std::string node_name, std::string op) && {
     node = std::move(node_name);
     operation = std::move(op);
