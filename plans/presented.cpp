@@ -53,8 +53,9 @@ PresentedFindings stale_presented(const Site& site, const LiveState& live) {
                     p.port->chain.front().short_fingerprint();
         }
         for (std::size_t k = 0; k < ports.size(); ++k) {
+          // An init-capture, not [&]: clang 14 (the fuzz build) cannot capture a structured binding.
           bool seen = std::any_of(ports.begin(), ports.begin() + static_cast<long>(k),
-                                  [&](const StalePort& q) { return std::string(q.unit) == ports[k].unit; });
+                                  [&unit = ports[k].unit](const StalePort& q) { return std::string(q.unit) == unit; });
           if (seen) continue;
           units += std::string(units.empty() ? ", the node's " : " and its ") + ports[k].unit + " identity is " +
                    ports[k].stored->short_fingerprint();

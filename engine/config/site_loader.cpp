@@ -144,6 +144,7 @@ class Loader {
   }
 
   LoadResult run();
+  LoadResult run_text(std::string bytes);
 
  private:
   // --- plumbing -------------------------------------------------------------------------------------------------
@@ -866,7 +867,11 @@ LoadResult Loader::run() {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::string bytes = buffer.str();
+  return run_text(buffer.str());
+}
+
+LoadResult Loader::run_text(std::string bytes) {
+  LoadResult result;
   m_site.file_digest = sha256_hex(bytes);
 
   toml::table root_table;
@@ -907,6 +912,10 @@ LoadResult Loader::run() {
 }  // namespace
 
 LoadResult load_site(const std::filesystem::path& path) { return Loader(path).run(); }
+
+LoadResult load_site_text(std::string_view text, const std::filesystem::path& path) {
+  return Loader(path).run_text(std::string(text));
+}
 
 Result<Site> load_site_or_error(const std::filesystem::path& path) {
   LoadResult result = load_site(path);

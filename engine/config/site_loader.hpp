@@ -5,6 +5,7 @@
 #include "engine/model/site.hpp"
 
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 namespace trustctl::config {
@@ -16,6 +17,10 @@ struct LoadResult {
 };
 
 LoadResult load_site(const std::filesystem::path& path);
+
+// The same, for a site already in memory: `path` names it in messages, and relative references (file:, signed_dir,
+// local_key) resolve against its directory as if the text had been read from there. Nothing reads `path` itself.
+LoadResult load_site_text(std::string_view text, const std::filesystem::path& path);
 
 // Convenience: the site, or the first error (callers that print all errors use load_site).
 Result<Site> load_site_or_error(const std::filesystem::path& path);
