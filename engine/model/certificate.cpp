@@ -33,10 +33,16 @@ std::string name_to_string(const X509_NAME* name) {
   return out;
 }
 
+// TimePoint counts nanoseconds in 64 bits: it reaches only from 1678 to 2262, and converting a later date overflows
+// (RFC 5280's "no well-defined expiration", notAfter 99991231235959Z, came out as 1816). Dates are clamped into
+// [1970, the last representable second]: a notBefore before 1970 means "long valid" all the same, and with both ends
+// non-negative, differences of two dates (lifetimes, days left) cannot overflow either.
 TimePoint asn1_to_time(const ASN1_TIME* t) {
   struct tm tm {};
   if (ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  constexpr auto kLast = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch()).count();
+  std::time_t seconds = std::clamp<std::time_t>(timegm(&tm), 0, kLast);
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(seconds)));
 }
 
 std::string to_hex(const unsigned char* data, size_t len) {

@@ -72,5 +72,15 @@ TEST(Certificate, IssuersFirstPutsRootBeforeLeaf) {
   EXPECT_EQ(ordered[1], chain.leaf);
 }
 
+// RFC 5280's "no well-defined expiration" (notAfter 99991231235959Z) lies past what a TimePoint holds (2262): it used
+// to overflow into 1816, so the certificate read as long expired.
+TEST(Certificate, DatesPastTheYear2262DoNotOverflow) {
+  auto key = *pki::KeyPair::generate("ec-256");
+  auto far = *pki::self_signed({.common_name = "No Expiry Root", .is_ca = true, .days = 8000 * 365}, key);
+  EXPECT_GT(far.not_after(), far.not_before());
+  EXPECT_GT(far.not_after(), std::chrono::system_clock::now() + std::chrono::years(200));
+  EXPECT_GE(renewal_window_days(far, std::nullopt), 30);
+}
+
 }  // namespace
 }  // namespace trustctl
