@@ -11,6 +11,7 @@
 #include <fstream>
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace trustctl {
 
@@ -69,6 +70,23 @@ Result<void> Journal::append(nlohmann::json record) {
   return {};
 }
 
+namespace {
+
+// The fields that readers of the journal (pending_restarts, `trustctl journal`) take as text. Checked once here, so a
+// hand-edited or damaged record is an error naming its line instead of an exception wherever it is read.
+constexpr const char* kTextFields[] = {"event", "apply", "node", "service", "owed_by", "kind", "action",
+                                       "error",  "ts",    "user", "host",    "site_digest"};
+
+std::optional<std::string> mistyped_field(const nlohmann::json& record) {
+  for (const char* field : kTextFields) {
+    auto it = record.find(field);
+    if (it != record.end() && !it->is_string()) return std::string(field);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::vector<nlohmann::json>> Journal::read(const std::filesystem::path& state_dir) {
   std::vector<nlohmann::json> out;
   auto path = path_in(state_dir);
@@ -90,6 +108,12 @@ Result<std::vector<nlohmann::json>> Journal::read(const std::filesystem::path& s
       return fail(ErrorCode::journal, path.string() + ":" + std::to_string(number) +
                                           ": journal line is not valid JSON; the journal records owed restarts, so "
                                           "trustctl will not guess: inspect or repair that line");
+    }
+    if (auto field = mistyped_field(record)) {
+      return fail(ErrorCode::journal, path.string() + ":" + std::to_string(number) + ": field \"" + *field +
+                                          "\" is " + std::string(record[*field].type_name()) +
+                                          ", expected a string; the journal records owed restarts, so trustctl will "
+                                          "not guess: inspect or repair that line");
     }
     out.push_back(std::move(record));
   }

@@ -60,6 +60,23 @@ TEST(Journal, ATornLastLineIsToleratedButDamageInTheMiddleIsAnError) {
   EXPECT_NE(broken.error().message.find("journal.jsonl:2"), std::string::npos) << broken.error().message;
 }
 
+// A record whose fields have the wrong type (a hand edit, another tool) used to reach pending_restarts and `trustctl
+// journal`, where nlohmann::json::value() threw and aborted trustctl. It is an error naming the line and the field.
+TEST(Journal, AFieldOfTheWrongTypeIsAnErrorNamingTheLine) {
+  auto dir = temp_dir("journal-types");
+  std::filesystem::create_directories(dir);
+  for (std::string bad : {R"({"event":5})", R"({"event":"restart-owed","node":{"name":"uccx1"}})",
+                          R"({"event":"apply-start","apply":["a1"]})", R"({"event":"restart-owed","service":null})"}) {
+    std::ofstream(Journal::path_in(dir)) << "{\"event\":\"apply-start\",\"apply\":\"a1\"}\n" << bad << "\n"
+                                         << "{\"event\":\"apply-end\",\"apply\":\"a1\"}\n";
+    auto records = Journal::read(dir);
+    ASSERT_FALSE(records) << bad;
+    EXPECT_EQ(records.error().code, ErrorCode::journal);
+    EXPECT_NE(records.error().message.find("journal.jsonl:2: field"), std::string::npos) << records.error().message;
+    EXPECT_NE(records.error().message.find("expected a string"), std::string::npos) << records.error().message;
+  }
+}
+
 TEST(StateLock, ASecondHolderIsRefusedWithTheFirstHoldersName) {
   auto dir = temp_dir("lock");
   auto first = StateLock::acquire(dir, "apply");
@@ -88,6 +105,24 @@ TEST(StateLock, AStaleLockIsReportedAndClearedOnlyByItsId) {
   EXPECT_FALSE(StateLock::force_unlock(dir, "wrong"));
   EXPECT_TRUE(StateLock::force_unlock(dir, "abc123"));
   EXPECT_TRUE(StateLock::acquire(dir, "apply"));
+}
+
+// A lock another tool or a hand edit left with fields of the wrong type used to abort trustctl (json::value() threw);
+// an unreadable lock was also removed by `unlock --id` whatever id was given. Now both refuse and say why.
+TEST(StateLock, AnUnreadableLockIsRefusedAndNeverRemovedByUnlock) {
+  auto dir = temp_dir("odd-lock");
+  std::filesystem::create_directories(dir);
+  for (std::string lock : {R"({"id":"abc123","pid":"4242","host":"h"})", R"({"id":["abc123"],"pid":1})",
+                           R"({"id":"abc123","pid":1,"host":7})", "pid=4242", "[]"}) {
+    std::ofstream(dir / "lock") << lock;
+    auto refused = StateLock::acquire(dir, "apply");
+    ASSERT_FALSE(refused) << lock;
+    EXPECT_NE(refused.error().message.find("unreadable"), std::string::npos) << refused.error().message;
+    auto unlocked = StateLock::force_unlock(dir, "abc123");
+    ASSERT_FALSE(unlocked) << lock;
+    EXPECT_NE(unlocked.error().message.find("nothing removed"), std::string::npos) << unlocked.error().message;
+    EXPECT_TRUE(std::filesystem::exists(dir / "lock"));
+  }
 }
 
 }  // namespace
