@@ -28,6 +28,18 @@ std::string new_id() {
   return out.str().substr(0, 12);
 }
 
+// A lock file as another trustctl wrote it: an object whose id, host, started and purpose are strings and whose pid is
+// an integer. Anything else (a hand edit, a torn write) is unreadable: trustctl then neither guesses who holds it nor
+// removes it.
+bool readable_lock(const nlohmann::json& lock) {
+  if (!lock.is_object()) return false;
+  for (const char* field : {"id", "host", "started", "purpose"}) {
+    if (lock.contains(field) && !lock[field].is_string()) return false;
+  }
+  auto pid = lock.find("pid");
+  return pid == lock.end() || pid->is_number_integer();
+}
+
 }  // namespace
 
 Result<StateLock> StateLock::acquire(const std::filesystem::path& state_dir, const std::string& purpose) {
@@ -46,7 +58,7 @@ Result<StateLock> StateLock::acquire(const std::filesystem::path& state_dir, con
     std::stringstream buf;
     buf << in.rdbuf();
     auto other = nlohmann::json::parse(buf.str(), nullptr, false);
-    if (other.is_discarded() || !other.is_object()) {
+    if (other.is_discarded() || !readable_lock(other)) {
       return fail(ErrorCode::locked, path.string() + " exists but is unreadable; if no trustctl is running, remove it");
     }
     std::string who = other.value("purpose", "?") + " by pid " + std::to_string(other.value("pid", 0)) + " on " +
@@ -78,7 +90,11 @@ Result<void> StateLock::force_unlock(const std::filesystem::path& state_dir, con
   std::stringstream buf;
   buf << in.rdbuf();
   auto other = nlohmann::json::parse(buf.str(), nullptr, false);
-  if (!other.is_discarded() && other.is_object() && other.value("id", "") != id) {
+  if (other.is_discarded() || !readable_lock(other)) {
+    return fail(ErrorCode::locked, path.string() + " is unreadable, so its id cannot be compared with " + id +
+                                       "; nothing removed. If no trustctl is running, remove it by hand");
+  }
+  if (other.value("id", "") != id) {
     return fail(ErrorCode::locked, "the lock in " + state_dir.string() + " has id " + other.value("id", "") +
                                        ", not " + id + "; nothing removed");
   }
