@@ -23,12 +23,19 @@ Result<ManagedRecord> ManagedRecord::load(const std::filesystem::path& state_dir
     return fail(ErrorCode::journal, path.string() + " is damaged; it lists what trustctl added (for policy.prune). "
                                                     "Restore it, or remove it to stop pruning what it listed");
   }
+  // An entry of the wrong shape is damage too: skipping it would be a guess about what trustctl added.
+  auto damaged = [&](const std::string& where, const char* expected) {
+    return fail(ErrorCode::journal, path.string() + ": nodes." + where + " is not " + expected + "; the file lists "
+                                    "what trustctl added (for policy.prune). Restore it, or remove it to stop "
+                                    "pruning what it listed");
+  };
   for (const auto& [node, stores] : json["nodes"].items()) {
-    if (!stores.is_object()) continue;
+    if (!stores.is_object()) return damaged(node, "an object of store -> fingerprints");
     for (const auto& [store, fingerprints] : stores.items()) {
-      if (!fingerprints.is_array()) continue;
+      if (!fingerprints.is_array()) return damaged(node + "." + store, "an array of fingerprints");
       for (const auto& fp : fingerprints) {
-        if (fp.is_string()) record.add(node, store, fp.get<std::string>());
+        if (!fp.is_string()) return damaged(node + "." + store, "an array of fingerprint strings");
+        record.add(node, store, fp.get<std::string>());
       }
     }
   }

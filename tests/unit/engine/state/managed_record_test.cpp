@@ -33,5 +33,20 @@ TEST(ManagedRecord, ADamagedFileIsAnErrorNotAnEmptyRecord) {
   EXPECT_NE(loaded.error().message.find("damaged"), std::string::npos);
 }
 
+// Entries of the wrong shape used to be skipped silently: a guess about what trustctl added, which policy.prune then
+// acts on. They are damage like any other, named by their place in the file.
+TEST(ManagedRecord, AnEntryOfTheWrongShapeIsAnError) {
+  auto dir = std::filesystem::temp_directory_path() / ("trustctl-managed-shape-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (std::string text : {R"({"nodes":{"uccx1":"tomcat-trust"}})", R"({"nodes":{"uccx1":{"tomcat-trust":"aa"}}})",
+                           R"({"nodes":{"uccx1":{"tomcat-trust":["aa",1]}}})"}) {
+    std::ofstream(ManagedRecord::path_in(dir)) << text;
+    auto loaded = ManagedRecord::load(dir);
+    ASSERT_FALSE(loaded) << text;
+    EXPECT_NE(loaded.error().message.find("nodes.uccx1"), std::string::npos) << loaded.error().message;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace trustctl
