@@ -8,6 +8,16 @@
 
 namespace trustctl::cli {
 
+namespace {
+
+// A field of an apply's start or end record; an interrupted apply has no end record (null), a journal whose start
+// record was lost has no start: json::value() would throw on either.
+std::string field(const nlohmann::json& record, const char* key, const std::string& otherwise) {
+  return record.is_object() ? record.value(key, otherwise) : otherwise;
+}
+
+}  // namespace
+
 // Past applies, newest last: who, when, which site digest, what was done, and the restarts still owed.
 int run_journal(const CommonOptions& common) {
   Terminal term = Terminal::detect(common.no_color);
@@ -48,11 +58,11 @@ int run_journal(const CommonOptions& common) {
     for (const auto& id : order) {
       const Apply& a = applies[id];
       list.push_back({{"apply", id},
-                      {"started", a.start.value("ts", "")},
-                      {"user", a.start.value("user", "")},
-                      {"host", a.start.value("host", "")},
-                      {"site_digest", a.start.value("site_digest", "")},
-                      {"finished", a.end.value("ts", "")},
+                      {"started", field(a.start, "ts", "")},
+                      {"user", field(a.start, "user", "")},
+                      {"host", field(a.start, "host", "")},
+                      {"site_digest", field(a.start, "site_digest", "")},
+                      {"finished", field(a.end, "ts", "")},
                       {"done", a.done},
                       {"failed", a.failed},
                       {"skipped", a.skipped},
@@ -66,8 +76,8 @@ int run_journal(const CommonOptions& common) {
   if (order.empty()) std::cout << "No applies recorded in " << Journal::path_in(site->state_dir).string() << ".\n";
   for (const auto& id : order) {
     const Apply& a = applies[id];
-    std::cout << term.bold("apply " + id) << "  " << a.start.value("ts", "?") << "  by " << a.start.value("user", "?")
-              << "@" << a.start.value("host", "?") << "  site digest " << a.start.value("site_digest", "").substr(0, 12)
+    std::cout << term.bold("apply " + id) << "  " << field(a.start, "ts", "?") << "  by " << field(a.start, "user", "?")
+              << "@" << field(a.start, "host", "?") << "  site digest " << field(a.start, "site_digest", "").substr(0, 12)
               << "\n  " << a.done << " done, " << a.failed << " failed, " << a.skipped << " skipped"
               << (a.end.is_null() ? term.red("  (no end record: interrupted)") : "") << "\n";
     for (const auto& f : a.failures) std::cout << "  " << term.red("failed: ") << f << "\n";
