@@ -155,11 +155,11 @@ class PlanDecoder {
     if (!version->is_number_integer()) {
       return fail(Error(ErrorCode::io, source_error("format_version: expected an integer")));
     }
-    int v = version->get<int>();
-    if (v != kPlanFormatVersion) {
-      std::string hint = v > kPlanFormatVersion ? "; it was written by a newer trustctl: upgrade, or plan again"
-                                                : "; plan again with this trustctl";
-      return fail(Error(ErrorCode::io, source_error("format_version " + std::to_string(v) +
+    // Compared as JSON numbers and quoted as written: get<int>() would wrap 18446744073709551615 into -1.
+    if (*version != kPlanFormatVersion) {
+      std::string hint = *version > kPlanFormatVersion ? "; it was written by a newer trustctl: upgrade, or plan again"
+                                                       : "; plan again with this trustctl";
+      return fail(Error(ErrorCode::io, source_error("format_version " + version->dump() +
                                                     " is not supported (this trustctl reads version " +
                                                     std::to_string(kPlanFormatVersion) + ")" + hint)));
     }

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include <unistd.h>
 
 #include <fstream>
@@ -214,6 +217,10 @@ TEST_F(PlanFile, RefusesOtherFormatVersions) {
   EXPECT_TRUE(contains(newer, "newer trustctl")) << newer;
   std::string text = error_after([](json& d) { d["format_version"] = "1"; });
   EXPECT_TRUE(contains(text, "format_version: expected an integer")) << text;
+  // Quoted as written: get<int>() wrapped the largest unsigned 64-bit integer into -1.
+  std::string huge = error_after([](json& d) { d["format_version"] = std::numeric_limits<std::uint64_t>::max(); });
+  EXPECT_TRUE(contains(huge, "format_version 18446744073709551615 is not supported")) << huge;
+  EXPECT_TRUE(contains(huge, "newer trustctl")) << huge;
 }
 
 TEST_F(PlanFile, RefusesTheJsonRenderingWithAHint) {
