@@ -46,7 +46,7 @@ fi
 cmake --build "$build" -j "$(nproc)" --target fuzz_targets
 
 if ((${#targets[@]} == 0)); then
-  for dir in tests/fuzz/corpus/*/; do targets+=("$(basename "$dir")"); done
+  for source in tests/fuzz/fuzz_*.cpp; do targets+=("$(basename "$source" .cpp)"); done
 fi
 
 # One target: its stderr goes to a log; the summary line is read from libFuzzer's final stats.
