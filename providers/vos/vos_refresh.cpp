@@ -6,6 +6,7 @@
 #include "providers/pki/csr_signer.hpp"
 #include "providers/registry.hpp"
 #include "providers/transport/http_client.hpp"
+#include "providers/transport/tls_pins.hpp"
 #include "providers/transport/tls_probe.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/port_handshakes.hpp"
@@ -149,15 +150,23 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
     }
     auto begin = std::chrono::steady_clock::now();
     const Cluster* cluster = site.find_cluster(nodes[i]->cluster);
+    // A REST node's pins file is read first: damaged, it stops the node before any connection is made, the port
+    // handshakes below included (the REST client itself would find the damage only after they had started).
+    Result<transport::PinMap> pins = transport::PinMap{};
+    if (cluster && is_vos(cluster->product) && has_certificate_rest(*cluster)) {
+      pins = transport::load_pins(nodes[i]->connection.tls_pins);
+    }
     // The handshakes run beside the CLI or REST reads (another connection each), so they cost no wall time.
     std::future<std::vector<PresentedPort>> presented;
     const Provider* provider = cluster ? registry.find(cluster->product) : nullptr;
-    if (scope.presented && cluster && is_vos(cluster->product) && provider) {
+    if (pins && scope.presented && cluster && is_vos(cluster->product) && provider) {
       presented = std::async(std::launch::async, [&, node = nodes[i]] {
         return read_presented(*node, provider->service_ports(*node));
       });
     }
-    if (cluster && !is_vos(cluster->product)) {
+    if (!pins) {
+      results[i] = fail(Error(pins.error()).on(nodes[i]->name, "read TLS pins"));
+    } else if (cluster && !is_vos(cluster->product)) {
       results[i] = read_external_state(*nodes[i]);
     } else if (cluster && has_certificate_rest(*cluster)) {
       results[i] = read_node_state_rest(pool, site, *nodes[i], spec_for(*cluster));
