@@ -41,6 +41,28 @@ bool plan(RunContext& context) {
   return true;
 }
 
-bool refresh_and_plan(RunContext& context) { return refresh(context) && plan(context); }
+namespace {
+
+// The journal and the managed record, read before any node is contacted: a damaged one must stop the command
+// there (plan reads them again after refresh, so it stays usable on its own).
+bool state_files_readable(const RunContext& context) {
+  auto journal = Journal::read(context.site.state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, context.common, context.term);
+    return false;
+  }
+  auto managed = ManagedRecord::load(context.site.state_dir);
+  if (!managed) {
+    report_errors({managed.error()}, context.common, context.term);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool refresh_and_plan(RunContext& context) {
+  return state_files_readable(context) && refresh(context) && plan(context);
+}
 
 }  // namespace trustctl::cli
