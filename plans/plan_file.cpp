@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -157,7 +158,10 @@ class PlanDecoder {
     }
     // Compared as JSON numbers and quoted as written: get<int>() would wrap 18446744073709551615 into -1.
     if (*version != kPlanFormatVersion) {
-      std::string hint = *version > kPlanFormatVersion ? "; it was written by a newer trustctl: upgrade, or plan again"
+      // nlohmann's unsigned-versus-signed comparison casts to signed (huge values compare as negative).
+      bool newer = version->is_number_unsigned() ? version->get<std::uint64_t>() > std::uint64_t(kPlanFormatVersion)
+                                                  : version->get<std::int64_t>() > std::int64_t(kPlanFormatVersion);
+      std::string hint = newer ? "; it was written by a newer trustctl: upgrade, or plan again"
                                                        : "; plan again with this trustctl";
       return fail(Error(ErrorCode::io, source_error("format_version " + version->dump() +
                                                     " is not supported (this trustctl reads version " +
