@@ -1,7 +1,7 @@
 #pragma once
-// What agent, supervisor and admin browsers must trust (`trustctl bundle`, DOMAIN.md section 6): for every identity a
-// browser can be presented, the root of its chain when a CA signed it, the identity itself when it is self-signed;
-// and which URLs each entry serves. Pure: refresh read the identities (every unit the product has).
+// What agent, supervisor and admin browsers must trust (`trustctl bundle`, docs/appliances.md section 6): for every
+// identity a browser can be presented, the root of its chain when a CA signed it, the identity itself when it is
+// self-signed; and which URLs each entry serves. Pure: refresh read the identities (every unit the product has).
 
 #include "engine/model/error.hpp"
 #include "engine/model/live_state.hpp"

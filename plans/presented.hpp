@@ -1,8 +1,8 @@
 #pragma once
 // What the service ports present against what the node stores. A service keeps presenting the identity it loaded at
-// its last start (DOMAIN.md section 4), so a port that presents anything but the identity the node stores means a
-// restart was missed (an apply killed before it, a restart that failed, an identity changed by hand): the service owes
-// one. Pure: refresh did the handshakes (NodeState::presented).
+// its last start (docs/appliances.md section 4), so a port that presents anything but the identity the node stores
+// means a restart was missed (an apply killed before it, a restart that failed, an identity changed by hand): the
+// service owes one. Pure: refresh did the handshakes (NodeState::presented).
 
 #include "engine/model/live_state.hpp"
 #include "engine/model/site.hpp"
@@ -13,8 +13,8 @@
 namespace trustctl::plans {
 
 // The identity unit a presented leaf comes from: a Tomcat that holds an EC identity beside the RSA one presents either,
-// by what the client offers (DOMAIN.md section 2; an agent's browser gets the EC one), so an EC leaf is compared with
-// tomcat-ECDSA and anything else with tomcat.
+// by what the client offers (docs/appliances.md section 2; an agent's browser gets the EC one), so an EC leaf is
+// compared with tomcat-ECDSA and anything else with tomcat.
 const char* presented_unit(const Certificate& leaf);
 
 struct StaleService {

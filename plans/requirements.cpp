@@ -188,7 +188,7 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
       return fail(Error(ErrorCode::invalid_site,
                         std::string("trustctl knows no integration from ") + to_string(from->product) + " to " +
                             to_string(to->product) + (integration.kind.empty() ? "" : " of kind '" + integration.kind + "'") +
-                            " (DOMAIN.md section 6); use [[trust]] rules for this relation instead")
+                            " (docs/appliances.md section 6); use [[trust]] rules for this relation instead")
                       .at(integration.region));
     }
     // truster's nodes must trust the chain of every node of trusted.

@@ -1,5 +1,5 @@
 #pragma once
-// DOMAIN.md section 6 as one table: for each (calling product, called product, kind), who must trust whom.
+// docs/appliances.md section 6 as one table: for each (calling product, called product, kind), who must trust whom.
 
 #include "engine/model/provider.hpp"
 

@@ -8,7 +8,7 @@ namespace {
 
 using enum KeyType;
 
-// Order within a section is the order of SITE-FORMAT.md, so lists in messages read like the documentation.
+// Order within a section is the order of docs/site-format.md, so lists in messages read like the documentation.
 constexpr KeySpec kKeys[] = {
     {"", "version", integer},
     {"", "site", table},

@@ -1,6 +1,7 @@
 #pragma once
-// The one table of keys a site file may contain (SITE-FORMAT.md). The loader rejects any other key against it, offers
-// "did you mean" from it, and a unit test keeps schemas/site.schema.json in step with it, so the three cannot drift.
+// The one table of keys a site file may contain (docs/site-format.md). The loader rejects any other key against it,
+// offers "did you mean" from it, and a unit test keeps schemas/site.schema.json in step with it, so the three cannot
+// drift.
 
 #include <optional>
 #include <span>

@@ -645,7 +645,7 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
     } else if (unit == "tomcat-ECDSA") {
       policy.key = "ec-256";
     }
-    // The units hold one key type each (DOMAIN.md section 4): RSA for tomcat, EC for tomcat-ECDSA.
+    // The units hold one key type each (docs/appliances.md section 4): RSA for tomcat, EC for tomcat-ECDSA.
     const bool ec_key = policy.key.starts_with("ec-");
     if (ec_key != (unit == "tomcat-ECDSA")) {
       error(u.table.contains("key") ? value_region(u, "key") : u.region,

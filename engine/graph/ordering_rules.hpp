@@ -1,5 +1,5 @@
 #pragma once
-// The ordering rules of ARCHITECTURE.md, each a named function that adds edges to the graph. Every edge is labelled
+// The ordering rules of the action graph, each a named function that adds edges to the graph. Every edge is labelled
 // with the rule's name, so a cycle or a surprising order can be traced back to the rule that caused it.
 
 #include "engine/graph/action_graph.hpp"

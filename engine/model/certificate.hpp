@@ -43,7 +43,7 @@ class Certificate {
   int key_bits() const;
   std::string public_key_pem() const;  // SubjectPublicKeyInfo, PEM: compared with a CSR's key
 
-  // The trust-store file name the appliance gives this certificate (DOMAIN.md section 2): "<CN>_<serial>.pem",
+  // The trust-store file name the appliance gives this certificate (docs/appliances.md section 2): "<CN>_<serial>.pem",
   // spaces in the CN turned into "_".
   std::string trust_file_name() const;
 
@@ -55,7 +55,7 @@ class Certificate {
 };
 
 // Days before expiry at which a certificate is due for renewal: renew_before_days, or by default the last third of
-// its lifetime and at least 30 days (SITE-FORMAT.md). Shared by the planner and lint rule TC006.
+// its lifetime and at least 30 days (docs/site-format.md). Shared by the planner and lint rule TC006.
 int renewal_window_days(const Certificate& certificate, std::optional<int> renew_before_days);
 
 // Every certificate in a PEM text (any number of blocks, other text ignored) or one DER blob.

@@ -10,7 +10,7 @@
 
 namespace trustctl {
 
-// A TLS port a node's service presents to peers and browsers (DOMAIN.md section 1).
+// A TLS port a node's service presents to peers and browsers (docs/appliances.md section 1).
 struct ServicePort {
   int port = 0;
   std::string service;  // the service whose restart reloads what this port presents
@@ -41,7 +41,7 @@ class Provider {
   virtual std::vector<std::string> multi_server_restarts() const { return {}; }
 };
 
-// Who must trust whom when one cluster calls another (DOMAIN.md section 6), as data the provider layer owns.
+// Who must trust whom when one cluster calls another (docs/appliances.md section 6), as data the provider layer owns.
 struct IntegrationRule {
   Product from;
   Product to;

@@ -1,6 +1,6 @@
 #pragma once
-// The desired state of one deployment, as loaded from a site file (SITE-FORMAT.md). Every object keeps the region of
-// the file it came from. Paths are already resolved against the site file's directory.
+// The desired state of one deployment, as loaded from a site file (docs/site-format.md). Every object keeps the region
+// of the file it came from. Paths are already resolved against the site file's directory.
 
 #include "engine/model/certificate.hpp"
 #include "engine/model/source_region.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// CUCM 14+ certificate management REST (DOMAIN.md section 8), one server per call, over any HttpClient:
+// CUCM 14+ certificate management REST (docs/appliances.md section 8), one server per call, over any HttpClient:
 // base /platformcom/api/v1/certmgr/config. No REST call regenerates, deletes or restarts: those stay on the CLI.
 //
 // Request builders and response parsers are pure functions (table-driven tests); the calls at the bottom join them

@@ -2,8 +2,8 @@
 
 namespace trustctl::providers {
 
-// DOMAIN.md section 5: Cisco Tomcat on each affected node, publisher first, one at a time; a multi-server tomcat
-// also wants Cisco UDS Tomcat and Cisco AXL Tomcat.
+// docs/appliances.md section 5: Cisco Tomcat on each affected node, publisher first, one at a time; a multi-server
+// tomcat also wants Cisco UDS Tomcat and Cisco AXL Tomcat.
 ProductRules cucm_rules() {
   std::vector<std::string> restarts = {"Cisco Tomcat"};
   return ProductRules{
@@ -12,8 +12,8 @@ ProductRules cucm_rules() {
       .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
       .services = restarts,
       .ports = {{443, "Cisco Tomcat", "platform REST"}},
-      .multi_server = true,  // one SAN certificate on the publisher for every node (DOMAIN.md section 3)
-      .multi_server_restarts = {"Cisco UDS Tomcat", "Cisco AXL Tomcat"},  // DOMAIN.md section 5
+      .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
+      .multi_server_restarts = {"Cisco UDS Tomcat", "Cisco AXL Tomcat"},  // docs/appliances.md section 5
   };
 }
 

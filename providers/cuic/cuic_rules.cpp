@@ -2,7 +2,7 @@
 
 namespace trustctl::providers {
 
-// DOMAIN.md section 5: Cisco Tomcat and the CUIC Reporting Service.
+// docs/appliances.md section 5: Cisco Tomcat and the CUIC Reporting Service.
 ProductRules cuic_rules() {
   std::vector<std::string> restarts = {"Cisco Tomcat", "Cisco Unified Intelligence Center Reporting Service"};
   return ProductRules{
@@ -12,7 +12,7 @@ ProductRules cuic_rules() {
       .services = restarts,
       .ports = {{8444, "Cisco Unified Intelligence Center Reporting Service", "CUIC"},
                 {12015, "Cisco Unified Intelligence Center Live Data", "Live Data (Socket.IO)"}},
-      .multi_server = true,  // one SAN certificate on the publisher for every node (DOMAIN.md section 3)
+      .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
   };
 }
 

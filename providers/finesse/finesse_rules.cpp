@@ -2,7 +2,7 @@
 
 namespace trustctl::providers {
 
-// DOMAIN.md section 5: Notification first, then Finesse Tomcat; primary, then secondary.
+// docs/appliances.md section 5: Notification first, then Finesse Tomcat; primary, then secondary.
 ProductRules finesse_rules() {
   std::vector<std::string> restarts = {"Cisco Finesse Notification Service", "Cisco Finesse Tomcat"};
   return ProductRules{
@@ -12,7 +12,7 @@ ProductRules finesse_rules() {
       .services = restarts,
       .ports = {{8445, "Cisco Finesse Tomcat", "Finesse desktop and /cfadmin"},
                 {7443, "Cisco Finesse Notification Service", "Notification"}},
-      .multi_server = true,  // one SAN certificate on the publisher for every node (DOMAIN.md section 3)
+      .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
   };
 }
 

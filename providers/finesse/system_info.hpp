@@ -1,7 +1,7 @@
 #pragma once
-// Finesse's health check (DOMAIN.md section 8): GET /finesse/api/SystemInfo reports the node's status; IN_SERVICE
-// means ready. Used after a restart of Finesse Tomcat or its notification service, on finesse and uccx nodes (on uccx
-// ask the platform port, 8443: the Finesse port 8445 is closed while Finesse restarts).
+// Finesse's health check (docs/appliances.md section 8): GET /finesse/api/SystemInfo reports the node's status;
+// IN_SERVICE means ready. Used after a restart of Finesse Tomcat or its notification service, on finesse and uccx nodes
+// (on uccx ask the platform port, 8443: the Finesse port 8445 is closed while Finesse restarts).
 
 #include "engine/model/error.hpp"
 #include "providers/transport/http_client.hpp"

@@ -2,7 +2,7 @@
 
 namespace trustctl::providers {
 
-// DOMAIN.md section 5: restart the application; its web tier is Cisco Tomcat.
+// docs/appliances.md section 5: restart the application; its web tier is Cisco Tomcat.
 ProductRules socialminer_rules() {
   std::vector<std::string> restarts = {"Cisco Tomcat"};
   return ProductRules{

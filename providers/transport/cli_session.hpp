@@ -1,6 +1,6 @@
 #pragma once
-// One interactive admin CLI on one appliance (DOMAIN.md section 7). The VOS operations in providers/vos are written
-// against this interface only, so unit tests drive them with an in-process fake and production with libssh.
+// One interactive admin CLI on one appliance (docs/appliances.md section 7). The VOS operations in providers/vos are
+// written against this interface only, so unit tests drive them with an in-process fake and production with libssh.
 
 #include "engine/model/error.hpp"
 

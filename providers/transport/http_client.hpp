@@ -1,6 +1,6 @@
 #pragma once
-// HTTPS requests to one appliance (DOMAIN.md section 8): the REST clients in providers/<product> are written against
-// HttpClient only, so unit tests drive them with an in-process fake and production with libcurl.
+// HTTPS requests to one appliance (docs/appliances.md section 8): the REST clients in providers/<product> are written
+// against HttpClient only, so unit tests drive them with an in-process fake and production with libcurl.
 //
 // Verification is always on and happens inside the TLS handshake, before a single byte of the request (and so the
 // Basic credentials) is sent:

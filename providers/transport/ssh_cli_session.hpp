@@ -1,6 +1,6 @@
 #pragma once
 // The admin CLI over SSH (libssh): host key verification against a known_hosts file, password or
-// keyboard-interactive login, a vt100 shell, and the prompt/echo/pager dialogue of DOMAIN.md section 7.
+// keyboard-interactive login, a vt100 shell, and the prompt/echo/pager dialogue of docs/appliances.md section 7.
 //
 // The dialogue is written against ByteStream, not libssh, so everything but the socket is unit-tested: PromptReader
 // (a buffer fed with received chunks) and StreamCliSession (commands, questions, timeouts and drops over any stream).

@@ -7,9 +7,9 @@
 //   uccx1.lab.example:8443 sha256/<64 lowercase hex: SHA-256 over the DER certificate>
 //
 // A pin names a whole certificate, not a public key: a regenerated self-signed identity keeps nothing in common with
-// the old one, and the appliance's own listings (DOMAIN.md section 2) identify certificates by fingerprint too.
-// Several lines for one host:port are several acceptable certificates (e.g. during a rotation). Lines trustctl does
-// not understand (another algorithm, notes) are kept as they are whenever the file is rewritten.
+// the old one, and the appliance's own listings (docs/appliances.md section 2) identify certificates by fingerprint
+// too. Several lines for one host:port are several acceptable certificates (e.g. during a rotation). Lines trustctl
+// does not understand (another algorithm, notes) are kept as they are whenever the file is rewritten.
 
 #include "engine/model/error.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // A TLS handshake made the way Finesse makes it, to see what a host would negotiate with Finesse and which chain it
-// presents (DOMAIN.md section 6, Finesse -> external gadget host). The probe reports; it does not verify the chain,
-// and it sends nothing beyond the handshake: no request, no application data, not even a close_notify.
+// presents (docs/appliances.md section 6, Finesse -> external gadget host). The probe reports; it does not verify the
+// chain, and it sends nothing beyond the handshake: no request, no application data, not even a close_notify.
 
 #include "engine/model/certificate.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
-// Every text of the VOS admin CLI that trustctl sends or matches (DOMAIN.md section 7), in one table, so that a
-// correction found on a real appliance is a one-line change here and nowhere else.
+// Every text of the VOS admin CLI that trustctl sends or matches (docs/appliances.md section 7), in one table, so that
+// a correction found on a real appliance is a one-line change here and nowhere else.
 
 #include <string>
 #include <string_view>
@@ -28,7 +28,8 @@ inline std::string import_trust(std::string_view unit) { return "set cert import
 inline std::string delete_cert(std::string_view unit, std::string_view file) {
   return "set cert delete " + std::string(unit) + " " + std::string(file);
 }
-// Whether `set cert delete` asks to confirm is uncertain (DOMAIN.md section 7); if it does, this is what it asks.
+// Whether `set cert delete` asks to confirm is uncertain (docs/appliances.md section 7); if it does, this is what it
+// asks.
 inline constexpr std::string_view confirm_question = "(yes|no)";
 inline constexpr std::string_view confirm_yes = "yes";
 
@@ -36,13 +37,13 @@ inline constexpr std::string_view confirm_yes = "yes";
 inline std::string csr_gen(std::string_view unit, bool multi_server = false) {
   return "set csr gen " + std::string(unit) + (multi_server ? " multi-server" : "");
 }
-// `show csr own <unit>` when nothing is pending (uncertain wording, DOMAIN.md does not give it; vos-sim's).
+// `show csr own <unit>` when nothing is pending (uncertain wording, docs/appliances.md does not give it; vos-sim's).
 inline std::string no_pending_csr(std::string_view unit) { return "No CSR found for unit " + std::string(unit); }
 inline std::string show_csr_own(std::string_view unit) { return "show csr own " + std::string(unit); }
 inline std::string import_own(std::string_view unit) { return "set cert import own " + std::string(unit); }
 inline std::string regen(std::string_view unit) { return "set cert regen " + std::string(unit); }
-// 14SU1 and later ask this before generating; scripts answer it on every version (DOMAIN.md section 7). trustctl
-// answers "no": an OU would change the subject the site's CA policy expects.
+// 14SU1 and later ask this before generating; scripts answer it on every version (docs/appliances.md section 7).
+// trustctl answers "no": an OU would change the subject the site's CA policy expects.
 inline constexpr std::string_view csr_ou_question = "Include OU in CSR (yes|no)?";
 inline constexpr std::string_view csr_ou_answer = "no";
 inline std::string csr_success(std::string_view unit) { return "Successfully Generated CSR for " + std::string(unit); }

@@ -1,5 +1,5 @@
 #pragma once
-// Pure parsers of VOS admin CLI output (DOMAIN.md section 7): text in, values or an Error out, no I/O.
+// Pure parsers of VOS admin CLI output (docs/appliances.md section 7): text in, values or an Error out, no I/O.
 // The texts they match live in providers/vos/cli_messages.hpp.
 
 #include "engine/model/certificate.hpp"

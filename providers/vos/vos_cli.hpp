@@ -1,5 +1,5 @@
 #pragma once
-// What every VOS appliance does through its admin CLI (DOMAIN.md section 7), over any CliSession.
+// What every VOS appliance does through its admin CLI (docs/appliances.md section 7), over any CliSession.
 // Every error carries .on(session.node(), operation); a caller that knows better may relabel it with .on().
 
 #include "engine/model/certificate.hpp"
@@ -38,8 +38,8 @@ Result<void> delete_trust(transport::CliSession& session, const std::string& fil
                           const std::string& unit = "tomcat-trust");
 
 // `utils service restart <service>`: succeeds when the stream ends in <service>[STARTED].
-// Identity lifecycle (DOMAIN.md section 4): a new CSR replaces any pending one; the key pair stays on the node.
-// multi_server: one CSR on the publisher naming every node of the cluster (distribution "Multi-server (SAN)").
+// Identity lifecycle (docs/appliances.md section 4): a new CSR replaces any pending one; the key pair stays on the
+// node. multi_server: one CSR on the publisher naming every node of the cluster (distribution "Multi-server (SAN)").
 Result<void> generate_csr(transport::CliSession& session, const std::string& unit = "tomcat",
                           bool multi_server = false);
 Result<std::string> read_csr(transport::CliSession& session, const std::string& unit = "tomcat");  // the PEM

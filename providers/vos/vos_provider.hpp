@@ -1,7 +1,7 @@
 #pragma once
-// What every VOS product shares: tomcat-trust replicates from the publisher to the subscribers (DOMAIN.md section 3),
-// and a change to a store owes the restarts the product's rules name (section 5). Each product folder supplies its
-// rules as data; this class turns them into the engine's Provider interface.
+// What every VOS product shares: tomcat-trust replicates from the publisher to the subscribers
+// (docs/appliances.md section 3), and a change to a store owes the restarts the product's rules name (section 5).
+// Each product folder supplies its rules as data; this class turns them into the engine's Provider interface.
 
 #include "engine/model/provider.hpp"
 
@@ -19,7 +19,7 @@ struct ProductRules {
   std::vector<std::string> services;                                 // every service the product runs
   std::vector<ServicePort> ports;  // service ports other than the platform port (the node's https_port)
   std::string platform_service = "Cisco Tomcat";
-  bool multi_server = false;  // one SAN certificate for the cluster is allowed (DOMAIN.md section 3)
+  bool multi_server = false;  // one SAN certificate for the cluster is allowed (docs/appliances.md section 3)
   bool ecdsa = true;          // the tomcat-ECDSA unit exists from 11.5 (UCCX: 11.5 only)
   std::vector<std::string> multi_server_restarts;  // owed by a multi-server identity beyond the unit's restarts
 };

@@ -189,7 +189,7 @@ inline Fleet make_fleet(const FleetOptions& options) {
       if (chance(20)) store.push_back({retired.certificates.front().trust_file_name(), retired.certificates.front()});
       const Certificate& stranger = strangers[rng() % strangers.size()];
       store.push_back({stranger.trust_file_name(), stranger});
-      // Every node's own identity sits in its cluster's tomcat-trust (DOMAIN.md section 2).
+      // Every node's own identity sits in its cluster's tomcat-trust (docs/appliances.md section 2).
       store.push_back({state.identities["tomcat"].front().trust_file_name(), state.identities["tomcat"].front()});
     }
   }

@@ -11,7 +11,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST(LintGate, ACriticalExtensionUccxRefusesToTrustBlocksApplyUntilLintIsWarn) {
   Lab lab("lint-gate", {.subnet = 72});
-  // A root with a critical name constraint: the CUCM/UCCX breakage of DOMAIN.md section 6 (TC003).
+  // A root with a critical name constraint: the CUCM/UCCX breakage of docs/appliances.md section 6 (TC003).
   auto key = *pki::KeyPair::generate("ec-256");
   auto constrained = *pki::self_signed(
       {.common_name = "Constrained Root", .is_ca = true, .days = 3650,

@@ -6,8 +6,9 @@
 // Alongside the site it keeps a CertificateBook: who issued every certificate it made. Property tests check chains
 // against that record (how the certificates were made), never by asking the planner's own chain code.
 //
-// The expected model (DesiredTrust) restates DOMAIN.md section 6 and SITE-FORMAT's [[trust]] / identity semantics
-// independently of plans/requirements.cpp and providers/integration_rules.cpp, so a test can compare the two.
+// The expected model (DesiredTrust) restates docs/appliances.md section 6 and docs/site-format.md's [[trust]] /
+// identity semantics independently of plans/requirements.cpp and providers/integration_rules.cpp, so a test can compare
+// the two.
 
 #include "engine/model/live_state.hpp"
 #include "engine/model/site.hpp"
@@ -135,7 +136,7 @@ class CaPool {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// DOMAIN.md section 6, restated for the tests (not read from providers/integration_rules.cpp).
+// docs/appliances.md section 6, restated for the tests (not read from providers/integration_rules.cpp).
 struct Relation {
   Product from;
   Product to;
@@ -237,7 +238,7 @@ inline std::vector<Want> desired_trust(const Site& site, const LiveState& live, 
     const Cluster* from = site.find_cluster(integration.from);
     const Cluster* to = site.find_cluster(integration.to);
     const Relation* relation = find_relation(from->product, to->product, integration.kind);
-    if (!relation) throw std::logic_error("generator made an integration DOMAIN.md does not list");
+    if (!relation) throw std::logic_error("generator made an integration docs/appliances.md does not list");
     auto direction = [&](const Cluster& truster, const Cluster& trusted, bool script) {
       if (!is_vos(truster.product)) return;
       for (const auto& peer : trusted.nodes) {
@@ -269,7 +270,7 @@ inline std::vector<Want> desired_trust(const Site& site, const LiveState& live, 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// DOMAIN.md section 5, restated: the services each product names for a tomcat or tomcat-trust change.
+// docs/appliances.md section 5, restated: the services each product names for a tomcat or tomcat-trust change.
 // SocialMiner and MediaSense say "restart the application": any restart on the node satisfies them.
 inline std::vector<std::string> domain_restarts(Product product) {
   switch (product) {
@@ -518,8 +519,8 @@ inline RandomSite make_random_site(unsigned seed) {
       state.identities["tomcat"] = chain;
     }
   }
-  // Every node's own self-signed identity sits in its cluster's tomcat-trust (DOMAIN.md section 2), and so does a
-  // vendor chain a node's identity came from.
+  // Every node's own self-signed identity sits in its cluster's tomcat-trust (docs/appliances.md section 2), and so
+  // does a vendor chain a node's identity came from.
   for (const auto& cluster : site.clusters) {
     if (!is_vos(cluster.product)) continue;
     for (const auto& node : cluster.nodes) {
@@ -541,7 +542,7 @@ inline RandomSite make_random_site(unsigned seed) {
     }
   }
 
-  // Integrations DOMAIN.md section 6 allows between the clusters drawn.
+  // Integrations docs/appliances.md section 6 allows between the clusters drawn.
   struct Candidate {
     std::string from, to, kind;
   };

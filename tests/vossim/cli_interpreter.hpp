@@ -1,7 +1,8 @@
 #pragma once
-// The VOS admin CLI of one session as a pure state machine: bytes typed in, timed text out (DOMAIN.md section 7).
-// It owns no socket and never sleeps: output that takes time (a service restart) comes back as steps with delays,
-// which the transport plays out. That keeps every message and rule unit-testable without SSH.
+// The VOS admin CLI of one session as a pure state machine: bytes typed in, timed text out
+// (docs/appliances.md section 7). It owns no socket and never sleeps: output that takes time (a service restart)
+// comes back as steps with delays, which the transport plays out. That keeps every message and rule unit-testable
+// without SSH.
 
 #include "tests/vossim/fault_book.hpp"
 #include "tests/vossim/sim_node.hpp"

@@ -1,6 +1,6 @@
 #pragma once
-// Certificate signing requests made inside vos-sim (DOMAIN.md section 4). The key pair is generated here and stays in
-// the node's state directory: only the CSR PEM ever leaves.
+// Certificate signing requests made inside vos-sim (docs/appliances.md section 4). The key pair is generated here and
+// stays in the node's state directory: only the CSR PEM ever leaves.
 
 #include "engine/model/certificate.hpp"
 #include "providers/pki/key_pair.hpp"
@@ -26,7 +26,8 @@ struct PendingCsr {
 };
 
 // The SAN the appliance's CSR defaults give a node (Parent Domain = the node's domain): the FQDN, then the domain
-// part of the FQDN when there is one. DOMAIN.md says `domain` and `host.domain`; host.domain is the FQDN itself.
+// part of the FQDN when there is one. docs/appliances.md section 4 says `domain` and `host.domain`; host.domain is the
+// FQDN itself.
 std::vector<std::string> default_csr_names(const std::string& fqdn);
 
 trustctl::Result<PendingCsr> generate_csr(const CsrRequest& request);

@@ -364,8 +364,8 @@ void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator
       }
     });
   }
-  // Subscribers get no hook: on the appliance a trust upload belongs on the publisher (DOMAIN.md section 3). An
-  // import typed on a subscriber stays on that subscriber only; this keeps the simulation simple and still makes
+  // Subscribers get no hook: on the appliance a trust upload belongs on the publisher (docs/appliances.md section 3).
+  // An import typed on a subscriber stays on that subscriber only; this keeps the simulation simple and still makes
   // "uploaded to the wrong node" visible to trustctl, which must read every node to confirm. Deletes never replicate.
 }
 

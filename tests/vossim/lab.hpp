@@ -78,8 +78,9 @@ class Lab {
   // Wires publisher imports to the subscribers of the same cluster. Public so tests can build a lab of SimNodes
   // without a site file.
   static void connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator& replicator);
-  // First start: every node's self-signed tomcat identity goes into every peer's tomcat-trust (DOMAIN.md section 2).
-  // A node created in this run gets every peer's self-signed identities; every node gets what a peer created.
+  // First start: every node's self-signed tomcat identity goes into every peer's tomcat-trust
+  // (docs/appliances.md section 2). A node created in this run gets every peer's self-signed identities; every node
+  // gets what a peer created.
   static void seed_cluster_trust(const std::vector<SimNode*>& cluster_nodes);
 
  private:

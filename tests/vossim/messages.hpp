@@ -1,6 +1,6 @@
 #pragma once
 // Every text the simulated VOS CLI prints, in one table, so a correction from a real appliance is a one-line change
-// (DOMAIN.md section 7). Texts marked "(uncertain)" were not confirmed by a primary source.
+// (docs/appliances.md section 7). Texts marked "(uncertain)" were not confirmed by a primary source.
 // Lines are written without line endings; the interpreter adds "\r\n" as a pty would.
 
 #include <string_view>
@@ -45,7 +45,7 @@ inline constexpr std::string_view kReasonNotYetNewer =
     "a certificate with the same Common Name and a later validity start is already in the trust store; delete it first";
 inline constexpr std::string_view kReasonWildcard = "wildcard certificates are not supported";
 inline constexpr std::string_view kReasonKeyTooLarge = "RSA keys larger than 4096 bits are not supported";
-// set cert import own tomcat (DOMAIN.md section 4: these four are verbatim from the appliance).
+// set cert import own tomcat (docs/appliances.md section 4: these four are verbatim from the appliance).
 inline constexpr std::string_view kNoCsr = "File /usr/local/platform/.security/tomcat/keys/tomcat.csr does not exist";
 inline constexpr std::string_view kCsrKeyMismatch = "CSR public key and Certificate public key do not match";
 inline constexpr std::string_view kCsrSanMismatch = "CSR SAN and Certificate SAN does not match";
@@ -110,7 +110,7 @@ inline constexpr std::string_view kServiceStopping = "STOPPING";
 inline constexpr std::string_view kServiceStopped = "STOPPED";
 inline constexpr std::string_view kServiceFailed = "FAILED";
 
-// Texts that differ by product, one table per product (DOMAIN.md section 4 key limits).
+// Texts that differ by product, one table per product (docs/appliances.md section 4 key limits).
 struct ProductTexts {
   std::string_view identity_key_refused;  // set cert import own tomcat: a key the product does not accept
   std::string_view ecdsa_key_refused;     // set cert import own tomcat-ECDSA: not EC 256/384/521 (uncertain)

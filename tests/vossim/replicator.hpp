@@ -1,7 +1,7 @@
 #pragma once
 // Cluster database replication as a delay: a certificate accepted on a publisher lands on each subscriber after the
-// configured time (DOMAIN.md section 3). One thread for the whole lab; its own mutex is never held while it calls a
-// node, and nodes never hold theirs while they call it, so there is no lock order to get wrong.
+// configured time (docs/appliances.md section 3). One thread for the whole lab; its own mutex is never held while it
+// calls a node, and nodes never hold theirs while they call it, so there is no lock order to get wrong.
 
 #include "tests/vossim/sim_node.hpp"
 

@@ -266,7 +266,8 @@ HttpResponse RestApi::upload_identity(const HttpRequest& request) {
 }
 
 HttpResponse RestApi::system_info() {
-  // IN_SERVICE only when the Finesse services are started (DOMAIN.md section 8: the health check after a restart).
+  // IN_SERVICE only when the Finesse services are started (docs/appliances.md section 8: the health check after a
+  // restart).
   const auto now = Clock::now();
   const bool uccx = m_node.spec().product == trustctl::Product::uccx;
   const std::vector<std::string> needed = {

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTPS interfaces of a node (DOMAIN.md section 8): the certificate-management REST API of cucm 14+ under
+// The HTTPS interfaces of a node (docs/appliances.md section 8): the certificate-management REST API of cucm 14+ under
 // /platformcom/api/v1/certmgr/config, and Finesse's GET /finesse/api/SystemInfo on finesse and uccx nodes.
 // Pure request -> response over a SimNode, so every rule is testable without sockets.
 

@@ -1,6 +1,6 @@
 #pragma once
-// Which service owns which TLS port on each product (DOMAIN.md section 1). The platform port (Cisco Tomcat, where
-// the REST API lives) is the node's connection.https_port as the site file says, because that is where trustctl
+// Which service owns which TLS port on each product (docs/appliances.md section 1). The platform port (Cisco Tomcat,
+// where the REST API lives) is the node's connection.https_port as the site file says, because that is where trustctl
 // connects; every other port is the product's well-known port plus --port-offset.
 
 #include "engine/model/site.hpp"

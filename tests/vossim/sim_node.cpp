@@ -267,7 +267,8 @@ Result<void> SimNode::create_missing_identities() {
     if (!made) return trustctl::fail(made.error());
     std::lock_guard lock(m_mutex);
     store_identity_locked(unit, made->first, made->second);
-    // A fresh node trusts its own self-signed identities, as a freshly installed VOS node does (DOMAIN.md section 2).
+    // A fresh node trusts its own self-signed identities, as a freshly installed VOS node does
+    // (docs/appliances.md section 2).
     const Certificate& own = made->first;
     const std::string file = std::string(kTrustUnit) + "/" + own.trust_file_name();
     write_file_locked(file, own.pem(), false);
@@ -462,7 +463,7 @@ ImportOutcome SimNode::import_one_locked(const UploadedCertificate& uploaded, Cl
       return outcome;
     }
   }
-  // One certificate per CN per store: a newer one replaces, an older one is not stored (DOMAIN.md section 4).
+  // One certificate per CN per store: a newer one replaces, an older one is not stored (docs/appliances.md section 4).
   std::vector<std::string> same_cn;
   for (const auto& [file, existing] : m_trust) {
     if (existing.certificate.common_name() != certificate.common_name()) continue;

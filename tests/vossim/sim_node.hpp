@@ -37,10 +37,10 @@ struct NodeSpec {
   std::string version;   // the cluster's version, e.g. "14.0" (the REST API needs 14 or later on cucm)
 };
 
-// The services `utils service list` shows for a product (DOMAIN.md section 1).
+// The services `utils service list` shows for a product (docs/appliances.md section 1).
 std::vector<std::string> services_for(trustctl::Product product);
 
-// Identity units (DOMAIN.md section 2).
+// Identity units (docs/appliances.md section 2).
 inline constexpr const char* kTomcatUnit = "tomcat";
 inline constexpr const char* kTomcatEcdsaUnit = "tomcat-ECDSA";
 // Whether a node has a tomcat-ECDSA unit: every VOS product from 11.5, except UCCX from 11.6 (the suite dropped it).
@@ -145,16 +145,16 @@ class SimNode {
   std::vector<StoreEntry> trust_store() const;
   std::optional<Certificate> find_trust(const std::string& file) const;  // file: "tomcat-trust/x.pem"
 
-  // An administrator's import (CLI or REST). Applies the appliance's rules (DOMAIN.md section 4) to each certificate
-  // and persists the result. Certificates accepted (imported or already present) are passed to the replication hook
-  // after the node's lock is released.
+  // An administrator's import (CLI or REST). Applies the appliance's rules (docs/appliances.md section 4) to each
+  // certificate and persists the result. Certificates accepted (imported or already present) are passed to the
+  // replication hook after the node's lock is released.
   std::vector<ImportOutcome> import_trust(const std::vector<UploadedCertificate>& certificates, Clock::time_point now);
   std::vector<ImportOutcome> import_trust(const std::vector<Certificate>& certificates, Clock::time_point now);
   // A certificate arriving by cluster replication: same rules, never replicated further.
   ImportOutcome receive_replicated_trust(const UploadedCertificate& certificate, Clock::time_point now);
   // Seeds the trust store at first start (peers' self-signed identities): no rules, no hook, no log.
   void seed_trust(const Certificate& certificate);
-  // `set cert delete tomcat-trust <file>`: local only (deletes do not replicate, DOMAIN.md section 3).
+  // `set cert delete tomcat-trust <file>`: local only (deletes do not replicate, docs/appliances.md section 3).
   bool delete_trust(const std::string& file);
 
   using ReplicationHook = std::function<void(const SimNode& origin, const std::vector<UploadedCertificate>&)>;

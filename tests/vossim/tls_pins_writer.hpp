@@ -1,8 +1,8 @@
 #pragma once
-// The site's `connection.tls_pins` file, written like an administrator recording a fresh install (ARCHITECTURE.md,
-// vos-sim): one line per host and port, `<host>:<port> sha256/<hex of SHA-256 over the DER certificate>`, for the
-// node's FQDN and its address (an IPv6 address in brackets); `#` comments and blank lines allowed. trustctl's HTTPS
-// client reads it and keeps it up to date when it rotates a platform certificate.
+// The site's `connection.tls_pins` file, written like an administrator recording a fresh install
+// (tests/vossim/README.md, TLS pins): one line per host and port, `<host>:<port> sha256/<hex of SHA-256 over the DER
+// certificate>`, for the node's FQDN and its address (an IPv6 address in brackets); `#` comments and blank lines
+// allowed. trustctl's HTTPS client reads it and keeps it up to date when it rotates a platform certificate.
 
 #include "engine/model/certificate.hpp"
 

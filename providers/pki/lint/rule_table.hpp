@@ -1,6 +1,6 @@
 #pragma once
 // Every lint rule in one table: its id, the products and units it applies to, its messages with their severities,
-// the fix each message recommends, and the check that finds it (DOMAIN.md section 9).
+// the fix each message recommends, and the check that finds it (docs/appliances.md section 9).
 //
 // Readings of the domain table that are choices, kept here so a correction is a one-line change in rule_table.cpp:
 // - Severity is error except TC012/TC013 (warning), TC014 (info) and TC006 "expiring" (warning: it still works
@@ -42,7 +42,7 @@ struct RuleMessage {
 
 struct Rule {
   std::string_view id;
-  std::string_view summary;  // the rule in one line, as DOMAIN.md section 9 states it
+  std::string_view summary;  // the rule in one line, as docs/appliances.md section 9 states it
   std::vector<Target> targets;
   std::vector<RuleMessage> messages;  // the first is the default
   RuleCheck check;

@@ -143,8 +143,8 @@ std::vector<Hit> check_multi_server_names(const Certificate& certificate, const 
   auto names = certificate.dns_names();
   int nodes_named = 0;
   for (const auto& name : names) nodes_named += members.count(lower(name)) ? 1 : 0;
-  // The appliance marks a multi-server certificate's CN with "-ms" (DOMAIN.md section 2); naming two nodes of the
-  // cluster says the same.
+  // The appliance marks a multi-server certificate's CN with "-ms" (docs/appliances.md section 2); naming two nodes of
+  // the cluster says the same.
   bool multi_server = context.multi_server || certificate.common_name().find("-ms") != std::string::npos ||
                       nodes_named >= 2;
   if (!multi_server) return {};

@@ -45,7 +45,7 @@ const Cluster* target_cluster(const Site& site, const TrustRule& rule) {
 }
 
 // A CA that issues identities goes into tomcat-trust with everything above it, found by signature among the
-// site's CAs (SITE-FORMAT.md: "its issuer is found by signature, not by declaration").
+// site's CAs (docs/site-format.md: "its issuer is found by signature, not by declaration").
 std::vector<Certificate> with_issuers(const CaEntry& ca, const Site& site) {
   std::vector<Certificate> all;
   for (const auto& entry : site.cas) all.insert(all.end(), entry.certificates.begin(), entry.certificates.end());

@@ -1,5 +1,6 @@
 // Property tests of the planner: random sites (tests/support/random_site.hpp) always yield a schedule that obeys every
-// ordering rule of ARCHITECTURE.md, owes the restarts DOMAIN.md section 5 names, and converges.
+// ordering rule of engine/graph/ordering_rules.hpp, owes the restarts docs/appliances.md section 5 names, and
+// converges.
 //
 // Each seed builds a site and a live state, runs the planner `trustctl plan` runs (plans::make_plan), then checks
 // the plan against properties re-implemented here from the documents (the rule functions are never asked to check
@@ -115,11 +116,11 @@ class Reach {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// The appliances, simulated in memory the way DOMAIN.md sections 3 and 4 describe them (and vos-sim implements):
-// a tomcat-trust upload on a publisher replicates to its subscribers, one on a subscriber stays there, deletes never
-// replicate, a certificate with the CN of one already stored replaces it, an identity signed by a CA is accepted only
-// with that CA's chain in the node's tomcat-trust, a regenerated self-signed identity enters tomcat-trust (and
-// replicates from the publisher). Apply records what it added or removed (managed.json), as cmd_apply does.
+// The appliances, simulated in memory the way docs/appliances.md sections 3 and 4 describe them (and vos-sim
+// implements): a tomcat-trust upload on a publisher replicates to its subscribers, one on a subscriber stays there,
+// deletes never replicate, a certificate with the CN of one already stored replaces it, an identity signed by a CA is
+// accepted only with that CA's chain in the node's tomcat-trust, a regenerated self-signed identity enters tomcat-trust
+// (and replicates from the publisher). Apply records what it added or removed (managed.json), as cmd_apply does.
 struct Simulation {
   const Site& site;
   LiveState state;
@@ -560,7 +561,7 @@ class Checker {
           violate(prop::kRestartsLast, edge(plan, c, r));
         }
       }
-      // Finesse: the Notification Service, then Finesse Tomcat (DOMAIN.md section 5).
+      // Finesse: the Notification Service, then Finesse Tomcat (docs/appliances.md section 5).
       if (g.action(r).service == "Cisco Finesse Notification Service" &&
           cluster_of(g.action(r).node).product == Product::finesse) {
         for (std::size_t t = 0; t < g.size(); ++t) {
@@ -599,7 +600,8 @@ class Checker {
     }
     std::set<std::pair<std::string, std::string>> pending;
     for (const auto& p : m_in.pending) pending.emplace(p.node, p.service);
-    // Owed by DOMAIN.md section 5 for every node whose tomcat-trust or identity changes (a wait changes the store too).
+    // Owed by docs/appliances.md section 5 for every node whose tomcat-trust or identity changes (a wait changes the
+    // store too).
     for (const auto& n : changed) {
       Product product = cluster_of(n).product;
       auto required = testing::domain_restarts(product);

@@ -1,5 +1,5 @@
-// The commands of DOMAIN.md section 7 beyond listing and trust import, and the identity rules of section 4, at the
-// interpreter level: CSR generation, own import, regen, delete, system restart, show network cluster, restarts of
+// The commands of docs/appliances.md section 7 beyond listing and trust import, and the identity rules of section 4, at
+// the interpreter level: CSR generation, own import, regen, delete, system restart, show network cluster, restarts of
 // every product service, and the command faults.
 
 #include "tests/vossim/cli_interpreter.hpp"

@@ -239,7 +239,7 @@ TEST_F(IdentityUnitsTest, TomcatEcdsaUnitWithItsCommandsAndKeyRules) {
   EXPECT_EQ(ec->key_bits(), 256);
   EXPECT_EQ(ec->common_name(), "pub-EC.lab.example");
   EXPECT_TRUE(ec->is_self_issued());
-  // Its own and its peer's EC self-signed certificates sit in tomcat-trust (DOMAIN.md section 2).
+  // Its own and its peer's EC self-signed certificates sit in tomcat-trust (docs/appliances.md section 2).
   EXPECT_TRUE(m_publisher->find_trust("tomcat-trust/" + ec->trust_file_name()).has_value());
   EXPECT_TRUE(m_subscriber->find_trust("tomcat-trust/" + ec->trust_file_name()).has_value());
   EXPECT_TRUE(fs::exists(m_dir->path() / "pub" / "tomcat-ECDSA" / "tomcat-ECDSA.pem"));

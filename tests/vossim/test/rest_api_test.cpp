@@ -1,4 +1,4 @@
-// The REST interfaces of DOMAIN.md section 8 as request -> response over a SimNode, and the HTTP parser's
+// The REST interfaces of docs/appliances.md section 8 as request -> response over a SimNode, and the HTTP parser's
 // robustness. The same handler serves the real HTTPS ports (network_test.cpp drives it with curl).
 
 #include "tests/vossim/rest_api.hpp"
@@ -61,7 +61,7 @@ TEST_F(RestApiTest, BadOrMissingCredentialsAre401) {
   EXPECT_EQ(snapshot["hostName"], "n1.lab.example");
   EXPECT_EQ(snapshot["identities"][0]["certificate"], m_node->own_tomcat().pem());
   EXPECT_EQ(snapshot["identities"][0]["service"], "tomcat");
-  // CUCM 14 also has tomcat-ECDSA (DOMAIN.md section 2): both self-signed identities sit in tomcat-trust.
+  // CUCM 14 also has tomcat-ECDSA (docs/appliances.md section 2): both self-signed identities sit in tomcat-trust.
   ASSERT_EQ(snapshot["identities"].size(), 2u);
   EXPECT_EQ(snapshot["identities"][1]["service"], "tomcat-ECDSA");
   EXPECT_EQ(snapshot["identities"][1]["fileName"], "tomcat-ECDSA/tomcat-ECDSA.pem");

@@ -1,5 +1,5 @@
-// The rule table is the one place for ids, severities, products and words: check it says what DOMAIN.md section 9
-// says.
+// The rule table is the one place for ids, severities, products and words: check it says what
+// docs/appliances.md section 9 says.
 
 #include "providers/pki/lint/rule_table.hpp"
 
