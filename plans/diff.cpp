@@ -133,7 +133,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
   auto identity_trust = identity_trust_requirements(site);
   if (!identity_trust) return fail(identity_trust.error());
   requirements->insert(requirements->end(), identity_trust->begin(), identity_trust->end());
-  auto identities = plan_identities(site, live, providers, std::chrono::system_clock::now());
+  auto identities = plan_identities(site, live, providers, now_utc());
   if (!identities) return fail(identities.error());
 
   Plan plan;
