@@ -19,6 +19,7 @@ struct ApplyRun {
   std::string started, user, host, site_digest;  // from apply-start ("" when its start record is missing)
   std::string finished;                            // the apply-end record's time ("" when interrupted)
   bool ended = false;
+  std::string stopped_by;                          // a signal that stopped it ("SIGTERM"), from its end record
   int done = 0, failed = 0, skipped = 0;
   std::vector<std::string> failures;
 };
@@ -56,6 +57,7 @@ JournalView summarise(const std::vector<nlohmann::json>& records) {
     } else if (event == "apply-end") {
       a.ended = true;
       a.finished = record_text(r, "ts");
+      a.stopped_by = record_text(r, "interrupted_by");
     } else if (event == "action-done") {
       ++a.done;
     } else if (event == "action-failed") {
@@ -78,7 +80,8 @@ nlohmann::json to_json(const JournalView& view, const JournalContents& contents,
                     {"host", a.host},
                     {"site_digest", a.site_digest},
                     {"finished", a.finished},
-                    {"interrupted", !a.ended},
+                    {"interrupted", !a.ended || !a.stopped_by.empty()},
+                    {"interrupted_by", a.stopped_by},
                     {"done", a.done},
                     {"failed", a.failed},
                     {"skipped", a.skipped},
@@ -104,7 +107,8 @@ void print_text(const JournalView& view, const JournalContents& contents, const 
     std::cout << term.bold("apply " + a.id) << "  " << (a.started.empty() ? "?" : a.started) << "  by "
               << (a.user.empty() ? "?" : a.user) << "@" << (a.host.empty() ? "?" : a.host) << "  site digest "
               << a.site_digest.substr(0, 12) << "\n  " << a.done << " done, " << a.failed << " failed, " << a.skipped
-              << " skipped" << (a.ended ? "" : term.red("  (no end record: interrupted)")) << "\n";
+              << " skipped" << (a.ended ? "" : term.red("  (no end record: interrupted)"))
+              << (a.stopped_by.empty() ? "" : term.yellow("  (stopped by " + a.stopped_by + ")")) << "\n";
     for (const auto& f : a.failures) std::cout << "  " << term.red("failed: ") << f << "\n";
   }
   for (const auto& f : view.forgotten) {

@@ -10,7 +10,7 @@ namespace {
 // Fields whose values trustctl reads back (`trustctl journal`, owed restarts): a record holding one with another type
 // is damaged. Other fields are kept as they are.
 constexpr const char* kStringFields[] = {"event", "apply",  "action", "kind",        "node",  "service", "owed_by",
-                                         "ts",    "user",   "host",   "site_digest", "error", "command", "forgotten_by"};
+                                         "ts",    "user",   "host",   "site_digest", "error", "command", "interrupted_by"};
 
 // "null", "a number", "an object", ... (never the value itself: it could be anything, of any length).
 std::string type_name(const nlohmann::json& value) {

@@ -54,6 +54,23 @@ TEST(StateFiles, DamagedStateFilesAreErrorsNamingFileLineAndKey) {
   EXPECT_FALSE(std::filesystem::exists(lab.state() / "lock"));
 }
 
+// An apply a signal stopped ends with an apply-end record naming the signal: journal says so (no vos-sim needed).
+TEST(StateFiles, AnApplyStoppedByASignalIsShownAsSuch) {
+  Lab lab("state-signal", {.subnet = 20});
+  write_text(lab.state() / "journal.jsonl",
+             "{\"event\":\"apply-start\",\"apply\":\"s1\",\"user\":\"ops\",\"host\":\"h\"}\n"
+             "{\"event\":\"apply-end\",\"apply\":\"s1\",\"done\":1,\"failed\":0,\"skipped\":3,"
+             "\"interrupted_by\":\"SIGTERM\",\"ts\":\"2026-01-01T00:00:00.000Z\"}\n");
+  auto text = lab.trustctl({"journal", lab.site().string()});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "(stopped by SIGTERM)")) << text.out;
+  auto json = lab.trustctl({"journal", lab.site().string(), "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["applies"][0]["interrupted_by"], "SIGTERM");
+  EXPECT_EQ(doc["applies"][0]["interrupted"], true);
+}
+
 // The last record was cut mid-write (a kill during an append): a warning, and the next apply's records start on a
 // line of their own. Before, they were glued to the cut one and every later plan stopped on that line.
 TEST(StateFiles, AJournalEndingInACutRecordIsWarnedAboutAndApplyCarriesOn) {
