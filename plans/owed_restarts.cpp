@@ -42,7 +42,7 @@ std::optional<std::string> unrunnable_owed_restart(const Site& site, const Provi
   const Cluster* cluster = node ? site.find_cluster(node->cluster) : nullptr;
   if (!node || !cluster) {
     return "the journal owes a restart of " + owed.service + " on " + owed.node + " (after " + owed.owed_by +
-           "), but the site has no node " + owed.node + ": it is not planned. " + settle;
+           "), but the site has no node " + owed.node + ", so trustctl will not restart it. " + settle;
   }
   const Provider* provider = providers.find(cluster->product);
   std::set<std::string> services;
@@ -58,7 +58,7 @@ std::optional<std::string> unrunnable_owed_restart(const Site& site, const Provi
   }
   if (services.count(owed.service)) return std::nullopt;
   return "the journal owes a restart of '" + owed.service + "' on " + owed.node + " (after " + owed.owed_by +
-         "), but " + to_string(cluster->product) + " has no service of that name: it is not planned. " + settle;
+         "), but " + to_string(cluster->product) + " has no service of that name, so trustctl will not restart it. " + settle;
 }
 
 }  // namespace trustctl::plans
