@@ -2,12 +2,14 @@
 // main builds the command line from the one subcommand table (cli/commands/command_table.hpp) and dispatches to it.
 
 #include "cli/commands/command_table.hpp"
+#include "cli/output/last_resort.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string_view>
 
@@ -44,11 +46,7 @@ std::optional<int> refuse_unknown_command(int argc, char** argv) {
   return kExitError;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  // A peer that closes its socket must surface as an error on that node, not kill the process.
-  std::signal(SIGPIPE, SIG_IGN);
+int run_command_line(int argc, char** argv) {
   if (auto refused = refuse_unknown_command(argc, argv)) return *refused;
 
   CLI::App app{"trustctl: declarative certificate trust for Cisco contact-center (VOS) appliances", "trustctl"};
@@ -84,4 +82,14 @@ int main(int argc, char** argv) {
     if (command->parsed()) return spec->run(invocation, registry);
   }
   return kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A peer that closes its socket must surface as an error on that node, not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  // The last resort for a bug (cli/output/last_resort.hpp): one line and exit 1, never an abort.
+  std::set_terminate(terminate_with_one_line);
+  return run_guarded([&] { return run_command_line(argc, argv); }, std::cerr);
 }

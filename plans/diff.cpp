@@ -2,10 +2,12 @@
 
 #include "engine/graph/ordering_rules.hpp"
 #include "plans/identity.hpp"
+#include "plans/owed_restarts.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <set>
 
@@ -133,7 +135,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
   auto identity_trust = identity_trust_requirements(site);
   if (!identity_trust) return fail(identity_trust.error());
   requirements->insert(requirements->end(), identity_trust->begin(), identity_trust->end());
-  auto identities = plan_identities(site, live, providers, std::chrono::system_clock::now());
+  auto identities = plan_identities(site, live, providers, now_utc());
   if (!identities) return fail(identities.error());
 
   Plan plan;
@@ -305,6 +307,12 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
   }
 
   for (const auto& owed : pending) {
+    // One the site can no longer carry out (its node was removed, or the product has no such service) is reported,
+    // not planned: planned, it would fail every apply from now on.
+    if (auto why = unrunnable_owed_restart(site, providers, owed)) {
+      plan.notes.push_back(*why);
+      continue;
+    }
     restarts.owe(owed.node, owed.service, "owed by an earlier apply that changed " + owed.owed_by +
                                               " and did not restart (journal)", true);
   }

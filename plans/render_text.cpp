@@ -13,21 +13,8 @@ Palette palette(const TextStyle& style) {
   return {"\033[32m", "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[2m", "\033[0m"};
 }
 
-namespace {
-
-std::string utc_format(TimePoint t, const char* format) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-}  // namespace
-
-std::string utc_date(TimePoint t) { return utc_format(t, "%Y-%m-%d"); }
-std::string utc_timestamp(TimePoint t) { return utc_format(t, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_date(TimePoint t) { return format_utc(t, "%Y-%m-%d"); }
+std::string utc_timestamp(TimePoint t) { return format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::string render_summary_line(const PlanSummary& s) {
   std::ostringstream out;

@@ -1,5 +1,6 @@
 #include "plans/verify.hpp"
 
+#include "plans/owed_restarts.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
@@ -44,7 +45,9 @@ bool store_accepts(const std::vector<StoreEntry>& truster_store, const std::vect
 
 namespace {
 
-std::string owed_problem(const PendingRestart& owed) {
+std::string owed_problem(const Site& site, const ProviderLookup& providers, const PendingRestart& owed) {
+  // One apply cannot run (a node gone from the site, a service the product does not have) says how to settle it.
+  if (auto why = unrunnable_owed_restart(site, providers, owed)) return *why;
   return owed.service + " on " + owed.node + " has not been restarted since " + owed.owed_by +
          " was committed (the journal owes the restart): it still runs with what it loaded before; run trustctl "
          "apply, which restarts it";
@@ -82,7 +85,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     const Certificate& leaf = observation.chain.front();
     row.presented = leaf.fingerprint().substr(0, 16);
     if (auto o = owed_by_service.find({node->name, observation.port.service}); o != owed_by_service.end()) {
-      row.problems.push_back(where + ": " + owed_problem(*o->second));
+      row.problems.push_back(where + ": " + owed_problem(site, providers, *o->second));
       shown.insert(o->first);
     }
     auto state = live.nodes.find(node->name);
@@ -134,8 +137,8 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
         } else if (truster_owes != owed_by_node.end()) {
           ok = false;
           row.problems.push_back(truster.name + " holds the chain of " + where + " in its store, but " +
-                                 owed_problem(*truster_owes->second) + " (the integration " + integration +
-                                 " uses what its services loaded)");
+                                 owed_problem(site, providers, *truster_owes->second) + " (the integration " +
+                                 integration + " uses what its services loaded)");
         }
         row.trusted_by.push_back({truster.name, ok});
       }
@@ -148,7 +151,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     const Node* node = site.find_node(o.node);
     VerifyRow row{.node = o.node, .fqdn = node ? node->fqdn : o.node,
                   .port = ServicePort{0, o.service, "service (restart owed)"}};
-    row.problems.push_back(owed_problem(o));
+    row.problems.push_back(owed_problem(site, providers, o));
     rows.push_back(std::move(row));
   }
   return rows;

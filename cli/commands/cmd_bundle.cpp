@@ -65,7 +65,7 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options, const 
     manifest.push_back({{"subject", c.subject()},
                         {"fingerprint_sha256", c.fingerprint()},
                         {"not_after_days", std::chrono::duration_cast<std::chrono::hours>(
-                                               c.not_after() - std::chrono::system_clock::now()).count() / 24},
+                                               c.not_after() - now_utc()).count() / 24},
                         {"self_signed_identity", e.self_signed_identity},
                         {"serves", e.serves}});
   }

@@ -99,7 +99,7 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
     report_errors(refreshed.errors, common, term);
     return kExitError;
   }
-  auto needs = plans::identity_needs(*site, refreshed.state, registry, std::chrono::system_clock::now());
+  auto needs = plans::identity_needs(*site, refreshed.state, registry, now_utc());
   if (!needs) {
     report_errors({needs.error()}, common, term);
     return kExitError;

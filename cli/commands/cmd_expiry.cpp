@@ -30,7 +30,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
   const Terminal& term = context->term;
   const Site* site = &context->site;
   const LiveState* live = &context->live;
-  auto now = std::chrono::system_clock::now();
+  const TimePoint now = now_utc();
   auto days_until = [&](TimePoint t) { return std::chrono::duration_cast<std::chrono::hours>(t - now).count() / 24; };
   std::vector<ExpiryRow> rows;
   for (const auto& [name, state] : live->nodes) {

@@ -2,89 +2,213 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "engine/state/journal.hpp"
+#include "engine/state/state_lock.hpp"
+
+#include <unistd.h>
 
 #include <iostream>
 #include <map>
 
 namespace trustctl::cli {
-
 namespace {
 
-// A field of an apply's start or end record; an interrupted apply has no end record (null), a journal whose start
-// record was lost has no start: json::value() would throw on either.
-std::string field(const nlohmann::json& record, const char* key, const std::string& otherwise) {
-  return record.is_object() ? record.value(key, otherwise) : otherwise;
+// One apply (or csr run) as the journal tells it. Read with record_text: a record may lack any field, and an apply
+// killed before its end has no end record at all.
+struct ApplyRun {
+  std::string id;
+  std::string started, user, host, site_digest;  // from apply-start ("" when its start record is missing)
+  std::string finished;                            // the apply-end record's time ("" when interrupted)
+  bool ended = false;
+  std::string stopped_by;                          // a signal that stopped it ("SIGTERM"), from its end record
+  int done = 0, failed = 0, skipped = 0;
+  std::vector<std::string> failures;
+};
+
+// A `--forget-owed` record: who settled which owed restarts without running them, and when.
+struct Forgotten {
+  std::string node, service, user, host, ts;  // service "" = every restart of the node
+};
+
+struct JournalView {
+  std::vector<ApplyRun> applies;  // in the order they started
+  std::vector<Forgotten> forgotten;
+};
+
+JournalView summarise(const std::vector<nlohmann::json>& records) {
+  JournalView view;
+  std::map<std::string, std::size_t> index;
+  for (const auto& r : records) {
+    const std::string event = record_text(r, "event");
+    if (event == kRestartForgottenEvent) {
+      view.forgotten.push_back({record_text(r, "node"), record_text(r, "service"), record_text(r, "user"),
+                                record_text(r, "host"), record_text(r, "ts")});
+      continue;
+    }
+    const std::string id = record_text(r, "apply");
+    if (id.empty()) continue;
+    auto [at, added] = index.emplace(id, view.applies.size());
+    if (added) view.applies.push_back(ApplyRun{.id = id});
+    ApplyRun& a = view.applies[at->second];
+    if (event == "apply-start") {
+      a.started = record_text(r, "ts");
+      a.user = record_text(r, "user");
+      a.host = record_text(r, "host");
+      a.site_digest = record_text(r, "site_digest");
+    } else if (event == "apply-end") {
+      a.ended = true;
+      a.finished = record_text(r, "ts");
+      a.stopped_by = record_text(r, "interrupted_by");
+    } else if (event == "action-done") {
+      ++a.done;
+    } else if (event == "action-failed") {
+      ++a.failed;
+      a.failures.push_back(record_text(r, "error", record_text(r, "action")));
+    } else if (event == "action-skipped") {
+      ++a.skipped;
+    }
+  }
+  return view;
+}
+
+nlohmann::json to_json(const JournalView& view, const JournalContents& contents,
+                       const std::vector<PendingRestart>& pending) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : view.applies) {
+    list.push_back({{"apply", a.id},
+                    {"started", a.started},
+                    {"user", a.user},
+                    {"host", a.host},
+                    {"site_digest", a.site_digest},
+                    {"finished", a.finished},
+                    {"interrupted", !a.ended || !a.stopped_by.empty()},
+                    {"interrupted_by", a.stopped_by},
+                    {"done", a.done},
+                    {"failed", a.failed},
+                    {"skipped", a.skipped},
+                    {"failures", a.failures}});
+  }
+  nlohmann::json owed = nlohmann::json::array();
+  for (const auto& p : pending) owed.push_back({{"node", p.node}, {"service", p.service}, {"owed_by", p.owed_by}});
+  nlohmann::json forgotten = nlohmann::json::array();
+  for (const auto& f : view.forgotten) {
+    forgotten.push_back({{"node", f.node}, {"service", f.service}, {"user", f.user}, {"host", f.host}, {"ts", f.ts}});
+  }
+  return {{"applies", list},
+          {"pending_restarts", owed},
+          {"forgotten_restarts", forgotten},
+          {"torn_lines", contents.torn_lines},
+          {"warnings", contents.warnings}};
+}
+
+void print_text(const JournalView& view, const JournalContents& contents, const std::vector<PendingRestart>& pending,
+                const Site& site, const Terminal& term) {
+  if (view.applies.empty()) std::cout << "No applies recorded in " << Journal::path_in(site.state_dir).string() << ".\n";
+  for (const auto& a : view.applies) {
+    std::cout << term.bold("apply " + a.id) << "  " << (a.started.empty() ? "?" : a.started) << "  by "
+              << (a.user.empty() ? "?" : a.user) << "@" << (a.host.empty() ? "?" : a.host) << "  site digest "
+              << a.site_digest.substr(0, 12) << "\n  " << a.done << " done, " << a.failed << " failed, " << a.skipped
+              << " skipped" << (a.ended ? "" : term.red("  (no end record: interrupted)"))
+              << (a.stopped_by.empty() ? "" : term.yellow("  (stopped by " + a.stopped_by + ")")) << "\n";
+    for (const auto& f : a.failures) std::cout << "  " << term.red("failed: ") << f << "\n";
+  }
+  for (const auto& f : view.forgotten) {
+    std::cout << term.yellow("forgotten: ") << f.node << ": "
+              << (f.service.empty() ? std::string("every owed restart") : f.service) << "  by " << f.user << "@"
+              << f.host << " at " << f.ts << " (settled without running it)\n";
+  }
+  for (int line : contents.torn_lines) {
+    std::cout << term.yellow("note: ") << Journal::path_in(site.state_dir).string() << ":" << line
+              << " holds a record cut mid-write by an interrupted trustctl; it is skipped\n";
+  }
+  if (pending.empty()) return;
+  std::cout << "\n" << term.yellow("Restarts still owed (the next plan includes them):") << "\n";
+  for (const auto& p : pending) {
+    std::cout << "  " << p.node << ": " << p.service << " (after " << p.owed_by << ")";
+    if (!site.find_node(p.node)) {
+      std::cout << term.yellow("  the site has no node " + p.node + ": if it is gone, settle it with `trustctl "
+                               "journal SITE --forget-owed " + p.node + "`");
+    }
+    std::cout << "\n";
+  }
+}
+
+// `--forget-owed NODE [--service NAME]`: settles owed restarts without running them (the node was removed from the
+// site, the service does not exist, or someone restarted it by hand), journaled as a record of its own. Under the
+// state lock, so no apply writes the journal meanwhile.
+int forget_owed(const Site& site, const CommonOptions& common, const JournalOptions& options, const Terminal& term) {
+  auto lock = StateLock::acquire(site.state_dir, "journal --forget-owed " + common.site);
+  if (!lock) {
+    report_errors({lock.error()}, common, term);
+    return kExitError;
+  }
+  auto contents = Journal::read_contents(site.state_dir);
+  if (!contents) {
+    report_errors({contents.error()}, common, term);
+    return kExitError;
+  }
+  nlohmann::json forgotten = nlohmann::json::array();
+  for (const auto& p : pending_restarts(contents->records)) {
+    if (p.node != options.forget_owed || (!options.service.empty() && p.service != options.service)) continue;
+    forgotten.push_back({{"service", p.service}, {"owed_by", p.owed_by}});
+  }
+  const std::string what = options.forget_owed + (options.service.empty() ? "" : " (" + options.service + ")");
+  if (forgotten.empty()) {
+    report_errors({Error(ErrorCode::journal, "no restart is owed for " + what + "; nothing was recorded. "
+                                             "`trustctl journal SITE` lists the restarts still owed")},
+                  common, term);
+    return kExitError;
+  }
+  auto journal = Journal::open(site.state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, common, term);
+    return kExitError;
+  }
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  nlohmann::json record = {{"event", std::string(kRestartForgottenEvent)}, {"node", options.forget_owed},
+                           {"user", current_user()}, {"host", host}, {"forgotten", forgotten}};
+  if (!options.service.empty()) record["service"] = options.service;
+  if (auto ok = journal->append(record); !ok) {
+    report_errors({ok.error()}, common, term);
+    return kExitError;
+  }
+  if (common.format == "json") {
+    std::cout << nlohmann::json{{"ok", true}, {"node", options.forget_owed}, {"forgotten", forgotten}}.dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << std::endl;
+    return kExitOk;
+  }
+  std::cout << "Forgot " << forgotten.size() << " owed restart(s) on " << options.forget_owed << ":";
+  for (const auto& f : forgotten) std::cout << " " << f["service"].get<std::string>() << ";";
+  std::cout << " recorded in " << Journal::path_in(site.state_dir).string() << " by " << current_user() << "@" << host
+            << ". The next plan no longer includes them.\n";
+  return kExitOk;
 }
 
 }  // namespace
 
 // Past applies, newest last: who, when, which site digest, what was done, and the restarts still owed.
-int run_journal(const CommonOptions& common) {
+int run_journal(const CommonOptions& common, const JournalOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term);
   if (!site) return kExitError;
-  auto records = Journal::read(site->state_dir);
-  if (!records) {
-    report_errors({records.error()}, common, term);
+  if (!options.forget_owed.empty()) return forget_owed(*site, common, options, term);
+  auto contents = Journal::read_contents(site->state_dir);
+  if (!contents) {
+    report_errors({contents.error()}, common, term);
     return kExitError;
   }
-  struct Apply {
-    nlohmann::json start;
-    nlohmann::json end;
-    int done = 0, failed = 0, skipped = 0;
-    std::vector<std::string> failures;
-  };
-  std::vector<std::string> order;
-  std::map<std::string, Apply> applies;
-  for (const auto& r : *records) {
-    std::string id = r.value("apply", "");
-    std::string event = r.value("event", "");
-    if (id.empty()) continue;
-    if (!applies.count(id)) order.push_back(id);
-    Apply& a = applies[id];
-    if (event == "apply-start") a.start = r;
-    if (event == "apply-end") a.end = r;
-    if (event == "action-done") ++a.done;
-    if (event == "action-failed") {
-      ++a.failed;
-      a.failures.push_back(r.value("error", r.value("action", "")));
-    }
-    if (event == "action-skipped") ++a.skipped;
+  if (common.format != "json") {
+    for (const auto& w : contents->warnings) std::cerr << term.yellow("warning: ") << w << "\n";
   }
-  auto pending = pending_restarts(*records);
-
+  auto view = summarise(contents->records);
+  auto pending = pending_restarts(contents->records);
   if (common.format == "json") {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& id : order) {
-      const Apply& a = applies[id];
-      list.push_back({{"apply", id},
-                      {"started", field(a.start, "ts", "")},
-                      {"user", field(a.start, "user", "")},
-                      {"host", field(a.start, "host", "")},
-                      {"site_digest", field(a.start, "site_digest", "")},
-                      {"finished", field(a.end, "ts", "")},
-                      {"done", a.done},
-                      {"failed", a.failed},
-                      {"skipped", a.skipped},
-                      {"failures", a.failures}});
-    }
-    nlohmann::json owed = nlohmann::json::array();
-    for (const auto& p : pending) owed.push_back({{"node", p.node}, {"service", p.service}, {"owed_by", p.owed_by}});
-    std::cout << nlohmann::json{{"applies", list}, {"pending_restarts", owed}}.dump(2) << std::endl;
-    return kExitOk;
-  }
-  if (order.empty()) std::cout << "No applies recorded in " << Journal::path_in(site->state_dir).string() << ".\n";
-  for (const auto& id : order) {
-    const Apply& a = applies[id];
-    std::cout << term.bold("apply " + id) << "  " << field(a.start, "ts", "?") << "  by " << field(a.start, "user", "?")
-              << "@" << field(a.start, "host", "?") << "  site digest " << field(a.start, "site_digest", "").substr(0, 12)
-              << "\n  " << a.done << " done, " << a.failed << " failed, " << a.skipped << " skipped"
-              << (a.end.is_null() ? term.red("  (no end record: interrupted)") : "") << "\n";
-    for (const auto& f : a.failures) std::cout << "  " << term.red("failed: ") << f << "\n";
-  }
-  if (!pending.empty()) {
-    std::cout << "\n" << term.yellow("Restarts still owed (the next plan includes them):") << "\n";
-    for (const auto& p : pending) std::cout << "  " << p.node << ": " << p.service << " (after " << p.owed_by << ")\n";
+    // Replace, never throw, should a path or name in it not be UTF-8.
+    std::cout << to_json(view, *contents, pending).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << std::endl;
+  } else {
+    print_text(view, *contents, pending, *site, term);
   }
   return kExitOk;
 }

@@ -25,7 +25,7 @@ int run_show(const CommonOptions& common, const providers::Registry& registry) {
   auto refreshed = refresh_partial(*context, {.presented = true, .every_identity_unit = true, .every_external = true});
   if (!refreshed) return kExitError;
   auto inventory = plans::make_inventory(*site, refreshed->state, registry, *managed, refreshed->errors,
-                                         std::chrono::system_clock::now());
+                                         now_utc());
   if (common.format == "json") {
     std::cout << plans::inventory_to_json(inventory).dump(2) << std::endl;
   } else {

@@ -7,16 +7,16 @@
 
 namespace trustctl::cli {
 
-int run_unlock(const CommonOptions& common, const std::string& id) {
+int run_unlock(const CommonOptions& common, const UnlockOptions& options) {
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term);
   if (!site) return kExitError;
-  auto removed = StateLock::force_unlock(site->state_dir, id);
+  auto removed = StateLock::force_unlock(site->state_dir, options.id, options.force);
   if (!removed) {
     report_errors({removed.error()}, common, term);
     return kExitError;
   }
-  std::cout << "removed lock " << id << " from " << site->state_dir.string() << "\n";
+  std::cout << "removed lock " << options.id << " from " << site->state_dir.string() << "\n";
   return kExitOk;
 }
 

@@ -59,7 +59,9 @@ void define_apply(CLI::App& cmd, Invocation& in) {
 
 void define_unlock(CLI::App& cmd, Invocation& in) {
   add_common(cmd, in, false);
-  cmd.add_option("--id", in.unlock_id, "the lock id the refusal message named")->required();
+  cmd.add_option("--id", in.unlock.id, "the lock id the refusal message named")->required();
+  cmd.add_flag("--force", in.unlock.force,
+               "remove it even if its holder is still running on this host, or the lock cannot be read");
 }
 
 void define_verify(CLI::App& cmd, Invocation& in) { add_common(cmd, in, true); }
@@ -87,7 +89,12 @@ void define_csr(CLI::App& cmd, Invocation& in) {
                "make new CSRs even where a fitting one is pending (orphans what the CA is signing)");
 }
 
-void define_journal(CLI::App& cmd, Invocation& in) { add_common(cmd, in, false); }
+void define_journal(CLI::App& cmd, Invocation& in) {
+  add_common(cmd, in, false);
+  auto* forget = cmd.add_option("--forget-owed", in.journal.forget_owed,
+                                "settle the restarts owed on NODE without running them (journaled)");
+  cmd.add_option("--service", in.journal.service, "with --forget-owed: only this service's restart")->needs(forget);
+}
 
 void define_ca(CLI::App& cmd, Invocation& in) {
   cmd.require_subcommand(1);
@@ -164,11 +171,15 @@ const CommandSpec kCommands[] = {
      "Identities whose issuer is a [[ca]] with signed_dir get a CSR generated on the node; the certificates the CA "
      "returns, placed in signed_dir, are picked up by plan.",
      "trustctl csr site.toml --out csr/", define_csr, [](const Invocation& in, const providers::Registry& r) { return run_csr(in.common, in.csr, r); }},
-    {"journal", "past applies (who, when, what) and restarts still owed", "", "trustctl journal site.toml",
-     define_journal, [](const Invocation& in, const providers::Registry&) { return run_journal(in.common); }},
-    {"unlock", "remove a stale apply lock by the id the refusal named", "",
+    {"journal", "past applies (who, when, what) and restarts still owed",
+     "--forget-owed NODE [--service NAME] settles restarts the journal owes without running them (a node removed "
+     "from the site, a service the product does not have, a restart done by hand); it is journaled.",
+     "trustctl journal site.toml", define_journal,
+     [](const Invocation& in, const providers::Registry&) { return run_journal(in.common, in.journal); }},
+    {"unlock", "remove a stale apply lock by the id the refusal named",
+     "A holder still running on this host, or a lock that cannot be read, is removed only with --force.",
      "trustctl unlock site.toml --id 3f2a9c1d0b7e", define_unlock,
-     [](const Invocation& in, const providers::Registry&) { return run_unlock(in.common, in.unlock_id); }},
+     [](const Invocation& in, const providers::Registry&) { return run_unlock(in.common, in.unlock); }},
     {"lint", "check certificates against the rules appliances and peers enforce",
      "A certificate (with its product, unit and FQDN), or every certificate a site references; a site's external "
      "hosts are probed as Finesse would (TC010, TC004), nothing else is contacted.",

@@ -25,7 +25,8 @@ struct Invocation {
   LintOptions lint;
   ProbeOptions probe;
   CaInitOptions ca_init;
-  std::string unlock_id;
+  JournalOptions journal;
+  UnlockOptions unlock;
 };
 
 struct CommandSpec {

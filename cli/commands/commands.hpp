@@ -80,6 +80,16 @@ struct CsrOptions {
   bool regenerate = false;  // replace CSRs already pending on the nodes
 };
 
+struct JournalOptions {
+  std::string forget_owed;  // --forget-owed NODE: settle the node's owed restarts without running them
+  std::string service;      // --service NAME: only that service's
+};
+
+struct UnlockOptions {
+  std::string id;
+  bool force = false;  // remove it even if its holder still runs here, or the lock cannot be read
+};
+
 struct BundleOptions {
   std::string format = "pem";  // pem | p7b
   std::string out;
@@ -91,13 +101,13 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
 int run_bundle(const CommonOptions& common, const BundleOptions& options, const providers::Registry& registry);
 int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry);
 int run_show(const CommonOptions& common, const providers::Registry& registry);
-int run_journal(const CommonOptions& common);
+int run_journal(const CommonOptions& common, const JournalOptions& options);
 int run_verify(const CommonOptions& common, const providers::Registry& registry);
 int run_ca_init(const CaInitOptions& options);
 int run_plan(const CommonOptions& common, const PlanOptions& options, const providers::Registry& registry);
 int run_graph(const CommonOptions& common, const GraphOptions& options, const providers::Registry& registry);
 int run_apply(const CommonOptions& common, const ApplyOptions& options, const providers::Registry& registry);
-int run_unlock(const CommonOptions& common, const std::string& id);
+int run_unlock(const CommonOptions& common, const UnlockOptions& options);
 int run_lint(const LintOptions& options);
 int run_probe(const ProbeOptions& options);
 

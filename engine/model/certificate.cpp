@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -33,16 +34,12 @@ std::string name_to_string(const X509_NAME* name) {
   return out;
 }
 
-// TimePoint counts nanoseconds in 64 bits: it reaches only from 1678 to 2262, and converting a later date overflows
-// (RFC 5280's "no well-defined expiration", notAfter 99991231235959Z, came out as 1816). Dates are clamped into
-// [1970, the last representable second]: a notBefore before 1970 means "long valid" all the same, and with both ends
-// non-negative, differences of two dates (lifetimes, days left) cannot overflow either.
+// Whole seconds (TimePoint) hold every date ASN.1 can carry, from year 0 to 9999: no clamping, no overflow.
 TimePoint asn1_to_time(const ASN1_TIME* t) {
   struct tm tm {};
   if (ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
-  constexpr auto kLast = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch()).count();
-  std::time_t seconds = std::clamp<std::time_t>(timegm(&tm), 0, kLast);
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(seconds)));
+  // Not system_clock::from_time_t: its nanoseconds overflow after 2262 (a "no expiry" 9999 date read as 1816).
+  return TimePoint{std::chrono::seconds{static_cast<std::int64_t>(timegm(&tm))}};
 }
 
 std::string to_hex(const unsigned char* data, size_t len) {
@@ -87,6 +84,17 @@ SignatureMemo& verified_signatures() {
 }
 
 }  // namespace
+
+TimePoint now_utc() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+std::string format_utc(TimePoint time, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(time.time_since_epoch().count());
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) return "?";
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
 
 Certificate::Certificate(X509* cert) : m_cert(cert, X509_free) {
   unsigned char md[EVP_MAX_MD_SIZE];

@@ -16,7 +16,16 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace trustctl {
 
-using TimePoint = std::chrono::system_clock::time_point;
+// Whole seconds since 1970 (UTC), 64-bit: holds every date X.509 can carry, up to 9999-12-31 (RFC 5280's "no expiry",
+// notAfter 99991231235959Z). system_clock::time_point counts nanoseconds and ends in 2262: never convert a TimePoint
+// to it (to_time_t, or arithmetic or comparison with system_clock::now()); use now_utc() and format_utc().
+using TimePoint = std::chrono::sys_seconds;
+
+// The current time as a TimePoint.
+TimePoint now_utc();
+
+// strftime(format) of the time in UTC, e.g. "%Y-%m-%d" -> "9999-12-31".
+std::string format_utc(TimePoint time, const char* format);
 
 class Certificate {
  public:

@@ -4,6 +4,7 @@
 // with an error; it is never deleted or silently rewritten (a lost journal can mean a lost restart).
 
 #include "engine/model/error.hpp"
+#include "engine/state/journal_records.hpp"
 #include "engine/state/pending_restart.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,8 @@ class Journal {
  public:
   static std::filesystem::path path_in(const std::filesystem::path& state_dir) { return state_dir / "journal.jsonl"; }
 
+  // Opens for appending. A file that ends in a record cut mid-write gets that record ended first (see
+  // journal_records.hpp), so the next record starts on a line of its own.
   static Result<Journal> open(const std::filesystem::path& state_dir);
   Journal(Journal&& other) noexcept;
   Journal& operator=(Journal&&) = delete;
@@ -26,17 +29,26 @@ class Journal {
   // Adds "ts" (UTC, ISO 8601) and writes one line, then fsyncs. Never pass secrets: records are for people.
   Result<void> append(nlohmann::json record);
 
-  // Every record, in order. No file: empty. A malformed line: an error naming the line.
+  // Every record, in order. No file: empty. A malformed line or a field of the wrong type: an error naming the line.
+  // A record cut mid-write is skipped (see journal_records.hpp); read_contents also returns the warning about it.
   static Result<std::vector<nlohmann::json>> read(const std::filesystem::path& state_dir);
+  static Result<JournalContents> read_contents(const std::filesystem::path& state_dir);
 
  private:
   Journal(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
+  Result<void> end_torn_record();
+  Result<void> write_all(const std::string& text);
   int m_fd = -1;
   std::filesystem::path m_path;
+  bool m_unsure = false;  // a write failed part-way: the file may end in a cut record
 };
 
+// The record `trustctl journal SITE --forget-owed NODE [--service NAME]` writes: the owed restarts of the node (of
+// that service only, when "service" is given) are settled without running them.
+inline constexpr std::string_view kRestartForgottenEvent = "restart-forgotten";
+
 // Restarts owed by completed changes and not yet run, from the journal's records ("restart-owed" adds, a finished
-// "restart" action clears).
+// "restart" action clears, and so does a "restart-forgotten" record).
 std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records);
 
 std::string utc_now_iso8601();

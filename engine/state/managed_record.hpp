@@ -16,6 +16,9 @@ class ManagedRecord {
   static std::filesystem::path path_in(const std::filesystem::path& state_dir) { return state_dir / "managed.json"; }
   // No file: an empty record. A damaged file: an error (guessing could prune the wrong certificate).
   static Result<ManagedRecord> load(const std::filesystem::path& state_dir);
+  // The file's text; `origin` names it in messages. A wrong type anywhere is an error naming the key path
+  // (e.g. "nodes.uccx1.tomcat-trust[2]").
+  static Result<ManagedRecord> parse(const std::string& text, const std::string& origin);
   Result<void> save(const std::filesystem::path& state_dir) const;
 
   void add(const std::string& node, const std::string& store, const std::string& fingerprint);

@@ -62,7 +62,13 @@ Result<Certificate> issue_certificate(const CertificateSpec& spec, const KeyPair
 
   const long day = 24L * 3600L;
   X509_gmtime_adj(X509_getm_notBefore(cert), spec.not_before_offset_days * day);
-  X509_gmtime_adj(X509_getm_notAfter(cert), (spec.not_before_offset_days + spec.days) * day);
+  if (spec.not_after) {
+    if (ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), spec.not_after->c_str()) != 1) {
+      return bail("'" + *spec.not_after + "' is not an ASN.1 time (YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ)");
+    }
+  } else {
+    X509_gmtime_adj(X509_getm_notAfter(cert), (spec.not_before_offset_days + spec.days) * day);
+  }
 
   X509_NAME* name = X509_get_subject_name(cert);
   if (!spec.organization.empty()) {

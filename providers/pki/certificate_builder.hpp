@@ -18,6 +18,8 @@ struct CertificateSpec {
   bool is_ca = false;
   int days = 365;
   int not_before_offset_days = 0;      // negative: valid from the past (tests of expiry and validity-start rules)
+  // An exact notAfter in ASN.1 form instead of `days`, e.g. "99991231235959Z" (RFC 5280's "no expiry").
+  std::optional<std::string> not_after;
   std::optional<std::string> serial_hex;  // random 64-bit serial when empty
   bool server_auth = true;             // EKU serverAuth+clientAuth and the appliance's KU on leaf certificates
   std::string digest = "sha256";       // "md5", "sha1", "sha256", "sha384", "sha512"

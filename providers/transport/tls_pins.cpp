@@ -250,12 +250,17 @@ Result<std::string> rewrite_pins(std::string_view text, const std::vector<std::s
   return out;
 }
 
-Result<void> update_pins(const std::filesystem::path& path, const std::vector<std::string>& host_ports,
-                         std::string_view fingerprint, bool keep_existing) {
-  // A parallel apply rotates several nodes at once: their read-modify-write cycles must not interleave. Two
-  // trustctl processes cannot run against one state directory (the apply lock), so a process-wide mutex suffices.
+namespace {
+
+// A parallel apply rotates several nodes at once: their read-modify-write cycles must not interleave. Two trustctl
+// processes cannot run against one state directory (the apply lock), so a process-wide mutex suffices.
+std::mutex& rewrite_mutex() {
   static std::mutex mutex;
-  std::lock_guard lock(mutex);
+  return mutex;
+}
+
+Result<void> update_pins_locked(const std::filesystem::path& path, const std::vector<std::string>& host_ports,
+                                std::string_view fingerprint, bool keep_existing) {
   bool exists = false;
   auto text = read_file(path, exists);
   if (!text) return fail(text.error());
@@ -266,6 +271,32 @@ Result<void> update_pins(const std::filesystem::path& path, const std::vector<st
   struct stat info {};
   if (exists && ::stat(path.c_str(), &info) == 0) mode = info.st_mode & 07777;
   return write_atomically(path, *rewritten, mode);
+}
+
+}  // namespace
+
+Result<void> update_pins(const std::filesystem::path& path, const std::vector<std::string>& host_ports,
+                         std::string_view fingerprint, bool keep_existing) {
+  std::lock_guard lock(rewrite_mutex());
+  return update_pins_locked(path, host_ports, fingerprint, keep_existing);
+}
+
+Result<void> settle_pins(const std::filesystem::path& path, const std::vector<std::string>& host_ports,
+                         std::string_view fingerprint) {
+  auto wanted = normalise_fingerprint(fingerprint);
+  if (!wanted) {
+    return fail(ErrorCode::internal, "'" + std::string(fingerprint) + "' is not a SHA-256 fingerprint (64 hex digits)");
+  }
+  std::lock_guard lock(rewrite_mutex());
+  auto pins = load_pins(path);
+  if (!pins) return fail(pins.error());
+  const bool settled = std::all_of(host_ports.begin(), host_ports.end(), [&](const std::string& host_port) {
+    auto key = normalise_key(host_port);
+    auto found = key ? pins->find(*key) : pins->end();
+    return found != pins->end() && found->second == std::vector<std::string>{*wanted};
+  });
+  if (settled) return {};
+  return update_pins_locked(path, host_ports, *wanted, /*keep_existing=*/false);
 }
 
 }  // namespace trustctl::transport

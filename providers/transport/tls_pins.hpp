@@ -47,6 +47,12 @@ std::vector<std::string> lookup_pins(const PinMap& pins, std::string_view host, 
 Result<void> update_pins(const std::filesystem::path& path, const std::vector<std::string>& host_ports,
                          std::string_view fingerprint, bool keep_existing = false);
 
+// Pins follow rotations: once every one of `host_ports` has been seen presenting `fingerprint` (the platform port after
+// the restart that loaded a new identity), it becomes their only pin, and the old certificate, no longer presented,
+// stops being accepted. The file is rewritten as update_pins does, and not at all when that already holds.
+Result<void> settle_pins(const std::filesystem::path& path, const std::vector<std::string>& host_ports,
+                         std::string_view fingerprint);
+
 // The same rewrite as pure text, for tests and for update_pins.
 Result<std::string> rewrite_pins(std::string_view text, const std::vector<std::string>& host_ports,
                                  std::string_view fingerprint, bool keep_existing);

@@ -78,8 +78,13 @@ Result<void> VosActionRunner::run(const Action& action) {
   if (action.kind == ActionKind::restart_service && cluster) {
     // Done only when healthy: the ports answer again, the CLI still lists the service STARTED, and Finesse says
     // IN_SERVICE; only then may the next node of a rolling restart go down.
-    if (auto healthy = wait_service_ports(*cluster, *node, action.service, platform_identity); !healthy) {
-      return label(std::move(healthy), action);
+    auto healthy = wait_service_ports(*cluster, *node, action.service, platform_identity);
+    if (!healthy) return label(fail(healthy.error()), action);
+    // The platform port now presents the stored identity: pins follow the rotation, the old one is dropped.
+    if (*healthy) {
+      if (auto settled = settle_pins(*node, platform_identity->fingerprint()); !settled) {
+        return label(std::move(settled), action);
+      }
     }
     auto listed = m_pool.with_session(*node, [&](transport::CliSession& session) {
       return vos::check_service_started(session, action.service);
@@ -96,18 +101,24 @@ Result<void> VosActionRunner::run(const Action& action) {
 }
 
 // The restart is done when every port the service serves answers a handshake again, and the platform port presents
-// the identity the node stores: a restart that loaded something else did not do what it was for.
-Result<void> VosActionRunner::wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
+// the identity the node stores: a restart that loaded something else did not do what it was for. True when the
+// platform port was seen presenting that identity (an RSA leaf to compare with it).
+Result<bool> VosActionRunner::wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
                                                  const std::optional<Certificate>& platform_identity) {
   auto ports = node_ports(cluster, node);
   std::erase_if(ports, [&](const ServicePort& p) { return p.service != service; });
-  if (ports.empty()) return {};
+  if (ports.empty()) return false;
   auto presented = wait_ports_answer(node, ports, std::chrono::seconds(node.connection.timeout_s),
                                      m_settings.port_poll);
   if (!presented) return fail(presented.error());
-  if (!platform_identity) return {};
+  if (!platform_identity) return false;
+  bool confirmed = false;
   for (const auto& port : *presented) {
-    if (port.port.port != node.connection.https_port || port.chain.front() == *platform_identity) continue;
+    if (port.port.port != node.connection.https_port) continue;
+    if (port.chain.front() == *platform_identity) {
+      confirmed = true;
+      continue;
+    }
     // A node holding tomcat-ECDSA may present it to a handshake that offers ECDSA first, as this one does (Finesse's
     // suites): only an RSA leaf can be compared with the stored tomcat identity.
     if (port.chain.front().key_type() == "EC") continue;
@@ -118,7 +129,7 @@ Result<void> VosActionRunner::wait_service_ports(const Cluster& cluster, const N
                                                 "); check `show cert own tomcat` on the node and run apply again")
                     .on(node.name, "port health check"));
   }
-  return {};
+  return confirmed;
 }
 
 // Restarting a Finesse service interrupts agents until Finesse reports IN_SERVICE again; the next node of a rolling
@@ -234,6 +245,14 @@ Result<void> VosActionRunner::pin_fingerprint(const Node& node, const std::strin
                                 {transport::pin_key(node.fqdn, node.connection.https_port),
                                  transport::pin_key(node.address, node.connection.https_port)},
                                 fingerprint, /*keep_existing=*/true);
+}
+
+Result<void> VosActionRunner::settle_pins(const Node& node, const std::string& fingerprint) {
+  if (node.connection.tls_pins.empty()) return {};
+  return transport::settle_pins(node.connection.tls_pins,
+                                {transport::pin_key(node.fqdn, node.connection.https_port),
+                                 transport::pin_key(node.address, node.connection.https_port)},
+                                fingerprint);
 }
 
 // The key of the CA that signs the action's identity; only a CA with local_key gets here (the planner sends outside

@@ -34,12 +34,13 @@ class VosActionRunner final : public ActionRunner {
   Result<void> run_rest(const Node& node, const Action& action);
   Result<void> pin_new_identity(const Node& node, const Action& action);
   Result<void> pin_fingerprint(const Node& node, const std::string& fingerprint);
+  Result<void> settle_pins(const Node& node, const std::string& fingerprint);
   static Result<void> label(Result<void> result, const Action& action);
   static bool serves_finesse(const Cluster& cluster, const std::string& service);
   Result<void> wait_finesse_in_service(const Node& node);
   Result<void> explain_failed_restart(const Node& node, const Action& action, const Result<void>& failed);
   Result<void> start_platform_if_stopped(const Cluster& cluster, const Node& node);
-  Result<void> wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
+  Result<bool> wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
                                   const std::optional<Certificate>& platform_identity);
 
   const Site& m_site;

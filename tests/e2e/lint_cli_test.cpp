@@ -185,6 +185,23 @@ TEST(LintCli, ASiteIsLintedAgainstTheProductsItsCertificatesAreBoundFor) {
   EXPECT_EQ(nlohmann::json::parse(renamed.out).size(), 1u) << renamed.out;
 }
 
+// RFC 5280's "no expiry" date (notAfter 99991231235959Z) once overflowed a nanosecond clock: "expired on 1816", an
+// error finding that blocked apply.
+TEST(LintCli, ACaValidUntilTheYear9999IsNeitherExpiredNorDue) {
+  Lab lab("lint-9999");
+  auto forever = root_ca("Forever Partner Root", "ec-256", {.not_after = "99991231235959Z"});
+  write_text(lab.dir() / "pki/forever.pem", forever.certificate.pem());
+  auto single = trustctl({"lint", "--product", "uccx", "--unit", "tomcat-trust", (lab.dir() / "pki/forever.pem").string()});
+  EXPECT_EQ(single.exit_code, 0) << single.out << single.err;
+  EXPECT_FALSE(contains(single.out, "TC006")) << single.out;
+
+  lab.write_site("\n[[trust]]\ncluster = \"uccx\"\nstore = \"tomcat-trust\"\ncertificates = [\"file:pki/forever.pem\"]\n");
+  auto site = trustctl({"lint", lab.site().string(), "--format", "json"});
+  EXPECT_EQ(site.exit_code, 0) << site.out << site.err;
+  EXPECT_FALSE(contains(site.out, "TC006")) << site.out;
+  EXPECT_FALSE(contains(site.out, "1816")) << site.out;
+}
+
 TEST(LintCli, TheExampleSiteIsClean) {
   auto result = trustctl({"lint", std::string(TRUSTCTL_SOURCE_DIR) + "/examples/uccx-lab.toml"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;

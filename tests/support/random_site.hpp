@@ -324,7 +324,7 @@ struct RandomSite {
           if (chain.empty()) continue;
           const Certificate& leaf = chain.front();
           auto days =
-              std::chrono::duration_cast<std::chrono::days>(leaf.not_after() - std::chrono::system_clock::now());
+              std::chrono::duration_cast<std::chrono::days>(leaf.not_after() - now_utc());
           out << "{" << unit << ": " << (book.self_signed(leaf) ? "self" : "by " + book.label(*book.issuer_of(leaf)))
               << ", " << days.count() << "d";
           auto names = leaf.dns_names();

@@ -91,13 +91,6 @@ std::string public_key_pem(const Certificate& certificate) {
   return out;
 }
 
-std::string format_date(TimePoint time) {
-  std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string format_date(TimePoint time) { return format_utc(time, "%Y-%m-%d"); }
 
 }  // namespace trustctl::pki::lint

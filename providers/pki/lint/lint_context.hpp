@@ -29,7 +29,7 @@ struct LintContext {
   std::optional<std::vector<Certificate>> trust_store;
   std::vector<Certificate> chain;           // issuers presented or delivered with the certificate (TC004)
   std::optional<transport::ProbeResult> probe;  // a handshake with the host that presents it (TC010)
-  TimePoint now = std::chrono::system_clock::now();
+  TimePoint now = now_utc();
 
   bool identity() const { return unit.size() < 6 || unit.compare(unit.size() - 6, 6, "-trust") != 0; }
 };

@@ -131,6 +131,36 @@ TEST(Diff, PendingRestartsFromTheJournalAreCarriedIntoThePlan) {
   EXPECT_TRUE(restarts[0]->pending_from_journal);
 }
 
+// A restart the journal owes on a node the site no longer has, or of a service the product does not have, became an
+// action that failed every later apply. It is a note naming node, service and the command that settles it.
+TEST(Diff, AnOwedRestartTheSiteCannotRunIsANoteNotAnAction) {
+  UccxPair t;
+  t.site.file = "sites/lab center.toml";
+  for (const char* node : {"uccx1", "uccx2"}) {
+    t.holds(node, t.root.certificate);
+    t.holds(node, t.issuing.certificate);
+  }
+  auto plan = make_plan(t.site, t.live, t.registry,
+                        {{"uccx9", "Cisco Tomcat", "uccx9:upload-trust:x"},
+                         {"uccx1", "Cisco Retired Service", "uccx1:upload-trust:y"},
+                         {"uccx1", "Cisco Unified CCX Engine", "uccx1:upload-trust:z"}});
+  ASSERT_TRUE(plan) << plan.error().describe();
+  ASSERT_EQ(plan->graph.size(), 1u) << "only the restart the product has";
+  EXPECT_EQ(plan->graph.action(0).service, "Cisco Unified CCX Engine");
+  ASSERT_EQ(plan->notes.size(), 2u);
+  EXPECT_NE(plan->notes[0].find("the journal owes a restart of Cisco Tomcat on uccx9 (after uccx9:upload-trust:x), "
+                                "but the site has no node uccx9, so trustctl will not restart it"),
+            std::string::npos)
+      << plan->notes[0];
+  EXPECT_NE(plan->notes[0].find("`trustctl journal 'sites/lab center.toml' --forget-owed uccx9 --service 'Cisco Tomcat'`"),
+            std::string::npos)
+      << plan->notes[0];
+  EXPECT_NE(plan->notes[1].find("'Cisco Retired Service' on uccx1 (after uccx1:upload-trust:y), but uccx has no service "
+                                "of that name"),
+            std::string::npos)
+      << plan->notes[1];
+}
+
 TEST(Diff, ManualRestartPolicyListsRestartsWithoutScheduling) {
   UccxPair t;
   t.site.policy.restart = RestartPolicy::manual;

@@ -93,10 +93,25 @@ TEST(Identity, AnIdentityInsideItsRenewalWindowIsRenewed) {
         &t.ca.certificate, t.ca.key)};
     t.live.nodes[n].stores["tomcat-trust"].push_back({t.ca.certificate.trust_file_name(), t.ca.certificate});
   }
-  auto changes = plan_identities(t.site, t.live, t.registry, std::chrono::system_clock::now());
+  auto changes = plan_identities(t.site, t.live, t.registry, now_utc());
   ASSERT_TRUE(changes);
   ASSERT_EQ(changes->actions.size(), 2u);
   EXPECT_NE(changes->actions[0].reason.find("TC006"), std::string::npos) << changes->actions[0].reason;
+}
+
+// RFC 5280's "no expiry" (99991231235959Z) is far outside any renewal window; a nanosecond clock read it as 1816.
+TEST(Identity, AnIdentityValidUntilTheYear9999IsNotRenewed) {
+  LabCa t;
+  auto key = *pki::KeyPair::generate("ec-256");
+  for (const char* n : {"uccx1", "uccx2"}) {
+    std::string fqdn = std::string(n) + ".lab.example";
+    t.live.nodes[n].identities["tomcat"] = {*pki::issue_certificate(
+        {.common_name = fqdn, .dns_names = {fqdn}, .not_after = "99991231235959Z"}, key, &t.ca.certificate, t.ca.key)};
+    t.live.nodes[n].stores["tomcat-trust"].push_back({t.ca.certificate.trust_file_name(), t.ca.certificate});
+  }
+  auto changes = plan_identities(t.site, t.live, t.registry, now_utc());
+  ASSERT_TRUE(changes);
+  EXPECT_TRUE(changes->actions.empty()) << changes->actions.front().reason;
 }
 
 TEST(Identity, SelfPolicyRegeneratesACaSignedIdentityAndSaysPeersFollowLater) {

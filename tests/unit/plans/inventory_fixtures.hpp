@@ -9,7 +9,7 @@
 namespace trustctl::testing {
 
 // 2026-12-01T00:00:00Z: days left are counted from here.
-inline TimePoint inventory_now() { return std::chrono::system_clock::from_time_t(1796083200); }
+inline TimePoint inventory_now() { return TimePoint{std::chrono::seconds{1796083200}}; }
 
 // uccx1: read, its own and its peer's identity, a managed wanted CA, a retired root an absent rule names, one port
 // that does not answer. uccx2: could not be read. fin1: RSA and EC identities, a leftover pending CSR, an entry

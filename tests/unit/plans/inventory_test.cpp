@@ -156,7 +156,7 @@ TEST(Inventory, PendingCsrsSayWhatTheyAskForWhereTheyAreExportedAndWhetherTheCaA
   live.nodes["uccx1"].pending_csrs["tomcat"] = PendingCsr{"csr", {"uccx1.lab.example"}, signed1.public_key_pem()};
   live.nodes["uccx2"].pending_csrs["tomcat"] = PendingCsr{"csr", {"uccx2.lab.example"}, unsigned2.public_key_pem()};
   auto registry = providers::make_registry();
-  auto inventory = make_inventory(site, live, registry, {}, {}, std::chrono::system_clock::now());
+  auto inventory = make_inventory(site, live, registry, {}, {}, now_utc());
 
   const auto& uccx1 = node_of(inventory, "uccx1");
   ASSERT_EQ(uccx1.pending_csrs.size(), 1u);

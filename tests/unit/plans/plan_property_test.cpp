@@ -800,7 +800,7 @@ class Checker {
         }
       }
     }
-    auto now = std::chrono::system_clock::now();
+    const TimePoint now = now_utc();
     for (const auto& cluster : site.clusters) {
       const IdentityPolicy* policy = testing::identity_policy(cluster);
       if (!is_vos(cluster.product) || !policy) continue;

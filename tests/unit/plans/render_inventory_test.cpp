@@ -1,6 +1,7 @@
 #include "plans/render_inventory.hpp"
 
 #include "golden.hpp"
+#include "providers/pki/certificate_builder.hpp"
 #include "inventory_fixtures.hpp"
 #include "json_schema_subset.hpp"
 
@@ -81,6 +82,24 @@ TEST(RenderInventory, TextNamesWhatMatters) {
   EXPECT_TRUE(contains(text, "managed by trustctl; wanted by the site (sites/lab.toml:22:18)")) << text;
   EXPECT_TRUE(contains(text, "not the stored identity: Cisco Finesse Tomcat was not restarted")) << text;
   EXPECT_TRUE(contains(text, "1 of 4 nodes could not be read")) << text;
+}
+
+// show (text and JSON) of a certificate valid until RFC 5280's "no expiry" date: the year stays 9999 and the days
+// left stay positive (a nanosecond clock once showed it as expired in 1816).
+TEST(RenderInventory, ADateInTheYear9999IsShownAsIs) {
+  InventoryScenario t;
+  auto key = *pki::KeyPair::generate("ec-256");
+  auto forever = *pki::self_signed(
+      {.common_name = "gadgets.partner.example", .dns_names = {"gadgets.partner.example"}, .not_after = "99991231235959Z"},
+      key);
+  t.s.live.nodes["gadget1"].identities["presented"] = {forever};
+  auto inventory = t.inventory();
+  std::string text = render_inventory_text(inventory, {.color = false});
+  EXPECT_TRUE(contains(text, "9999-12-31 (")) << text;
+  EXPECT_FALSE(contains(text, "expired")) << text;
+  std::string json_text = inventory_to_json(inventory).dump();
+  EXPECT_TRUE(contains(json_text, "\"not_after\":\"9999-12-31\"")) << json_text;
+  EXPECT_FALSE(contains(json_text, "\"days_left\":-")) << json_text;
 }
 
 }  // namespace

@@ -176,5 +176,19 @@ TEST(Verify, RestartsTheJournalOwesFailTheirServicesAndTheCallersTrust) {
   EXPECT_FALSE(rows[2].ok());
 }
 
+// One apply cannot run (a node gone from the site, a service the product does not have) still fails verify, but says
+// how to settle it instead of "run trustctl apply", which would not run it.
+TEST(Verify, AnOwedRestartTheSiteCannotRunSaysHowToSettleIt) {
+  VerifyScenario t;
+  std::vector<PendingRestart> owed = {{"uccx9", "Cisco Tomcat", "uccx9:upload-trust:tomcat-trust:0123"},
+                                      {"uccx1", "Cisco Retired Service", "uccx1:upload-trust:tomcat-trust:0123"}};
+  auto rows = evaluate_verification(t.site, t.live, {}, t.registry, owed);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(mentions(rows[0], "the site has no node uccx9, so trustctl will not restart it")) << all(rows[0]);
+  EXPECT_TRUE(mentions(rows[0], "--forget-owed uccx9 --service 'Cisco Tomcat'")) << all(rows[0]);
+  EXPECT_TRUE(mentions(rows[1], "uccx has no service of that name")) << all(rows[1]);
+  EXPECT_FALSE(mentions(rows[1], "run trustctl apply")) << all(rows[1]);
+}
+
 }  // namespace
 }  // namespace trustctl::plans

@@ -25,6 +25,19 @@ TEST(Certificate, ParsesEveryPemBlockAndIgnoresSurroundingText) {
   EXPECT_EQ((*parsed)[1], chain.leaf);
 }
 
+// RFC 5280's "no expiry" notAfter: a nanosecond system_clock overflows after 2262 and read it as 1816.
+TEST(Certificate, DatesPast2262KeepTheirYear) {
+  auto key = *pki::KeyPair::generate("ec-256");
+  auto forever = *pki::self_signed({.common_name = "Forever Root", .is_ca = true, .not_after = "99991231235959Z"}, key);
+  EXPECT_EQ(format_utc(forever.not_after(), "%Y-%m-%dT%H:%M:%SZ"), "9999-12-31T23:59:59Z");
+  EXPECT_GT(forever.not_after(), now_utc());
+  EXPECT_LT(forever.not_before(), forever.not_after());
+  // The default window (a third of ~8000 years) is counted in days without overflow.
+  int window = renewal_window_days(forever, std::nullopt);
+  EXPECT_GT(window, 365 * 2000);
+  EXPECT_EQ(renewal_window_days(forever, 60), 60);
+}
+
 TEST(Certificate, RejectsTextWithoutCertificate) {
   auto parsed = parse_certificates("not a certificate");
   ASSERT_FALSE(parsed);
@@ -72,13 +85,13 @@ TEST(Certificate, IssuersFirstPutsRootBeforeLeaf) {
   EXPECT_EQ(ordered[1], chain.leaf);
 }
 
-// RFC 5280's "no well-defined expiration" (notAfter 99991231235959Z) lies past what a TimePoint holds (2262): it used
-// to overflow into 1816, so the certificate read as long expired.
+// Dates past 2262 (what a nanosecond system_clock holds) used to overflow: 99991231235959Z came out as 1816, so the
+// certificate read as long expired.
 TEST(Certificate, DatesPastTheYear2262DoNotOverflow) {
   auto key = *pki::KeyPair::generate("ec-256");
   auto far = *pki::self_signed({.common_name = "No Expiry Root", .is_ca = true, .days = 7000 * 365}, key);  // about the year 9000
   EXPECT_GT(far.not_after(), far.not_before());
-  EXPECT_GT(far.not_after(), std::chrono::system_clock::now() + std::chrono::years(200));
+  EXPECT_GT(far.not_after(), now_utc() + std::chrono::years(200));  // never against system_clock's nanoseconds
   EXPECT_GE(renewal_window_days(far, std::nullopt), 30);
 }
 

@@ -1,9 +1,9 @@
 #include "engine/state/journal.hpp"
-#include "engine/state/state_lock.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace trustctl {
 namespace {
@@ -77,52 +77,112 @@ TEST(Journal, AFieldOfTheWrongTypeIsAnErrorNamingTheLine) {
   }
 }
 
-TEST(StateLock, ASecondHolderIsRefusedWithTheFirstHoldersName) {
-  auto dir = temp_dir("lock");
-  auto first = StateLock::acquire(dir, "apply");
-  ASSERT_TRUE(first);
-  auto second = StateLock::acquire(dir, "apply");
-  ASSERT_FALSE(second);
-  EXPECT_EQ(second.error().code, ErrorCode::locked);
-  EXPECT_NE(second.error().message.find("pid " + std::to_string(::getpid())), std::string::npos);
-  EXPECT_NE(second.error().message.find(first->id()), std::string::npos);
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
-TEST(StateLock, AStaleLockIsReportedAndClearedOnlyByItsId) {
-  auto dir = temp_dir("stale-lock");
+// A record cut mid-write (trustctl killed during an append) used to be glued to the next record: one unreadable line
+// in the middle of the journal, and every later plan and apply stopped on it for good.
+TEST(Journal, TheRecordAfterACutOneStartsOnANewLineAndEverythingReadsBack) {
+  auto dir = temp_dir("journal-cut");
   std::filesystem::create_directories(dir);
+  const std::string original =
+      "{\"event\":\"restart-owed\",\"node\":\"uccx1\",\"service\":\"Cisco Tomcat\",\"owed_by\":\"x\"}\n"
+      "{\"event\":\"action-do";
+  std::ofstream(Journal::path_in(dir), std::ios::binary) << original;
   {
-    std::ofstream out(dir / "lock");
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    // pid 999999 does not exist on this machine (pid_max is lower).
-    out << nlohmann::json{{"id", "abc123"}, {"host", host}, {"pid", 999999}, {"started", "then"}}.dump();
+    auto journal = Journal::open(dir);
+    ASSERT_TRUE(journal) << journal.error().message;
+    ASSERT_TRUE(journal->append({{"event", "apply-start"}, {"apply", "a1"}}));
   }
-  auto refused = StateLock::acquire(dir, "apply");
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("stale"), std::string::npos);
-  EXPECT_NE(refused.error().message.find("--id abc123"), std::string::npos);
-  EXPECT_FALSE(StateLock::force_unlock(dir, "wrong"));
-  EXPECT_TRUE(StateLock::force_unlock(dir, "abc123"));
-  EXPECT_TRUE(StateLock::acquire(dir, "apply"));
+  auto contents = Journal::read_contents(dir);
+  ASSERT_TRUE(contents) << contents.error().message;
+  ASSERT_EQ(contents->records.size(), 3u);
+  EXPECT_EQ(contents->records[1]["event"], "torn-record");
+  EXPECT_EQ(contents->records[1]["line"], 2) << "the writer names the cut line";
+  EXPECT_EQ(contents->records[2]["event"], "apply-start");
+  EXPECT_EQ(contents->torn_lines, std::vector<int>{2});
+  EXPECT_TRUE(contents->warnings.empty()) << "a cut record the writer moved past is no longer news";
+  EXPECT_EQ(pending_restarts(contents->records).size(), 1u) << "the owed restart before it still counts";
+  EXPECT_EQ(read_file(Journal::path_in(dir)).rfind(original + "\n", 0), 0u) << "nothing is rewritten";
 }
 
-// A lock another tool or a hand edit left with fields of the wrong type used to abort trustctl (json::value() threw);
-// an unreadable lock was also removed by `unlock --id` whatever id was given. Now both refuse and say why.
-TEST(StateLock, AnUnreadableLockIsRefusedAndNeverRemovedByUnlock) {
-  auto dir = temp_dir("odd-lock");
+TEST(Journal, ACutLastRecordIsAWarningNamingFileAndLine) {
+  auto contents = parse_journal("{\"event\":\"a\"}\n{\"event\":\"b\"}\n{\"eve", "state/journal.jsonl");
+  ASSERT_TRUE(contents) << contents.error().message;
+  EXPECT_EQ(contents->records.size(), 2u);
+  ASSERT_EQ(contents->warnings.size(), 1u);
+  EXPECT_EQ(contents->warnings[0].rfind("state/journal.jsonl:3: the last record was cut mid-write", 0), 0u)
+      << contents->warnings[0];
+  EXPECT_EQ(contents->record_lines, (std::vector<int>{1, 2}));
+}
+
+TEST(Journal, ARecordCompleteButForItsNewlineIsEndedWithoutAMarker) {
+  auto dir = temp_dir("journal-no-newline");
   std::filesystem::create_directories(dir);
-  for (std::string lock : {R"({"id":"abc123","pid":"4242","host":"h"})", R"({"id":["abc123"],"pid":1})",
-                           R"({"id":"abc123","pid":1,"host":7})", "pid=4242", "[]"}) {
-    std::ofstream(dir / "lock") << lock;
-    auto refused = StateLock::acquire(dir, "apply");
-    ASSERT_FALSE(refused) << lock;
-    EXPECT_NE(refused.error().message.find("unreadable"), std::string::npos) << refused.error().message;
-    auto unlocked = StateLock::force_unlock(dir, "abc123");
-    ASSERT_FALSE(unlocked) << lock;
-    EXPECT_NE(unlocked.error().message.find("nothing removed"), std::string::npos) << unlocked.error().message;
-    EXPECT_TRUE(std::filesystem::exists(dir / "lock"));
+  std::ofstream(Journal::path_in(dir), std::ios::binary) << "{\"event\":\"a\"}";
+  {
+    auto journal = Journal::open(dir);
+    ASSERT_TRUE(journal);
+    ASSERT_TRUE(journal->append({{"event", "b"}}));
   }
+  auto records = Journal::read(dir);
+  ASSERT_TRUE(records) << records.error().message;
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[1]["event"], "b");
+}
+
+TEST(Journal, DamageInTheMiddleIsAnErrorNamingFileLineAndField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{\"event\":\"a\"}\ngarbage\n{\"event\":\"b\"}\n", "j:2: not a JSON object"},
+      {"{\"event\":\"a\"}\n[1,2]\n", "j:2: not a JSON object"},
+      {"{\"event\":\"restart-owed\",\"node\":5}\n", "j:1: field \"node\" is a number, expected a string"},
+      {"{\"event\":null}\n", "j:1: field \"event\" is null, expected a string"},
+      {"{\"event\":\"apply-end\",\"ts\":{}}\n", "j:1: field \"ts\" is an object, expected a string"},
+      // A torn-record record must name an earlier, unreadable line; it cannot excuse damage elsewhere.
+      {"x\n{\"event\":\"torn-record\",\"line\":3}\ny\n", "j:2: a torn-record record must name an earlier line"},
+      {"x\n{\"event\":\"torn-record\",\"line\":\"1\"}\n", "j:2: a torn-record record must name"},
+      {"x\n{\"event\":\"torn-record\",\"line\":1}\ny\n{\"event\":\"a\"}\n", "j:3: not a JSON object"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto parsed = parse_journal(text, "j");
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().message.rfind(expected, 0), 0u) << text << "\n" << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("repair that line"), std::string::npos) << parsed.error().message;
+  }
+}
+
+// Records built elsewhere (tests, a future writer) may lack fields or hold other types: never an exception.
+TEST(Journal, PendingRestartsToleratesAnyRecord) {
+  std::vector<nlohmann::json> records = {
+      nullptr,
+      {{"event", 5}},
+      {{"event", "restart-owed"}, {"node", nullptr}, {"service", 7}},
+      {{"event", "restart-owed"}, {"node", "uccx1"}, {"service", "Cisco Tomcat"}, {"owed_by", {1, 2}}},
+  };
+  auto pending = pending_restarts(records);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[1].node, "uccx1");
+  EXPECT_EQ(pending[1].owed_by, "");
+}
+
+TEST(Journal, AForgottenRestartIsNoLongerOwed) {
+  auto owed = [](const char* node, const char* service) {
+    return nlohmann::json{{"event", "restart-owed"}, {"node", node}, {"service", service}, {"owed_by", "c"}};
+  };
+  std::vector<nlohmann::json> records = {owed("gone", "Cisco Tomcat"), owed("gone", "Cisco Finesse Tomcat"),
+                                         owed("uccx1", "Cisco Tomcat"), owed("uccx1", "No Such Service")};
+  records.push_back({{"event", "restart-forgotten"}, {"node", "uccx1"}, {"service", "No Such Service"}});
+  auto pending = pending_restarts(records);
+  ASSERT_EQ(pending.size(), 3u);
+  records.push_back({{"event", "restart-forgotten"}, {"node", "gone"}});  // no service: all of the node's
+  pending = pending_restarts(records);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].node, "uccx1");
+  EXPECT_EQ(pending[0].service, "Cisco Tomcat");
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::read_text;
 using testing::TempDir;
+using testing::write_text;
 
 const std::string kA(64, 'a');
 const std::string kB(64, 'b');
@@ -185,6 +186,32 @@ TEST(TlsPinsUpdate, ConcurrentUpdatesLoseNothing) {
   auto pins = load_pins(path);
   ASSERT_TRUE(pins) << pins.error().message;
   EXPECT_EQ(pins->size(), 16u);
+}
+
+// Pins only accumulated: after a rotation the old certificate stayed accepted for good. Once the new one is seen
+// presented, it is the host's only pin; other hosts, comments and unknown lines stay.
+TEST(TlsPinsSettle, ThePresentedCertificateBecomesTheOnlyPinOfItsHosts) {
+  TempDir dir;
+  const fs::path path = dir.path() / "tls_pins";
+  write_text(path, "# recorded by hand\na.example:8443 sha256/" + kA + "\n127.0.1.1:8443 sha256/" + kA +
+                       "\nb.example:8443 sha256/" + kA + "\n");
+  ASSERT_TRUE(update_pins(path, {"a.example:8443", "127.0.1.1:8443"}, kB, /*keep_existing=*/true));
+  ASSERT_TRUE(settle_pins(path, {"a.example:8443", "127.0.1.1:8443"}, "sha256/" + kB));
+  EXPECT_EQ(read_text(path), "# recorded by hand\na.example:8443 sha256/" + kB + "\n127.0.1.1:8443 sha256/" + kB +
+                                 "\nb.example:8443 sha256/" + kA + "\n");
+}
+
+TEST(TlsPinsSettle, NothingIsWrittenWhenItAlreadyHolds) {
+  TempDir dir;
+  const fs::path path = dir.path() / "tls_pins";
+  write_text(path, "a.example:8443 sha256/" + kB + "\n");
+  struct stat before {};  // a rewrite renames a new file over it; an untouched one keeps its inode
+  ASSERT_EQ(stat(path.c_str(), &before), 0);
+  ASSERT_TRUE(settle_pins(path, {"A.example:8443"}, kB));
+  struct stat after {};
+  ASSERT_EQ(stat(path.c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  EXPECT_FALSE(settle_pins(path, {"a.example:8443"}, "sha256/123")) << "not a fingerprint";
 }
 
 }  // namespace

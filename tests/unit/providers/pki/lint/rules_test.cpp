@@ -182,6 +182,16 @@ TEST(LintRules, Tc006TrustEntriesWarnOnlyInTheLastThirtyDays) {
   EXPECT_EQ(found[0].severity, Severity::warning);
 }
 
+// A CA with RFC 5280's "no expiry" date (99991231235959Z) is neither expired nor due (it once read as "expired on
+// 1816", an error that blocked apply).
+TEST(LintRules, Tc006ADateInTheYear9999IsNotExpired) {
+  auto forever = root_ca("Forever Root", "ec-256", {.not_after = "99991231235959Z"});
+  EXPECT_TRUE(of_rule(lint_certificate(forever.certificate, trust_context(Product::uccx)), "TC006").empty());
+  auto identity = leaf("uccx1.lab.example", nullptr, "rsa-2048", {.not_after = "99991231235959Z"});
+  auto found = of_rule(lint_certificate(identity, identity_context(Product::uccx)), "TC006");
+  EXPECT_TRUE(found.empty()) << found.front().message;
+}
+
 // ---- TC007 incomplete chain ------------------------------------------------------------------------------------
 
 TEST(LintRules, Tc007IssuersMustAllBeInTheTargetTrustStore) {
