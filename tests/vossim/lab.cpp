@@ -189,9 +189,17 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
     std::vector<SimNode*> nodes;
     for (auto& node : lab->m_nodes) nodes.push_back(node.get());
     nlohmann::json described = {{"replication_delay_ms", settings.replication_delay.count()},
-                                {"restart_ms", settings.cli.restart_duration.count()},
-                                {"command_latency_ms", settings.cli.command_latency.count()},
+                                {"restart_ms", settings.cli.timings.restart.count()},
+                                {"system_restart_ms", settings.cli.timings.system_restart_duration().count()},
+                                {"first_prompt_ms", settings.cli.timings.first_prompt.count()},
+                                {"command_latency_ms", settings.cli.timings.command_latency.count()},
                                 {"port_offset", settings.port_offset}};
+    for (const auto& [service, duration] : settings.cli.timings.restart_by_service) {
+      described["restart_ms_by_service"][service] = duration.count();
+    }
+    for (const auto& [command_class, latency] : settings.cli.timings.latency_by_class) {
+      described["command_latency_ms_by_class"][std::string(to_string(command_class))] = latency.count();
+    }
     lab->m_control = std::make_unique<ControlApi>(nodes, lab->m_event_log, lab->m_faults, token, described);
     ControlApi* control = lab->m_control.get();
     Workers* workers = lab->m_workers.get();

@@ -161,7 +161,7 @@ class IdentityUnitsTest : public ::testing::Test {
   }
   std::unique_ptr<CliInterpreter> cli(SimNode& node) {
     CliSettings settings;
-    settings.restart_duration = 50ms;
+    settings.timings.restart = 50ms;
     auto interpreter = std::make_unique<CliInterpreter>(node, settings);
     interpreter->start();
     interpreter->feed("set cli pagination off\r");
@@ -171,7 +171,7 @@ class IdentityUnitsTest : public ::testing::Test {
   static std::string paste(CliInterpreter& cli, const std::string& command, const std::string& pem) {
     std::string out = run(cli, command);
     EXPECT_NE(out.find(msg::kPastePrompt), std::string::npos) << out;
-    return cli.feed(pem + "\n\n").text();
+    return cli.feed(pem.ends_with('\n') ? pem + "\n" : pem + "\n\n").text();
   }
 
   void TearDown() override { m_replicator.stop_and_flush(); }  // before the nodes go
