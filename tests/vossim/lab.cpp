@@ -279,16 +279,17 @@ void Lab::add_node_listeners(NodeNet& net, const trustctl::Node& node) {
   TlsContextCache* contexts = net.contexts.get();
   for (const auto& port : service_ports(sim->spec().product, node.connection.https_port, m_settings.port_offset)) {
     const std::string service = port.service;
+    const bool ecdsa = port.ecdsa_capable;
     net.listener_ids.push_back(m_loop->add(NetLoop::ListenerSpec{
         node.name, node.address, port.port,
         [sim, service](NetLoop::Clock::time_point now) {
           return !sim->is_down(now) && sim->service_state(service, now) == ServiceState::started;
         },
-        [sim, service, rest, contexts, workers](int fd) {
-          const bool started = workers->run([sim, service, rest, contexts, fd] {
+        [sim, service, ecdsa, rest, contexts, workers](int fd) {
+          const bool started = workers->run([sim, service, ecdsa, rest, contexts, fd] {
             // What the service loaded at its last start, not what the store holds now.
             auto identity = sim->loaded_identity(service, Clock::now());
-            auto context = identity ? contexts->get(*identity) : nullptr;
+            auto context = identity ? contexts->get(*identity, ecdsa) : nullptr;
             serve_https(fd, context.get(), [rest](const HttpRequest& request) { return rest->handle(request); });
           });
           if (!started) ::close(fd);

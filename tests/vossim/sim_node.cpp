@@ -137,10 +137,8 @@ Result<std::vector<UploadedCertificate>> parse_uploaded(std::string_view text) {
 bool supports_ecdsa(Product product, const std::string& version) {
   if (product == Product::external) return false;
   const auto [major, minor] = parse_version(version);
-  if (major < 0) return product != Product::uccx;  // unknown: current (UCCX 11.6+ has none)
-  if (major < 11 || (major == 11 && minor < 5)) return false;  // tomcat-ECDSA arrived in 11.5
-  if (product == Product::uccx) return major == 11 && minor < 6;
-  return true;
+  if (major < 0) return true;  // unknown: current
+  return major > 11 || (major == 11 && minor >= 5);  // tomcat-ECDSA arrived in 11.5 and stayed
 }
 
 std::string self_signed_common_name(const std::string& unit, const std::string& fqdn) {
@@ -282,11 +280,11 @@ void SimNode::finish_start() {
   {
     std::lock_guard lock(m_mutex);
     if (m_own.count(kOwnFile) == 0) return;  // identities still missing: the gate stays closed
-    // The process start is every service's start: each one loads the stored identity.
-    const auto now = Clock::now();
+    // The process start is every service's start: each one loads the stored identities and tomcat-trust.
+    const auto snapshot = snapshot_identity_locked(Clock::now());
     for (const auto& service : m_services) {
       auto& runtime = m_runtime[service];
-      if (!runtime.loaded) runtime.loaded = snapshot_identity_locked(now);
+      if (!runtime.loaded) runtime.loaded = snapshot;
     }
   }
   m_ready.store(true, std::memory_order_release);
@@ -644,11 +642,10 @@ std::optional<std::string> SimNode::find_service(const std::string& name) const 
   return std::nullopt;
 }
 
-LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
-  const StoreEntry& own = m_own.at(kOwnFile);
-  LoadedIdentity loaded{own.certificate, m_own_keys.at(kTomcatUnit), {}, now};
+std::vector<Certificate> SimNode::chain_locked(const Certificate& leaf) const {
   // The chain goes as far as tomcat-trust holds the issuers (nearest first), as a Tomcat keystore would be built.
-  Certificate current = own.certificate;
+  std::vector<Certificate> chain;
+  Certificate current = leaf;
   for (int depth = 0; depth < 8 && !current.is_self_issued(); ++depth) {
     const Certificate* issuer = nullptr;
     for (const auto& [file, entry] : m_trust) {
@@ -658,11 +655,27 @@ LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
       }
     }
     if (issuer == nullptr) break;
-    loaded.chain.push_back(*issuer);
+    chain.push_back(*issuer);
     current = *issuer;
   }
+  return chain;
+}
+
+LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
+  const StoreEntry& own = m_own.at(kOwnFile);
+  LoadedIdentity loaded{own.certificate, m_own_keys.at(kTomcatUnit), chain_locked(own.certificate), {}, {}, now};
+  auto ecdsa = m_own.find(own_file(kTomcatEcdsaUnit));
+  auto ecdsa_key = m_own_keys.find(kTomcatEcdsaUnit);
+  if (ecdsa != m_own.end() && ecdsa_key != m_own_keys.end()) {
+    loaded.ecdsa = LoadedUnit{ecdsa->second.certificate, ecdsa_key->second, chain_locked(ecdsa->second.certificate)};
+  }
+  auto trust = std::make_shared<std::vector<Certificate>>();
+  trust->reserve(m_trust.size());
+  for (const auto& [file, entry] : m_trust) trust->push_back(entry.certificate);
+  loaded.trust = std::move(trust);
   return loaded;
 }
+
 
 void SimNode::settle_locked(const std::string& service, Clock::time_point now) const {
   auto& runtime = m_runtime[service];
@@ -814,7 +827,9 @@ nlohmann::json SimNode::describe(Clock::time_point now) const {
     if (runtime.loaded) {
       entry["loaded"] = {{"fingerprint", runtime.loaded->certificate.fingerprint()},
                          {"subject", runtime.loaded->certificate.subject()},
-                         {"loaded_at_ms", epoch_ms(runtime.loaded->loaded_at)}};
+                         {"loaded_at_ms", epoch_ms(runtime.loaded->loaded_at)},
+                         {"trust_entries", runtime.loaded->trust ? runtime.loaded->trust->size() : 0}};
+      if (runtime.loaded->ecdsa) entry["loaded"]["ecdsa_fingerprint"] = runtime.loaded->ecdsa->certificate.fingerprint();
     }
     node["services"][service] = entry;
   }

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,8 +44,8 @@ std::vector<std::string> services_for(trustctl::Product product);
 // Identity units (DOMAIN.md section 2).
 inline constexpr const char* kTomcatUnit = "tomcat";
 inline constexpr const char* kTomcatEcdsaUnit = "tomcat-ECDSA";
-// Whether a node has a tomcat-ECDSA unit: every VOS product from 11.5, except UCCX from 11.6 (the suite dropped it).
-// An empty or unparsable version counts as current.
+// Whether a node has a tomcat-ECDSA unit: every VOS product from 11.5 and later (docs/appliances.md section 2: UCCX,
+// MediaSense and SocialMiner from 11.5 and later). An empty or unparsable version counts as current.
 bool supports_ecdsa(trustctl::Product product, const std::string& version);
 // The CN of a node's self-signed identity: the FQDN for tomcat, "<host>-EC.<domain>" for tomcat-ECDSA.
 std::string self_signed_common_name(const std::string& unit, const std::string& fqdn);
@@ -95,11 +96,21 @@ struct RestartPlan {
   Clock::time_point end() const { return begin + duration; }
 };
 
-// What a service presents on its port: the identity (and the chain the trust store held) when it last started.
+// One identity unit as a service loaded it: the certificate, its key and the issuers tomcat-trust held.
+struct LoadedUnit {
+  Certificate certificate;
+  std::string key_pem;                 // secret
+  std::vector<Certificate> chain;      // issuers found in tomcat-trust, nearest first
+};
+
+// What a service loaded at its last start: its identities (what its ports present) and tomcat-trust (what it trusts
+// when it calls a peer: the integration oracle judges with this, not with the store as it is now).
 struct LoadedIdentity {
   Certificate certificate;
   std::string key_pem;                 // secret
   std::vector<Certificate> chain;      // issuers found in tomcat-trust, nearest first
+  std::optional<LoadedUnit> ecdsa;     // tomcat-ECDSA, on nodes that have the unit
+  std::shared_ptr<const std::vector<Certificate>> trust;  // tomcat-trust at that start
   Clock::time_point loaded_at;
 };
 
@@ -230,6 +241,7 @@ class SimNode {
   ImportOutcome import_one_locked(const UploadedCertificate& certificate, Clock::time_point now);
   void store_identity_locked(const std::string& unit, const Certificate& certificate, const std::string& key_pem);
   LoadedIdentity snapshot_identity_locked(Clock::time_point now) const;
+  std::vector<Certificate> chain_locked(const Certificate& leaf) const;
   void settle_locked(const std::string& service, Clock::time_point now) const;
   void write_file_locked(const std::string& relative, const std::string& content, bool secret);
   void save_restarts_locked() const;
