@@ -348,16 +348,17 @@ void Lab::seed_cluster_trust(const std::vector<SimNode*>& cluster_nodes) {
 }
 
 void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator& replicator) {
-  std::vector<SimNode*> subscribers;
+  // The cluster database carries a trust upload from whichever node took it to every other node: the product
+  // guides upload on the publisher, and the PCCE guide says roots uploaded on the secondary appear on the primary.
   for (SimNode* node : cluster_nodes) {
-    if (node->spec().role == trustctl::Role::subscriber) subscribers.push_back(node);
-  }
-  for (SimNode* node : cluster_nodes) {
-    if (node->spec().role != trustctl::Role::publisher) continue;
+    std::vector<SimNode*> others;
+    for (SimNode* other : cluster_nodes) {
+      if (other != node) others.push_back(other);
+    }
     node->set_replication_hook(
-        [subscribers, &replicator](const SimNode& origin, const std::vector<UploadedCertificate>& accepted) {
-          for (SimNode* subscriber : subscribers) {
-            for (const auto& certificate : accepted) replicator.schedule(*subscriber, certificate, origin.spec().name);
+        [others, &replicator](const SimNode& origin, const std::vector<UploadedCertificate>& accepted) {
+          for (SimNode* target : others) {
+            for (const auto& certificate : accepted) replicator.schedule(*target, certificate, origin.spec().name);
           }
         });
   }
@@ -373,9 +374,7 @@ void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator
       }
     });
   }
-  // Subscribers get no hook: on the appliance a trust upload belongs on the publisher (DOMAIN.md section 3). An
-  // import typed on a subscriber stays on that subscriber only; this keeps the simulation simple and still makes
-  // "uploaded to the wrong node" visible to trustctl, which must read every node to confirm. Deletes never replicate.
+  // Deletes never replicate (section 3): each node's copy is deleted on that node.
 }
 
 trustctl::Result<void> Lab::listen() { return m_loop->bind_all(); }

@@ -75,8 +75,9 @@ class Lab {
   void mark_ready_reported() { m_ready_reported = true; }
   std::optional<int> control_port() const;  // the bound port, once listening
 
-  // Wires publisher imports to the subscribers of the same cluster. Public so tests can build a lab of SimNodes
-  // without a site file.
+  // Wires trust imports on any node to every other node of the same cluster (a publisher's to its subscribers, a
+  // subscriber's to its publisher and the other subscribers: docs/appliances.md section 3), and multi-server
+  // identities to the nodes they name. Public so tests can build a lab of SimNodes without a site file.
   static void connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator& replicator);
   // First start: every node's self-signed tomcat identity goes into every peer's tomcat-trust (DOMAIN.md section 2).
   // A node created in this run gets every peer's self-signed identities; every node gets what a peer created.
