@@ -2,6 +2,7 @@
 
 #include "engine/config/secrets.hpp"
 #include "tests/vossim/known_hosts_writer.hpp"
+#include "tests/vossim/preload_trust.hpp"
 #include "tests/vossim/service_ports.hpp"
 #include "tests/vossim/tls_pins_writer.hpp"
 
@@ -115,6 +116,13 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
       site_nodes.push_back(&node);
     }
   }
+  if (settings.preload_trust > 0) {
+    // Made once per lab (and kept in the state directory): every fresh node starts with the same public roots.
+    auto roots = preloaded_roots(lab->m_state_dir / "preload-trust", static_cast<std::size_t>(settings.preload_trust));
+    if (!roots) return trustctl::fail(roots.error());
+    auto shared = std::make_shared<const std::vector<Certificate>>(std::move(*roots));
+    for (auto& node : lab->m_nodes) node->set_preloaded_trust(shared);
+  }
   std::vector<std::optional<trustctl::Error>> errors(site_nodes.size());
   std::vector<HostKey> host_keys(site_nodes.size());
   parallel_for(site_nodes.size(), [&](std::size_t i) {
@@ -193,6 +201,8 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
                                 {"system_restart_ms", settings.cli.timings.system_restart_duration().count()},
                                 {"first_prompt_ms", settings.cli.timings.first_prompt.count()},
                                 {"command_latency_ms", settings.cli.timings.command_latency.count()},
+                                {"preload_trust", settings.preload_trust},
+                                {"ecdsa_cop", settings.ecdsa_cop},
                                 {"port_offset", settings.port_offset}};
     for (const auto& [service, duration] : settings.cli.timings.restart_by_service) {
       described["restart_ms_by_service"][service] = duration.count();
@@ -200,7 +210,17 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
     for (const auto& [command_class, latency] : settings.cli.timings.latency_by_class) {
       described["command_latency_ms_by_class"][std::string(to_string(command_class))] = latency.count();
     }
-    lab->m_control = std::make_unique<ControlApi>(nodes, lab->m_event_log, lab->m_faults, token, described);
+    std::map<std::string, IntegrationOracle::Endpoint> endpoints;
+    for (const auto& cluster : site.clusters) {
+      for (const auto& node : cluster.nodes) {
+        endpoints[node.name] = IntegrationOracle::Endpoint{node.name, node.fqdn, node.address,
+                                                           node.connection.https_port, cluster.product,
+                                                           lab->find_node(node.name)};
+      }
+    }
+    lab->m_oracle = std::make_unique<IntegrationOracle>(site, std::move(endpoints), settings.port_offset);
+    lab->m_control = std::make_unique<ControlApi>(nodes, lab->m_event_log, lab->m_faults, token, described,
+                                                  lab->m_oracle.get());
     ControlApi* control = lab->m_control.get();
     Workers* workers = lab->m_workers.get();
     lab->m_control_listener = lab->m_loop->add(NetLoop::ListenerSpec{
@@ -279,7 +299,7 @@ void Lab::add_node_listeners(NodeNet& net, const trustctl::Node& node) {
   TlsContextCache* contexts = net.contexts.get();
   for (const auto& port : service_ports(sim->spec().product, node.connection.https_port, m_settings.port_offset)) {
     const std::string service = port.service;
-    const bool ecdsa = port.ecdsa_capable;
+    const bool ecdsa = port.ecdsa_capable && !m_settings.ecdsa_cop;
     net.listener_ids.push_back(m_loop->add(NetLoop::ListenerSpec{
         node.name, node.address, port.port,
         [sim, service](NetLoop::Clock::time_point now) {

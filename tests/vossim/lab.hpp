@@ -52,6 +52,10 @@ struct LabSettings {
   unsigned identity_threads = 2;  // background identity workers (at most the machine's cores)
   // main() waits this long after listening for identities still being made before it prints the ready line.
   std::chrono::milliseconds identity_wait{2000};
+  // Cisco's COP that stops UCCX and SocialMiner presenting tomcat-ECDSA at all (docs/appliances.md section 10) is
+  // installed on every node: every port presents the RSA tomcat identity.
+  bool ecdsa_cop = false;
+  int preload_trust = 0;               // public-root-like CA certificates in each fresh node's tomcat-trust
 };
 
 class Lab {
@@ -114,6 +118,7 @@ class Lab {
   std::vector<std::unique_ptr<SimNode>> m_nodes;
   std::vector<std::unique_ptr<NodeNet>> m_nets;
   std::vector<std::shared_ptr<SSL_CTX>> m_external_contexts;
+  std::unique_ptr<IntegrationOracle> m_oracle;
   std::unique_ptr<ControlApi> m_control;
   std::mutex m_pins_mutex;
   std::unique_ptr<IdentityFactory> m_identities;

@@ -23,6 +23,7 @@ struct Options {
   std::string state_dir;
   int replication_delay_ms = 2000;
   bool appliance_timings = false;
+  bool ecdsa_cop = false;
   std::optional<int> first_prompt_ms;
   std::vector<std::string> restart_ms;
   std::optional<int> system_restart_ms;
@@ -33,6 +34,7 @@ struct Options {
   std::vector<std::string> externals;
   int identity_wait_ms = 2000;
   int identity_threads = 2;
+  int preload_trust = 0;
 };
 
 void add_options(CLI::App& app, Options& o) {
@@ -64,6 +66,11 @@ void add_options(CLI::App& app, Options& o) {
       ->check(CLI::Range(1, 64));
   app.add_option("--external", o.externals, "NODE=CHAIN.pem:KEY.pem[:CIPHERS]: serve an external node's HTTPS")
       ->allow_extra_args(false);
+  app.add_flag("--ecdsa-cop", o.ecdsa_cop,
+               "Cisco's COP that stops presenting tomcat-ECDSA is installed: every port presents the RSA identity");
+  app.add_option("--preload-trust", o.preload_trust,
+                 "each new node's tomcat-trust starts with N public-root-like CA certificates")
+      ->check(CLI::Range(0, 10000));
 }
 
 // Plain values first, then per-service or per-class ones, whatever their order on the command line.
@@ -96,6 +103,8 @@ trustctl::Result<vossim::LabSettings> make_settings(const Options& o) {
   if (o.control_port >= 0) settings.control_port = o.control_port;
   settings.identity_wait = std::chrono::milliseconds(o.identity_wait_ms);
   settings.identity_threads = static_cast<unsigned>(o.identity_threads);
+  settings.ecdsa_cop = o.ecdsa_cop;
+  settings.preload_trust = o.preload_trust;
   for (const auto& text : o.externals) {
     auto external = vossim::parse_external(text);
     if (!external) return trustctl::fail(external.error());

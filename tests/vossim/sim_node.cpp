@@ -273,6 +273,16 @@ Result<void> SimNode::create_missing_identities() {
     m_created.push_back(own);
     m_missing.erase(std::find(m_missing.begin(), m_missing.end(), unit));
   }
+  if (m_fresh && m_preloaded) {
+    // A fresh appliance ships with public roots in tomcat-trust (docs/appliances.md section 2).
+    std::lock_guard lock(m_mutex);
+    for (const auto& root : *m_preloaded) {
+      const std::string file = std::string(kTrustUnit) + "/" + root.trust_file_name();
+      if (m_trust.count(file) > 0) continue;
+      write_file_locked(file, root.pem(), false);
+      m_trust.emplace(file, StoreEntry{file, root, root.pem()});
+    }
+  }
   return {};
 }
 
@@ -675,7 +685,6 @@ LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
   loaded.trust = std::move(trust);
   return loaded;
 }
-
 
 void SimNode::settle_locked(const std::string& service, Clock::time_point now) const {
   auto& runtime = m_runtime[service];

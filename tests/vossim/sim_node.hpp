@@ -140,6 +140,11 @@ class SimNode {
   void finish_start();
   bool ready() const { return m_ready.load(std::memory_order_acquire); }
   void set_identity_waiter(std::function<void()> waiter) { m_waiter = std::move(waiter); }
+  // Certificates a fresh node's tomcat-trust starts with besides its cluster's identities (--preload-trust: the
+  // public roots a fresh appliance ships with). Set before the identities are created.
+  void set_preloaded_trust(std::shared_ptr<const std::vector<Certificate>> certificates) {
+    m_preloaded = std::move(certificates);
+  }
   // Self-signed identities for cluster trust seeding (never waits): all of them, or those created in this run.
   std::vector<Certificate> self_signed_identities() const;
   std::vector<Certificate> created_identities() const;
@@ -264,6 +269,7 @@ class SimNode {
   std::map<std::string, bool> m_csr_multi_server;  // unit -> the pending CSR is multi-server
   std::vector<std::string> m_missing;         // units whose identity load_state() did not find
   std::vector<Certificate> m_created;         // identities created in this run
+  std::shared_ptr<const std::vector<Certificate>> m_preloaded;  // --preload-trust (fresh nodes only)
   DistributionHook m_distribution_hook;
   mutable std::map<std::string, ServiceRuntime> m_runtime;
   std::map<std::string, int> m_restart_counts;

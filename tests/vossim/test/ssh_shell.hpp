@@ -75,7 +75,33 @@ class ShellClient {
   }
   const std::string& text() const { return m_text; }
 
+  // A script's way through the CLI: each command runs to its prompt; what it printed is returned.
+  std::string run(const std::string& command, std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+    return exchange(command + "\n", "\nadmin:", limit);
+  }
+  // A paste command (`set cert import ...`): the command, then the PEM blocks and the empty line that ends them.
+  std::string paste(const std::string& command, const std::string& pem) {
+    std::string out = exchange(command + "\n", "Paste the Certificate and Hit Enter\r\n", std::chrono::seconds(10));
+    return out + exchange(pem + (pem.ends_with('\n') ? "\n" : "\n\n"), "\nadmin:", std::chrono::seconds(30));
+  }
+  // A command that asks a yes/no question, and the answer.
+  std::string answer(const std::string& command, const std::string& reply) {
+    std::string out = exchange(command + "\n", "?", std::chrono::seconds(10));
+    return out + exchange(reply + "\n", "\nadmin:", std::chrono::seconds(30));
+  }
+  // Waits for the first prompt.
+  bool ready(std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    return read_until([](const std::string& t) { return t.ends_with("\nadmin:"); }, limit);
+  }
+
  private:
+  std::string exchange(const std::string& bytes, const std::string& until, std::chrono::milliseconds limit) {
+    const std::size_t from = m_text.size();
+    write(bytes);
+    read_until([&](const std::string& t) { return t.size() > from && t.substr(from).ends_with(until); }, limit);
+    return m_text.substr(from);
+  }
+
   ssh_session m_session = nullptr;
   ssh_channel m_channel = nullptr;
   bool m_ok = false;
