@@ -5,6 +5,7 @@
 #include "tests/vossim/preload_trust.hpp"
 #include "tests/vossim/service_ports.hpp"
 #include "tests/vossim/tls_pins_writer.hpp"
+#include "tests/vossim/twin.hpp"
 
 #include <openssl/ssl.h>
 
@@ -115,6 +116,14 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
       lab->m_nodes.back()->set_event_log(&lab->m_event_log);
       site_nodes.push_back(&node);
     }
+  }
+  if (!settings.from_inventory.empty()) {
+    // A twin: the nodes' state is written from the inventory before it is loaded like any state directory.
+    std::map<std::string, SimNode*> by_name;
+    for (auto& node : lab->m_nodes) by_name[node->spec().name] = node.get();
+    auto report = seed_twin(site, settings.from_inventory, lab->m_state_dir, by_name);
+    if (!report) return trustctl::fail(report.error());
+    for (const auto& line : *report) std::fprintf(stderr, "vos-sim: twin: %s\n", line.c_str());
   }
   if (settings.preload_trust > 0) {
     // Made once per lab (and kept in the state directory): every fresh node starts with the same public roots.
@@ -245,9 +254,9 @@ trustctl::Result<void> Lab::write_pins(const std::vector<PinTarget>& targets) {
     if (target.file.empty()) continue;
     auto certificate = target.node->stored_tomcat_if_present();
     if (!certificate) continue;
-    // A node installed in this run replaces its lines; otherwise a line is only added where none exists, so a
-    // restarted lab never undoes (or hides the lack of) trustctl's own pin update after a rotation.
-    const bool fresh = target.node->fresh();
+    // A node installed in this run (or seeded by a twin) replaces its lines; otherwise a line is only added where
+    // none exists, so a restarted lab never undoes (or hides the lack of) trustctl's own pin update after a rotation.
+    const bool fresh = target.node->pins_fresh();
     auto& pins = by_file[target.file];
     pins.push_back(TlsPin{target.fqdn, target.port, tls_pin(*certificate), fresh});
     if (!target.address.empty() && target.address != target.fqdn) {

@@ -56,6 +56,7 @@ struct LabSettings {
   // installed on every node: every port presents the RSA tomcat identity.
   bool ecdsa_cop = false;
   int preload_trust = 0;               // public-root-like CA certificates in each fresh node's tomcat-trust
+  std::filesystem::path from_inventory;  // a twin: seed nodes from `trustctl show --format json` output
 };
 
 class Lab {

@@ -35,6 +35,7 @@ struct Options {
   int identity_wait_ms = 2000;
   int identity_threads = 2;
   int preload_trust = 0;
+  std::string from_inventory;
 };
 
 void add_options(CLI::App& app, Options& o) {
@@ -71,6 +72,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--preload-trust", o.preload_trust,
                  "each new node's tomcat-trust starts with N public-root-like CA certificates")
       ->check(CLI::Range(0, 10000));
+  app.add_option("--from-inventory", o.from_inventory,
+                 "a twin: seed the nodes from `trustctl show --format json` output (matched by name)");
 }
 
 // Plain values first, then per-service or per-class ones, whatever their order on the command line.
@@ -105,6 +108,7 @@ trustctl::Result<vossim::LabSettings> make_settings(const Options& o) {
   settings.identity_threads = static_cast<unsigned>(o.identity_threads);
   settings.ecdsa_cop = o.ecdsa_cop;
   settings.preload_trust = o.preload_trust;
+  settings.from_inventory = o.from_inventory;
   for (const auto& text : o.externals) {
     auto external = vossim::parse_external(text);
     if (!external) return trustctl::fail(external.error());

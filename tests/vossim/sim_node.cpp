@@ -294,7 +294,14 @@ void SimNode::finish_start() {
     const auto snapshot = snapshot_identity_locked(Clock::now());
     for (const auto& service : m_services) {
       auto& runtime = m_runtime[service];
-      if (!runtime.loaded) runtime.loaded = snapshot;
+      if (runtime.loaded) continue;
+      runtime.loaded = snapshot;
+      auto override = m_start_overrides.find(service);
+      if (override != m_start_overrides.end()) {
+        runtime.loaded->certificate = override->second.certificate;
+        runtime.loaded->key_pem = override->second.key_pem;
+        runtime.loaded->chain = chain_locked(override->second.certificate);
+      }
     }
   }
   m_ready.store(true, std::memory_order_release);
@@ -684,6 +691,12 @@ LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
   for (const auto& [file, entry] : m_trust) trust->push_back(entry.certificate);
   loaded.trust = std::move(trust);
   return loaded;
+}
+
+void SimNode::set_loaded_at_start(const std::string& service, const Certificate& certificate,
+                                  const std::string& key_pem) {
+  std::lock_guard lock(m_mutex);
+  m_start_overrides.insert_or_assign(service, LoadedUnit{certificate, key_pem, {}});
 }
 
 void SimNode::settle_locked(const std::string& service, Clock::time_point now) const {

@@ -145,6 +145,11 @@ class SimNode {
   void set_preloaded_trust(std::shared_ptr<const std::vector<Certificate>> certificates) {
     m_preloaded = std::move(certificates);
   }
+  // A twin seeded this node's stores from an inventory in this run: its TLS pins are written as for a fresh install.
+  void mark_seeded() { m_seeded = true; }
+  bool pins_fresh() const { return m_fresh || m_seeded; }
+  // A twin's port that presented an older identity than the node stores: the service loaded this one at its start.
+  void set_loaded_at_start(const std::string& service, const Certificate& certificate, const std::string& key_pem);
   // Self-signed identities for cluster trust seeding (never waits): all of them, or those created in this run.
   std::vector<Certificate> self_signed_identities() const;
   std::vector<Certificate> created_identities() const;
@@ -270,6 +275,8 @@ class SimNode {
   std::vector<std::string> m_missing;         // units whose identity load_state() did not find
   std::vector<Certificate> m_created;         // identities created in this run
   std::shared_ptr<const std::vector<Certificate>> m_preloaded;  // --preload-trust (fresh nodes only)
+  bool m_seeded = false;                      // stores seeded by a twin in this run
+  std::map<std::string, LoadedUnit> m_start_overrides;  // service -> what it loaded at start (a twin's stale port)
   DistributionHook m_distribution_hook;
   mutable std::map<std::string, ServiceRuntime> m_runtime;
   std::map<std::string, int> m_restart_counts;
