@@ -51,7 +51,7 @@ struct LabSettings {
   std::vector<ExternalHostSpec> externals;
   unsigned identity_threads = 2;  // background identity workers (at most the machine's cores)
   // main() waits this long after listening for identities still being made before it prints the ready line.
-  std::chrono::milliseconds identity_wait{2000};
+  std::chrono::milliseconds identity_wait{5000};
   // Cisco's COP that stops UCCX and SocialMiner presenting tomcat-ECDSA at all (docs/appliances.md section 10) is
   // installed on every node: every port presents the RSA tomcat identity.
   bool ecdsa_cop = false;

@@ -32,7 +32,7 @@ struct Options {
   int port_offset = 0;
   int control_port = -1;
   std::vector<std::string> externals;
-  int identity_wait_ms = 2000;
+  int identity_wait_ms = 5000;
   int identity_threads = 2;
   int preload_trust = 0;
   std::string from_inventory;
