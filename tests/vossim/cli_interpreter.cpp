@@ -78,16 +78,26 @@ std::string own_import_text(OwnImportStatus status, trustctl::Product product, c
   return {};
 }
 
-// Which latency class a command line belongs to (`--command-latency-ms CLASS=N`).
-CommandClass command_class_of(const std::vector<std::string>& words) {
-  auto first = [&](std::initializer_list<const char*> expected) {
+// The words of a command line, matched against the CLI's syntax.
+struct Words {
+  const std::vector<std::string>& words;
+  bool starts(std::initializer_list<const char*> expected) const {
     if (words.size() < expected.size()) return false;
     std::size_t i = 0;
     for (const char* word : expected) {
       if (words[i++] != word) return false;
     }
     return true;
-  };
+  }
+  bool is(std::initializer_list<const char*> expected) const {
+    return words.size() == expected.size() && starts(expected);
+  }
+};
+
+// Which latency class a command line belongs to (`--command-latency-ms CLASS=N`).
+CommandClass command_class_of(const std::vector<std::string>& words) {
+  const Words w{words};
+  auto first = [&](std::initializer_list<const char*> expected) { return w.starts(expected); };
   if (first({"show"})) return CommandClass::show;
   if (first({"utils", "service", "list"})) return CommandClass::service_list;
   if (first({"utils", "service", "restart"})) return CommandClass::restart;
@@ -301,22 +311,9 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
   mark_reply_start(out);
   add_latency(command_class_of(words), out);
 
-  auto is = [&](std::initializer_list<const char*> expected) {
-    if (words.size() != expected.size()) return false;
-    std::size_t i = 0;
-    for (const char* word : expected) {
-      if (words[i++] != word) return false;
-    }
-    return true;
-  };
-  auto starts = [&](std::initializer_list<const char*> expected) {
-    if (words.size() < expected.size()) return false;
-    std::size_t i = 0;
-    for (const char* word : expected) {
-      if (words[i++] != word) return false;
-    }
-    return true;
-  };
+  const Words w{words};
+  auto is = [&](std::initializer_list<const char*> expected) { return w.is(expected); };
+  auto starts = [&](std::initializer_list<const char*> expected) { return w.starts(expected); };
 
   if (is({"quit"}) || is({"exit"})) {
     out.close = true;

@@ -97,6 +97,12 @@ class Lab {
     std::vector<int> listener_ids;
   };
   Lab() = default;
+  // Before the nodes load their state: a twin's seeding (--from-inventory) and the preloaded roots (--preload-trust).
+  trustctl::Result<void> prepare_node_state(const trustctl::Site& site);
+  // Each node's state and SSH host key, in parallel (what exists on disk; ed25519 keys take microseconds).
+  trustctl::Result<std::vector<HostKey>> load_nodes(const std::vector<const trustctl::Node*>& site_nodes);
+  // The control API and the integration oracle behind it.
+  trustctl::Result<void> add_control_api(const trustctl::Site& site);
   void add_node_listeners(NodeNet& net, const trustctl::Node& node);
   trustctl::Result<void> add_external(const ExternalHostSpec& spec, const trustctl::Site& site);
   struct PinTarget {
