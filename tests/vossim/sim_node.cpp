@@ -104,6 +104,22 @@ Result<std::pair<Certificate, std::string>> make_self_signed(const std::string& 
   return std::make_pair(*certificate, key->private_pem());
 }
 
+// A trust file's certificate. The same files sit in many stores (a cluster's identities, the public roots of
+// --preload-trust in every node), and OpenSSL 3's parsing costs close to a millisecond on a busy machine, so each
+// distinct text is parsed once per process (a 500-node lab with 100 roots each: 100 parses, not 50,000).
+Result<Certificate> parse_trust_file(const std::string& text) {
+  static std::mutex mutex;
+  static std::map<std::string, Certificate> parsed;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = parsed.find(text); it != parsed.end()) return it->second;
+  }
+  auto certificates = trustctl::parse_certificates(text);
+  if (!certificates) return trustctl::fail(certificates.error());
+  std::lock_guard lock(mutex);
+  return parsed.emplace(text, certificates->front()).first->second;
+}
+
 nlohmann::json entry_json(const StoreEntry& entry) {
   return {{"file", entry.file},
           {"fingerprint", entry.certificate.fingerprint()},
@@ -217,10 +233,10 @@ Result<void> SimNode::load_state() {
     if (entry.path().extension() != ".pem") continue;
     auto text = read_text(entry.path());
     if (!text) continue;
-    auto parsed = trustctl::parse_certificates(*text);
+    auto parsed = parse_trust_file(*text);
     if (!parsed) return trustctl::fail(ErrorCode::io, entry.path().string() + ": " + parsed.error().message);
     const std::string file = std::string(kTrustUnit) + "/" + entry.path().filename().string();
-    m_trust.insert_or_assign(file, StoreEntry{file, parsed->front(), *text});
+    m_trust.insert_or_assign(file, StoreEntry{file, *parsed, *text});
   }
   if (ec) return trustctl::fail(ErrorCode::io, "cannot read " + (m_dir / kTrustUnit).string() + ": " + ec.message());
 
