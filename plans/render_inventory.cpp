@@ -151,7 +151,8 @@ nlohmann::json certificate_json(const Certificate& c, TimePoint now) {
           {"key_bits", c.key_bits()},
           {"not_after", utc_date(c.not_after())},
           {"days_left", days_left(c, now)},
-          {"fingerprint_sha256", c.fingerprint()}};
+          {"fingerprint_sha256", c.fingerprint()},
+          {"pem", c.pem()}};  // public material: what a twin of the site (vos-sim --from-inventory) is built from
 }
 
 nlohmann::json chain_json(const std::vector<Certificate>& chain, TimePoint now) {

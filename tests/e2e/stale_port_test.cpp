@@ -44,7 +44,10 @@ const char* const kUccxServices[] = {"Cisco Tomcat", "Cisco Finesse Tomcat", "Ci
 
 TEST(StalePort, AnIdentityRegeneratedWithoutRestartIsRestartedByApplyThenPlanIsClean) {
   Lab lab("stale-port", {.subnet = 107});
-  lab.start_sim();
+  // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide says (docs/appliances.md section
+  // 10); trustctl does not distribute those chains yet (issue 12, point 3). This test checks the RSA path, as on a
+  // site with Cisco's COP that turns ECDSA presentation off.
+  lab.start_sim({"--ecdsa-cop"});
   auto first = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   auto settled = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});

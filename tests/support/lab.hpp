@@ -16,6 +16,24 @@
 
 namespace trustctl::testing {
 
+// A GET on the control API of a vos-sim listening at control (host:port) whose state directory is sim_state (where
+// control.token is); the answer parsed (null when it is not JSON).
+inline nlohmann::json vos_control_get(const std::string& control, const std::filesystem::path& sim_state,
+                                      const std::string& path) {
+  std::string token = read_text(sim_state / "control.token");
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  auto answer = run({"/usr/bin/curl", "-sS", "-f", "-H", "Authorization: Bearer " + token, "http://" + control + path});
+  return nlohmann::json::parse(answer.out, nullptr, false);
+}
+
+// The control API address in vos-sim's ready line ("... control=127.0.0.1:PORT"), or "".
+inline std::string vos_control_address(const std::string& ready_line) {
+  auto at = ready_line.find("control=");
+  if (at == std::string::npos) return "";
+  auto end = ready_line.find_first_of(" \n", at);
+  return ready_line.substr(at + 8, end - at - 8);
+}
+
 struct LabOptions {
   int subnet = 60;  // nodes listen on 127.0.<subnet>.1 and .2: distinct per test so ctest -j works
   int ssh_port = 2222;
@@ -73,11 +91,7 @@ class Lab {
                                   "--identity-wait-ms", "120000"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     sim = std::make_unique<Server>(argv, "nodes listening");
-    auto at = sim->ready_output().find("control=");
-    if (at != std::string::npos) {
-      auto end = sim->ready_output().find_first_of(" \n", at);
-      m_control = sim->ready_output().substr(at + 8, end - at - 8);
-    }
+    m_control = vos_control_address(sim->ready_output());
   }
 
   // Injects a fault through vos-sim's control API (see tests/vossim/README.md), with the real curl client.
@@ -87,6 +101,9 @@ class Lab {
     return run({"/usr/bin/curl", "-sS", "-f", "-X", "POST", "-H", "Authorization: Bearer " + token, "-H",
                 "Content-Type: application/json", "--data", body.dump(), "http://" + m_control + "/faults"});
   }
+
+  // A GET on vos-sim's control API (e.g. "/integrations", the integration oracle), with the real curl client.
+  nlohmann::json control_get(const std::string& path) const { return vos_control_get(m_control, sim_state(), path); }
 
   RunResult trustctl(std::vector<std::string> args, const std::string& input = "") const {
     args.insert(args.begin(), TRUSTCTL_BIN);

@@ -78,6 +78,37 @@ std::string own_import_text(OwnImportStatus status, trustctl::Product product, c
   return {};
 }
 
+// The words of a command line, matched against the CLI's syntax.
+struct Words {
+  const std::vector<std::string>& words;
+  bool starts(std::initializer_list<const char*> expected) const {
+    if (words.size() < expected.size()) return false;
+    std::size_t i = 0;
+    for (const char* word : expected) {
+      if (words[i++] != word) return false;
+    }
+    return true;
+  }
+  bool is(std::initializer_list<const char*> expected) const {
+    return words.size() == expected.size() && starts(expected);
+  }
+};
+
+// Which latency class a command line belongs to (`--command-latency-ms CLASS=N`).
+CommandClass command_class_of(const std::vector<std::string>& words) {
+  const Words w{words};
+  auto first = [&](std::initializer_list<const char*> expected) { return w.starts(expected); };
+  if (first({"show"})) return CommandClass::show;
+  if (first({"utils", "service", "list"})) return CommandClass::service_list;
+  if (first({"utils", "service", "restart"})) return CommandClass::restart;
+  if (first({"utils", "system", "restart"})) return CommandClass::system_restart;
+  if (first({"set", "cert", "import"})) return CommandClass::import;
+  if (first({"set", "csr", "gen"})) return CommandClass::csr;
+  if (first({"set", "cert", "regen"})) return CommandClass::regen;
+  if (first({"set", "cert", "delete"})) return CommandClass::remove;
+  return CommandClass::other;
+}
+
 // The role column of `show network cluster` (uncertain for the contact-center products).
 std::string node_role(trustctl::Product product) {
   return product == trustctl::Product::cucm ? "callmanager" : trustctl::to_string(product);
@@ -148,30 +179,43 @@ void CliInterpreter::add_prompt(Output& out) const {
 
 CliInterpreter::Output CliInterpreter::start() {
   Output out;
-  Step& step = add_step(out);
-  step.text = std::string(kEol) + std::string(msg::kStartingUp) + std::string(kEol) + std::string(kEol) +
-              std::string(msg::kWelcome) + std::string(kEol);
+  // The Java CLI says it is starting, then takes its time (seconds on a real box) before the welcome and the prompt.
+  add_step(out).text = std::string(kEol) + std::string(msg::kStartingUp) + std::string(kEol);
+  add_step(out, m_settings.timings.first_prompt).text =
+      std::string(kEol) + std::string(msg::kWelcome) + std::string(kEol);
   add_prompt(out);
   out.command_finished = true;
   return out;
 }
 
+void CliInterpreter::on_byte(char c, Output& out, bool& finished) {
+  // "\r\n" ends one line, not two: swallow the "\n" that follows a "\r", even across reads.
+  const bool after_cr = m_last_was_cr;
+  m_last_was_cr = (c == '\r');
+  if (c == '\n' && after_cr) return;
+  switch (m_mode) {
+    case Mode::command: on_command_byte(c, out, finished); break;
+    case Mode::paste: on_paste_byte(c, out, finished); break;
+    case Mode::paging: on_paging_byte(c, out, finished); break;
+    case Mode::confirm: on_confirm_byte(c, out, finished); break;
+  }
+}
+
 CliInterpreter::Output CliInterpreter::feed(std::string_view bytes) {
+  m_input.append(bytes);
   Output out;
   bool finished = false;
-  for (char c : bytes) {
-    // "\r\n" ends one line, not two: swallow the "\n" that follows a "\r", even across reads.
-    const bool after_cr = m_last_was_cr;
-    m_last_was_cr = (c == '\r');
-    if (c == '\n' && after_cr) continue;
-    switch (m_mode) {
-      case Mode::command: on_command_byte(c, out, finished); break;
-      case Mode::paste: on_paste_byte(c, out, finished); break;
-      case Mode::paging: on_paging_byte(c, out, finished); break;
-      case Mode::confirm: on_confirm_byte(c, out, finished); break;
-    }
-    if (finished || out.close) break;  // the rest arrived while the command ran: discarded
+  m_turn_over = false;
+  std::size_t used = 0;
+  // One turn: up to the prompt, question, paste prompt or pager that ends it. What was typed after it stays queued
+  // and is read at the next turn, as a terminal's line discipline keeps type-ahead.
+  while (used < m_input.size() && !finished && !out.close && !m_turn_over) on_byte(m_input[used++], out, finished);
+  if (m_last_was_cr && used < m_input.size() && m_input[used] == '\n') {
+    ++used;  // the "\n" of the "\r\n" that ended this turn belongs to it
+    m_last_was_cr = false;
   }
+  m_input.erase(0, used);
+  if (out.close) m_input.clear();  // the session ends: nobody reads the rest
   if ((finished || out.close) && m_drop_after_commit) {
     // The change is committed; the client never sees the reply (the echo of what it typed was already sent).
     m_drop_after_commit = false;
@@ -184,6 +228,11 @@ CliInterpreter::Output CliInterpreter::feed(std::string_view bytes) {
   }
   out.command_finished = finished;
   return out;
+}
+
+void CliInterpreter::add_latency(CommandClass command_class, Output& out) const {
+  const auto latency = m_settings.timings.latency_for(command_class);
+  if (latency.count() > 0) add_step(out, latency);
 }
 
 void CliInterpreter::mark_reply_start(const Output& out) {
@@ -260,24 +309,11 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
   }
   const std::string command = join(words, 0);
   mark_reply_start(out);
-  if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
+  add_latency(command_class_of(words), out);
 
-  auto is = [&](std::initializer_list<const char*> expected) {
-    if (words.size() != expected.size()) return false;
-    std::size_t i = 0;
-    for (const char* word : expected) {
-      if (words[i++] != word) return false;
-    }
-    return true;
-  };
-  auto starts = [&](std::initializer_list<const char*> expected) {
-    if (words.size() < expected.size()) return false;
-    std::size_t i = 0;
-    for (const char* word : expected) {
-      if (words[i++] != word) return false;
-    }
-    return true;
-  };
+  const Words w{words};
+  auto is = [&](std::initializer_list<const char*> expected) { return w.is(expected); };
+  auto starts = [&](std::initializer_list<const char*> expected) { return w.starts(expected); };
 
   if (is({"quit"}) || is({"exit"})) {
     out.close = true;
@@ -307,6 +343,7 @@ void CliInterpreter::run_command(const std::string& line, Output& out, bool& fin
     m_paste_command = command;
     m_paste_lines.clear();
     m_mode = Mode::paste;
+    m_turn_over = true;
     return;  // not finished: the paste that follows is this command's input
   }
   if (words.size() >= 4 && words.size() <= 5 && starts({"set", "csr", "gen"}) && m_node.has_unit(words[3]) &&
@@ -421,7 +458,7 @@ void CliInterpreter::command_restart(const std::string& command, const std::stri
   // The restart lives in the node, not in this session: it completes even if the client goes away.
   const bool fails = m_settings.faults != nullptr &&
                      m_settings.faults->take(m_node.spec().name, command, {FaultKind::restart_fails}).has_value();
-  const RestartPlan plan = m_node.begin_restart(*service, m_now(), m_settings.restart_duration, fails);
+  const RestartPlan plan = m_node.begin_restart(*service, m_now(), m_settings.timings.restart_for(*service), fails);
   m_node.log_command(command, !fails, {}, *service, fails ? "fault: restart_fails" : "");
   out.steps.back().text += lines_to_text({std::string(msg::kRestartWarning), std::string(msg::kServiceManagerRunning),
                                           service_line(*service, msg::kServiceStopping)});
@@ -480,7 +517,7 @@ void CliInterpreter::finish_paste(Output& out) {
   m_paste_lines.clear();
   m_mode = Mode::command;
   mark_reply_start(out);
-  if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
+  add_latency(CommandClass::import, out);
 
   std::vector<std::string> lines;
   std::vector<std::string> files;
@@ -543,6 +580,7 @@ void CliInterpreter::emit_page(std::size_t count, Output& out, bool& finished) {
   }
   m_mode = Mode::paging;
   out.steps.back().text += msg::kPager;
+  m_turn_over = true;
 }
 
 void CliInterpreter::on_paging_byte(char c, Output& out, bool& finished) {
@@ -581,6 +619,7 @@ void CliInterpreter::ask(const std::string& command, std::vector<std::string> li
   out.steps.back().text += lines_to_text(lines) + std::string(question);
   m_question_command = command;
   m_mode = Mode::confirm;
+  m_turn_over = true;
 }
 
 void CliInterpreter::on_confirm_byte(char c, Output& out, bool& finished) {
@@ -619,7 +658,7 @@ void CliInterpreter::answer_question(const std::string& answer, Output& out, boo
   const bool yes = words.size() == 1 && words[0] == msg::kYes;
   const std::string command = m_question_command;
   mark_reply_start(out);
-  if (m_settings.command_latency.count() > 0) add_step(out, m_settings.command_latency);
+  add_latency(command_class_of(split_words(command)), out);
 
   const auto command_words = split_words(command);
   if (command_words.size() >= 4 && command_words[0] == "set" && command_words[1] == "csr") {
@@ -669,7 +708,7 @@ void CliInterpreter::answer_question(const std::string& answer, Output& out, boo
     m_node.log_command(command, true);
     out.steps.back().text += lines_to_text({std::string(msg::kSystemRestarting)});
     // The node goes down now: every session (this one too) drops; the node comes back after the restart duration.
-    m_node.begin_system_restart(m_now(), m_settings.restart_duration);
+    m_node.begin_system_restart(m_now(), m_settings.timings.system_restart_duration());
     out.drop = true;
     out.close = true;
     return;

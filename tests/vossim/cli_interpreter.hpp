@@ -1,11 +1,14 @@
 #pragma once
-// The VOS admin CLI of one session as a pure state machine: bytes typed in, timed text out
-// (docs/appliances.md section 7). It owns no socket and never sleeps: output that takes time (a service restart)
-// comes back as steps with delays, which the transport plays out. That keeps every message and rule unit-testable
-// without SSH.
+// The VOS admin CLI of one session as a pure state machine: bytes typed in, timed text out (docs/appliances.md
+// section 7). It owns no socket and never sleeps: output that takes time (a service restart) comes back as steps with
+// delays, which the transport plays out. That keeps every message and rule unit-testable without SSH.
+// Type-ahead is kept, as a terminal keeps it: feed() runs input up to the end of one turn (a command's prompt, a
+// question, the paste prompt, the pager) and keeps the rest; the transport plays that turn's output, then calls
+// feed() again while has_pending_input(), so each prompt is its own write, after the output before it.
 
 #include "tests/vossim/fault_book.hpp"
 #include "tests/vossim/sim_node.hpp"
+#include "tests/vossim/timings.hpp"
 
 #include <chrono>
 #include <functional>
@@ -16,9 +19,8 @@
 namespace vossim {
 
 struct CliSettings {
-  std::chrono::milliseconds restart_duration{3000};
+  Timings timings;                                // first prompt, restarts, command latencies
   std::chrono::milliseconds restart_tick{500};    // how often "[STARTING]" repeats
-  std::chrono::milliseconds command_latency{0};   // before every command's output
   int rows = 24;                                  // terminal rows; the pty request may change it
   // The CLI's session timeout: a session that receives no input for this long is logged out and closed (0: never).
   // Keep-alives are below the CLI and do not count, as on the appliance.
@@ -34,8 +36,7 @@ class CliInterpreter {
   };
   struct Output {
     std::vector<Step> steps;
-    // The last step ends with the prompt of a finished command. Input that arrived while the command ran must be
-    // discarded before writing it (clients that send extra newlines must not get extra prompts).
+    // The last step ends with the prompt of a finished command.
     bool command_finished = false;
     bool close = false;  // the user quit: close the channel after the steps
     bool drop = false;   // drop the connection abruptly after the steps (system restart, fault): no exit status
@@ -48,13 +49,16 @@ class CliInterpreter {
 
   CliInterpreter(SimNode& node, CliSettings settings, NowFunction now = &Clock::now);
 
-  Output start();                      // banner and first prompt
+  Output start();                      // banner and first prompt (after timings.first_prompt)
+  // Queues bytes, then runs queued input up to the end of one turn; what follows stays queued (type-ahead).
   Output feed(std::string_view bytes);
+  bool has_pending_input() const { return !m_input.empty(); }
   void set_rows(int rows);
   Mode mode() const { return m_mode; }
   bool pagination() const { return m_pagination; }
 
  private:
+  void on_byte(char c, Output& out, bool& finished);
   void on_command_byte(char c, Output& out, bool& finished);
   void on_paste_byte(char c, Output& out, bool& finished);
   void on_paging_byte(char c, Output& out, bool& finished);
@@ -63,6 +67,7 @@ class CliInterpreter {
   // Faults acting on a command: true when the command must not run (refused or dropped before the reply).
   bool apply_command_fault(const std::string& command, Output& out, bool& finished);
   void mark_reply_start(const Output& out);
+  void add_latency(CommandClass command_class, Output& out) const;
   void run_command(const std::string& line, Output& out, bool& finished);
   void finish_paste(Output& out);
   void emit_lines(std::vector<std::string> lines, Output& out, bool& finished);
@@ -87,6 +92,8 @@ class CliInterpreter {
   bool m_pagination = true;
   bool m_last_was_cr = false;
   int m_escape = 0;             // bytes of an ANSI escape sequence still to swallow
+  std::string m_input;          // typed ahead: not read yet (the next turns' input)
+  bool m_turn_over = false;     // the output waits for the user (a question, the paste prompt, the pager)
   std::string m_line;           // the line being typed
   std::string m_paste_command;  // the command that opened the paste prompt
   std::vector<std::string> m_paste_lines;

@@ -38,9 +38,9 @@ trustctl::Result<void> write_token(const std::filesystem::path& path, const std:
 }
 
 ControlApi::ControlApi(std::vector<SimNode*> nodes, EventLog& log, FaultBook& faults, std::string token,
-                       json settings)
+                       json settings, const IntegrationOracle* oracle)
     : m_nodes(std::move(nodes)), m_log(log), m_faults(faults), m_token(std::move(token)),
-      m_settings(std::move(settings)) {}
+      m_settings(std::move(settings)), m_oracle(oracle) {}
 
 SimNode* ControlApi::find(const std::string& name) const {
   for (SimNode* node : m_nodes) {
@@ -69,6 +69,8 @@ RestOutcome ControlApi::handle(const HttpRequest& request) {
     }
     json body = {{"entries", m_log.entries(from)}};
     outcome.response = json_response(200, body.dump(-1, ' ', false, json::error_handler_t::replace));
+  } else if (request.path == "/integrations" && request.method == "GET" && m_oracle != nullptr) {
+    outcome.response = json_response(200, m_oracle->evaluate(now).dump(-1, ' ', false, json::error_handler_t::replace));
   } else if (request.path == "/faults" && request.method == "GET") {
     outcome.response = json_response(200, json({{"faults", m_faults.describe()}}).dump());
   } else if (request.path == "/faults" && request.method == "POST") {

@@ -6,10 +6,12 @@
 //   GET /faults         the faults in force
 //   POST /faults        {"node","kind","match","message","delay_ms","count"}: inject a fault
 //   DELETE /faults      clear every fault (and bring up nodes a node_down fault took down)
+//   GET /integrations   the integration oracle: would each call the site's integrations imply succeed now?
 
 #include "tests/vossim/event_log.hpp"
 #include "tests/vossim/fault_book.hpp"
 #include "tests/vossim/http.hpp"
+#include "tests/vossim/integration_oracle.hpp"
 #include "tests/vossim/rest_api.hpp"
 #include "tests/vossim/sim_node.hpp"
 
@@ -29,7 +31,7 @@ trustctl::Result<void> write_token(const std::filesystem::path& path, const std:
 class ControlApi {
  public:
   ControlApi(std::vector<SimNode*> nodes, EventLog& log, FaultBook& faults, std::string token,
-             nlohmann::json settings);
+             nlohmann::json settings, const IntegrationOracle* oracle = nullptr);
   RestOutcome handle(const HttpRequest& request);
 
  private:
@@ -42,6 +44,7 @@ class ControlApi {
   FaultBook& m_faults;
   std::string m_token;
   nlohmann::json m_settings;
+  const IntegrationOracle* m_oracle;
   std::mutex m_mutex;
   std::set<SimNode*> m_downed;  // nodes a node_down fault took down
 };

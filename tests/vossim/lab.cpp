@@ -2,8 +2,10 @@
 
 #include "engine/config/secrets.hpp"
 #include "tests/vossim/known_hosts_writer.hpp"
+#include "tests/vossim/preload_trust.hpp"
 #include "tests/vossim/service_ports.hpp"
 #include "tests/vossim/tls_pins_writer.hpp"
+#include "tests/vossim/twin.hpp"
 
 #include <openssl/ssl.h>
 
@@ -46,6 +48,29 @@ void parallel_for(std::size_t count, const Job& job) {
   for (auto& thread : pool) thread.join();
 }
 
+// The secret of every credential set a VOS node uses, resolved once.
+trustctl::Result<std::map<std::string, trustctl::config::Secret>> resolve_secrets(const trustctl::Site& site) {
+  std::map<std::string, trustctl::config::Secret> secrets;
+  for (const auto& cluster : site.clusters) {
+    if (!trustctl::is_vos(cluster.product)) continue;
+    for (const auto& node : cluster.nodes) {
+      const std::string& name = node.connection.credentials;
+      if (secrets.count(name) > 0) continue;
+      const trustctl::Credentials* credentials = site.find_credentials(name);
+      if (credentials == nullptr) {
+        return trustctl::fail(ErrorCode::secret, "node " + node.name + ": credential set '" + name + "' is not defined");
+      }
+      auto secret = trustctl::config::resolve_credentials(*credentials);
+      if (!secret) {
+        return trustctl::fail(ErrorCode::secret,
+                              "credential set '" + name + "' (node " + node.name + "): " + secret.error().message);
+      }
+      secrets.emplace(name, *secret);
+    }
+  }
+  return secrets;
+}
+
 }  // namespace
 
 trustctl::Result<ExternalHostSpec> parse_external(const std::string& text) {
@@ -83,25 +108,10 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
   FaultBook* faults = &lab->m_faults;
   lab->m_replicator->set_stall_check([faults](const std::string& origin) { return faults->replication_stalled(origin); });
 
-  // Resolve each credential set once, before touching anything: a missing secret is a startup error.
-  std::map<std::string, trustctl::config::Secret> secrets;
-  for (const auto& cluster : site.clusters) {
-    if (!trustctl::is_vos(cluster.product)) continue;
-    for (const auto& node : cluster.nodes) {
-      const std::string& name = node.connection.credentials;
-      if (secrets.count(name) > 0) continue;
-      const trustctl::Credentials* credentials = site.find_credentials(name);
-      if (credentials == nullptr) {
-        return trustctl::fail(ErrorCode::secret, "node " + node.name + ": credential set '" + name + "' is not defined");
-      }
-      auto secret = trustctl::config::resolve_credentials(*credentials);
-      if (!secret) {
-        return trustctl::fail(ErrorCode::secret,
-                              "credential set '" + name + "' (node " + node.name + "): " + secret.error().message);
-      }
-      secrets.emplace(name, *secret);
-    }
-  }
+  // Each credential set once, before touching anything: a missing secret is a startup error.
+  auto secrets_or = resolve_secrets(site);
+  if (!secrets_or) return trustctl::fail(secrets_or.error());
+  const auto& secrets = *secrets_or;
 
   // Node state first, in parallel (what exists on disk, and the SSH host keys: ed25519, made in microseconds). Missing
   // identities are made after listening, in the background.
@@ -115,23 +125,10 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
       site_nodes.push_back(&node);
     }
   }
-  std::vector<std::optional<trustctl::Error>> errors(site_nodes.size());
-  std::vector<HostKey> host_keys(site_nodes.size());
-  parallel_for(site_nodes.size(), [&](std::size_t i) {
-    if (auto loaded = lab->m_nodes[i]->load_state(); !loaded) {
-      errors[i] = loaded.error();
-      return;
-    }
-    auto host_key = ensure_host_key(lab->m_state_dir / site_nodes[i]->name / "ssh_host_ed25519_key");
-    if (!host_key) {
-      errors[i] = host_key.error();
-      return;
-    }
-    host_keys[i] = *host_key;
-  });
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (errors[i]) return trustctl::fail(errors[i]->code, "node " + site_nodes[i]->name + ": " + errors[i]->message);
-  }
+  if (auto prepared = lab->prepare_node_state(site); !prepared) return trustctl::fail(prepared.error());
+  auto loaded_keys = lab->load_nodes(site_nodes);
+  if (!loaded_keys) return trustctl::fail(loaded_keys.error());
+  const std::vector<HostKey>& host_keys = *loaded_keys;
 
   std::map<fs::path, std::vector<KnownHostsEntry>> known_hosts;
   std::vector<PinTarget> ready_pins;
@@ -182,25 +179,7 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
   }
 
   if (settings.control_port) {
-    const std::string token = make_token();
-    if (auto written = write_token(lab->m_state_dir / "control.token", token); !written) {
-      return trustctl::fail(written.error());
-    }
-    std::vector<SimNode*> nodes;
-    for (auto& node : lab->m_nodes) nodes.push_back(node.get());
-    nlohmann::json described = {{"replication_delay_ms", settings.replication_delay.count()},
-                                {"restart_ms", settings.cli.restart_duration.count()},
-                                {"command_latency_ms", settings.cli.command_latency.count()},
-                                {"port_offset", settings.port_offset}};
-    lab->m_control = std::make_unique<ControlApi>(nodes, lab->m_event_log, lab->m_faults, token, described);
-    ControlApi* control = lab->m_control.get();
-    Workers* workers = lab->m_workers.get();
-    lab->m_control_listener = lab->m_loop->add(NetLoop::ListenerSpec{
-        "control API", "127.0.0.1", *settings.control_port, {}, [control, workers](int fd) {
-          if (!workers->run([control, fd] { serve_http(fd, [control](const HttpRequest& r) { return control->handle(r); }); })) {
-            ::close(fd);
-          }
-        }});
+    if (auto added = lab->add_control_api(site); !added) return trustctl::fail(added.error());
   }
 
   for (const auto& [path, entries] : known_hosts) {
@@ -211,15 +190,97 @@ trustctl::Result<std::unique_ptr<Lab>> Lab::create(const trustctl::Site& site, L
   return lab;
 }
 
+trustctl::Result<std::vector<HostKey>> Lab::load_nodes(const std::vector<const trustctl::Node*>& site_nodes) {
+  std::vector<std::optional<trustctl::Error>> errors(site_nodes.size());
+  std::vector<HostKey> host_keys(site_nodes.size());
+  parallel_for(site_nodes.size(), [&](std::size_t i) {
+    if (auto loaded = m_nodes[i]->load_state(); !loaded) {
+      errors[i] = loaded.error();
+      return;
+    }
+    auto host_key = ensure_host_key(m_state_dir / site_nodes[i]->name / "ssh_host_ed25519_key");
+    if (!host_key) {
+      errors[i] = host_key.error();
+      return;
+    }
+    host_keys[i] = *host_key;
+  });
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (errors[i]) return trustctl::fail(errors[i]->code, "node " + site_nodes[i]->name + ": " + errors[i]->message);
+  }
+  return host_keys;
+}
+
+trustctl::Result<void> Lab::prepare_node_state(const trustctl::Site& site) {
+  if (!m_settings.from_inventory.empty()) {
+    // A twin: the nodes' state is written from the inventory before it is loaded like any state directory.
+    std::map<std::string, SimNode*> by_name;
+    for (auto& node : m_nodes) by_name[node->spec().name] = node.get();
+    auto report = seed_twin(site, m_settings.from_inventory, m_state_dir, by_name);
+    if (!report) return trustctl::fail(report.error());
+    for (const auto& line : *report) std::fprintf(stderr, "vos-sim: twin: %s\n", line.c_str());
+  }
+  if (m_settings.preload_trust > 0) {
+    // Made once per lab (and kept in the state directory): every fresh node starts with the same public roots.
+    auto roots = preloaded_roots(m_state_dir / "preload-trust", static_cast<std::size_t>(m_settings.preload_trust));
+    if (!roots) return trustctl::fail(roots.error());
+    auto shared = std::make_shared<const std::vector<Certificate>>(std::move(*roots));
+    for (auto& node : m_nodes) node->set_preloaded_trust(shared);
+  }
+  return {};
+}
+
+trustctl::Result<void> Lab::add_control_api(const trustctl::Site& site) {
+  const std::string token = make_token();
+  if (auto written = write_token(m_state_dir / "control.token", token); !written) {
+    return trustctl::fail(written.error());
+  }
+  std::vector<SimNode*> nodes;
+  for (auto& node : m_nodes) nodes.push_back(node.get());
+  nlohmann::json described = {{"replication_delay_ms", m_settings.replication_delay.count()},
+                              {"restart_ms", m_settings.cli.timings.restart.count()},
+                              {"system_restart_ms", m_settings.cli.timings.system_restart_duration().count()},
+                              {"first_prompt_ms", m_settings.cli.timings.first_prompt.count()},
+                              {"command_latency_ms", m_settings.cli.timings.command_latency.count()},
+                              {"preload_trust", m_settings.preload_trust},
+                              {"ecdsa_cop", m_settings.ecdsa_cop},
+                              {"port_offset", m_settings.port_offset}};
+  for (const auto& [service, duration] : m_settings.cli.timings.restart_by_service) {
+    described["restart_ms_by_service"][service] = duration.count();
+  }
+  for (const auto& [command_class, latency] : m_settings.cli.timings.latency_by_class) {
+    described["command_latency_ms_by_class"][std::string(to_string(command_class))] = latency.count();
+  }
+  std::map<std::string, IntegrationOracle::Endpoint> endpoints;
+  for (const auto& cluster : site.clusters) {
+    for (const auto& node : cluster.nodes) {
+      endpoints[node.name] = IntegrationOracle::Endpoint{node.name, node.fqdn, node.address,
+                                                         node.connection.https_port, cluster.product,
+                                                         find_node(node.name)};
+    }
+  }
+  m_oracle = std::make_unique<IntegrationOracle>(site, std::move(endpoints), m_settings.port_offset);
+  m_control = std::make_unique<ControlApi>(nodes, m_event_log, m_faults, token, described, m_oracle.get());
+  ControlApi* control = m_control.get();
+  Workers* workers = m_workers.get();
+  m_control_listener = m_loop->add(NetLoop::ListenerSpec{
+      "control API", "127.0.0.1", *m_settings.control_port, {}, [control, workers](int fd) {
+        if (!workers->run([control, fd] { serve_http(fd, [control](const HttpRequest& r) { return control->handle(r); }); })) {
+          ::close(fd);
+        }
+      }});
+  return {};
+}
+
 trustctl::Result<void> Lab::write_pins(const std::vector<PinTarget>& targets) {
   std::map<fs::path, std::vector<TlsPin>> by_file;
   for (const auto& target : targets) {
     if (target.file.empty()) continue;
     auto certificate = target.node->stored_tomcat_if_present();
     if (!certificate) continue;
-    // A node installed in this run replaces its lines; otherwise a line is only added where none exists, so a
-    // restarted lab never undoes (or hides the lack of) trustctl's own pin update after a rotation.
-    const bool fresh = target.node->fresh();
+    // A node installed in this run (or seeded by a twin) replaces its lines; otherwise a line is only added where
+    // none exists, so a restarted lab never undoes (or hides the lack of) trustctl's own pin update after a rotation.
+    const bool fresh = target.node->pins_fresh();
     auto& pins = by_file[target.file];
     pins.push_back(TlsPin{target.fqdn, target.port, tls_pin(*certificate), fresh});
     if (!target.address.empty() && target.address != target.fqdn) {
@@ -271,16 +332,17 @@ void Lab::add_node_listeners(NodeNet& net, const trustctl::Node& node) {
   TlsContextCache* contexts = net.contexts.get();
   for (const auto& port : service_ports(sim->spec().product, node.connection.https_port, m_settings.port_offset)) {
     const std::string service = port.service;
+    const bool ecdsa = port.ecdsa_capable && !m_settings.ecdsa_cop;
     net.listener_ids.push_back(m_loop->add(NetLoop::ListenerSpec{
         node.name, node.address, port.port,
         [sim, service](NetLoop::Clock::time_point now) {
           return !sim->is_down(now) && sim->service_state(service, now) == ServiceState::started;
         },
-        [sim, service, rest, contexts, workers](int fd) {
-          const bool started = workers->run([sim, service, rest, contexts, fd] {
+        [sim, service, ecdsa, rest, contexts, workers](int fd) {
+          const bool started = workers->run([sim, service, ecdsa, rest, contexts, fd] {
             // What the service loaded at its last start, not what the store holds now.
             auto identity = sim->loaded_identity(service, Clock::now());
-            auto context = identity ? contexts->get(*identity) : nullptr;
+            auto context = identity ? contexts->get(*identity, ecdsa) : nullptr;
             serve_https(fd, context.get(), [rest](const HttpRequest& request) { return rest->handle(request); });
           });
           if (!started) ::close(fd);
@@ -339,16 +401,17 @@ void Lab::seed_cluster_trust(const std::vector<SimNode*>& cluster_nodes) {
 }
 
 void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator& replicator) {
-  std::vector<SimNode*> subscribers;
+  // The cluster database carries a trust upload from whichever node took it to every other node: the product
+  // guides upload on the publisher, and the PCCE guide says roots uploaded on the secondary appear on the primary.
   for (SimNode* node : cluster_nodes) {
-    if (node->spec().role == trustctl::Role::subscriber) subscribers.push_back(node);
-  }
-  for (SimNode* node : cluster_nodes) {
-    if (node->spec().role != trustctl::Role::publisher) continue;
+    std::vector<SimNode*> others;
+    for (SimNode* other : cluster_nodes) {
+      if (other != node) others.push_back(other);
+    }
     node->set_replication_hook(
-        [subscribers, &replicator](const SimNode& origin, const std::vector<UploadedCertificate>& accepted) {
-          for (SimNode* subscriber : subscribers) {
-            for (const auto& certificate : accepted) replicator.schedule(*subscriber, certificate, origin.spec().name);
+        [others, &replicator](const SimNode& origin, const std::vector<UploadedCertificate>& accepted) {
+          for (SimNode* target : others) {
+            for (const auto& certificate : accepted) replicator.schedule(*target, certificate, origin.spec().name);
           }
         });
   }
@@ -364,9 +427,7 @@ void Lab::connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator
       }
     });
   }
-  // Subscribers get no hook: on the appliance a trust upload belongs on the publisher (docs/appliances.md section 3).
-  // An import typed on a subscriber stays on that subscriber only; this keeps the simulation simple and still makes
-  // "uploaded to the wrong node" visible to trustctl, which must read every node to confirm. Deletes never replicate.
+  // Deletes never replicate (section 3): each node's copy is deleted on that node.
 }
 
 trustctl::Result<void> Lab::listen() { return m_loop->bind_all(); }

@@ -51,7 +51,12 @@ struct LabSettings {
   std::vector<ExternalHostSpec> externals;
   unsigned identity_threads = 2;  // background identity workers (at most the machine's cores)
   // main() waits this long after listening for identities still being made before it prints the ready line.
-  std::chrono::milliseconds identity_wait{2000};
+  std::chrono::milliseconds identity_wait{5000};
+  // Cisco's COP that stops UCCX and SocialMiner presenting tomcat-ECDSA at all (docs/appliances.md section 10) is
+  // installed on every node: every port presents the RSA tomcat identity.
+  bool ecdsa_cop = false;
+  int preload_trust = 0;               // public-root-like CA certificates in each fresh node's tomcat-trust
+  std::filesystem::path from_inventory;  // a twin: seed nodes from `trustctl show --format json` output
 };
 
 class Lab {
@@ -75,8 +80,9 @@ class Lab {
   void mark_ready_reported() { m_ready_reported = true; }
   std::optional<int> control_port() const;  // the bound port, once listening
 
-  // Wires publisher imports to the subscribers of the same cluster. Public so tests can build a lab of SimNodes
-  // without a site file.
+  // Wires trust imports on any node to every other node of the same cluster (a publisher's to its subscribers, a
+  // subscriber's to its publisher and the other subscribers: docs/appliances.md section 3), and multi-server
+  // identities to the nodes they name. Public so tests can build a lab of SimNodes without a site file.
   static void connect_cluster(const std::vector<SimNode*>& cluster_nodes, Replicator& replicator);
   // First start: every node's self-signed tomcat identity goes into every peer's tomcat-trust
   // (docs/appliances.md section 2). A node created in this run gets every peer's self-signed identities; every node
@@ -92,6 +98,12 @@ class Lab {
     std::vector<int> listener_ids;
   };
   Lab() = default;
+  // Before the nodes load their state: a twin's seeding (--from-inventory) and the preloaded roots (--preload-trust).
+  trustctl::Result<void> prepare_node_state(const trustctl::Site& site);
+  // Each node's state and SSH host key, in parallel (what exists on disk; ed25519 keys take microseconds).
+  trustctl::Result<std::vector<HostKey>> load_nodes(const std::vector<const trustctl::Node*>& site_nodes);
+  // The control API and the integration oracle behind it.
+  trustctl::Result<void> add_control_api(const trustctl::Site& site);
   void add_node_listeners(NodeNet& net, const trustctl::Node& node);
   trustctl::Result<void> add_external(const ExternalHostSpec& spec, const trustctl::Site& site);
   struct PinTarget {
@@ -114,6 +126,7 @@ class Lab {
   std::vector<std::unique_ptr<SimNode>> m_nodes;
   std::vector<std::unique_ptr<NodeNet>> m_nets;
   std::vector<std::shared_ptr<SSL_CTX>> m_external_contexts;
+  std::unique_ptr<IntegrationOracle> m_oracle;
   std::unique_ptr<ControlApi> m_control;
   std::mutex m_pins_mutex;
   std::unique_ptr<IdentityFactory> m_identities;

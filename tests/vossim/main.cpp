@@ -13,40 +13,135 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <thread>
 
-int main(int argc, char** argv) {
-  CLI::App app{"vos-sim: simulated Cisco VOS appliances for trustctl's tests"};
+namespace {
+
+struct Options {
   std::string site_path;
   std::string state_dir;
   int replication_delay_ms = 2000;
-  int restart_ms = 3000;
-  int command_latency_ms = 0;
-  app.add_option("site", site_path, "site file (TOML)")->required();
-  app.add_option("--state-dir", state_dir, "state directory (default: <site state_dir>/vos-sim)");
-  app.add_option("--replication-delay-ms", replication_delay_ms, "publisher-to-subscriber replication delay")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--restart-ms", restart_ms, "duration of a service restart")->check(CLI::NonNegativeNumber);
-  app.add_option("--command-latency-ms", command_latency_ms, "delay before each command's output")
-      ->check(CLI::NonNegativeNumber);
+  bool appliance_timings = false;
+  bool ecdsa_cop = false;
+  std::optional<int> first_prompt_ms;
+  std::vector<std::string> restart_ms;
+  std::optional<int> system_restart_ms;
+  std::vector<std::string> command_latency_ms;
   int idle_timeout_ms = 0;
-  app.add_option("--cli-idle-timeout-ms", idle_timeout_ms, "log out a CLI session idle this long (0: never)")
-      ->check(CLI::NonNegativeNumber);
   int port_offset = 0;
   int control_port = -1;
   std::vector<std::string> externals;
-  app.add_option("--port-offset", port_offset, "added to every service port except https_port (not to SSH)")
-      ->check(CLI::Range(0, 60000));
-  app.add_option("--control-port", control_port, "control API on 127.0.0.1 (0: any free port; default: off)")
-      ->check(CLI::Range(0, 65535));
-  int identity_wait_ms = 2000;
+  int identity_wait_ms = 5000;
   int identity_threads = 2;
-  app.add_option("--identity-wait-ms", identity_wait_ms,
+  int preload_trust = 0;
+  std::string from_inventory;
+};
+
+void add_options(CLI::App& app, Options& o) {
+  app.add_option("site", o.site_path, "site file (TOML)")->required();
+  app.add_option("--state-dir", o.state_dir, "state directory (default: <site state_dir>/vos-sim)");
+  app.add_option("--replication-delay-ms", o.replication_delay_ms, "publisher-to-subscriber replication delay")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--appliance-timings", o.appliance_timings,
+               "a real appliance's timings (first prompt, restarts, command latencies); the flags below override");
+  app.add_option("--first-prompt-ms", o.first_prompt_ms, "time before the welcome line and the first prompt")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--restart-ms", o.restart_ms, "N: every service restart; SERVICE=N: one service (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--system-restart-ms", o.system_restart_ms, "how long utils system restart keeps the node down")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--command-latency-ms", o.command_latency_ms,
+                 "N: delay before each command's output; CLASS=N: one class (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--cli-idle-timeout-ms", o.idle_timeout_ms, "log out a CLI session idle this long (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--port-offset", o.port_offset, "added to every service port except https_port (not to SSH)")
+      ->check(CLI::Range(0, 60000));
+  app.add_option("--control-port", o.control_port, "control API on 127.0.0.1 (0: any free port; default: off)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--identity-wait-ms", o.identity_wait_ms,
                  "after listening, wait at most this long for missing identities before the ready line")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--identity-threads", identity_threads, "background identity workers (capped at the cores)")
+  app.add_option("--identity-threads", o.identity_threads, "background identity workers (capped at the cores)")
       ->check(CLI::Range(1, 64));
-  app.add_option("--external", externals, "NODE=CHAIN.pem:KEY.pem[:CIPHERS]: serve an external node's HTTPS");
+  app.add_option("--external", o.externals, "NODE=CHAIN.pem:KEY.pem[:CIPHERS]: serve an external node's HTTPS")
+      ->allow_extra_args(false);
+  app.add_flag("--ecdsa-cop", o.ecdsa_cop,
+               "Cisco's COP that stops presenting tomcat-ECDSA is installed: every port presents the RSA identity");
+  app.add_option("--preload-trust", o.preload_trust,
+                 "each new node's tomcat-trust starts with N public-root-like CA certificates")
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--from-inventory", o.from_inventory,
+                 "a twin: seed the nodes from `trustctl show --format json` output (matched by name)");
+}
+
+// Plain values first, then per-service or per-class ones, whatever their order on the command line.
+trustctl::Result<vossim::Timings> make_timings(const Options& o) {
+  vossim::Timings timings = o.appliance_timings ? vossim::appliance_timings() : vossim::Timings{};
+  if (o.first_prompt_ms) timings.first_prompt = std::chrono::milliseconds(*o.first_prompt_ms);
+  for (bool plain : {true, false}) {
+    for (const auto& value : o.restart_ms) {
+      if ((value.find('=') == std::string::npos) != plain) continue;
+      if (auto ok = vossim::apply_restart_flag(timings, value); !ok) return trustctl::fail(ok.error());
+    }
+    for (const auto& value : o.command_latency_ms) {
+      if ((value.find('=') == std::string::npos) != plain) continue;
+      if (auto ok = vossim::apply_latency_flag(timings, value); !ok) return trustctl::fail(ok.error());
+    }
+  }
+  if (o.system_restart_ms) timings.system_restart = std::chrono::milliseconds(*o.system_restart_ms);
+  return timings;
+}
+
+trustctl::Result<vossim::LabSettings> make_settings(const Options& o) {
+  vossim::LabSettings settings;
+  settings.state_dir = o.state_dir;
+  settings.replication_delay = std::chrono::milliseconds(o.replication_delay_ms);
+  auto timings = make_timings(o);
+  if (!timings) return trustctl::fail(timings.error());
+  settings.cli.timings = *timings;
+  settings.cli.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
+  settings.port_offset = o.port_offset;
+  if (o.control_port >= 0) settings.control_port = o.control_port;
+  settings.identity_wait = std::chrono::milliseconds(o.identity_wait_ms);
+  settings.identity_threads = static_cast<unsigned>(o.identity_threads);
+  settings.ecdsa_cop = o.ecdsa_cop;
+  settings.preload_trust = o.preload_trust;
+  settings.from_inventory = o.from_inventory;
+  for (const auto& text : o.externals) {
+    auto external = vossim::parse_external(text);
+    if (!external) return trustctl::fail(external.error());
+    settings.externals.push_back(*external);
+  }
+  return settings;
+}
+
+// Listens, reports readiness, and serves until a signal arrives; the exit status.
+int serve(vossim::Lab& lab, const vossim::LabSettings& settings, sigset_t& signals) {
+  if (auto listening = lab.listen(); !listening) {
+    std::cerr << "vos-sim: " << listening.error().message << "\n";
+    return 1;
+  }
+  lab.start();
+  // Every socket accepts now. Identities still being made (a cold start) get a short grace, so a small lab is
+  // complete at the ready line; a big one carries on in the background and a node's first use waits for it.
+  lab.wait_identities(settings.identity_wait);
+  lab.mark_ready_reported();
+  std::cout << "vos-sim: " << lab.node_count() << " nodes listening";
+  if (auto port = lab.control_port()) std::cout << " control=127.0.0.1:" << *port;
+  std::cout << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vos-sim: simulated Cisco VOS appliances for trustctl's tests"};
+  Options options;
+  add_options(app, options);
   CLI11_PARSE(app, argc, argv);
 
   // Signals are taken synchronously by the main thread (sigwait), so every thread started below inherits the mask.
@@ -63,57 +158,29 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
-  auto loaded = trustctl::config::load_site(site_path);
+  auto loaded = trustctl::config::load_site(options.site_path);
   if (!loaded.site) {
     for (const auto& error : loaded.errors) std::cerr << "vos-sim: " << error.describe() << "\n";
-    if (loaded.errors.empty()) std::cerr << "vos-sim: cannot load " << site_path << "\n";
+    if (loaded.errors.empty()) std::cerr << "vos-sim: cannot load " << options.site_path << "\n";
+    return 1;
+  }
+  auto settings = make_settings(options);
+  if (!settings) {
+    std::cerr << "vos-sim: " << settings.error().message << "\n";
     return 1;
   }
 
   ssh_init();
-  vossim::LabSettings settings;
-  settings.state_dir = state_dir;
-  settings.replication_delay = std::chrono::milliseconds(replication_delay_ms);
-  settings.cli.restart_duration = std::chrono::milliseconds(restart_ms);
-  settings.cli.command_latency = std::chrono::milliseconds(command_latency_ms);
-  settings.cli.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
-  settings.port_offset = port_offset;
-  if (control_port >= 0) settings.control_port = control_port;
-  settings.identity_wait = std::chrono::milliseconds(identity_wait_ms);
-  settings.identity_threads = static_cast<unsigned>(identity_threads);
-  for (const auto& text : externals) {
-    auto external = vossim::parse_external(text);
-    if (!external) {
-      std::cerr << "vos-sim: " << external.error().message << "\n";
-      return 1;
-    }
-    settings.externals.push_back(*external);
-  }
-
   vossim::StopSignal stop;
   int status = 0;
   {
-    auto lab = vossim::Lab::create(*loaded.site, settings, stop);
+    auto lab = vossim::Lab::create(*loaded.site, *settings, stop);
     if (!lab) {
       std::cerr << "vos-sim: " << lab.error().message << "\n";
       ssh_finalize();
       return 1;
     }
-    if (auto listening = (*lab)->listen(); !listening) {
-      std::cerr << "vos-sim: " << listening.error().message << "\n";
-      status = 1;
-    } else {
-      (*lab)->start();
-      // Every socket accepts now. Identities still being made (a cold start) get a short grace, so a small lab is
-      // complete at the ready line; a big one carries on in the background and a node's first use waits for it.
-      (*lab)->wait_identities(settings.identity_wait);
-      (*lab)->mark_ready_reported();
-      std::cout << "vos-sim: " << (*lab)->node_count() << " nodes listening";
-      if (auto port = (*lab)->control_port()) std::cout << " control=127.0.0.1:" << *port;
-      std::cout << std::endl;
-      int received = 0;
-      sigwait(&signals, &received);
-    }
+    status = serve(**lab, *settings, signals);
     (*lab)->stop_and_join();
   }
   ssh_finalize();

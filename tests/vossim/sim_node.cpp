@@ -104,6 +104,22 @@ Result<std::pair<Certificate, std::string>> make_self_signed(const std::string& 
   return std::make_pair(*certificate, key->private_pem());
 }
 
+// A trust file's certificate. The same files sit in many stores (a cluster's identities, the public roots of
+// --preload-trust in every node), and OpenSSL 3's parsing costs close to a millisecond on a busy machine, so each
+// distinct text is parsed once per process (a 500-node lab with 100 roots each: 100 parses, not 50,000).
+Result<Certificate> parse_trust_file(const std::string& text) {
+  static std::mutex mutex;
+  static std::map<std::string, Certificate> parsed;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = parsed.find(text); it != parsed.end()) return it->second;
+  }
+  auto certificates = trustctl::parse_certificates(text);
+  if (!certificates) return trustctl::fail(certificates.error());
+  std::lock_guard lock(mutex);
+  return parsed.emplace(text, certificates->front()).first->second;
+}
+
 nlohmann::json entry_json(const StoreEntry& entry) {
   return {{"file", entry.file},
           {"fingerprint", entry.certificate.fingerprint()},
@@ -137,10 +153,8 @@ Result<std::vector<UploadedCertificate>> parse_uploaded(std::string_view text) {
 bool supports_ecdsa(Product product, const std::string& version) {
   if (product == Product::external) return false;
   const auto [major, minor] = parse_version(version);
-  if (major < 0) return product != Product::uccx;  // unknown: current (UCCX 11.6+ has none)
-  if (major < 11 || (major == 11 && minor < 5)) return false;  // tomcat-ECDSA arrived in 11.5
-  if (product == Product::uccx) return major == 11 && minor < 6;
-  return true;
+  if (major < 0) return true;  // unknown: current
+  return major > 11 || (major == 11 && minor >= 5);  // tomcat-ECDSA arrived in 11.5 and stayed
 }
 
 std::string self_signed_common_name(const std::string& unit, const std::string& fqdn) {
@@ -219,10 +233,10 @@ Result<void> SimNode::load_state() {
     if (entry.path().extension() != ".pem") continue;
     auto text = read_text(entry.path());
     if (!text) continue;
-    auto parsed = trustctl::parse_certificates(*text);
+    auto parsed = parse_trust_file(*text);
     if (!parsed) return trustctl::fail(ErrorCode::io, entry.path().string() + ": " + parsed.error().message);
     const std::string file = std::string(kTrustUnit) + "/" + entry.path().filename().string();
-    m_trust.insert_or_assign(file, StoreEntry{file, parsed->front(), *text});
+    m_trust.insert_or_assign(file, StoreEntry{file, *parsed, *text});
   }
   if (ec) return trustctl::fail(ErrorCode::io, "cannot read " + (m_dir / kTrustUnit).string() + ": " + ec.message());
 
@@ -276,6 +290,16 @@ Result<void> SimNode::create_missing_identities() {
     m_created.push_back(own);
     m_missing.erase(std::find(m_missing.begin(), m_missing.end(), unit));
   }
+  if (m_fresh && m_preloaded) {
+    // A fresh appliance ships with public roots in tomcat-trust (docs/appliances.md section 2).
+    std::lock_guard lock(m_mutex);
+    for (const auto& root : *m_preloaded) {
+      const std::string file = std::string(kTrustUnit) + "/" + root.trust_file_name();
+      if (m_trust.count(file) > 0) continue;
+      write_file_locked(file, root.pem(), false);
+      m_trust.emplace(file, StoreEntry{file, root, root.pem()});
+    }
+  }
   return {};
 }
 
@@ -283,11 +307,18 @@ void SimNode::finish_start() {
   {
     std::lock_guard lock(m_mutex);
     if (m_own.count(kOwnFile) == 0) return;  // identities still missing: the gate stays closed
-    // The process start is every service's start: each one loads the stored identity.
-    const auto now = Clock::now();
+    // The process start is every service's start: each one loads the stored identities and tomcat-trust.
+    const auto snapshot = snapshot_identity_locked(Clock::now());
     for (const auto& service : m_services) {
       auto& runtime = m_runtime[service];
-      if (!runtime.loaded) runtime.loaded = snapshot_identity_locked(now);
+      if (runtime.loaded) continue;
+      runtime.loaded = snapshot;
+      auto override = m_start_overrides.find(service);
+      if (override != m_start_overrides.end()) {
+        runtime.loaded->certificate = override->second.certificate;
+        runtime.loaded->key_pem = override->second.key_pem;
+        runtime.loaded->chain = chain_locked(override->second.certificate);
+      }
     }
   }
   m_ready.store(true, std::memory_order_release);
@@ -645,11 +676,10 @@ std::optional<std::string> SimNode::find_service(const std::string& name) const 
   return std::nullopt;
 }
 
-LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
-  const StoreEntry& own = m_own.at(kOwnFile);
-  LoadedIdentity loaded{own.certificate, m_own_keys.at(kTomcatUnit), {}, now};
+std::vector<Certificate> SimNode::chain_locked(const Certificate& leaf) const {
   // The chain goes as far as tomcat-trust holds the issuers (nearest first), as a Tomcat keystore would be built.
-  Certificate current = own.certificate;
+  std::vector<Certificate> chain;
+  Certificate current = leaf;
   for (int depth = 0; depth < 8 && !current.is_self_issued(); ++depth) {
     const Certificate* issuer = nullptr;
     for (const auto& [file, entry] : m_trust) {
@@ -659,10 +689,31 @@ LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
       }
     }
     if (issuer == nullptr) break;
-    loaded.chain.push_back(*issuer);
+    chain.push_back(*issuer);
     current = *issuer;
   }
+  return chain;
+}
+
+LoadedIdentity SimNode::snapshot_identity_locked(Clock::time_point now) const {
+  const StoreEntry& own = m_own.at(kOwnFile);
+  LoadedIdentity loaded{own.certificate, m_own_keys.at(kTomcatUnit), chain_locked(own.certificate), {}, {}, now};
+  auto ecdsa = m_own.find(own_file(kTomcatEcdsaUnit));
+  auto ecdsa_key = m_own_keys.find(kTomcatEcdsaUnit);
+  if (ecdsa != m_own.end() && ecdsa_key != m_own_keys.end()) {
+    loaded.ecdsa = LoadedUnit{ecdsa->second.certificate, ecdsa_key->second, chain_locked(ecdsa->second.certificate)};
+  }
+  auto trust = std::make_shared<std::vector<Certificate>>();
+  trust->reserve(m_trust.size());
+  for (const auto& [file, entry] : m_trust) trust->push_back(entry.certificate);
+  loaded.trust = std::move(trust);
   return loaded;
+}
+
+void SimNode::set_loaded_at_start(const std::string& service, const Certificate& certificate,
+                                  const std::string& key_pem) {
+  std::lock_guard lock(m_mutex);
+  m_start_overrides.insert_or_assign(service, LoadedUnit{certificate, key_pem, {}});
 }
 
 void SimNode::settle_locked(const std::string& service, Clock::time_point now) const {
@@ -815,7 +866,9 @@ nlohmann::json SimNode::describe(Clock::time_point now) const {
     if (runtime.loaded) {
       entry["loaded"] = {{"fingerprint", runtime.loaded->certificate.fingerprint()},
                          {"subject", runtime.loaded->certificate.subject()},
-                         {"loaded_at_ms", epoch_ms(runtime.loaded->loaded_at)}};
+                         {"loaded_at_ms", epoch_ms(runtime.loaded->loaded_at)},
+                         {"trust_entries", runtime.loaded->trust ? runtime.loaded->trust->size() : 0}};
+      if (runtime.loaded->ecdsa) entry["loaded"]["ecdsa_fingerprint"] = runtime.loaded->ecdsa->certificate.fingerprint();
     }
     node["services"][service] = entry;
   }

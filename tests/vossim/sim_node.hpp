@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,8 +44,8 @@ std::vector<std::string> services_for(trustctl::Product product);
 // Identity units (docs/appliances.md section 2).
 inline constexpr const char* kTomcatUnit = "tomcat";
 inline constexpr const char* kTomcatEcdsaUnit = "tomcat-ECDSA";
-// Whether a node has a tomcat-ECDSA unit: every VOS product from 11.5, except UCCX from 11.6 (the suite dropped it).
-// An empty or unparsable version counts as current.
+// Whether a node has a tomcat-ECDSA unit: every VOS product from 11.5 and later (docs/appliances.md section 2: UCCX,
+// MediaSense and SocialMiner from 11.5 and later). An empty or unparsable version counts as current.
 bool supports_ecdsa(trustctl::Product product, const std::string& version);
 // The CN of a node's self-signed identity: the FQDN for tomcat, "<host>-EC.<domain>" for tomcat-ECDSA.
 std::string self_signed_common_name(const std::string& unit, const std::string& fqdn);
@@ -95,11 +96,21 @@ struct RestartPlan {
   Clock::time_point end() const { return begin + duration; }
 };
 
-// What a service presents on its port: the identity (and the chain the trust store held) when it last started.
+// One identity unit as a service loaded it: the certificate, its key and the issuers tomcat-trust held.
+struct LoadedUnit {
+  Certificate certificate;
+  std::string key_pem;                 // secret
+  std::vector<Certificate> chain;      // issuers found in tomcat-trust, nearest first
+};
+
+// What a service loaded at its last start: its identities (what its ports present) and tomcat-trust (what it trusts
+// when it calls a peer: the integration oracle judges with this, not with the store as it is now).
 struct LoadedIdentity {
   Certificate certificate;
   std::string key_pem;                 // secret
   std::vector<Certificate> chain;      // issuers found in tomcat-trust, nearest first
+  std::optional<LoadedUnit> ecdsa;     // tomcat-ECDSA, on nodes that have the unit
+  std::shared_ptr<const std::vector<Certificate>> trust;  // tomcat-trust at that start
   Clock::time_point loaded_at;
 };
 
@@ -129,6 +140,16 @@ class SimNode {
   void finish_start();
   bool ready() const { return m_ready.load(std::memory_order_acquire); }
   void set_identity_waiter(std::function<void()> waiter) { m_waiter = std::move(waiter); }
+  // Certificates a fresh node's tomcat-trust starts with besides its cluster's identities (--preload-trust: the
+  // public roots a fresh appliance ships with). Set before the identities are created.
+  void set_preloaded_trust(std::shared_ptr<const std::vector<Certificate>> certificates) {
+    m_preloaded = std::move(certificates);
+  }
+  // A twin seeded this node's stores from an inventory in this run: its TLS pins are written as for a fresh install.
+  void mark_seeded() { m_seeded = true; }
+  bool pins_fresh() const { return m_fresh || m_seeded; }
+  // A twin's port that presented an older identity than the node stores: the service loaded this one at its start.
+  void set_loaded_at_start(const std::string& service, const Certificate& certificate, const std::string& key_pem);
   // Self-signed identities for cluster trust seeding (never waits): all of them, or those created in this run.
   std::vector<Certificate> self_signed_identities() const;
   std::vector<Certificate> created_identities() const;
@@ -230,6 +251,7 @@ class SimNode {
   ImportOutcome import_one_locked(const UploadedCertificate& certificate, Clock::time_point now);
   void store_identity_locked(const std::string& unit, const Certificate& certificate, const std::string& key_pem);
   LoadedIdentity snapshot_identity_locked(Clock::time_point now) const;
+  std::vector<Certificate> chain_locked(const Certificate& leaf) const;
   void settle_locked(const std::string& service, Clock::time_point now) const;
   void write_file_locked(const std::string& relative, const std::string& content, bool secret);
   void save_restarts_locked() const;
@@ -252,6 +274,9 @@ class SimNode {
   std::map<std::string, bool> m_csr_multi_server;  // unit -> the pending CSR is multi-server
   std::vector<std::string> m_missing;         // units whose identity load_state() did not find
   std::vector<Certificate> m_created;         // identities created in this run
+  std::shared_ptr<const std::vector<Certificate>> m_preloaded;  // --preload-trust (fresh nodes only)
+  bool m_seeded = false;                      // stores seeded by a twin in this run
+  std::map<std::string, LoadedUnit> m_start_overrides;  // service -> what it loaded at start (a twin's stale port)
   DistributionHook m_distribution_hook;
   mutable std::map<std::string, ServiceRuntime> m_runtime;
   std::map<std::string, int> m_restart_counts;

@@ -255,14 +255,9 @@ void SshNodeServer::serve(ssh_session session) {
   ssh_set_callbacks(session, &callbacks);
 
   char buffer[4096];
-  auto drain = [&] {
-    while (ssh_channel_poll(channel, 0) > 0) {
-      if (ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, 0) <= 0) break;
-    }
-  };
   bool dropped = false;
-  // A step's delay, in slices: between them libssh reads what arrived (without taking channel data, which the
-  // command discards at its end anyway), so keep-alives are answered while a command runs, as sshd answers them
+  // A step's delay, in slices: between them libssh reads what arrived (channel data stays buffered: it is the
+  // type-ahead the next turns read), so keep-alives are answered while a command runs, as sshd answers them
   // whatever the shell is doing. False when a stop was requested.
   auto pause = [&](std::chrono::milliseconds delay) {
     const auto until = Clock::now() + delay;
@@ -282,7 +277,6 @@ void SshNodeServer::serve(ssh_session session) {
         dropped = true;
         return false;
       }
-      if (i + 1 == output.steps.size() && output.command_finished) drain();
       if (step.text.empty()) continue;
       if (ssh_channel_write(channel, step.text.data(), static_cast<uint32_t>(step.text.size())) == SSH_ERROR) {
         return false;
@@ -315,6 +309,9 @@ void SshNodeServer::serve(ssh_session session) {
       continue;
     }
     open = play(interpreter.feed(std::string_view(buffer, static_cast<std::size_t>(n))));
+    // Type-ahead: lines that arrived with this read (or while its output played) are read at the next prompts, one
+    // turn per play, so each prompt is its own write after the output before it.
+    while (open && interpreter.has_pending_input() && !m_stop.requested()) open = play(interpreter.feed({}));
     last_input = Clock::now();
   }
   ssh_set_message_callback(session, nullptr, nullptr);

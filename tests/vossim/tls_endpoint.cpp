@@ -1,5 +1,7 @@
 #include "tests/vossim/tls_endpoint.hpp"
 
+#include "tests/vossim/service_ports.hpp"
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -32,22 +34,21 @@ HttpResponse bad_request(ReadOutcome outcome) {
 
 }  // namespace
 
-trustctl::Result<std::shared_ptr<SSL_CTX>> make_server_context(const std::vector<Certificate>& chain,
-                                                               const std::string& key_pem, const TlsOptions& options) {
-  if (chain.empty()) return trustctl::fail(ErrorCode::internal, "no certificate to serve");
+namespace {
+
+std::shared_ptr<SSL_CTX> new_server_context() {
   std::shared_ptr<SSL_CTX> context(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
-  if (!context) return trustctl::fail(ErrorCode::internal, "SSL_CTX_new failed");
-  SSL_CTX* ctx = context.get();
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  if (!options.ciphers.empty()) {
-    // A configured cipher list is about TLS 1.2 suites (DHE tests): TLS 1.3 would bypass it.
-    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-    if (SSL_CTX_set_cipher_list(ctx, options.ciphers.c_str()) != 1) {
-      return trustctl::fail(ErrorCode::invalid_site, "OpenSSL accepts none of the ciphers '" + options.ciphers + "'");
-    }
-  }
-  SSL_CTX_set_dh_auto(ctx, 1);
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);  // a restart must show the new identity at once
+  if (!context) return nullptr;
+  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+  SSL_CTX_set_dh_auto(context.get(), 1);
+  SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_OFF);  // a restart must show the new identity at once
+  return context;
+}
+
+// Adds one certificate with its chain and key: OpenSSL keeps one slot per key type, so an RSA and an EC identity sit
+// side by side (each chain is attached to the certificate set just before it).
+trustctl::Result<void> add_identity(SSL_CTX* ctx, const std::vector<Certificate>& chain, const std::string& key_pem) {
+  if (chain.empty()) return trustctl::fail(ErrorCode::internal, "no certificate to serve");
   if (SSL_CTX_use_certificate(ctx, chain.front().native()) != 1) {
     return trustctl::fail(ErrorCode::internal, "cannot use certificate " + chain.front().subject());
   }
@@ -59,20 +60,62 @@ trustctl::Result<std::shared_ptr<SSL_CTX>> make_server_context(const std::vector
   const bool key_ok = SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
   EVP_PKEY_free(key);
   if (!key_ok) return trustctl::fail(ErrorCode::internal, "the private key does not match " + chain.front().subject());
+  return {};
+}
+
+std::vector<Certificate> leaf_and_chain(const Certificate& leaf, const std::vector<Certificate>& issuers) {
+  std::vector<Certificate> chain = {leaf};
+  chain.insert(chain.end(), issuers.begin(), issuers.end());
+  return chain;
+}
+
+}  // namespace
+
+trustctl::Result<std::shared_ptr<SSL_CTX>> make_server_context(const std::vector<Certificate>& chain,
+                                                               const std::string& key_pem, const TlsOptions& options) {
+  auto context = new_server_context();
+  if (!context) return trustctl::fail(ErrorCode::internal, "SSL_CTX_new failed");
+  SSL_CTX* ctx = context.get();
+  if (!options.ciphers.empty()) {
+    // A configured cipher list is about TLS 1.2 suites (DHE tests): TLS 1.3 would bypass it.
+    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    if (SSL_CTX_set_cipher_list(ctx, options.ciphers.c_str()) != 1) {
+      return trustctl::fail(ErrorCode::invalid_site, "OpenSSL accepts none of the ciphers '" + options.ciphers + "'");
+    }
+  }
+  if (auto added = add_identity(ctx, chain, key_pem); !added) return trustctl::fail(added.error());
   return context;
 }
 
-std::shared_ptr<SSL_CTX> TlsContextCache::get(const LoadedIdentity& identity) {
-  const std::string& fingerprint = identity.certificate.fingerprint();
-  std::string chain_key = fingerprint;
+trustctl::Result<std::shared_ptr<SSL_CTX>> make_dual_server_context(const std::vector<Certificate>& rsa_chain,
+                                                                    const std::string& rsa_key_pem,
+                                                                    const std::vector<Certificate>& ec_chain,
+                                                                    const std::string& ec_key_pem) {
+  auto context = new_server_context();
+  if (!context) return trustctl::fail(ErrorCode::internal, "SSL_CTX_new failed");
+  if (auto added = add_identity(context.get(), rsa_chain, rsa_key_pem); !added) return trustctl::fail(added.error());
+  if (auto added = add_identity(context.get(), ec_chain, ec_key_pem); !added) return trustctl::fail(added.error());
+  return context;
+}
+
+std::shared_ptr<SSL_CTX> TlsContextCache::get(const LoadedIdentity& identity, bool with_ecdsa) {
+  // The EC identity joins only where the port can present it and section 10 lets it be presented.
+  const bool dual = with_ecdsa && identity.ecdsa && ecdsa_presentable(identity.ecdsa->certificate);
+  std::string chain_key = identity.certificate.fingerprint();
   for (const auto& issuer : identity.chain) chain_key += "/" + issuer.fingerprint();
+  if (dual) {
+    chain_key += "+" + identity.ecdsa->certificate.fingerprint();
+    for (const auto& issuer : identity.ecdsa->chain) chain_key += "/" + issuer.fingerprint();
+  }
   std::lock_guard lock(m_mutex);
   for (const auto& [key, context] : m_entries) {
     if (key == chain_key) return context;
   }
-  std::vector<Certificate> chain = {identity.certificate};
-  chain.insert(chain.end(), identity.chain.begin(), identity.chain.end());
-  auto context = make_server_context(chain, identity.key_pem);
+  const auto rsa = leaf_and_chain(identity.certificate, identity.chain);
+  auto context = dual ? make_dual_server_context(rsa, identity.key_pem,
+                                                 leaf_and_chain(identity.ecdsa->certificate, identity.ecdsa->chain),
+                                                 identity.ecdsa->key_pem)
+                      : make_server_context(rsa, identity.key_pem);
   if (!context) return nullptr;
   m_entries.emplace_back(chain_key, *context);
   if (m_entries.size() > kCacheSize) m_entries.erase(m_entries.begin());

@@ -26,10 +26,17 @@ struct TlsOptions {
 trustctl::Result<std::shared_ptr<SSL_CTX>> make_server_context(const std::vector<Certificate>& chain,
                                                                const std::string& key_pem,
                                                                const TlsOptions& options = {});
+// The same with a second identity of another key type (tomcat-ECDSA next to tomcat), as a Tomcat connector holding
+// both: OpenSSL presents the EC one to a client that offers (and prefers) ECDSA, the RSA one to any other.
+trustctl::Result<std::shared_ptr<SSL_CTX>> make_dual_server_context(const std::vector<Certificate>& rsa_chain,
+                                                                    const std::string& rsa_key_pem,
+                                                                    const std::vector<Certificate>& ec_chain,
+                                                                    const std::string& ec_key_pem);
 
 class TlsContextCache {
  public:
-  std::shared_ptr<SSL_CTX> get(const LoadedIdentity& identity);
+  // with_ecdsa: the port may present the loaded tomcat-ECDSA identity too (when it has one).
+  std::shared_ptr<SSL_CTX> get(const LoadedIdentity& identity, bool with_ecdsa = false);
 
  private:
   std::mutex m_mutex;

@@ -66,6 +66,40 @@ TEST(RenderInventory, JsonConformsToTheSchemaAndTheSchemaCanFail) {
   EXPECT_TRUE(contains(problems_text(checker.check(bad_wanted)), "is not one of")) << problems_text(checker.check(bad_wanted));
 }
 
+TEST(RenderInventory, JsonCarriesEveryIdentityAndTrustCertificateAsPemAndNoKey) {
+  InventoryScenario t;
+  auto inventory = t.inventory();
+  json doc = inventory_to_json(inventory);
+  std::size_t identities = 0, entries = 0;
+  for (const auto& cluster : doc["clusters"]) {
+    for (const auto& node : cluster["nodes"]) {
+      for (const auto& identity : node["identities"]) {
+        auto parsed = parse_certificates(identity["certificate"]["pem"].get<std::string>());
+        ASSERT_TRUE(parsed.has_value());
+        EXPECT_EQ(parsed->front().fingerprint(), identity["certificate"]["fingerprint_sha256"]);
+        ++identities;
+      }
+      for (const auto& store : node["trust_stores"]) {
+        for (const auto& entry : store["entries"]) {
+          auto parsed = parse_certificates(entry["certificate"]["pem"].get<std::string>());
+          ASSERT_TRUE(parsed.has_value());
+          EXPECT_EQ(parsed->front().fingerprint(), entry["certificate"]["fingerprint_sha256"]);
+          ++entries;
+        }
+      }
+    }
+  }
+  EXPECT_GT(identities, 0u);
+  EXPECT_GT(entries, 0u);
+  const std::string text = doc.dump();
+  EXPECT_FALSE(contains(text, "PRIVATE KEY")) << "public material only";
+
+  SchemaChecker checker(inventory_schema());
+  json no_pem = doc;
+  no_pem["clusters"][0]["nodes"][0]["identities"][0]["certificate"]["pem"] = "not a certificate";
+  EXPECT_TRUE(contains(problems_text(checker.check(no_pem)), "pem")) << problems_text(checker.check(no_pem));
+}
+
 TEST(RenderInventory, ColourOnlyWhenAsked) {
   InventoryScenario t;
   auto inventory = t.inventory();

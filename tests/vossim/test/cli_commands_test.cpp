@@ -37,7 +37,7 @@ class CliCommandsTest : public ::testing::Test {
     m_node->set_cluster(cluster);
     m_peer->set_cluster(cluster);
     CliSettings settings;
-    settings.restart_duration = 3000ms;
+    settings.timings.restart = 3000ms;
     settings.restart_tick = 500ms;
     settings.faults = &m_faults;
     m_cli = std::make_unique<CliInterpreter>(*m_node, settings, [this] { return m_now; });
@@ -58,7 +58,7 @@ class CliCommandsTest : public ::testing::Test {
   std::string import_own(const std::string& pem) {
     std::string out = run("set cert import own tomcat");
     EXPECT_NE(out.find(msg::kPastePrompt), std::string::npos) << out;
-    return m_cli->feed(pem + "\n\n").text();
+    return m_cli->feed(pem.ends_with('\n') ? pem + "\n" : pem + "\n\n").text();
   }
 
   void trust(const test::Issued& ca) { m_node->import_trust({ca.certificate}, Clock::now()); }
@@ -300,7 +300,7 @@ TEST_F(CliCommandsTest, DropAfterCommitCommitsButSendsNoReply) {
   const auto ca = test::make_certificate("Dropped Reply Root", true);
   m_faults.add(Fault{"node1", FaultKind::drop_after_commit, "set cert import trust", "", 0ms, 1, {}});
   run("set cert import trust tomcat");
-  const auto out = m_cli->feed(ca.certificate.pem() + "\n\n");
+  const auto out = m_cli->feed(ca.certificate.pem() + "\n");
   EXPECT_TRUE(out.drop);
   EXPECT_EQ(out.text().find("Successfully imported"), std::string::npos) << out.text();
   EXPECT_TRUE(m_node->find_trust("tomcat-trust/" + ca.certificate.trust_file_name()).has_value());

@@ -93,12 +93,22 @@ class NetworkTest : public ::testing::Test {
 TEST_F(NetworkTest, EveryServicePortPresentsTheSelfSignedIdentity) {
   start_lab("127.0.121");
   const auto own = stored_identity("uccx1");
-  for (int port : {8443, 8445, 8444, 7443, 12015}) {
+  for (int port : {8443, 8445, 8444, 7443}) {
     const auto probe = test::tls_probe(address(1), port);
     ASSERT_TRUE(probe.handshake) << port;
     ASSERT_FALSE(probe.chain.empty());
     EXPECT_EQ(probe.chain.front(), own) << port;
   }
+  // Socket.IO presents the self-signed tomcat-ECDSA identity to a client that offers ECDSA (docs/appliances.md
+  // section 10), the RSA one to a client that does not.
+  const auto ecdsa = trustctl::parse_certificates(test::read_file(state() / "uccx1" / "tomcat-ECDSA" /
+                                                                  "tomcat-ECDSA.pem"))->front();
+  const auto offering_ecdsa = test::tls_probe(address(1), 12015);
+  const auto rsa_only = test::tls_probe(address(1), 12015, "ECDHE-RSA-AES128-GCM-SHA256");
+  ASSERT_FALSE(offering_ecdsa.chain.empty());
+  ASSERT_FALSE(rsa_only.chain.empty());
+  EXPECT_EQ(offering_ecdsa.chain.front(), ecdsa);
+  EXPECT_EQ(rsa_only.chain.front(), own);
   for (int port : {8443, 443}) EXPECT_EQ(test::tls_probe(address(3), port).chain.front(), stored_identity("cucm1"));
   // The system client agrees (openssl s_client).
   const std::string out = test::shell("openssl s_client -connect " + address(1) + ":8445 </dev/null | openssl x509 -noout -subject");
@@ -256,7 +266,7 @@ TEST_F(NetworkTest, ControlApiNeedsTheTokenAndShowsStateAndOrderedLog) {
   const auto& uccx1 = state_json["nodes"][0];
   EXPECT_EQ(uccx1["name"], "uccx1");
   EXPECT_EQ(uccx1["own"][0]["fingerprint"], stored_identity("uccx1").fingerprint());
-  EXPECT_EQ(uccx1["trust"].size(), 2u);
+  EXPECT_EQ(uccx1["trust"].size(), 4u);  // both nodes' tomcat and tomcat-ECDSA identities
   EXPECT_EQ(uccx1["services"]["Cisco Tomcat"]["state"], "STARTED");
   EXPECT_FALSE(uccx1.contains("pending_csr"));
   EXPECT_EQ(control("GET", "/nothing").status, 404);

@@ -68,14 +68,41 @@ TEST_F(ReplicationTest, PublisherImportLandsOnSubscriberAfterTheDelay) {
   EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "uccx2" / file));  // persisted when it landed
 }
 
-TEST_F(ReplicationTest, SubscriberImportStaysOnTheSubscriber) {
+TEST_F(ReplicationTest, SubscriberImportReplicatesToThePublisherAfterTheDelay) {
+  // The PCCE guide: roots uploaded on the secondary appear on the primary (docs/appliances.md section 3).
   const auto root = test::make_certificate("Local Root", true);
   const std::string file = "tomcat-trust/" + root.certificate.trust_file_name();
+  const auto start = std::chrono::steady_clock::now();
   m_subscriber->import_trust({root.certificate}, Clock::now());
-  EXPECT_EQ(m_replicator.pending(), 0u);
-  std::this_thread::sleep_for(300ms);
-  EXPECT_FALSE(m_publisher->find_trust(file).has_value());
+  EXPECT_EQ(m_replicator.pending(), 1u);
+  EXPECT_FALSE(m_publisher->find_trust(file).has_value());  // not before the delay
   EXPECT_TRUE(m_subscriber->find_trust(file).has_value());
+  ASSERT_TRUE(wait_for([&] { return m_publisher->find_trust(file).has_value(); }, 3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+  EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "uccx1" / file));
+  // What arrived by replication goes no further: nothing bounces back to the subscriber.
+  EXPECT_EQ(m_replicator.pending(), 0u);
+}
+
+TEST_F(ReplicationTest, SubscriberImportReachesEveryOtherNodeOfTheCluster) {
+  SimNode third(NodeSpec{"uccx3", "uccx3.lab.example", "uccx", trustctl::Product::uccx, trustctl::Role::subscriber},
+                m_dir.path() / "uccx3");
+  ASSERT_TRUE(third.load_or_initialize().has_value());
+  std::vector<SimNode*> cluster = {m_publisher.get(), m_subscriber.get(), &third};
+  Replicator replicator(50ms);
+  replicator.start();
+  Lab::connect_cluster(cluster, replicator);
+  const auto root = test::make_certificate("Secondary Root", true);
+  const std::string file = "tomcat-trust/" + root.certificate.trust_file_name();
+  m_subscriber->import_trust({root.certificate}, Clock::now());
+  ASSERT_TRUE(wait_for([&] { return replicator.pending() == 0; }, 3s));
+  EXPECT_TRUE(m_publisher->find_trust(file).has_value());
+  EXPECT_TRUE(third.find_trust(file).has_value());
+  // Deletes stay local (section 3): each node's copy is deleted on that node.
+  EXPECT_TRUE(m_subscriber->delete_trust(file));
+  EXPECT_EQ(replicator.pending(), 0u);
+  EXPECT_TRUE(m_publisher->find_trust(file).has_value());
+  replicator.stop_and_flush();
 }
 
 TEST_F(ReplicationTest, StopFlushesReplicationStillInFlight) {
@@ -91,6 +118,7 @@ TEST_F(ReplicationTest, StopFlushesReplicationStillInFlight) {
 }
 
 TEST_F(ReplicationTest, ConcurrentImportsOnBothNodesDoNotDeadlock) {
+  const std::size_t before = m_subscriber->trust_store().size();
   std::vector<test::Issued> roots;
   for (int i = 0; i < 10; ++i) roots.push_back(test::make_certificate("Concurrent Root " + std::to_string(i), true));
   std::thread a([&] {
@@ -102,7 +130,8 @@ TEST_F(ReplicationTest, ConcurrentImportsOnBothNodesDoNotDeadlock) {
   a.join();
   b.join();
   ASSERT_TRUE(wait_for([&] { return m_replicator.pending() == 0; }, 3s));
-  EXPECT_EQ(m_subscriber->trust_store().size(), 2u + roots.size());
+  EXPECT_EQ(m_subscriber->trust_store().size(), before + roots.size());
+  EXPECT_EQ(m_publisher->trust_store().size(), before + roots.size());
 }
 
 }  // namespace

@@ -26,10 +26,11 @@ struct Issued {
   trustctl::pki::KeyPair key;
 };
 
-// A certificate signed by issuer (or self-signed when issuer is null). EC keys keep the suite fast.
+// A certificate signed by issuer (or self-signed when issuer is null). EC keys keep the suite fast; key_spec asks
+// for another (an RSA CA: "rsa-2048").
 inline Issued make_certificate(const std::string& cn, bool is_ca, const Issued* issuer = nullptr, int days = 365,
-                               int not_before_offset_days = 0) {
-  auto key = trustctl::pki::KeyPair::generate("ec-256");
+                               int not_before_offset_days = 0, const std::string& key_spec = "ec-256") {
+  auto key = trustctl::pki::KeyPair::generate(key_spec);
   EXPECT_TRUE(key.has_value());
   trustctl::pki::CertificateSpec spec;
   spec.common_name = cn;
@@ -47,9 +48,16 @@ inline Issued make_certificate(const std::string& cn, bool is_ca, const Issued* 
 
 // A CA signing a CSR as a lab CA would: the CSR's public key, CN = cn, SAN = names (a CA that "adds names" is a
 // test passing more names than the CSR asked for). key_override: sign a different public key (key mismatch tests).
+// extended_key_usage: an extendedKeyUsage value in OpenSSL config syntax ("critical,serverAuth": what breaks UCCX ->
+// CUCM); valid_seconds: how long the certificate lasts from now (expiry tests).
+struct SignOptions {
+  std::string extended_key_usage;
+  long valid_seconds = 365L * 24 * 3600;
+};
 inline trustctl::Certificate sign_csr(const std::string& csr_pem, const Issued& ca, const std::string& cn,
                                       const std::vector<std::string>& names,
-                                      const trustctl::pki::KeyPair* key_override = nullptr) {
+                                      const trustctl::pki::KeyPair* key_override = nullptr,
+                                      const SignOptions& options = {}) {
   BIO* bio = BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size()));
   X509_REQ* csr = PEM_read_bio_X509_REQ(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
@@ -58,7 +66,7 @@ inline trustctl::Certificate sign_csr(const std::string& csr_pem, const Issued& 
   X509_set_version(cert, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert), static_cast<long>(std::random_device{}() & 0x7fffffff));
   X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), options.valid_seconds);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   X509_set_issuer_name(cert, X509_get_subject_name(ca.certificate.native()));
@@ -70,6 +78,11 @@ inline trustctl::Certificate sign_csr(const std::string& csr_pem, const Issued& 
   X509V3_set_ctx(&ctx, ca.certificate.native(), cert, nullptr, nullptr, 0);
   if (!san.empty()) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, san.c_str());
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  if (!options.extended_key_usage.empty()) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_ext_key_usage, options.extended_key_usage.c_str());
     X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
   }
