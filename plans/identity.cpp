@@ -80,8 +80,25 @@ std::string quoted_dir(const CaEntry& ca) { return ca.signed_dir ? ca.signed_dir
 
 }  // namespace
 
+namespace {
+
+// A file name, never a path: the FQDN was checked when the site was loaded, but the name written to --out must stay
+// one even if it were not, so anything outside letters, digits, '-' and '.' becomes '_', as does a leading dot.
+std::string file_name_part(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    if (!keep) c = '_';
+  }
+  if (out.empty() || out.front() == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
+}  // namespace
+
 std::string csr_file_name(const IdentityNeed& need) {
-  return need.node->fqdn + "." + need.policy->unit + (need.multi_server() ? ".multi-server" : "") + ".csr";
+  return file_name_part(need.node->fqdn) + "." + need.policy->unit + (need.multi_server() ? ".multi-server" : "") +
+         ".csr";
 }
 
 Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site) {

@@ -32,6 +32,7 @@ struct IdentityNeed {
 };
 
 // The file `trustctl csr` writes a need's CSR to: "<fqdn>.<unit>.csr", "<publisher fqdn>.<unit>.multi-server.csr".
+// A file name, never a path: characters a DNS name cannot hold are replaced by '_'.
 std::string csr_file_name(const IdentityNeed& need);
 
 // The site's policies were checked against the products before anything was contacted (a unit the product lacks is

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -238,6 +240,26 @@ TEST(Identity, AKeyTheNodeCannotBeAskedForIsANoteInThePlan) {
 }
 
 // ---- outside CA: signed certificates picked up from signed_dir ----
+
+TEST(Identity, CsrFileNamesAreFileNamesNeverPaths) {
+  Cluster cluster = make_cluster("uccx", Product::uccx, {"uccx1"});
+  IdentityPolicy policy;
+  policy.unit = "tomcat";
+  IdentityNeed need{&cluster, &policy, nullptr, &cluster.nodes[0], {}, {}};
+  EXPECT_EQ(csr_file_name(need), "uccx1.lab.example.tomcat.csr");
+  for (const char* fqdn : {"../../etc/cron.d/x", "/etc/passwd", "..", "a\x1b[2J b", ""}) {
+    cluster.nodes[0].fqdn = fqdn;
+    std::string name = csr_file_name(need);
+    EXPECT_EQ(name.find('/'), std::string::npos) << name;
+    EXPECT_NE(name.front(), '.') << name;
+    EXPECT_TRUE(std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) ||
+                                                                             c == '-' || c == '.' || c == '_'; }))
+        << name;
+  }
+  policy.distribution = "multi-server";
+  cluster.nodes[0].fqdn = "uccx1.lab.example";
+  EXPECT_EQ(csr_file_name(need), "uccx1.lab.example.tomcat.multi-server.csr");
+}
 
 struct OutsideCa : LabCa {
   pki::KeyPair node_key = *pki::KeyPair::generate("rsa-2048");
