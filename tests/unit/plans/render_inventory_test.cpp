@@ -3,6 +3,7 @@
 #include "golden.hpp"
 #include "inventory_fixtures.hpp"
 #include "json_schema_subset.hpp"
+#include "providers/pki/certificate_builder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -81,6 +82,20 @@ TEST(RenderInventory, TextNamesWhatMatters) {
   EXPECT_TRUE(contains(text, "managed by trustctl; wanted by the site (sites/lab.toml:22:18)")) << text;
   EXPECT_TRUE(contains(text, "not the stored identity: Cisco Finesse Tomcat was not restarted")) << text;
   EXPECT_TRUE(contains(text, "1 of 4 nodes could not be read")) << text;
+}
+
+// Subjects and file names are the appliances' to choose: the text shows their control characters escaped, JSON exactly.
+TEST(RenderInventory, TextFromTheAppliancesIsShownEscaped) {
+  InventoryScenario x;
+  auto key = *pki::KeyPair::generate("ec-256");
+  Certificate evil = *pki::self_signed({.common_name = "Evil\x1b[2J Root", .is_ca = true}, key);
+  x.s.live.nodes["uccx1"].stores["tomcat-trust"].push_back({"evil\x07.pem", evil});
+  auto inventory = x.inventory();
+  std::string text = render_inventory_text(inventory, {.color = false});
+  EXPECT_FALSE(contains(text, "\x1b")) << text;
+  EXPECT_FALSE(contains(text, "\x07")) << text;
+  EXPECT_TRUE(contains(text, "evil\\x07.pem")) << text;
+  EXPECT_TRUE(contains(inventory_to_json(inventory).dump(), "evil\\u0007.pem"));
 }
 
 }  // namespace
