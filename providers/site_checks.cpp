@@ -2,6 +2,7 @@
 
 #include "engine/config/site_keys.hpp"
 #include "engine/config/version.hpp"
+#include "engine/model/printable.hpp"
 #include "providers/pki/key_pair.hpp"
 #include "providers/vos/vos_provider.hpp"
 
@@ -45,6 +46,9 @@ class Checker {
       for (const auto& policy : cluster.identities) check_identity(cluster, *provider, vos ? &vos->rules() : nullptr, policy);
     }
     for (const auto& rule : m_site.trust) check_trust(rule);
+    for (const auto& ca : m_site.cas) {
+      check_uploadable(ca.certificates, "ca.certificate", ca.keys.at("certificate", ca.region));
+    }
     for (const auto& integration : m_site.integrations) check_integration(integration);
     return std::move(m_result);
   }
@@ -67,6 +71,8 @@ class Checker {
   void check_issuer(const Cluster& cluster, const IdentityPolicy& policy);
   void check_local_key(const CaEntry& ca);
   void check_trust(const TrustRule& rule);
+  void check_uploadable(const std::vector<Certificate>& certificates, const std::string& key_name,
+                        const SourceRegion& where);
   void check_integration(const Integration& integration);
 
   const Site& m_site;
@@ -205,6 +211,9 @@ void Checker::check_trust(const TrustRule& rule) {
     if (const Node* node = m_site.find_node(*rule.node)) cluster = m_site.find_cluster(node->cluster);
   }
   if (!cluster) return;  // the loader reported it
+  for (const auto& ref : rule.certificates) {
+    if (ref.file) check_uploadable(ref.certificates, "trust.certificates", ref.region);  // [[ca]] ones are checked once
+  }
   const SourceRegion target = rule.keys.at(rule.cluster ? "cluster" : "node", rule.region);
   const Provider* provider = m_providers.find(cluster->product);
   if (!provider || !provider->administered()) {
@@ -221,6 +230,19 @@ void Checker::check_trust(const TrustRule& rule) {
   std::vector<std::string_view> candidates(stores.begin(), stores.end());
   if (auto close = config::closest_match(rule.store, candidates)) message += "; did you mean '" + *close + "'?";
   error(rule.keys.at("store", rule.region), std::move(message));
+}
+
+// A VOS appliance names a trust file after the certificate's CN (docs/appliances.md section 2). With a control
+// character in it, the file name could never be typed at the admin CLI again (vos_cli refuses to), so trustctl could
+// neither read nor delete what it uploaded: such a certificate is refused before it goes anywhere.
+void Checker::check_uploadable(const std::vector<Certificate>& certificates, const std::string& key_name,
+                               const SourceRegion& where) {
+  for (const auto& certificate : certificates) {
+    if (!has_control_character(certificate.common_name())) continue;
+    error(where, key_name + ": the CN of " + certificate.subject() + " holds a control character; an appliance "
+                            "would name its trust file after it, which the admin CLI cannot be given back: use a "
+                            "certificate whose CN is printable");
+  }
 }
 
 void Checker::check_integration(const Integration& integration) {

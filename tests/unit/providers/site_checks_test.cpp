@@ -283,6 +283,26 @@ TEST(SiteChecks, ACleanSiteHasNeitherErrorsNorWarnings) {
   EXPECT_TRUE(result.warnings.empty()) << all(result.warnings);
 }
 
+// The appliance names a trust file after the CN: one with a control character could never be read or deleted again.
+TEST(SiteChecks, ACertificateWhoseCnHoldsAControlCharacterIsRefusedBeforeUpload) {
+  Fixture f;
+  f.cluster("uccx", Product::uccx, "12.5");
+  auto key = *pki::KeyPair::generate("ec-256");
+  Certificate evil = *pki::self_signed({.common_name = "Evil\x1b[2J Root", .is_ca = true}, key);
+  TrustRule rule = testing::trust_cluster("uccx", {evil});
+  rule.certificates[0].file = "pki/evil.pem";
+  rule.certificates[0].region = line(33);
+  f.site.trust.push_back(rule);
+  Error error = only_error(f.check(), 33);
+  EXPECT_TRUE(says(error, "trust.certificates: the CN of")) << error.message;
+  EXPECT_TRUE(says(error, "holds a control character")) << error.message;
+
+  Fixture ca;
+  ca.site.cas[0].certificates = {evil};
+  ca.site.cas[0].keys.set("certificate", line(4));
+  EXPECT_TRUE(says(only_error(ca.check(), 4), "ca.certificate: the CN of"));
+}
+
 // schemas/site.schema.json offers editors the trust stores trustctl manages: exactly the products' own lists.
 TEST(SiteChecks, TheSchemaListsTheTrustStoresTheProductsHave) {
   std::ifstream in(std::string(TRUSTCTL_SOURCE_DIR) + "/schemas/site.schema.json");
