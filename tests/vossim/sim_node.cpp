@@ -137,10 +137,8 @@ Result<std::vector<UploadedCertificate>> parse_uploaded(std::string_view text) {
 bool supports_ecdsa(Product product, const std::string& version) {
   if (product == Product::external) return false;
   const auto [major, minor] = parse_version(version);
-  if (major < 0) return product != Product::uccx;  // unknown: current (UCCX 11.6+ has none)
-  if (major < 11 || (major == 11 && minor < 5)) return false;  // tomcat-ECDSA arrived in 11.5
-  if (product == Product::uccx) return major == 11 && minor < 6;
-  return true;
+  if (major < 0) return true;  // unknown: current
+  return major > 11 || (major == 11 && minor >= 5);  // tomcat-ECDSA arrived in 11.5 and stayed
 }
 
 std::string self_signed_common_name(const std::string& unit, const std::string& fqdn) {
