@@ -299,8 +299,27 @@ TEST_F(IdentityUnitsTest, TomcatEcdsaUnitWithItsCommandsAndKeyRules) {
   EXPECT_FALSE(m_publisher->find_trust("tomcat-trust/" + ec->trust_file_name()).has_value());
 }
 
-TEST_F(IdentityUnitsTest, UccxFrom11Point6HasNoTomcatEcdsa) {
+TEST_F(IdentityUnitsTest, TomcatEcdsaExistsOnUccxFrom11Point5AndLater) {
+  // docs/appliances.md section 2: UCCX, MediaSense and SocialMiner have tomcat-ECDSA from 11.5 and later.
   make(Product::uccx, "12.5");
+  EXPECT_TRUE(m_publisher->has_unit(kTomcatEcdsaUnit));
+  std::string out = run(*m_pub_cli, "show cert list own");
+  EXPECT_NE(out.find("tomcat-ECDSA/tomcat-ECDSA.pem: "), std::string::npos) << out;
+  out = run(*m_pub_cli, "set csr gen tomcat-ECDSA");
+  EXPECT_NE(out.find(msg::kCsrOuQuestion), std::string::npos) << out;
+
+  for (Product product : {Product::uccx, Product::socialminer, Product::mediasense, Product::cucm}) {
+    for (const char* version : {"11.5", "11.5(1)", "11.6", "12.5", "15.0", ""}) {
+      EXPECT_TRUE(supports_ecdsa(product, version)) << trustctl::to_string(product) << " " << version;
+    }
+    EXPECT_FALSE(supports_ecdsa(product, "11.0")) << trustctl::to_string(product);
+    EXPECT_FALSE(supports_ecdsa(product, "10.5")) << trustctl::to_string(product);
+  }
+  EXPECT_FALSE(supports_ecdsa(Product::external, "14.0"));
+}
+
+TEST_F(IdentityUnitsTest, Before11Point5ThereIsNoTomcatEcdsa) {
+  make(Product::uccx, "11.0");
   EXPECT_FALSE(m_publisher->has_unit(kTomcatEcdsaUnit));
   std::string out = run(*m_pub_cli, "show cert own tomcat-ECDSA");
   EXPECT_NE(out.find(std::string(msg::kNoSuchUnit) + "tomcat-ECDSA"), std::string::npos) << out;
@@ -309,15 +328,6 @@ TEST_F(IdentityUnitsTest, UccxFrom11Point6HasNoTomcatEcdsa) {
   out = run(*m_pub_cli, "show cert list own");
   EXPECT_EQ(out.find("tomcat-ECDSA"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(m_dir->path() / "pub" / "tomcat-ECDSA"));
-
-  EXPECT_TRUE(supports_ecdsa(Product::uccx, "11.5"));
-  EXPECT_TRUE(supports_ecdsa(Product::uccx, "11.5(1)"));
-  EXPECT_FALSE(supports_ecdsa(Product::uccx, "11.6"));
-  EXPECT_FALSE(supports_ecdsa(Product::uccx, ""));
-  EXPECT_TRUE(supports_ecdsa(Product::cucm, "14.0"));
-  EXPECT_TRUE(supports_ecdsa(Product::cucm, ""));
-  EXPECT_FALSE(supports_ecdsa(Product::cucm, "11.0"));
-  EXPECT_FALSE(supports_ecdsa(Product::external, "14.0"));
 }
 
 // ---- The binary: listening before identities exist, TLS pins -------------------------------------------------

@@ -256,7 +256,7 @@ TEST_F(NetworkTest, ControlApiNeedsTheTokenAndShowsStateAndOrderedLog) {
   const auto& uccx1 = state_json["nodes"][0];
   EXPECT_EQ(uccx1["name"], "uccx1");
   EXPECT_EQ(uccx1["own"][0]["fingerprint"], stored_identity("uccx1").fingerprint());
-  EXPECT_EQ(uccx1["trust"].size(), 2u);
+  EXPECT_EQ(uccx1["trust"].size(), 4u);  // both nodes' tomcat and tomcat-ECDSA identities
   EXPECT_EQ(uccx1["services"]["Cisco Tomcat"]["state"], "STARTED");
   EXPECT_FALSE(uccx1.contains("pending_csr"));
   EXPECT_EQ(control("GET", "/nothing").status, 404);
