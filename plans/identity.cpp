@@ -63,45 +63,42 @@ const Certificate* current_identity(const LiveState& live, const std::string& no
   return &identity->second.front();
 }
 
-// The product must carry what the policy asks for; trustctl must be able to obtain a certificate from the issuer.
-Result<void> check_policy(const Site& site, const Cluster& cluster, const IdentityPolicy& policy,
-                          const Provider& provider) {
-  auto refuse = [&](const std::string& message) {
-    return fail(Error(ErrorCode::invalid_site, "cluster '" + cluster.name + "': " + message).at(policy.region));
-  };
-  if (!provider.has_identity_unit(policy.unit, cluster.version)) {
-    return refuse(std::string(to_string(cluster.product)) + (cluster.version.empty() ? "" : " " + cluster.version) +
-                  " has no " + policy.unit + " unit (tomcat-ECDSA exists from 11.5; UCCX had it in 11.5 only); "
-                  "remove [cluster.identity." + policy.unit + "]");
-  }
-  if (policy.distribution == "multi-server") {
-    if (!provider.allows_multi_server()) {
-      return refuse(std::string(to_string(cluster.product)) + " does not take a multi-server (SAN) identity; use "
-                                                              "distribution = \"node\"");
-    }
-    if (policy.issuer == "self") {
-      return refuse("a multi-server identity is CA-signed: set issuer to a [[ca]] name, or distribution = \"node\"");
-    }
-    if (!cluster.publisher()) return refuse("a multi-server identity is made on the publisher; name one");
-  }
-  if (policy.issuer == "self") return {};
-  const CaEntry* ca = site.find_ca(policy.issuer);
-  if (!ca || ca->certificates.empty()) return {};  // the loader reports dangling issuers and unreadable files
-  if (!ca->signs_locally() && !ca->signs_outside()) {
-    return refuse("identity issuer '" + ca->name +
-                  "' has neither local_key nor signed_dir: give the CA's key file as local_key (trustctl signs, lab "
-                  "CAs), or a signed_dir where the certificates an outside CA signs are placed (`trustctl csr` "
-                  "exports the requests), or keep issuer = \"self\"");
-  }
-  return {};
+// A key the policy asks for that the node cannot be asked to make is said in the plan, once per policy, rather than
+// ignored: the new identities get the node's own key.
+void note_key_the_node_makes(const IdentityNeed& need, const ProviderLookup& providers,
+                             std::set<const IdentityPolicy*>& said, std::vector<std::string>& notes) {
+  const Provider* provider = providers.find(need.cluster->product);
+  if (!provider || !said.insert(need.policy).second) return;
+  auto made = provider->key_the_node_makes(*need.cluster, *need.policy);
+  if (!made) return;
+  notes.push_back("cluster " + need.cluster->name + ": the identity policy at " + need.policy->region.describe() +
+                  " asks for " + need.policy->key + " keys, but the node cannot be asked for a key (the admin CLI's "
+                  "CSR and regenerate commands take none): the new " + need.policy->unit + " identities get " + *made);
 }
 
 std::string quoted_dir(const CaEntry& ca) { return ca.signed_dir ? ca.signed_dir->string() : std::string("?"); }
 
 }  // namespace
 
+namespace {
+
+// A file name, never a path: the FQDN was checked when the site was loaded, but the name written to --out must stay
+// one even if it were not, so anything outside letters, digits, '-' and '.' becomes '_', as does a leading dot.
+std::string file_name_part(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    if (!keep) c = '_';
+  }
+  if (out.empty() || out.front() == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
+}  // namespace
+
 std::string csr_file_name(const IdentityNeed& need) {
-  return need.node->fqdn + "." + need.policy->unit + (need.multi_server() ? ".multi-server" : "") + ".csr";
+  return file_name_part(need.node->fqdn) + "." + need.policy->unit + (need.multi_server() ? ".multi-server" : "") +
+         ".csr";
 }
 
 Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site) {
@@ -138,10 +135,10 @@ Result<std::vector<IdentityNeed>> identity_needs(const Site& site, const LiveSta
   std::vector<IdentityNeed> out;
   for (const auto& cluster : site.clusters) {
     if (!is_vos(cluster.product)) continue;
-    const Provider* provider = providers.find(cluster.product);
-    if (!provider) continue;
+    // What the product can carry and what the issuer can sign were checked before anything was contacted
+    // (providers/site_checks, run by every command that loads the site).
+    if (!providers.find(cluster.product)) continue;
     for (const auto& policy : cluster.identities) {
-      if (auto ok = check_policy(site, cluster, policy, *provider); !ok) return fail(ok.error());
       const CaEntry* ca = policy.issuer == "self" ? nullptr : site.find_ca(policy.issuer);
       if (policy.issuer != "self" && (!ca || ca->certificates.empty())) continue;
 
@@ -235,7 +232,9 @@ Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live,
   auto needs = identity_needs(site, live, providers, now);
   if (!needs) return fail(needs.error());
   IdentityChanges out;
+  std::set<const IdentityPolicy*> key_noted;
   for (const auto& need : *needs) {
+    note_key_the_node_makes(need, providers, key_noted, out.notes);
     const std::string reason = "identity policy at " + need.policy->region.describe() + ": " + need.why;
     Action action;
     action.node = need.node->name;

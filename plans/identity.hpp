@@ -32,10 +32,11 @@ struct IdentityNeed {
 };
 
 // The file `trustctl csr` writes a need's CSR to: "<fqdn>.<unit>.csr", "<publisher fqdn>.<unit>.multi-server.csr".
+// A file name, never a path: characters a DNS name cannot hold are replaced by '_'.
 std::string csr_file_name(const IdentityNeed& need);
 
-// Refuses policies the product cannot carry (a unit it lacks at its version, multi-server where not allowed, a CA
-// trustctl can neither sign for nor pick up from), naming the site entry.
+// The site's policies were checked against the products before anything was contacted (a unit the product lacks is
+// not read, so it needs nothing here).
 Result<std::vector<IdentityNeed>> identity_needs(const Site& site, const LiveState& live,
                                                  const ProviderLookup& providers, TimePoint now);
 

@@ -1,5 +1,7 @@
 #include "plans/render_dot.hpp"
 
+#include "engine/model/printable.hpp"
+
 #include <algorithm>
 #include <map>
 #include <sstream>
@@ -25,15 +27,17 @@ std::string action_id(std::size_t step) { return "a" + std::to_string(step); }
 
 std::string dot_quote(const std::string& text) {
   std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c != '\r') {
+  // A line break is Graphviz's own "\n"; any other control character is shown as an escape (printable.hpp).
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (start > 0) out += "\\n";
+    for (char c : printable(std::string_view(text).substr(start, end - start))) {
+      if (c == '"' || c == '\\') out.push_back('\\');
       out.push_back(c);
     }
+    start = end + 1;
   }
   return out + "\"";
 }

@@ -1,5 +1,7 @@
 #include "plans/render_inventory.hpp"
 
+#include "engine/model/printable.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -26,7 +28,9 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
 
 std::string key_text(const Certificate& c) { return c.key_type() + " " + std::to_string(c.key_bits()); }
 
-std::string issuer_text(const Certificate& c) { return c.is_self_issued() ? "(self-signed)" : c.issuer(); }
+// Every text below that came from a certificate, an appliance or the site is printed through printable(): subjects
+// and file names are the appliances' to choose, and a control character in one must not reach the terminal.
+std::string issuer_text(const Certificate& c) { return c.is_self_issued() ? "(self-signed)" : printable(c.issuer()); }
 
 std::string expiry_text(const Certificate& c, TimePoint now, const Palette& p) {
   long left = days_left(c, now);
@@ -41,9 +45,10 @@ std::string expiry_text(const Certificate& c, TimePoint now, const Palette& p) {
 
 std::string wanted_text(const InventoryTrustEntry& e, const Palette& p) {
   switch (e.wanted) {
-    case Wanted::wanted: return std::string(p.green) + "wanted by the site (" + e.wanted_by + ")" + p.reset;
+    case Wanted::wanted: return std::string(p.green) + "wanted by the site (" + printable(e.wanted_by) + ")" + p.reset;
     case Wanted::unwanted:
-      return std::string(p.red) + "unwanted: an absent rule names it (" + e.wanted_by + "); plan deletes it" + p.reset;
+      return std::string(p.red) + "unwanted: an absent rule names it (" + printable(e.wanted_by) + "); plan deletes it" +
+             p.reset;
     case Wanted::unmentioned: return "the site does not mention it";
     case Wanted::unknown: return "whether the site wants it is unknown (see the note below)";
   }
@@ -52,11 +57,11 @@ std::string wanted_text(const InventoryTrustEntry& e, const Palette& p) {
 
 void certificate_lines(std::ostringstream& out, const Certificate& c, TimePoint now, const std::string& indent,
                        const Palette& p, bool identity) {
-  out << indent << "subject    " << c.subject() << "\n";
+  out << indent << "subject    " << printable(c.subject()) << "\n";
   out << indent << "issuer     " << issuer_text(c) << "\n";
   if (identity) {
     auto sans = c.dns_names();
-    out << indent << "SANs       " << (sans.empty() ? "(none)" : join(sans, ", ")) << "\n";
+    out << indent << "SANs       " << (sans.empty() ? "(none)" : printable(join(sans, ", "))) << "\n";
     out << indent << "key        " << key_text(c) << "\n";
   }
   out << indent << "not after  " << expiry_text(c, now, p) << "\n";
@@ -65,11 +70,12 @@ void certificate_lines(std::ostringstream& out, const Certificate& c, TimePoint 
 
 void render_node(std::ostringstream& out, const InventoryNode& n, const InventoryCluster& cluster, TimePoint now,
                  const Palette& p) {
-  out << "\n  " << p.bold << n.name << p.reset << p.dim << " (" << n.role << ", " << n.fqdn << ")" << p.reset << "\n";
+  out << "\n  " << p.bold << printable(n.name) << p.reset << p.dim << " (" << n.role << ", " << printable(n.fqdn) << ")"
+      << p.reset << "\n";
   if (!n.read) {
     if (n.error) {
       out << "    " << p.red << "could not be read: " << n.error->describe() << p.reset << "\n";
-      if (!n.advice.empty()) out << "    what to do: " << n.advice << "\n";
+      if (!n.advice.empty()) out << "    what to do: " << printable(n.advice) << "\n";
     } else {
       out << "    not read\n";
     }
@@ -89,23 +95,23 @@ void render_node(std::ostringstream& out, const InventoryNode& n, const Inventor
     out << "    identity " << identity.unit << "\n";
     certificate_lines(out, identity.chain.front(), now, "      ", p, true);
     for (std::size_t k = 1; k < identity.chain.size(); ++k) {
-      out << "      with issuer " << identity.chain[k].subject() << " (sha256 " << identity.chain[k].short_fingerprint()
+      out << "      with issuer " << printable(identity.chain[k].subject()) << " (sha256 " << identity.chain[k].short_fingerprint()
           << ")\n";
     }
   }
   for (const auto& csr : n.pending_csrs) {
     out << "    pending CSR " << csr.unit;
-    if (!csr.export_file.empty()) out << " (for " << csr.ca << ", exported as " << csr.export_file << ")";
+    if (!csr.export_file.empty()) out << " (for " << printable(csr.ca) << ", exported as " << printable(csr.export_file) << ")";
     out << "\n      asks for   ";
-    for (std::size_t k = 0; k < csr.dns_names.size(); ++k) out << (k ? ", " : "") << csr.dns_names[k];
-    out << "\n      status     " << (csr.signed_file.empty() ? p.yellow : p.green) << csr.status << p.reset << "\n";
+    for (std::size_t k = 0; k < csr.dns_names.size(); ++k) out << (k ? ", " : "") << printable(csr.dns_names[k]);
+    out << "\n      status     " << (csr.signed_file.empty() ? p.yellow : p.green) << printable(csr.status) << p.reset << "\n";
   }
   for (const auto& store : n.stores) {
-    out << "    " << store.store << " (" << store.entries.size() << (store.entries.size() == 1 ? " entry" : " entries")
+    out << "    " << printable(store.store) << " (" << store.entries.size() << (store.entries.size() == 1 ? " entry" : " entries")
         << ")\n";
     for (const auto& e : store.entries) {
-      out << "      " << e.file << "\n";
-      out << "        subject    " << e.certificate.subject() << "\n";
+      out << "      " << printable(e.file) << "\n";
+      out << "        subject    " << printable(e.certificate.subject()) << "\n";
       out << "        issuer     " << issuer_text(e.certificate) << "\n";
       out << "        not after  " << expiry_text(e.certificate, now, p) << "\n";
       out << "        sha256     " << e.certificate.short_fingerprint() << "\n";
@@ -123,7 +129,7 @@ void render_node(std::ostringstream& out, const InventoryNode& n, const Inventor
                     port.presented.port.what.c_str());
       out << head;
       if (port.presented.chain.empty()) {
-        out << p.yellow << "no answer (" << port.presented.error << "): is " << port.presented.port.service
+        out << p.yellow << "no answer (" << printable(port.presented.error) << "): is " << port.presented.port.service
             << " started?" << p.reset << "\n";
         continue;
       }
@@ -220,15 +226,15 @@ std::string render_inventory_text(const Inventory& inventory, const TextStyle& s
   Palette p = palette(style);
   std::ostringstream out;
   std::size_t nodes = inventory.node_count(), unread = inventory.unread_count();
-  out << "Inventory of " << p.bold << inventory.site_name << p.reset << " on " << utc_date(inventory.now) << ": " << nodes
+  out << "Inventory of " << p.bold << printable(inventory.site_name) << p.reset << " on " << utc_date(inventory.now) << ": " << nodes
       << (nodes == 1 ? " node" : " nodes") << " in " << inventory.clusters.size()
       << (inventory.clusters.size() == 1 ? " cluster" : " clusters") << "\n";
   for (const auto& cluster : inventory.clusters) {
-    out << "\n" << p.bold << cluster.name << p.reset << " (" << cluster.product
+    out << "\n" << p.bold << printable(cluster.name) << p.reset << " (" << cluster.product
         << (cluster.version.empty() ? "" : " " + cluster.version) << ")\n";
     for (const auto& node : cluster.nodes) render_node(out, node, cluster, inventory.now, p);
   }
-  for (const auto& note : inventory.notes) out << "\nnote: " << note << "\n";
+  for (const auto& note : inventory.notes) out << "\nnote: " << printable(note) << "\n";
   out << "\n";
   if (unread == 0) {
     out << p.green << "Read " << nodes << (nodes == 1 ? " node." : " nodes.") << p.reset << "\n";

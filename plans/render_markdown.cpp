@@ -1,5 +1,6 @@
 #include "plans/render_markdown.hpp"
 
+#include "engine/model/printable.hpp"
 #include "plans/render_text.hpp"
 
 #include <algorithm>
@@ -44,15 +45,19 @@ struct NodeSection {
 }  // namespace
 
 std::string escape_markdown(const std::string& text) {
+  // Line breaks would end a table row: spaces. Any other control character is shown as an escape (printable.hpp),
+  // whose backslash the loop below escapes in turn.
+  std::string flat = text;
+  std::replace_if(flat.begin(), flat.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  flat = printable(flat);
   std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+  out.reserve(flat.size());
+  for (char c : flat) {
     switch (c) {
       case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '|': case '~': case '&':
         out.push_back('\\');
         out.push_back(c);
         break;
-      case '\n': case '\r': out.push_back(' '); break;
       default: out.push_back(c);
     }
   }

@@ -13,7 +13,8 @@ namespace trustctl::plans {
 
 std::string render_markdown(const Plan& plan, const Site& site);
 
-// Escapes Markdown punctuation (and `|`, which would split a table cell); newlines become spaces.
+// Escapes Markdown punctuation (and `|`, which would split a table cell); newlines become spaces and other control
+// characters escapes.
 std::string escape_markdown(const std::string& text);
 
 }  // namespace trustctl::plans

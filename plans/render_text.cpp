@@ -1,5 +1,7 @@
 #include "plans/render_text.hpp"
 
+#include "engine/model/printable.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -27,10 +29,10 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   Palette p = palette(style);
   std::ostringstream out;
   if (plan.empty()) {
-    out << p.green << "No changes." << p.reset << " Every node of " << site.name
+    out << p.green << "No changes." << p.reset << " Every node of " << printable(site.name)
         << " is in the described trust state.\n";
     // A note can still matter with nothing to do (a port that did not answer).
-    for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << note << p.reset << "\n";
+    for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << printable(note) << p.reset << "\n";
     return out.str();
   }
 
@@ -38,7 +40,9 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   std::map<ActionGraph::Index, std::size_t> step;
   for (std::size_t k = 0; k < plan.order.size(); ++k) step[plan.order[k]] = k + 1;
 
-  out << "trustctl will perform these actions on " << p.bold << site.name << p.reset << ":\n";
+  // Names, certificate labels, reasons and notes carry text from the site and the appliances: every one is printed
+  // through printable(), so no control character reaches the terminal (the palette's own codes are the only ones).
+  out << "trustctl will perform these actions on " << p.bold << printable(site.name) << p.reset << ":\n";
   for (const auto& cluster : site.clusters) {
     for (const auto& node : cluster.nodes) {
       std::vector<ActionGraph::Index> mine;
@@ -50,8 +54,8 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
         if (a.node == node.name) manual.push_back(&a);
       }
       if (mine.empty() && manual.empty()) continue;
-      out << "\n  " << p.bold << node.name << p.reset << p.dim << " (" << cluster.name << " " << to_string(node.role)
-          << ", " << node.fqdn << ")" << p.reset << "\n";
+      out << "\n  " << p.bold << printable(node.name) << p.reset << p.dim << " (" << printable(cluster.name) << " "
+          << to_string(node.role) << ", " << printable(node.fqdn) << ")" << p.reset << "\n";
       for (auto i : mine) {
         const Action& a = plan.graph.action(i);
         const char* colour = a.changes_identity()                     ? p.yellow
@@ -59,29 +63,29 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
                              : a.kind == ActionKind::delete_trust     ? p.red
                              : a.kind == ActionKind::restart_service ? p.yellow
                                                                       : p.cyan;
-        out << "    " << colour << action_mark(a.kind) << " " << a.describe() << p.reset;
+        out << "    " << colour << action_mark(a.kind) << " " << printable(a.describe()) << p.reset;
         std::vector<std::string> after;
         for (auto pre : plan.graph.predecessors(i)) {
           const Action& b = plan.graph.action(pre);
-          if (b.node != a.node) after.push_back(b.node + " " + to_string(b.kind));
+          if (b.node != a.node) after.push_back(printable(b.node) + " " + to_string(b.kind));
         }
         if (!after.empty()) {
           out << p.dim << "  (after ";
           for (std::size_t k = 0; k < after.size(); ++k) out << (k ? ", " : "") << after[k];
           out << ")" << p.reset;
         }
-        out << "\n" << p.dim << "        why: " << a.reason << p.reset << "\n";
+        out << "\n" << p.dim << "        why: " << printable(a.reason) << p.reset << "\n";
       }
       for (const Action* a : manual) {
-        out << "    " << p.yellow << "↻ " << a->describe() << " (manual: recorded as pending, not run)" << p.reset
-            << "\n"
-            << p.dim << "        why: " << a->reason << p.reset << "\n";
+        out << "    " << p.yellow << "↻ " << printable(a->describe()) << " (manual: recorded as pending, not run)"
+            << p.reset << "\n"
+            << p.dim << "        why: " << printable(a->reason) << p.reset << "\n";
       }
     }
   }
 
   PlanSummary s = plan.summary();
-  for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << note << p.reset << "\n";
+  for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << printable(note) << p.reset << "\n";
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
   if (s.restarts > 0) {
     // Per cluster, nodes in run order: "uccx: uccx1 (5 services), then uccx2 (5 services); socialminer: sm1 (...)".
@@ -101,10 +105,10 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
     constexpr std::size_t kMostClusters = 8;
     out << p.yellow << "Restarts interrupt the services agents use on ";
     for (std::size_t c = 0; c < per_cluster.size() && c < kMostClusters; ++c) {
-      out << (c ? "; " : "") << per_cluster[c].first << ": ";
+      out << (c ? "; " : "") << printable(per_cluster[c].first) << ": ";
       const auto& nodes = per_cluster[c].second;
       for (std::size_t k = 0; k < nodes.size(); ++k) {
-        out << (k ? (rolling ? ", then " : ", ") : "") << nodes[k].first << " (" << nodes[k].second
+        out << (k ? (rolling ? ", then " : ", ") : "") << printable(nodes[k].first) << " (" << nodes[k].second
             << (nodes[k].second == 1 ? " service)" : " services)");
       }
     }

@@ -48,14 +48,10 @@ Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, cons
     if (!cluster || targets.empty()) {
       return fail(Error(ErrorCode::invalid_site, "trust rule names no node").at(rule.region));
     }
+    // A rule naming a cluster trustctl does not administer was refused before anything was contacted
+    // (providers/site_checks); there is nothing to write there.
     const Provider* provider = providers.find(cluster->product);
-    if (!provider || !provider->administered()) {
-      return fail(Error(ErrorCode::invalid_site,
-                        std::string("trust rule targets cluster '") + cluster->name + "' of product '" +
-                            to_string(cluster->product) +
-                            "', whose stores trustctl does not administer; target a VOS cluster instead")
-                      .at(rule.region));
-    }
+    if (!provider || !provider->administered()) continue;
     std::string target_label = rule.cluster ? "cluster " + *rule.cluster : "node " + *rule.node;
     auto add = [&](const std::vector<CertificateRef>& refs, bool present) {
       for (const auto& ref : refs) {
@@ -183,14 +179,9 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
     const Cluster* from = site.find_cluster(integration.from);
     const Cluster* to = site.find_cluster(integration.to);
     if (!from || !to) return fail(Error(ErrorCode::invalid_site, "integration names an unknown cluster").at(integration.region));
+    // A relation trustctl does not know was refused before anything was contacted (providers/site_checks).
     const IntegrationRule* rule = providers.integration(from->product, to->product, integration.kind);
-    if (!rule) {
-      return fail(Error(ErrorCode::invalid_site,
-                        std::string("trustctl knows no integration from ") + to_string(from->product) + " to " +
-                            to_string(to->product) + (integration.kind.empty() ? "" : " of kind '" + integration.kind + "'") +
-                            " (docs/appliances.md section 6); use [[trust]] rules for this relation instead")
-                      .at(integration.region));
-    }
+    if (!rule) continue;
     // truster's nodes must trust the chain of every node of trusted.
     auto add_direction = [&](const Cluster& truster, const Cluster& trusted, int phase,
                              const std::vector<std::string>& extra_restarts) -> Result<void> {

@@ -2,6 +2,7 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "engine/model/printable.hpp"
 #include "plans/client_bundle.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
@@ -78,7 +79,8 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options, const 
     std::cout << "wrote " << entries.size() << " certificate(s) to " << options.out << " (" << options.format
               << ") and the manifest to " << options.out << ".manifest.json\n";
     for (const auto& m : manifest) {
-      std::cout << "  " << m["subject"].get<std::string>() << "  serves " << m["serves"].size() << " endpoint(s)\n";
+      std::cout << "  " << printable(m["subject"].get<std::string>()) << "  serves " << m["serves"].size()
+                << " endpoint(s)\n";
     }
   }
   return kExitOk;

@@ -8,16 +8,19 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "engine/model/printable.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
 #include "plans/identity.hpp"
 #include "providers/pki/csr_signer.hpp"
 #include "providers/vos/vos_cli.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace trustctl::cli {
@@ -65,12 +68,26 @@ Result<std::string> csr_for(providers::SessionPool& pool, const plans::IdentityN
   return pem;
 }
 
-Result<void> write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return fail(Error(ErrorCode::io, "cannot write " + path.string() + "; check the directory's permissions"));
-  return {};
+// The CSR lands in --out and nowhere else: a name that would leave it is refused, and the file is written under a
+// temporary name and renamed into place, so a link planted at the final name is replaced, never followed.
+Result<std::filesystem::path> write_csr(const std::filesystem::path& out_dir, const std::string& name,
+                                        const std::string& text) {
+  const std::filesystem::path dir = out_dir.lexically_normal();
+  const std::filesystem::path path = (dir / name).lexically_normal();
+  if (name.empty() || name.find('/') != std::string::npos || path.parent_path() != dir.lexically_normal()) {
+    return fail(Error(ErrorCode::internal, "refusing to write CSR file '" + name + "' outside " + dir.string()));
+  }
+  std::string temporary = (dir / ".trustctl-csr-XXXXXX").string();
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return fail(Error(ErrorCode::io, "cannot write in " + dir.string() + "; check the directory's permissions"));
+  ::fchmod(fd, 0644);  // a request is no secret: the CA's operator reads it
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool closed = ::close(fd) == 0;
+  if (!written || !closed || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    return fail(Error(ErrorCode::io, "cannot write " + path.string() + "; check the directory's permissions"));
+  }
+  return path;
 }
 
 }  // namespace
@@ -143,11 +160,12 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
       continue;
     }
     auto info = pki::inspect_csr(*pem);
-    std::filesystem::path file = std::filesystem::path(options.out) / plans::csr_file_name(need);
-    if (auto ok = write_file(file, *pem); !ok) {
-      errors.push_back(ok.error());
+    auto written = write_csr(options.out, plans::csr_file_name(need), *pem);
+    if (!written) {
+      errors.push_back(written.error());
       continue;
     }
+    const std::filesystem::path& file = *written;
     if (origin == "generated") {
       (void)journal->append({{"event", "action-done"}, {"apply", run_id}, {"action", action},
                              {"file", file.string()}});
@@ -178,12 +196,14 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
     return kExitOk;
   }
   for (const auto& r : rows) {
-    std::cout << term.bold(r.file) << "\n  " << r.node << " " << r.unit << (r.multi_server ? " (multi-server)" : "")
-              << ", " << (r.origin == "generated" ? "new CSR generated on the node" : "the CSR already pending")
-              << "\n  names: ";
-    for (std::size_t i = 0; i < r.names.size(); ++i) std::cout << (i ? ", " : "") << r.names[i];
-    std::cout << "\n  why: " << r.why << "\n  next: have " << r.ca << " sign it (copying the SANs exactly, TC009), "
-              << "put the certificate in " << r.signed_dir << ", then run trustctl plan\n";
+    // The names come from the CSR the node made: shown printable, like every text from outside.
+    std::cout << term.bold(printable(r.file)) << "\n  " << printable(r.node) << " " << r.unit
+              << (r.multi_server ? " (multi-server)" : "") << ", "
+              << (r.origin == "generated" ? "new CSR generated on the node" : "the CSR already pending") << "\n  names: ";
+    for (std::size_t i = 0; i < r.names.size(); ++i) std::cout << (i ? ", " : "") << printable(r.names[i]);
+    std::cout << "\n  why: " << printable(r.why) << "\n  next: have " << printable(r.ca)
+              << " sign it (copying the SANs exactly, TC009), put the certificate in " << printable(r.signed_dir)
+              << ", then run trustctl plan\n";
   }
   if (!errors.empty()) report_errors(errors, common, term);
   return errors.empty() ? kExitOk : kExitError;

@@ -2,6 +2,7 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "engine/model/printable.hpp"
 #include "plans/render_text.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
@@ -84,7 +85,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
       char buf[512];
       std::snprintf(buf, sizeof buf, "%-10s %-22s %-11s %9ld %9ld  %s", r.node.c_str(), r.kind.c_str(),
                     plans::utc_date(r.certificate.not_after()).c_str(), r.days_left, r.renew_in_days,
-                    (cn.empty() ? r.certificate.subject() : cn).c_str());
+                    printable(cn.empty() ? r.certificate.subject() : cn).c_str());
       line = buf;
       bool soon = options.within >= 0 && (r.days_left <= options.within || r.renew_in_days <= options.within);
       std::cout << (r.days_left < 0 ? term.red(line) : soon ? term.yellow(line) : line) << "\n";

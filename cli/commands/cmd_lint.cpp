@@ -6,6 +6,7 @@
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/external_probe_lint.hpp"
 #include "engine/config/site_loader.hpp"
+#include "engine/model/printable.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"
 
@@ -27,11 +28,11 @@ int report(const std::vector<Finding>& findings, const std::string& what, const 
     std::cout << pki::lint::to_json(findings).dump(2) << std::endl;
   } else {
     for (const auto& f : findings) {
-      std::string line = pki::lint::headline(f);
+      std::string line = printable(pki::lint::headline(f));  // names certificates: their text is not ours
       std::cout << (f.severity == Severity::error     ? term.red(line)
                     : f.severity == Severity::warning ? term.yellow(line)
                                                       : line)
-                << "\n  fix: " << f.fix << "\n";
+                << "\n  fix: " << printable(f.fix) << "\n";
     }
     if (findings.empty()) {
       std::cout << term.green("no findings: ") << what << "\n";

@@ -2,6 +2,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "engine/model/printable.hpp"
 #include "providers/pki/lint/certificate_facts.hpp"
 #include "providers/pki/lint/linter.hpp"
 #include "providers/transport/tls_probe.hpp"
@@ -56,8 +57,9 @@ void print_text(const transport::ProbeResult& probe, const std::vector<pki::lint
               << "      key:       " << key_text(c) << ", expires " << pki::lint::format_date(c.not_after()) << "\n";
   }
   for (const auto& f : findings) {
-    std::string line = pki::lint::headline(f);
-    std::cout << (f.severity == Severity::error ? term.red(line) : term.yellow(line)) << "\n  fix: " << f.fix << "\n";
+    std::string line = printable(pki::lint::headline(f));  // names certificates: their text is not ours
+    std::cout << (f.severity == Severity::error ? term.red(line) : term.yellow(line)) << "\n  fix: " << printable(f.fix)
+              << "\n";
   }
   if (findings.empty()) {
     std::cout << term.green("no findings: ") << "Finesse would accept the suite and the chain's signatures\n";

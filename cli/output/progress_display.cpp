@@ -1,5 +1,7 @@
 #include "cli/output/progress_display.hpp"
 
+#include "engine/model/printable.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -96,7 +98,7 @@ ProgressDisplay::NodeLine& ProgressDisplay::line_for(const std::string& node) {
 void ProgressDisplay::started(const Action& action, int attempt) {
   const std::string retry = attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "";
   if (!m_settings.live) {
-    m_plain(action.node + ": " + action.describe() + retry + " ...");
+    m_plain(action.node + ": " + printable(action.describe()) + retry + " ...");
     return;
   }
   std::lock_guard lock(m_mutex);
@@ -104,7 +106,7 @@ void ProgressDisplay::started(const Action& action, int attempt) {
   NodeLine& line = line_for(action.node);
   line.state = State::running;
   line.mark = action_mark(action.kind);
-  line.what = action.describe() + retry;
+  line.what = printable(action.describe()) + retry;
   if (attempt == 1) line.since = now;  // elapsed counts every attempt, like the outcome's seconds
   if (!line.has_started) line.first_start = now;
   line.has_started = true;
@@ -116,10 +118,12 @@ void ProgressDisplay::finished(const Action& action, const ActionOutcome& outcom
   if (!m_settings.live) {
     char took[32];
     std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
-    const std::string head = action.node + ": " + action.describe() + " ";
+    const std::string head = action.node + ": " + printable(action.describe()) + " ";
     switch (outcome.status) {
       case ActionStatus::done: m_plain(head + m_term.green("done") + " (" + took + ")"); break;
-      case ActionStatus::failed: m_plain(head + m_term.red("FAILED") + ": " + outcome.error->message); break;
+      case ActionStatus::failed:
+        m_plain(head + m_term.red("FAILED") + ": " + printable(outcome.error->message));
+        break;
       case ActionStatus::skipped:
         m_plain(head + m_term.yellow("skipped") + " (after " + outcome.skipped_because + ")");
         break;
@@ -131,7 +135,7 @@ void ProgressDisplay::finished(const Action& action, const ActionOutcome& outcom
   const auto now = m_now();
   NodeLine& line = line_for(action.node);
   line.mark = action_mark(action.kind);
-  line.what = action.describe();
+  line.what = printable(action.describe());
   line.last_change = now;
   const std::string head = action.node + ": " + action.describe() + " ";
   switch (outcome.status) {

@@ -2,6 +2,8 @@
 
 #include "cli/output/errors.hpp"
 #include "engine/config/site_loader.hpp"
+#include "providers/registry.hpp"
+#include "providers/site_checks.hpp"
 
 #include <iostream>
 
@@ -9,6 +11,13 @@ namespace trustctl::cli {
 
 std::optional<Site> load_site(const CommonOptions& common, const Terminal& term) {
   auto loaded = config::load_site(common.site);
+  if (loaded.site) {
+    // What the products can carry, checked before anything is contacted (providers/site_checks).
+    static const providers::Registry registry = providers::make_registry();
+    auto checked = providers::check_site(*loaded.site, registry);
+    loaded.errors.insert(loaded.errors.end(), checked.errors.begin(), checked.errors.end());
+    loaded.warnings.insert(loaded.warnings.end(), checked.warnings.begin(), checked.warnings.end());
+  }
   for (const auto& w : loaded.warnings) {
     if (common.format != "json") std::cerr << term.yellow("warning: ") << w.describe() << "\n";
   }

@@ -3,6 +3,7 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/exec/parallel.hpp"
+#include "engine/model/printable.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/verify.hpp"
 #include "providers/vos/port_handshakes.hpp"
@@ -98,7 +99,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
       for (const auto& t : row.trusted_by) text << " " << t.truster << (t.ok ? "✓" : "✗");
     }
     text << "\n";
-    for (const auto& p : row.problems) text << "      " << term.red("- ") << p << "\n";
+    for (const auto& p : row.problems) text << "      " << term.red("- ") << printable(p) << "\n";
   }
   text << (out.ok ? term.green("Verify: ") : term.red("Verify: ")) << rows.size() << " endpoint(s), "
        << rows.size() - static_cast<std::size_t>(failing) << " ok, " << failing << " failing.\n";

@@ -54,4 +54,10 @@ inline constexpr std::string_view kIntegrationKinds[] = {"", "script"};
 inline constexpr std::string_view kRestartPolicies[] = {"rolling", "all-at-once", "manual"};
 inline constexpr std::string_view kLintLevels[] = {"error", "warn"};
 
+// The longest renewal window a site may ask for, in days (schemas/site.schema.json gives the same maximum). Identities
+// live one to two years when a CA signs them and five when the appliance signs its own: a window of more than three
+// years would keep them "due" from the day they are made, and renewed on every apply, and a window of millions of
+// days would overflow the date arithmetic that decides it.
+inline constexpr int kMaxRenewBeforeDays = 1095;
+
 }  // namespace trustctl::config

@@ -1,6 +1,10 @@
 #include "engine/config/site_loader.hpp"
 
+#include "engine/config/names.hpp"
+#include "engine/config/path_checks.hpp"
 #include "engine/config/site_keys.hpp"
+#include "engine/config/unique_endpoints.hpp"
+#include "engine/config/version.hpp"
 
 #include <openssl/evp.h>
 #include <toml++/toml.h>
@@ -163,6 +167,13 @@ class Loader {
   void error(SourceRegion where, std::string message, ErrorCode code = ErrorCode::invalid_site) {
     m_errors.push_back(Error(code, std::move(message)).at(std::move(where)));
   }
+  void warning(SourceRegion where, std::string message) {
+    m_warnings.push_back(Error(ErrorCode::invalid_site, std::move(message)).at(std::move(where)));
+  }
+  // Every value of the table, by key, for checks made after loading (KeyRegions in engine/model/site.hpp).
+  void record_keys(const Section& s, KeyRegions& keys) const {
+    for (auto&& [key, value] : s.table) keys.set(std::string(key.str()), region_of(value));
+  }
   fs::path resolve(const std::string& text) const { return (m_directory / fs::path(text)).lexically_normal(); }
 
   // --- generic checks -------------------------------------------------------------------------------------------
@@ -176,6 +187,9 @@ class Loader {
   bool check_duplicate(std::map<std::string, SourceRegion>& seen, const std::string& kind, const std::string& name,
                        const SourceRegion& where);
   void check_credentials_ref(const Section& s, std::string_view key);
+  bool check_display_name(const std::string& name, const std::string& key_name, const SourceRegion& where);
+  void check_host_name(const Section& s, std::string_view key, const std::string& value);
+  void check_writable_file(const Section& s, std::string_view key, const fs::path& path);
 
   // --- sections -------------------------------------------------------------------------------------------------
   bool read_version(const Section& root);
@@ -337,6 +351,20 @@ bool Loader::check_duplicate(std::map<std::string, SourceRegion>& seen, const st
   return false;
 }
 
+bool Loader::check_display_name(const std::string& name, const std::string& key_name, const SourceRegion& where) {
+  auto problem = display_name_problem(name);
+  if (problem) error(where, key_name + ": " + *problem);
+  return !problem;
+}
+
+void Loader::check_host_name(const Section& s, std::string_view key, const std::string& value) {
+  if (auto problem = host_name_problem(value)) error(value_region(s, key), s.key_name(key) + ": " + *problem);
+}
+
+void Loader::check_writable_file(const Section& s, std::string_view key, const fs::path& path) {
+  if (auto problem = writable_file_problem(path)) error(value_region(s, key), s.key_name(key) + ": " + *problem);
+}
+
 void Loader::check_credentials_ref(const Section& s, std::string_view key) {
   auto name = s.string(key);
   if (!name || m_site.find_credentials(*name)) return;
@@ -373,8 +401,20 @@ void Loader::read_site(const Section& root) {
   } else if (const toml::table* table = root.table.get_as<toml::table>("site")) {
     Section s{*table, "site", "[site]", region_of(*table)};
     check_table(s, "site");
-    if (auto name = required_string(s, "name")) m_site.name = *name;
-    if (auto domain = s.string("domain")) m_site.domain = *domain;
+    if (auto name = required_string(s, "name")) {
+      check_display_name(*name, "site.name", value_region(s, "name"));
+      m_site.name = *name;
+    }
+    if (auto domain = s.string("domain")) {
+      // Node FQDNs are built from it: one bad domain would otherwise be reported once per node.
+      if (domain->empty()) {
+        error(value_region(s, "domain"), "site.domain: must not be empty (remove it when every node gives its fqdn)");
+      } else if (auto problem = host_name_problem(*domain)) {
+        error(value_region(s, "domain"), "site.domain: " + *problem);
+      } else {
+        m_site.domain = *domain;
+      }
+    }
     if (auto dir = s.string("state_dir")) {
       if (dir->empty()) {
         error(value_region(s, "state_dir"), "site.state_dir: must not be empty (remove it for the default .trustctl)");
@@ -382,6 +422,11 @@ void Loader::read_site(const Section& root) {
         state_dir = *dir;
       }
     }
+    m_site.state_dir = resolve(state_dir);
+    if (auto problem = directory_problem(m_site.state_dir)) {
+      error(s.has("state_dir") ? value_region(s, "state_dir") : s.region, "site.state_dir: " + *problem);
+    }
+    return;
   }
   m_site.state_dir = resolve(state_dir);
 }
@@ -398,6 +443,7 @@ void Loader::read_credentials(const Section& root) {
       continue;
     }
     Section s{*table, path, "[" + path + "]", region_of(*table)};
+    check_display_name(name, "credentials", region(key.source()));
     std::set<std::string_view> reported;
     if (s.has("password")) {
       // The one unknown key that deserves its own message: the whole point is that passwords stay out of the file.
@@ -453,8 +499,14 @@ void Loader::apply_connection_keys(const Section& s, Connection& connection) {
   if (auto v = s.string("credentials")) connection.credentials = *v;
   if (auto v = bounded(s, "ssh_port", 1, 65535)) connection.ssh_port = *v;
   if (auto v = bounded(s, "https_port", 1, 65535)) connection.https_port = *v;
-  if (auto v = s.string("known_hosts")) connection.known_hosts = resolve(*v);
-  if (auto v = s.string("tls_pins")) connection.tls_pins = resolve(*v);
+  if (auto v = s.string("known_hosts")) {
+    connection.known_hosts = resolve(*v);
+    check_writable_file(s, "known_hosts", connection.known_hosts);
+  }
+  if (auto v = s.string("tls_pins")) {
+    connection.tls_pins = resolve(*v);
+    check_writable_file(s, "tls_pins", connection.tls_pins);
+  }
   if (auto v = bounded(s, "timeout_s", 1, std::numeric_limits<int>::max())) connection.timeout_s = *v;
   if (auto v = bounded(s, "parallelism", 1, std::numeric_limits<int>::max())) connection.parallelism = *v;
   if (auto v = bounded(s, "answer_delay_ms", 0, 60000)) connection.answer_delay_ms = *v;
@@ -465,11 +517,17 @@ void Loader::read_connection(const Section& root) {
   connection.known_hosts = m_site.state_dir / "known_hosts";
   connection.tls_pins = m_site.state_dir / "tls_pins";
   const toml::table* table = root.table.get_as<toml::table>("connection");
-  if (!table) return;
-  Section s{*table, "connection", "[connection]", region_of(*table)};
-  check_table(s, "connection");
-  apply_connection_keys(s, connection);
-  check_credentials_ref(s, "credentials");
+  static const toml::table kNone;
+  Section s{table ? *table : kNone, "connection", "[connection]", table ? region_of(*table) : root.region};
+  if (table) {
+    check_table(s, "connection");
+    apply_connection_keys(s, connection);
+    check_credentials_ref(s, "credentials");
+  }
+  // The defaults under state_dir: a state_dir that is itself wrong was reported already.
+  if (directory_problem(m_site.state_dir)) return;
+  if (!s.has("known_hosts")) check_writable_file(s, "known_hosts", connection.known_hosts);
+  if (!s.has("tls_pins")) check_writable_file(s, "tls_pins", connection.tls_pins);
 }
 
 std::optional<std::vector<Certificate>> Loader::load_certificates(const std::string& as_written,
@@ -501,8 +559,10 @@ void Loader::read_cas(const Section& root) {
     check_table(s, "ca");
     CaEntry ca;
     ca.region = s.region;
+    record_keys(s, ca.keys);
     auto name = required_string(s, "name");
     auto certificate = required_string(s, "certificate", "a PEM file, relative to the site file");
+    if (name) check_display_name(*name, "ca.name", value_region(s, "name"));
     if (name) {
       ca.name = *name;
       if (*name == "self") {
@@ -522,6 +582,9 @@ void Loader::read_cas(const Section& root) {
         error(value_region(s, "local_key"), "ca.local_key: must not be empty (remove it if trustctl holds no key)");
       } else {
         ca.local_key = resolve(*key);
+        auto check = key_file_check(*ca.local_key, *key);
+        if (check.error) error(value_region(s, "local_key"), "ca.local_key: " + *check.error, ErrorCode::io);
+        if (check.warning) warning(value_region(s, "local_key"), "ca.local_key: " + *check.warning);
       }
     }
     if (auto dir = s.string("signed_dir")) {
@@ -570,20 +633,29 @@ std::optional<Node> Loader::read_node(const Section& s, const Cluster& cluster, 
   Node node;
   node.cluster = cluster.name;
   node.region = s.region;
+  record_keys(s, node.keys);
   auto name = required_string(s, "name");
   if (name) {
     node.name = *name;
+    check_display_name(*name, s.key_name("name"), value_region(s, "name"));
     check_duplicate(m_node_names, "node", *name, value_region(s, "name"));
   }
   if (auto fqdn = s.string("fqdn"); fqdn && !fqdn->empty()) {
     node.fqdn = *fqdn;
+    check_host_name(s, "fqdn", *fqdn);
   } else if (fqdn) {
     error(value_region(s, "fqdn"), s.key_name("fqdn") + ": must not be empty (remove it for name.domain)");
   } else if (name) {
     node.fqdn = m_site.domain.empty() ? *name : *name + "." + m_site.domain;
+    // A bad site.domain was reported once already; the name alone can still make a bad FQDN.
+    if (auto problem = host_name_problem(node.fqdn); problem && display_name_problem(*name) == std::nullopt) {
+      error(value_region(s, "name"), s.key_name("name") + ": without an fqdn the node's FQDN is name.domain, and " +
+                                         *problem + "; set fqdn = \"...\" for this node");
+    }
   }
   if (auto address = s.string("address"); address && !address->empty()) {
     node.address = *address;
+    if (auto problem = address_problem(*address)) error(value_region(s, "address"), s.key_name("address") + ": " + *problem);
   } else if (address) {
     error(value_region(s, "address"), s.key_name("address") + ": must not be empty (remove it to use the fqdn)");
   } else {
@@ -629,6 +701,7 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
     IdentityPolicy policy;
     policy.unit = std::string(unit);
     policy.region = u.region;
+    record_keys(u, policy.keys);
     if (auto issuer = u.string("issuer")) {
       if (issuer->empty()) {
         error(value_region(u, "issuer"), path + ".issuer: must not be empty; use \"self\" or a [[ca]] name");
@@ -652,7 +725,14 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
             path + ".key: " + policy.key + " does not fit " + std::string(unit) + ", which holds " +
                 (unit == "tomcat-ECDSA" ? "an EC key (ec-256, ec-384, ec-521)" : "an RSA key (rsa-1024 .. rsa-4096)"));
     }
-    if (auto v = bounded(u, "renew_before_days", 1, std::numeric_limits<int>::max())) policy.renew_before_days = *v;
+    if (auto days = u.integer("renew_before_days"); days && *days > kMaxRenewBeforeDays) {
+      error(value_region(u, "renew_before_days"),
+            path + ".renew_before_days: " + std::to_string(*days) + " days is longer than identities live: every "
+                "identity would be due from the day it is made and renewed on every apply; use at most " +
+                std::to_string(kMaxRenewBeforeDays) + " (or remove it for the last third of each lifetime)");
+    } else if (auto v = bounded(u, "renew_before_days", 1, kMaxRenewBeforeDays)) {
+      policy.renew_before_days = *v;
+    }
     cluster.identities.push_back(std::move(policy));
   }
 }
@@ -662,9 +742,11 @@ void Loader::read_clusters(const Section& root) {
     check_table(s, "cluster");
     Cluster cluster;
     cluster.region = s.region;
+    record_keys(s, cluster.keys);
     auto name = required_string(s, "name");
     if (name) {
       cluster.name = *name;
+      check_display_name(*name, "cluster.name", value_region(s, "name"));
       check_duplicate(m_cluster_names, "cluster", *name, value_region(s, "name"));
     }
     if (s.has("product")) {
@@ -672,7 +754,15 @@ void Loader::read_clusters(const Section& root) {
     } else {
       error(s.region, "missing required key 'product' in [[cluster]] (one of " + quoted_choices(kProducts) + ")");
     }
-    if (auto version = s.string("version")) cluster.version = *version;
+    if (auto version = s.string("version")) {
+      if (parse_version(*version)) {
+        cluster.version = *version;
+      } else {
+        error(value_region(s, "version"), "cluster.version: '" + *version + "' is not a product version; write it as "
+                                          "the product shows it, e.g. \"12.5\", \"12.5(1)SU3\", \"11.6.2\" or "
+                                          "\"14SU2\" (remove the key for a current version)");
+      }
+    }
 
     if (!s.has("nodes")) {
       error(s.region, "missing required key 'nodes' in [[cluster]] (e.g. nodes = [{ name = \"node1\" }])");
@@ -786,6 +876,7 @@ void Loader::read_trust(const Section& root) {
     check_table(s, "trust");
     TrustRule rule;
     rule.region = s.region;
+    record_keys(s, rule.keys);
     auto cluster = s.string("cluster");
     auto node = s.string("node");
     if (s.has("cluster") && s.has("node")) {
@@ -895,6 +986,7 @@ LoadResult Loader::run_text(std::string bytes) {
     read_integrations(root);
     read_trust(root);
     read_policy(root);
+    for (auto& duplicate : duplicate_endpoints(m_site)) m_errors.push_back(std::move(duplicate));
   }
 
   // Reported in file order, whatever order the sections were checked in.

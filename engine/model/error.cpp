@@ -1,5 +1,7 @@
 #include "engine/model/error.hpp"
 
+#include "engine/model/printable.hpp"
+
 namespace trustctl {
 
 const char* to_string(ErrorCode code) {
@@ -29,13 +31,15 @@ bool is_transient(ErrorCode code) {
   return code == ErrorCode::connection || code == ErrorCode::timeout;
 }
 
+// For people, so printable: a message may quote what a node answered or a certificate's name, and every error printer
+// goes through here.
 std::string Error::describe() const {
   std::string out;
   if (region) out += region->describe() + ": ";
   if (!node.empty()) out += node + ": ";
   if (!operation.empty()) out += operation + ": ";
   out += message;
-  return out;
+  return printable(out);
 }
 
 }  // namespace trustctl

@@ -60,7 +60,7 @@ struct Error {
     return std::move(*this);
   }
 
-  // "site.toml:12:5: message" or "uccx1: upload trust: message"
+  // "site.toml:12:5: message" or "uccx1: upload trust: message", with control characters escaped (printable.hpp)
   std::string describe() const;
 };
 

@@ -4,6 +4,7 @@
 
 #include "engine/model/site.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +33,16 @@ class Provider {
   virtual std::vector<std::string> services() const { return {}; }
   // The TLS ports verify handshakes on; the node's https_port is the platform port.
   virtual std::vector<ServicePort> service_ports(const Node& node) const = 0;
-  // Whether the product has this identity unit at this version (tomcat-ECDSA arrived in 11.5; UCCX dropped it in
-  // 11.6). An empty version means a current one.
+  // Whether the product has this identity unit at this version (tomcat-ECDSA exists from 11.5 on). An empty version
+  // means a current one.
   virtual bool has_identity_unit(std::string_view unit, std::string_view /*version*/) const { return unit == "tomcat"; }
+  // The key a node will make for a new identity under this policy instead of the policy's key, when trustctl cannot
+  // ask for that key (the admin CLI's CSR and regenerate commands take no key parameter); nullopt when the node gets
+  // the key the policy asks for. The plan says so rather than ignoring the policy's key silently.
+  virtual std::optional<std::string> key_the_node_makes(const Cluster& /*cluster*/,
+                                                        const IdentityPolicy& /*policy*/) const {
+    return std::nullopt;
+  }
   // Whether one multi-server (SAN) certificate, made on the publisher, may serve every node of a cluster.
   virtual bool allows_multi_server() const { return false; }
   // Services a multi-server identity owes beyond the unit's own restarts (CUCM: UDS and AXL Tomcat).

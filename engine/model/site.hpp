@@ -8,9 +8,27 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace trustctl {
+
+// Where each value of an entry's table was written, so a check made after loading (providers/site_checks) points at
+// the key it is about rather than at the table. An entry built in code has none: at() then gives the fallback.
+class KeyRegions {
+ public:
+  void set(std::string key, SourceRegion region) { m_keys.emplace_back(std::move(key), std::move(region)); }
+  SourceRegion at(std::string_view key, const SourceRegion& fallback) const {
+    for (const auto& [name, region] : m_keys) {
+      if (name == key) return region;
+    }
+    return fallback;
+  }
+
+ private:
+  std::vector<std::pair<std::string, SourceRegion>> m_keys;  // a handful per entry: a vector beats a map
+};
 
 enum class Product { uccx, finesse, cuic, socialminer, mediasense, cucm, external };
 const char* to_string(Product product);
@@ -50,6 +68,7 @@ struct Node {
   Connection connection;     // effective settings after defaults
   std::string cluster;       // owning cluster name
   SourceRegion region;
+  KeyRegions keys;
 };
 
 struct IdentityPolicy {
@@ -59,6 +78,7 @@ struct IdentityPolicy {
   std::string key = "rsa-2048";
   std::optional<int> renew_before_days;
   SourceRegion region;
+  KeyRegions keys;
 };
 
 struct Cluster {
@@ -68,6 +88,7 @@ struct Cluster {
   std::vector<Node> nodes;          // publisher first
   std::vector<IdentityPolicy> identities;
   SourceRegion region;
+  KeyRegions keys;
 
   const Node* publisher() const;
 };
@@ -88,6 +109,7 @@ struct CaEntry {
   std::vector<SignedFile> signed_files;   // loaded from signed_dir (empty when the directory does not exist yet)
   std::vector<Certificate> certificates;  // loaded from certificate_path
   SourceRegion region;
+  KeyRegions keys;
 
   // How trustctl obtains identities this CA signs.
   bool signs_locally() const { return local_key.has_value(); }
@@ -110,6 +132,7 @@ struct TrustRule {
   std::vector<CertificateRef> certificates;
   std::vector<CertificateRef> absent;
   SourceRegion region;
+  KeyRegions keys;
 };
 
 struct Integration {

@@ -14,17 +14,15 @@ ProductRules cucm_rules() {
       .ports = {{443, "Cisco Tomcat", "platform REST"}},
       .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
       .multi_server_restarts = {"Cisco UDS Tomcat", "Cisco AXL Tomcat"},  // docs/appliances.md section 5
+      .certificate_rest_since = config::ProductVersion{14, 0},  // the certificate REST API (docs/appliances.md section 8)
   };
 }
 
 bool has_certificate_rest(const Cluster& cluster) {
   if (cluster.product != Product::cucm) return false;
-  int major = 0;
-  for (char c : cluster.version) {
-    if (c < '0' || c > '9') break;
-    major = major * 10 + (c - '0');
-  }
-  return major >= 14;
+  static const ProductRules rules = cucm_rules();
+  auto version = config::parse_version(cluster.version);  // no version: an older CUCM, driven through the CLI
+  return version && version->at_least(*rules.certificate_rest_since);
 }
 
 }  // namespace trustctl::providers

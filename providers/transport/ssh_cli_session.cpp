@@ -1,5 +1,6 @@
 #include "providers/transport/ssh_cli_session.hpp"
 
+#include "providers/transport/known_hosts_lock.hpp"
 #include "providers/vos/cli_messages.hpp"
 
 #include <libssh/libssh.h>
@@ -9,6 +10,7 @@
 #include <climits>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace trustctl::transport {
@@ -527,6 +529,14 @@ Result<PresentedKey> verify_host_key(const SshTarget& target, ssh_session sessio
   auto key = presented_key(target, session);
   if (!key) return fail(key.error());
   const std::string file = target.known_hosts.string();
+  // Checking and recording must not interleave with another session's (known_hosts_lock.hpp). Without
+  // --trust-on-first-use nothing is written, so reading needs no lock.
+  std::optional<KnownHostsLock> lock;
+  if (target.trust_on_first_use) {
+    auto locked = KnownHostsLock::acquire(target.known_hosts);
+    if (!locked) return fail(connect_error(target, locked.error().code, locked.error().message));
+    lock.emplace(std::move(*locked));
+  }
   switch (ssh_session_is_known_server(session)) {
     case SSH_KNOWN_HOSTS_OK:
       return key;

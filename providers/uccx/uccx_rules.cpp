@@ -18,6 +18,12 @@ ProductRules uccx_rules() {
                 {7443, "Cisco Unified CCX Notification Service", "Notification (XMPP)"},
                 {12015, "Cisco Unified CCX Socket.IO Service", "Live Data (Socket.IO)"}},
       .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
+      // docs/appliances.md section 10: multi-server (SAN) certificates from 11.6, naming only the two UCCX nodes.
+      .multi_server_since = config::ProductVersion{11, 6},
+      .multi_server_max_nodes = 2,
+      // Section 2: tomcat-ECDSA from 11.5 and later; whether the suite presents it from 11.6 is uncertain (TC013).
+      .ecdsa_uncertain_since = config::ProductVersion{11, 6},
+      .rsa_key_bits = {1024, 2048},  // section 4: UCCX accepts only 1024 and 2048
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/model/printable.hpp"
 #include "providers/vos/cli_messages.hpp"
 
 namespace trustctl::vos {
@@ -11,19 +12,53 @@ tl::unexpected<Error> failed(const transport::CliSession& session, Error error, 
   return fail(std::move(error).on(session.node(), std::move(operation)));
 }
 
+// Everything typed at the admin CLI passes here first. A control character (below 0x20, or DEL) could end the command
+// line early and start another command, answer a question nobody asked, or drive the terminal; unit, file and service
+// names come from the site file, the product rules and the appliance's own listings, so none is trusted. A paste keeps
+// its line breaks: that is how a PEM block is typed.
+Result<void> sendable(const transport::CliSession& session, std::string_view text, bool paste,
+                      const std::string& operation) {
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const auto c = static_cast<unsigned char>(text[at]);
+    if ((c >= 0x20 && c != 0x7f) || (paste && c == '\n')) continue;
+    return failed(session,
+                  Error(ErrorCode::protocol, std::string("refusing to send ") + (paste ? "a paste" : "a command") +
+                                                 " holding a control character (" + printable(text.substr(at, 1)) +
+                                                 " at character " + std::to_string(at + 1) + ") to the admin CLI" +
+                                                 (paste ? std::string() : ": '" + std::string(text) + "'") +
+                                                 "; nothing was sent"),
+                  operation);
+  }
+  return {};
+}
+
+Result<std::string> send(transport::CliSession& session, std::string_view command, const std::string& operation) {
+  if (auto ok = sendable(session, command, false, operation); !ok) return fail(ok.error());
+  return session.run(command);
+}
+
+Result<std::string> send_answering(transport::CliSession& session, std::string_view command,
+                                   const std::vector<transport::PromptAnswer>& answers, const std::string& operation) {
+  if (auto ok = sendable(session, command, false, operation); !ok) return fail(ok.error());
+  for (const auto& answer : answers) {
+    const bool paste = answer.prompt == cli::paste_prompt;
+    if (auto ok = sendable(session, answer.answer, paste, operation); !ok) return fail(ok.error());
+  }
+  return session.run_interactive(command, answers);
+}
+
 Result<std::vector<CertListEntry>> list(transport::CliSession& session, std::string_view kind) {
   const std::string operation = "list " + std::string(kind) + " certificates";
-  auto output = session.run(cli::show_cert_list(kind));
+  auto output = send(session, cli::show_cert_list(kind), operation);
   if (!output) return failed(session, output.error(), operation);
   auto entries = parse_cert_list(*output);
   if (!entries) return failed(session, entries.error(), operation);
   return entries;
 }
 
-// Unit and file names go into a command line: anything that could end or extend the line is refused.
-bool safe_argument(std::string_view text) {
-  return !text.empty() && text.find_first_of("\r\n\t") == std::string_view::npos;
-}
+// Unit and file names go into a command line: an empty one would change the command's meaning (control characters
+// are refused when it is sent).
+bool safe_argument(std::string_view text) { return !text.empty(); }
 
 std::string first_line(std::string_view text) {
   std::size_t start = 0;
@@ -49,7 +84,7 @@ Result<std::vector<Certificate>> read_trust_certificate(transport::CliSession& s
   if (!safe_argument(path) || path.find(' ') != std::string::npos) {
     return failed(session, Error(ErrorCode::internal, "not a trust file path: '" + path + "'"), operation);
   }
-  auto output = session.run(cli::show_cert_trust(path));
+  auto output = send(session, cli::show_cert_trust(path), operation);
   if (!output) return failed(session, output.error(), operation);
   auto certificates = extract_pem_certificates(*output);
   if (!certificates) return failed(session, certificates.error(), operation);
@@ -61,7 +96,7 @@ Result<std::vector<Certificate>> read_own_certificate(transport::CliSession& ses
   if (!safe_argument(unit) || unit.find(' ') != std::string::npos) {
     return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
   }
-  auto output = session.run(cli::show_cert_own(unit));
+  auto output = send(session, cli::show_cert_own(unit), operation);
   if (!output) return failed(session, output.error(), operation);
   auto certificates = extract_pem_certificates(*output);
   if (!certificates) return failed(session, certificates.error(), operation);
@@ -96,7 +131,7 @@ Result<void> import_trust(transport::CliSession& session, const std::vector<Cert
     if (!pem.ends_with('\n')) pem += '\n';
     paste += pem;
   }
-  auto output = session.run_interactive(cli::import_trust(unit), {{std::string(cli::paste_prompt), paste}});
+  auto output = send_answering(session, cli::import_trust(unit), {{std::string(cli::paste_prompt), paste}}, operation);
   if (!output) return failed(session, output.error(), operation);
   if (auto ok = check_import_result(*output, unit); !ok) return failed(session, ok.error(), operation);
   return {};
@@ -127,8 +162,8 @@ bool valid_unit(const std::string& unit) { return safe_argument(unit) && unit.fi
 Result<void> generate_csr(transport::CliSession& session, const std::string& unit, bool multi_server) {
   const std::string operation = std::string(multi_server ? "generate multi-server CSR for " : "generate CSR for ") + unit;
   if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
-  auto output = session.run_interactive(
-      cli::csr_gen(unit, multi_server), {{std::string(cli::csr_ou_question), std::string(cli::csr_ou_answer)}});
+  auto output = send_answering(session, cli::csr_gen(unit, multi_server),
+                               {{std::string(cli::csr_ou_question), std::string(cli::csr_ou_answer)}}, operation);
   if (!output) return failed(session, output.error(), operation);
   if (output->find(cli::csr_success(unit)) == std::string::npos) {
     return failed(session, refusal(*output, cli::csr_success(unit)), operation);
@@ -146,7 +181,7 @@ Result<std::optional<std::string>> read_pending_csr(transport::CliSession& sessi
 Result<std::string> read_csr(transport::CliSession& session, const std::string& unit) {
   const std::string operation = "read CSR for " + unit;
   if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
-  auto output = session.run(cli::show_csr_own(unit));
+  auto output = send(session, cli::show_csr_own(unit), operation);
   if (!output) return failed(session, output.error(), operation);
   auto begin = output->find(cli::csr_begin);
   auto end = output->find(cli::csr_end);
@@ -167,7 +202,7 @@ Result<void> import_own(transport::CliSession& session, const std::vector<Certif
     if (!pem.ends_with('\n')) pem += '\n';
     paste += pem;
   }
-  auto output = session.run_interactive(cli::import_own(unit), {{std::string(cli::paste_prompt), paste}});
+  auto output = send_answering(session, cli::import_own(unit), {{std::string(cli::paste_prompt), paste}}, operation);
   if (!output) return failed(session, output.error(), operation);
   if (auto ok = check_import_result(*output, unit); !ok) return failed(session, ok.error(), operation);
   return {};
@@ -176,8 +211,8 @@ Result<void> import_own(transport::CliSession& session, const std::vector<Certif
 Result<void> regenerate_identity(transport::CliSession& session, const std::string& unit) {
   const std::string operation = "regenerate " + unit;
   if (!valid_unit(unit)) return failed(session, Error(ErrorCode::internal, "not a unit name: '" + unit + "'"), operation);
-  auto output = session.run_interactive(cli::regen(unit),
-                                        {{std::string(cli::regen_question), std::string(cli::confirm_yes)}});
+  auto output = send_answering(session, cli::regen(unit),
+                               {{std::string(cli::regen_question), std::string(cli::confirm_yes)}}, operation);
   if (!output) return failed(session, output.error(), operation);
   if (output->find(cli::regen_success(unit)) == std::string::npos) {
     return failed(session, refusal(*output, cli::regen_success(unit)), operation);
@@ -193,8 +228,8 @@ Result<void> delete_trust(transport::CliSession& session, const std::string& fil
       unit.find(' ') != std::string::npos) {
     return failed(session, Error(ErrorCode::internal, "not a trust file: '" + file + "'"), operation);
   }
-  auto output = session.run_interactive(cli::delete_cert(unit, name),
-                                        {{std::string(cli::confirm_question), std::string(cli::confirm_yes)}});
+  auto output = send_answering(session, cli::delete_cert(unit, name),
+                               {{std::string(cli::confirm_question), std::string(cli::confirm_yes)}}, operation);
   if (!output) return failed(session, output.error(), operation);
   auto entries = list_trust(session);
   if (!entries) return failed(session, entries.error(), operation);
@@ -216,7 +251,7 @@ Result<void> restart_service(transport::CliSession& session, const std::string& 
   if (!safe_argument(service)) {
     return failed(session, Error(ErrorCode::internal, "not a service name: '" + service + "'"), operation);
   }
-  auto output = session.run(cli::service_restart(service));
+  auto output = send(session, cli::service_restart(service), operation);
   if (!output) return failed(session, output.error(), operation);
   if (auto ok = parse_restart_stream(service, *output); !ok) return failed(session, ok.error(), operation);
   return {};
@@ -225,6 +260,7 @@ Result<void> restart_service(transport::CliSession& session, const std::string& 
 
 Result<void> restart_system(transport::CliSession& session, std::chrono::milliseconds timeout) {
   const std::string operation = "restart system";
+  if (auto ok = sendable(session, cli::system_restart_command, false, operation); !ok) return fail(ok.error());
   auto sent = session.run_until_disconnect(cli::system_restart_command,
                                            {{std::string(cli::system_restart_question), std::string(cli::confirm_yes)}});
   if (!sent) return failed(session, sent.error(), operation);
@@ -249,7 +285,7 @@ Result<void> restart_system(transport::CliSession& session, std::chrono::millise
 }
 
 Result<std::vector<ServiceState>> list_services(transport::CliSession& session) {
-  auto output = session.run(cli::service_list_command);
+  auto output = send(session, cli::service_list_command, "list services");
   if (!output) return failed(session, output.error(), "list services");
   return parse_service_list(*output);
 }

@@ -1,7 +1,6 @@
 #include "providers/vos/vos_provider.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace trustctl::providers {
 
@@ -32,12 +31,19 @@ std::vector<std::string> VosProvider::services_to_restart(std::string_view store
 bool VosProvider::has_identity_unit(std::string_view unit, std::string_view version) const {
   if (unit == "tomcat") return true;
   if (unit != "tomcat-ECDSA" || !m_rules.ecdsa) return false;
-  int major = -1, minor = 0;
-  if (!version.empty() && std::sscanf(std::string(version).c_str(), "%d.%d", &major, &minor) < 1) major = -1;
-  if (major < 0) return m_rules.product != Product::uccx;  // a current version; UCCX dropped the unit in 11.6
-  if (major < 11 || (major == 11 && minor < 5)) return false;
-  if (m_rules.product == Product::uccx) return major == 11 && minor == 5;
-  return true;
+  if (version.empty()) return true;  // a current version
+  auto parsed = config::parse_version(version);
+  return !parsed || parsed->at_least(m_rules.ecdsa_since);  // validate refuses what does not parse
+}
+
+std::optional<std::string> VosProvider::key_the_node_makes(const Cluster& cluster, const IdentityPolicy& policy) const {
+  auto made = m_rules.default_keys.find(policy.unit);
+  if (made == m_rules.default_keys.end() || made->second == policy.key) return std::nullopt;
+  if (m_rules.certificate_rest_since && policy.issuer != "self") {
+    auto version = config::parse_version(cluster.version);
+    if (version && version->at_least(*m_rules.certificate_rest_since)) return std::nullopt;
+  }
+  return made->second;
 }
 
 std::vector<ServicePort> VosProvider::service_ports(const Node& node) const {

@@ -25,7 +25,7 @@ NodeReadSpec read_spec_for(const Site& site, const Cluster& cluster) {
   const Provider* provider = registry.find(cluster.product);
   NodeReadSpec spec;
   for (const auto& policy : cluster.identities) {
-    // A unit the product lacks cannot be read; the planner refuses such a policy with its site position.
+    // A unit the product lacks cannot be read; validate refuses such a policy with its site position.
     if (provider && !provider->has_identity_unit(policy.unit, cluster.version)) continue;
     if (std::find(spec.identity_units.begin(), spec.identity_units.end(), policy.unit) == spec.identity_units.end()) {
       spec.identity_units.push_back(policy.unit);

@@ -30,17 +30,17 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
                  // SocialMiner 12.5 also presents its EC identity to browsers that prefer ECDSA: signed too.
                  "[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\nkey = \"ec-256\"\n"
                  "\n[[integration]]\nfrom = \"uccx\"\nto = \"socialminer\"\n",
-                 "[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n");
+                 // UCCX 12.5 has a tomcat-ECDSA identity too (from 11.5 on): signed as well, so none stays self-signed.
+                 "[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\n");
   // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide says (docs/appliances.md section
-  // 10); trustctl does not distribute those chains yet (issue 12, point 3). This test checks the RSA path, as on a
-  // site with Cisco's COP that turns ECDSA presentation off.
+  // 10); this test checks the RSA path, as on a site with Cisco's COP that turns ECDSA presentation off.
   lab.start_sim({"--ecdsa-cop"});
   for (const char* node : {"uccx1", "uccx2", "sm1"}) EXPECT_TRUE(stored_identity(lab, node).is_self_issued()) << node;
 
   auto plan = lab.trustctl({"plan", lab.site().string()});
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_TRUE(contains(plan.out, "renew tomcat identity")) << plan.out;
-  EXPECT_TRUE(contains(plan.out, "4 to change")) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "6 to change")) << plan.out;
 
   auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
@@ -75,7 +75,9 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
                         key_text.substr(40, 40)))
       << "the CA key never appears in output or journal";
 
-  EXPECT_TRUE(lab_ca.certificate.issued(stored_identity(lab, "sm1", "tomcat-ECDSA")));
+  for (const char* node : {"uccx1", "uccx2", "sm1"}) {
+    EXPECT_TRUE(lab_ca.certificate.issued(stored_identity(lab, node, "tomcat-ECDSA"))) << node;
+  }
 
   // What agent and admin browsers must trust now: the lab CA root only (no self-signed identity is left, EC ones
   // included).

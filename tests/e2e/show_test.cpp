@@ -30,7 +30,7 @@ const nlohmann::json* entry_of(const nlohmann::json& node, const Certificate& ce
 
 TEST(Show, ListsEveryStoreLiveMarksWhatTrustctlAddedAndNamesANodeItCannotRead) {
   Lab lab("show", {.subnet = 106});
-  // A Finesse node too: its product has a tomcat-ECDSA identity at this version, the UCCX 12.5 pair has none.
+  // A Finesse node too; it and the UCCX 12.5 pair have a tomcat-ECDSA identity (from 11.5 on).
   lab.write_site("\n[[cluster]]\nname = \"finesse\"\nproduct = \"finesse\"\nnodes = [{ name = \"fin1\", fqdn = "
                  "\"fin1.lab.example\", role = \"publisher\", address = \"" +
                  lab.address(3) + "\" }]\n");
@@ -48,8 +48,9 @@ TEST(Show, ListsEveryStoreLiveMarksWhatTrustctlAddedAndNamesANodeItCannotRead) {
   EXPECT_TRUE(doc["ok"].get<bool>());
   EXPECT_EQ(doc["summary"]["nodes"], 3);
   const auto& uccx1 = node_of(doc, "uccx1");
-  ASSERT_EQ(uccx1["identities"].size(), 1u) << "UCCX 12.5 has no tomcat-ECDSA";
+  ASSERT_EQ(uccx1["identities"].size(), 2u) << "UCCX 12.5 has tomcat-ECDSA too";
   EXPECT_EQ(uccx1["identities"][0]["unit"], "tomcat");
+  EXPECT_EQ(uccx1["identities"][1]["unit"], "tomcat-ECDSA");
   EXPECT_TRUE(contains(uccx1["identities"][0]["certificate"]["subject"].get<std::string>(), "CN=uccx1.lab.example"))
       << uccx1["identities"][0].dump();
   EXPECT_EQ(uccx1["identities"][0]["certificate"]["sans"][0], "uccx1.lab.example");

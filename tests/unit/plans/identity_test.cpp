@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -128,16 +130,6 @@ TEST(Identity, SelfPolicyRegeneratesACaSignedIdentityAndSaysPeersFollowLater) {
   EXPECT_NE(plan->notes[0].find("run plan again"), std::string::npos);
 }
 
-TEST(Identity, ACaWithNeitherLocalKeyNorSignedDirIsAClearErrorAtThePolicyNamingBothWays) {
-  LabCa t;
-  t.site.cas[0].local_key.reset();
-  auto plan = make_plan(t.site, t.live, t.registry);
-  ASSERT_FALSE(plan);
-  EXPECT_EQ(plan.error().region->line, 20);
-  EXPECT_NE(plan.error().message.find("local_key"), std::string::npos);
-  EXPECT_NE(plan.error().message.find("signed_dir"), std::string::npos);
-}
-
 // ---- multi-server (SAN) identities ----
 
 TEST(Identity, MultiServerIsOneRenewOnThePublisherThenAWaitOnEachOtherNode) {
@@ -191,23 +183,6 @@ TEST(Identity, MultiServerIdentityNamingEveryNodeOnEveryNodeNeedsNothing) {
   EXPECT_NE(again->graph.action(again->order.front()).reason.find("uccx2:"), std::string::npos);
 }
 
-TEST(Identity, MultiServerWhereTheProductHasNoneOrSelfSignedIsRefusedAtThePolicy) {
-  LabCa t;
-  t.site.clusters[0].product = Product::socialminer;
-  t.site.clusters[0].identities[0].distribution = "multi-server";
-  auto plan = make_plan(t.site, t.live, t.registry);
-  ASSERT_FALSE(plan);
-  EXPECT_EQ(plan.error().region->line, 20);
-  EXPECT_NE(plan.error().message.find("distribution = \"node\""), std::string::npos) << plan.error().message;
-
-  LabCa self;
-  self.site.clusters[0].identities[0].distribution = "multi-server";
-  self.site.clusters[0].identities[0].issuer = "self";
-  auto refused = make_plan(self.site, self.live, self.registry);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("CA-signed"), std::string::npos) << refused.error().message;
-}
-
 // ---- tomcat-ECDSA ----
 
 TEST(Identity, EcdsaUnitIsPlannedWhereTheProductHasIt) {
@@ -240,17 +215,66 @@ TEST(Identity, EcdsaUnitIsPlannedWhereTheProductHasIt) {
   EXPECT_EQ(renewals, 2);
   EXPECT_TRUE(restarted.count("fin1/Cisco Finesse Tomcat")) << "the EC identity is served by the same services";
 
-  // UCCX 12.5 has no tomcat-ECDSA unit (the suite dropped it in 11.6).
+}
+
+// tomcat-ECDSA exists on UCCX from 11.5 and later (docs/appliances.md section 2): a 12.5 policy is planned like any.
+TEST(Identity, UccxTwelveFiveEcdsaIdentityIsPlanned) {
   LabCa uccx;
   uccx.site.clusters[0].version = "12.5";
   uccx.site.clusters[0].identities[0].unit = "tomcat-ECDSA";
   uccx.site.clusters[0].identities[0].key = "ec-256";
-  auto refused = make_plan(uccx.site, uccx.live, uccx.registry);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("has no tomcat-ECDSA unit"), std::string::npos) << refused.error().message;
+  for (const char* n : {"uccx1", "uccx2"}) {
+    uccx.live.nodes[n].identities["tomcat-ECDSA"] = {make_root(std::string(n) + "-EC.lab.example").certificate};
+  }
+  auto plan = make_plan(uccx.site, uccx.live, uccx.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  int renewals = 0;
+  for (const auto& a : plan->graph.actions()) renewals += a.kind == ActionKind::renew_identity && a.store == "tomcat-ECDSA";
+  EXPECT_EQ(renewals, 2);
+}
+
+// The admin CLI's CSR command takes no key parameter (docs/appliances.md section 7): a policy asking for another key
+// than the node's own is said in the plan, once, not ignored.
+TEST(Identity, AKeyTheNodeCannotBeAskedForIsANoteInThePlan) {
+  LabCa t;
+  t.site.clusters[0].identities[0].key = "rsa-1024";
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  int said = 0;
+  for (const auto& note : plan->notes) {
+    if (note.find("asks for rsa-1024") == std::string::npos) continue;
+    ++said;
+    EXPECT_NE(note.find("identities get rsa-2048"), std::string::npos) << note;
+  }
+  EXPECT_EQ(said, 1) << "one note for the policy, not one per node";
+
+  LabCa as_made;  // rsa-2048 is what the node makes: nothing to say
+  auto quiet = make_plan(as_made.site, as_made.live, as_made.registry);
+  ASSERT_TRUE(quiet) << quiet.error().describe();
+  for (const auto& note : quiet->notes) EXPECT_EQ(note.find("cannot be asked for a key"), std::string::npos) << note;
 }
 
 // ---- outside CA: signed certificates picked up from signed_dir ----
+
+TEST(Identity, CsrFileNamesAreFileNamesNeverPaths) {
+  Cluster cluster = make_cluster("uccx", Product::uccx, {"uccx1"});
+  IdentityPolicy policy;
+  policy.unit = "tomcat";
+  IdentityNeed need{&cluster, &policy, nullptr, &cluster.nodes[0], {}, {}};
+  EXPECT_EQ(csr_file_name(need), "uccx1.lab.example.tomcat.csr");
+  for (const char* fqdn : {"../../etc/cron.d/x", "/etc/passwd", "..", "a\x1b[2J b", ""}) {
+    cluster.nodes[0].fqdn = fqdn;
+    std::string name = csr_file_name(need);
+    EXPECT_EQ(name.find('/'), std::string::npos) << name;
+    EXPECT_NE(name.front(), '.') << name;
+    EXPECT_TRUE(std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) ||
+                                                                             c == '-' || c == '.' || c == '_'; }))
+        << name;
+  }
+  policy.distribution = "multi-server";
+  cluster.nodes[0].fqdn = "uccx1.lab.example";
+  EXPECT_EQ(csr_file_name(need), "uccx1.lab.example.tomcat.multi-server.csr");
+}
 
 struct OutsideCa : LabCa {
   pki::KeyPair node_key = *pki::KeyPair::generate("rsa-2048");

@@ -4,6 +4,7 @@
 #include "providers/pki/certificate_builder.hpp"
 #include "inventory_fixtures.hpp"
 #include "json_schema_subset.hpp"
+#include "providers/pki/certificate_builder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -134,6 +135,20 @@ TEST(RenderInventory, ADateInTheYear9999IsShownAsIs) {
   std::string json_text = inventory_to_json(inventory).dump();
   EXPECT_TRUE(contains(json_text, "\"not_after\":\"9999-12-31\"")) << json_text;
   EXPECT_FALSE(contains(json_text, "\"days_left\":-")) << json_text;
+}
+
+// Subjects and file names are the appliances' to choose: the text shows their control characters escaped, JSON exactly.
+TEST(RenderInventory, TextFromTheAppliancesIsShownEscaped) {
+  InventoryScenario x;
+  auto key = *pki::KeyPair::generate("ec-256");
+  Certificate evil = *pki::self_signed({.common_name = "Evil\x1b[2J Root", .is_ca = true}, key);
+  x.s.live.nodes["uccx1"].stores["tomcat-trust"].push_back({"evil\x07.pem", evil});
+  auto inventory = x.inventory();
+  std::string text = render_inventory_text(inventory, {.color = false});
+  EXPECT_FALSE(contains(text, "\x1b")) << text;
+  EXPECT_FALSE(contains(text, "\x07")) << text;
+  EXPECT_TRUE(contains(text, "evil\\x07.pem")) << text;
+  EXPECT_TRUE(contains(inventory_to_json(inventory).dump(), "evil\\u0007.pem"));
 }
 
 }  // namespace

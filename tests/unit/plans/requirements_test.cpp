@@ -120,17 +120,6 @@ TEST(Requirements, AnExternalChainWhoseRootTheSiteDoesNotDeclareIsRefused) {
   EXPECT_EQ(r.error().region->line, 0) << "points at the node entry";
 }
 
-TEST(Requirements, UnknownRelationIsAnErrorAtTheIntegration) {
-  Fixture f;
-  f.site.clusters.push_back(make_cluster("socialminer", Product::socialminer, {"sm1"}));
-  f.site.clusters.push_back(make_cluster("cucm", Product::cucm, {"cucm1"}));
-  f.integrate("socialminer", "cucm");
-  auto r = resolve_trust_requirements(f.site, f.live, f.registry);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().region->line, 40);
-  EXPECT_NE(r.error().message.find("no integration from socialminer to cucm"), std::string::npos);
-}
-
 TEST(Requirements, PcceCuicRootsGoOnFinesseBeforeFinesseRootsOnCuic) {
   Fixture f;
   f.site.clusters.push_back(make_cluster("finesse", Product::finesse, {"fin1", "fin2"}));

@@ -47,6 +47,8 @@ class SiteLoaderTest : public ::testing::Test {
     m_dir.write("pki/extra-root.pem", certs().extra.pem());
     m_dir.write("pki/retired-root.pem", certs().retired.pem());
     m_dir.write("pki/bad.pem", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+    // The lab CA's key, readable by its owner only, as `trustctl ca init` writes it.
+    fs::permissions(m_dir.write("pki/lab-ca.key", certs().key.private_pem()), fs::perms::owner_read | fs::perms::owner_write);
   }
 
   LoadResult load(const std::string& text) { return load_site(m_dir.write("site.toml", text)); }
@@ -802,6 +804,167 @@ TEST_F(SiteLoaderTest, LoadSiteOrErrorGivesTheFirstError) {
   auto good = load_site_or_error(m_dir.write("site.toml", kFullSite));
   ASSERT_TRUE(good.has_value()) << good.error().describe();
   EXPECT_EQ(good->name, "lab-east");
+}
+
+// ---- names, addresses and files (checked before anything is contacted) ----
+
+// A UCCX cluster at line 10; the test's node list starts at line 13.
+const std::string kCluster = kPrefix + R"([[cluster]]
+name = "uccx"
+product = "uccx"
+)";
+
+TEST_F(SiteLoaderTest, RejectsAnFqdnThatIsNoHostNameAtItsValue) {
+  expect_error(only_error(kCluster + "nodes = [{ name = \"uccx1\", fqdn = \"https://uccx1.lab.example/\" }]\n"),
+               "cluster.nodes[0].fqdn: 'https://uccx1.lab.example/' is a URL; write the host name alone (e.g. "
+               "uccx1.lab.example)",
+               13, 35);
+  expect_error(only_error(kCluster + "nodes = [{ name = \"uccx1\", fqdn = \"uccx_1.lab.example\" }]\n"),
+               "cluster.nodes[0].fqdn: 'uccx_1.lab.example' contains '_', which a host name cannot (letters, digits "
+               "and '-' in labels separated by dots)",
+               13, 35);
+  Error idn = only_error(kCluster + "nodes = [{ name = \"uccx1\", fqdn = \"zürich.lab.example\" }]\n");
+  EXPECT_NE(idn.message.find("write its A-label"), std::string::npos) << idn.message;
+}
+
+TEST_F(SiteLoaderTest, AnFqdnMadeFromANameThatIsNoHostNameNamesTheNameAndTheWayOut) {
+  Error error = only_error(kCluster + "nodes = [{ name = \"UCCX 1\" }]\n");
+  EXPECT_EQ(error.region->line, 13);
+  EXPECT_EQ(error.region->column, 19);
+  EXPECT_NE(error.message.find("the node's FQDN is name.domain, and 'UCCX 1.lab.example' contains a space"),
+            std::string::npos)
+      << error.message;
+  EXPECT_NE(error.message.find("set fqdn = \"...\" for this node"), std::string::npos) << error.message;
+}
+
+TEST_F(SiteLoaderTest, RejectsABadDomainOnceNotOncePerNode) {
+  std::string text = kCluster + "nodes = [{ name = \"uccx1\", role = \"publisher\" }, { name = \"uccx2\", role = "
+                                "\"subscriber\" }]\n";
+  text.replace(text.find("domain = \"lab.example\""), 22, "domain = \"lab.example:8443\"");
+  expect_error(only_error(text), "site.domain: 'lab.example:8443' carries a port; write the host name alone and set "
+                                 "ssh_port or https_port",
+               4, 10);
+}
+
+TEST_F(SiteLoaderTest, RejectsAnAddressWithAPortOrThatIsNoAddress) {
+  expect_error(only_error(kCluster + "nodes = [{ name = \"uccx1\", address = \"127.0.1.1:2222\" }]\n"),
+               "cluster.nodes[0].address: '127.0.1.1:2222' carries a port; write the address alone and set ssh_port "
+               "or https_port",
+               13, 38);
+  Error error = only_error(kCluster + "nodes = [{ name = \"uccx1\", address = \"10.0.0.300\" }]\n");
+  EXPECT_NE(error.message.find("neither a host name nor a valid IPv4 address"), std::string::npos) << error.message;
+}
+
+TEST_F(SiteLoaderTest, RejectsControlCharactersInEveryName) {
+  // TOML writes them as escapes; the loader sees the characters themselves.
+  LoadResult result = load(R"(version = 1
+[site]
+name = "lab\u001b[2J"
+[credentials."os\tadmin"]
+username = "admin"
+password_env = "LAB_PW"
+[[ca]]
+name = "corp\u0007"
+certificate = "pki/root.pem"
+[[cluster]]
+name = "uccx\r"
+product = "external"
+nodes = [{ name = "host\u007f1", fqdn = "host1.lab.example" }]
+)");
+  ASSERT_EQ(result.errors.size(), 5u) << all(result.errors);
+  expect_error(result.errors[0], "site.name: 'lab\\x1b[2J' contains a control character (\\x1b at character 4)", 3, 8);
+  expect_error(result.errors[1], "credentials: 'os\\tadmin' contains a control character (\\t at character 3)", 4, 14);
+  expect_error(result.errors[2], "ca.name: 'corp\\x07' contains a control character (\\x07 at character 5)", 8, 8);
+  expect_error(result.errors[3], "cluster.name: 'uccx\\r' contains a control character (\\r at character 5)", 11, 8);
+  expect_error(result.errors[4],
+               "cluster.nodes[0].name: 'host\\x7f1' contains a control character (\\x7f at character 5)", 13, 19);
+  for (const auto& e : result.errors) EXPECT_EQ(e.describe().find('\x1b'), std::string::npos) << "printable";
+}
+
+TEST_F(SiteLoaderTest, RejectsTwoNodesWithOneFqdnOrOneAddressAndPort) {
+  Error fqdn = only_error(kCluster + R"(nodes = [
+  { name = "uccx1", role = "publisher", fqdn = "UCCX.lab.example", address = "127.0.1.1" },
+  { name = "uccx2", role = "subscriber", fqdn = "uccx.lab.example", address = "127.0.1.2" },
+]
+)");
+  EXPECT_EQ(fqdn.region->line, 15);
+  EXPECT_EQ(fqdn.message, "node 'uccx2' has the fqdn uccx.lab.example, which node 'uccx1' has already (" + site_path() +
+                              ":14:48); every node needs its own fqdn");
+
+  Error endpoint = only_error(kCluster + R"(nodes = [
+  { name = "uccx1", role = "publisher", address = "127.0.1.1" },
+  { name = "uccx2", role = "subscriber", address = "127.0.1.1" },
+]
+)");
+  EXPECT_EQ(endpoint.region->line, 15);
+  EXPECT_NE(endpoint.message.find("connects to 127.0.1.1 port 22 (ssh_port), as node 'uccx1' does"), std::string::npos)
+      << endpoint.message;
+
+  // The same address on another SSH port is another machine (port forwarding, a simulated lab).
+  LoadResult ports = load(kCluster + R"(nodes = [
+  { name = "uccx1", role = "publisher", address = "127.0.1.1" },
+  { name = "uccx2", role = "subscriber", address = "127.0.1.1", ssh_port = 2222 },
+]
+)");
+  EXPECT_TRUE(ports.errors.empty()) << all(ports.errors);
+}
+
+TEST_F(SiteLoaderTest, RejectsAVersionThatIsNoVersion) {
+  Error error = only_error(kPrefix + "[[cluster]]\nname = \"uccx\"\nproduct = \"uccx\"\nversion = \"12,5\"\n"
+                                     "nodes = [{ name = \"uccx1\" }]\n");
+  EXPECT_EQ(error.region->line, 13);
+  EXPECT_EQ(error.region->column, 11);
+  EXPECT_TRUE(error.message.starts_with("cluster.version: '12,5' is not a product version; write it as the product "
+                                        "shows it, e.g. \"12.5\""))
+      << error.message;
+}
+
+TEST_F(SiteLoaderTest, ALocalKeyMustBeReadableAndIsBestPrivate) {
+  const std::string ca = kPrefix + "[[ca]]\nname = \"lab-ca\"\ncertificate = \"pki/lab-ca.pem\"\nlocal_key = ";
+  expect_error(only_error(ca + "\"pki/missing.key\"\n"),
+               "ca.local_key: cannot read pki/missing.key (no such file; paths are relative to the site file)", 13, 13,
+               ErrorCode::io);
+
+  fs::permissions(m_dir / "pki/lab-ca.key", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  LoadResult shared = load(ca + "\"pki/lab-ca.key\"\n");
+  ASSERT_TRUE(shared.site) << all(shared.errors);
+  ASSERT_EQ(shared.warnings.size(), 1u);
+  EXPECT_EQ(shared.warnings[0].region->line, 13);
+  EXPECT_NE(shared.warnings[0].message.find("chmod 600 pki/lab-ca.key"), std::string::npos);
+}
+
+TEST_F(SiteLoaderTest, RejectsAStateDirThatIsAFileAndAKnownHostsThatIsADirectory) {
+  m_dir.write("state", "not a directory\n");
+  Error state = only_error("version = 1\n[site]\nname = \"x\"\nstate_dir = \"state\"\n");
+  EXPECT_EQ(state.region->line, 4);
+  EXPECT_NE(state.message.find("site.state_dir: " + (m_dir.path() / "state").string() + " exists and is not a directory"),
+            std::string::npos)
+      << state.message;
+
+  fs::create_directories(m_dir / "keys/known_hosts");
+  expect_error(only_error(kPrefix + "known_hosts = \"keys/known_hosts\"\n"),
+               "connection.known_hosts: " + (m_dir.path() / "keys/known_hosts").string() +
+                   " is a directory; point it at a file (trustctl creates it if missing)",
+               10, 15);
+
+  // The default known_hosts under state_dir is checked too, at [site].
+  fs::create_directories(m_dir / "state2/known_hosts");
+  Error by_default = only_error("version = 1\n[site]\nname = \"x\"\nstate_dir = \"state2\"\n");
+  EXPECT_NE(by_default.message.find("connection.known_hosts: "), std::string::npos) << by_default.message;
+}
+
+TEST_F(SiteLoaderTest, CapsTheRenewalWindow) {
+  const std::string policy = kPrefix + "[[cluster]]\nname = \"uccx\"\nproduct = \"uccx\"\nnodes = [{ name = \"uccx1\" }]"
+                                       "\n[cluster.identity.tomcat]\nrenew_before_days = ";
+  expect_error(only_error(policy + "100000\n"),
+               "cluster.identity.tomcat.renew_before_days: 100000 days is longer than identities live: every identity "
+               "would be due from the day it is made and renewed on every apply; use at most 1095 (or remove it for "
+               "the last third of each lifetime)",
+               15, 21);
+  EXPECT_TRUE(only_error(policy + "9223372036854775807\n").message.find("use at most 1095") != std::string::npos);
+  EXPECT_FALSE(load(policy + "1095\n").errors.size()) << "the cap itself is allowed";
+  expect_error(only_error(policy + "0\n"), "cluster.identity.tomcat.renew_before_days: 0 is out of range; use 1..1095",
+               15, 21);
 }
 
 }  // namespace

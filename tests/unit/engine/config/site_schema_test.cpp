@@ -1,12 +1,15 @@
 // schemas/site.schema.json drives editor completion and the reference docs; the loader's key table drives validation.
 // These tests fail as soon as the two disagree, in either direction.
 
+#include "engine/config/names.hpp"
 #include "engine/config/site_keys.hpp"
+#include "engine/config/version.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <regex>
 #include <set>
 
 namespace trustctl::config {
@@ -159,6 +162,53 @@ TEST(SiteLoaderSchema, EnumerationsMatchTheLoader) {
   const json& policy = schema().at("properties").at("policy").at("properties");
   EXPECT_EQ(schema_enum(policy.at("restart")), strings(kRestartPolicies));
   EXPECT_EQ(schema_enum(policy.at("lint")), strings(kLintLevels));
+}
+
+const json& identity_property(const std::string& key) { return schema().at("definitions").at("identity").at("properties").at(key); }
+
+TEST(SiteLoaderSchema, PatternsAndBoundsAreTheLoadersOwn) {
+  const json& site = schema().at("properties").at("site").at("properties");
+  const json& cluster = table_of(schema().at("properties").at("cluster")).at("properties");
+  const json& node = table_of(cluster.at("nodes")).at("properties");
+  const json& ca = table_of(schema().at("properties").at("ca")).at("properties");
+  EXPECT_EQ(cluster.at("version").at("pattern"), kVersionPattern);
+  EXPECT_EQ(site.at("domain").at("pattern"), kHostNamePattern);
+  EXPECT_EQ(node.at("fqdn").at("pattern"), kHostNamePattern);
+  EXPECT_EQ(node.at("address").at("anyOf").at(2).at("pattern"), kHostNamePattern);
+  for (const json* name : {&site.at("name"), &cluster.at("name"), &node.at("name"), &ca.at("name"),
+                           &schema().at("properties").at("credentials").at("propertyNames")}) {
+    EXPECT_EQ(name->at("pattern"), kDisplayNamePattern);
+  }
+  EXPECT_EQ(identity_property("renew_before_days").at("maximum"), kMaxRenewBeforeDays);
+  EXPECT_EQ(identity_property("renew_before_days").at("minimum"), 1);
+}
+
+// ASCII text as wide characters: std::wregex reads code points (as editors' ECMAScript does), std::regex bytes.
+std::wstring wide(std::string_view text) { return std::wstring(text.begin(), text.end()); }
+
+struct WidePattern {
+  std::wregex regex;
+  explicit WidePattern(std::string_view pattern) : regex(wide(pattern)) {}
+};
+
+bool regex_match(const std::string& text, const WidePattern& pattern) {
+  return std::regex_match(wide(text), pattern.regex);
+}
+
+// Editors (ECMAScript regular expressions) and the loader decide alike, on ASCII samples.
+TEST(SiteLoaderSchema, PatternsAcceptWhatTheLoaderAccepts) {
+  const WidePattern host(kHostNamePattern), name(kDisplayNamePattern), version(kVersionPattern);
+  for (const std::string& text : std::vector<std::string>{"uccx1.lab.example", "host1", "a-b.c", "UCCX.Lab", std::string(63, 'a') + ".x",
+                           std::string(64, 'a') + ".x", "uccx_1.lab", "a..b", ".a", "a.", "-a.b", "a-.b", "a:22",
+                           "https://a", "a/b", "a b", "*.a", "10.0.0.1", "10.0.0.300", "a\x1b", ""}) {
+    EXPECT_EQ(regex_match(text, host), !host_name_problem(text).has_value()) << "'" << text << "'";
+  }
+  for (const std::string& text : std::vector<std::string>{"uccx", "UCCX Lab (east)", "a\tb", "x\x1b[2J", "del\x7f", " lead", "trail ", "", "a b"}) {
+    EXPECT_EQ(regex_match(text, name), !text.empty() && !display_name_problem(text).has_value()) << "'" << text << "'";
+  }
+  for (const std::string& text : std::vector<std::string>{"12.5", "12.5(1)SU3", "14SU2", "14 SU2", "12.5.1.11900-146", "12,5", "12.5 ", "v12"}) {
+    EXPECT_EQ(regex_match(text, version), parse_version(text).has_value()) << "'" << text << "'";
+  }
 }
 
 TEST(SiteLoaderKeys, SuggestsCloseKeysOnly) {

@@ -208,6 +208,51 @@ TEST(VosCli, RefusesArgumentsThatWouldBreakTheCommandLine) {
   EXPECT_TRUE(cli.commands.empty());
 }
 
+// Every control character (below 0x20, and DEL) is refused in anything typed at the admin CLI, whatever operation
+// types it: nothing is sent, and the error names the node and the operation.
+TEST(VosCli, RefusesEveryControlCharacterInWhatItWouldType) {
+  for (int c = 0; c < 0x20; ++c) {
+    for (char ch : {static_cast<char>(c), '\x7f'}) {
+      const std::string bad = std::string("a") + ch + "b.pem";
+      FakeCliSession cli;
+      cli.responses["show cert list trust"] = "tomcat-trust/" + bad + ": Trust Certificate\n";
+      auto results = {delete_trust(cli, bad).error(), read_trust_certificate(cli, "tomcat-trust/" + bad).error(),
+                      restart_service(cli, "Cisco Tomcat" + std::string(1, ch)).error(),
+                      read_own_certificate(cli, "tomcat" + std::string(1, ch)).error(),
+                      generate_csr(cli, "tomcat" + std::string(1, ch)).error()};
+      for (const Error& e : results) {
+        EXPECT_EQ(e.node, "uccx1");
+        EXPECT_FALSE(e.operation.empty());
+        EXPECT_NE(e.message.find("control character"), std::string::npos) << e.message;
+        EXPECT_NE(e.message.find("nothing was sent"), std::string::npos) << e.message;
+      }
+      EXPECT_TRUE(cli.commands.empty()) << "code " << c;
+    }
+  }
+}
+
+TEST(VosCli, ARefusedControlCharacterIsNamedPrintably) {
+  FakeCliSession cli;
+  auto refused = delete_trust(cli, "evil\x1b[2J.pem");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().operation, "delete trust tomcat-trust/evil\x1b[2J.pem");
+  EXPECT_EQ(refused.error().describe(),
+            "uccx1: delete trust tomcat-trust/evil\\x1b[2J.pem: refusing to send a command holding a control "
+            "character (\\x1b at character 34) to the admin CLI: 'set cert delete tomcat-trust evil\\x1b[2J.pem'; "
+            "nothing was sent");
+  EXPECT_TRUE(cli.commands.empty());
+}
+
+// A paste is typed line by line: its line breaks are how it is typed, not control characters to refuse.
+TEST(VosCli, APasteKeepsItsLineBreaks) {
+  Chain chain;
+  FakeCliSession cli;
+  cli.responses["set cert import trust tomcat"] = kPaste + kImported;
+  ASSERT_TRUE(import_trust(cli, {chain.root}));
+  ASSERT_EQ(cli.answers.size(), 1u);
+  EXPECT_NE(cli.answers[0].find('\n'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace trustctl::vos
 
