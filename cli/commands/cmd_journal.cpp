@@ -188,9 +188,9 @@ int forget_owed(const Site& site, const CommonOptions& common, const JournalOpti
 }  // namespace
 
 // Past applies, newest last: who, when, which site digest, what was done, and the restarts still owed.
-int run_journal(const CommonOptions& common, const JournalOptions& options) {
+int run_journal(const CommonOptions& common, const JournalOptions& options, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
+  auto site = load_site(common, term, registry);
   if (!site) return kExitError;
   if (!options.forget_owed.empty()) return forget_owed(*site, common, options, term);
   auto contents = Journal::read_contents(site->state_dir);

@@ -165,7 +165,7 @@ bool has_certificate_options(const LintOptions& options) {
 
 }  // namespace
 
-int run_lint(const LintOptions& options) {
+int run_lint(const LintOptions& options, const providers::Registry& registry) {
   Terminal term = Terminal::detect(options.no_color);
   const std::string& first = options.files.front();
   bool site = std::filesystem::path(first).extension() == ".toml";
@@ -188,7 +188,7 @@ int run_lint(const LintOptions& options) {
   }
   if (!loaded) {
     CommonOptions common{.site = first, .format = options.format, .no_color = options.no_color};
-    loaded = load_site(common, term);
+    loaded = load_site(common, term, registry);
     if (!loaded) return kExitError;
   }
   return lint_site(*loaded, first, options, term);

@@ -29,14 +29,15 @@ int exit_code(const plans::Plan& plan, const PlanOptions& options) {
 
 // `plan --from F [SITE]`: no connection. The saved layout labels the nodes, so the rendering matches the one made
 // when the plan was saved; a site file, when given, is only compared with the one the plan was made from.
-int render_saved(const CommonOptions& common, const PlanOptions& options, const Terminal& term) {
+int render_saved(const CommonOptions& common, const PlanOptions& options, const Terminal& term,
+                 const providers::Registry& registry) {
   auto saved = plans::read_saved_plan(options.from);
   if (!saved) {
     report_errors({saved.error()}, common, term);
     return kExitError;
   }
   if (!common.site.empty()) {
-    auto site = load_site(common, term);
+    auto site = load_site(common, term, registry);
     if (!site) return kExitError;
     // Only the site-level reasons: passing the plan's own observations leaves the nodes out (no refresh here).
     for (const auto& reason : plans::stale_reasons(saved->plan, *site, saved->plan.observed)) {
@@ -52,7 +53,7 @@ int render_saved(const CommonOptions& common, const PlanOptions& options, const 
 
 int run_plan(const CommonOptions& common, const PlanOptions& options, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
-  if (!options.from.empty()) return render_saved(common, options, term);
+  if (!options.from.empty()) return render_saved(common, options, term, registry);
   if (!require_site("plan", common, term)) return kExitError;
   auto context = load(common, registry);
   if (!context || !refresh_and_plan(*context)) return kExitError;

@@ -7,9 +7,9 @@
 
 namespace trustctl::cli {
 
-int run_unlock(const CommonOptions& common, const UnlockOptions& options) {
+int run_unlock(const CommonOptions& common, const UnlockOptions& options, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
+  auto site = load_site(common, term, registry);
   if (!site) return kExitError;
   auto removed = StateLock::force_unlock(site->state_dir, options.id, options.force);
   if (!removed) {

@@ -6,7 +6,7 @@
 namespace trustctl::cli {
 namespace {
 
-const std::vector<std::string> kProducts = {"uccx", "finesse", "cuic", "socialminer", "mediasense", "cucm", "external"};
+const std::vector<std::string> kProducts(std::begin(kProductNames), std::end(kProductNames));
 
 // The site positional, --format and colour for every command that reads a site; --trust-on-first-use and
 // --parallelism for those that connect. An empty format list: the command has a --format of its own.
@@ -175,16 +175,16 @@ const CommandSpec kCommands[] = {
      "--forget-owed NODE [--service NAME] settles restarts the journal owes without running them (a node removed "
      "from the site, a service the product does not have, a restart done by hand); it is journaled.",
      "trustctl journal site.toml", define_journal,
-     [](const Invocation& in, const providers::Registry&) { return run_journal(in.common, in.journal); }},
+     [](const Invocation& in, const providers::Registry& r) { return run_journal(in.common, in.journal, r); }},
     {"unlock", "remove a stale apply lock by the id the refusal named",
      "A holder still running on this host, or a lock that cannot be read, is removed only with --force.",
      "trustctl unlock site.toml --id 3f2a9c1d0b7e", define_unlock,
-     [](const Invocation& in, const providers::Registry&) { return run_unlock(in.common, in.unlock); }},
+     [](const Invocation& in, const providers::Registry& r) { return run_unlock(in.common, in.unlock, r); }},
     {"lint", "check certificates against the rules appliances and peers enforce",
      "A certificate (with its product, unit and FQDN), or every certificate a site references; a site's external "
      "hosts are probed as Finesse would (TC010, TC004), nothing else is contacted.",
      "trustctl lint --product uccx --fqdn uccx1.lab.example uccx1.pem issuing.pem", define_lint,
-     [](const Invocation& in, const providers::Registry&) { return run_lint(in.lint); }},
+     [](const Invocation& in, const providers::Registry& r) { return run_lint(in.lint, r); }},
     {"probe", "handshake HOST:PORT as Finesse would; report what it would refuse",
      "Offers Finesse's cipher list and reports the suite, the chain, TC010 (DHE) and TC004 (RSASSA-PSS).",
      "trustctl probe gadgets.example.com:443", define_probe, [](const Invocation& in, const providers::Registry&) { return run_probe(in.probe); }},

@@ -101,14 +101,14 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
 int run_bundle(const CommonOptions& common, const BundleOptions& options, const providers::Registry& registry);
 int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry);
 int run_show(const CommonOptions& common, const providers::Registry& registry);
-int run_journal(const CommonOptions& common, const JournalOptions& options);
+int run_journal(const CommonOptions& common, const JournalOptions& options, const providers::Registry& registry);
 int run_verify(const CommonOptions& common, const providers::Registry& registry);
 int run_ca_init(const CaInitOptions& options);
 int run_plan(const CommonOptions& common, const PlanOptions& options, const providers::Registry& registry);
 int run_graph(const CommonOptions& common, const GraphOptions& options, const providers::Registry& registry);
 int run_apply(const CommonOptions& common, const ApplyOptions& options, const providers::Registry& registry);
-int run_unlock(const CommonOptions& common, const UnlockOptions& options);
-int run_lint(const LintOptions& options);
+int run_unlock(const CommonOptions& common, const UnlockOptions& options, const providers::Registry& registry);
+int run_lint(const LintOptions& options, const providers::Registry& registry);
 int run_probe(const ProbeOptions& options);
 
 }  // namespace trustctl::cli

@@ -53,7 +53,7 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
     return std::nullopt;
   }
 
-  providers::VosActionRunner real(site, *context.pool);
+  providers::VosActionRunner real(site, context.registry, *context.pool);
   std::unique_ptr<ProgressDisplay> progress =
       context.json() ? nullptr : ProgressDisplay::for_stderr(context.term, plan.graph.size());
   std::optional<ProgressObserver> shown;

@@ -2,19 +2,17 @@
 
 #include "cli/output/errors.hpp"
 #include "engine/config/site_loader.hpp"
-#include "providers/registry.hpp"
 #include "providers/site_checks.hpp"
 
 #include <iostream>
 
 namespace trustctl::cli {
 
-std::optional<Site> load_site(const CommonOptions& common, const Terminal& term) {
+std::optional<Site> load_site(const CommonOptions& common, const Terminal& term, const ProviderLookup& providers) {
   auto loaded = config::load_site(common.site);
   if (loaded.site) {
     // What the products can carry, checked before anything is contacted (providers/site_checks).
-    static const providers::Registry registry = providers::make_registry();
-    auto checked = providers::check_site(*loaded.site, registry);
+    auto checked = providers::check_site(*loaded.site, providers);
     loaded.errors.insert(loaded.errors.end(), checked.errors.begin(), checked.errors.end());
     loaded.warnings.insert(loaded.warnings.end(), checked.warnings.begin(), checked.warnings.end());
   }
@@ -30,7 +28,7 @@ std::optional<Site> load_site(const CommonOptions& common, const Terminal& term)
 
 std::optional<RunContext> load(const CommonOptions& common, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
-  auto site = load_site(common, term);
+  auto site = load_site(common, term, registry);
   if (!site) return std::nullopt;
   return std::optional<RunContext>(std::in_place, common, term, registry, std::move(*site));
 }

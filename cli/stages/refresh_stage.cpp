@@ -42,7 +42,7 @@ bool refresh(RunContext& context) {
       }
     };
   }
-  auto refreshed = providers::refresh(context.site, *context.pool, context.parallelism(), progress);
+  auto refreshed = providers::refresh(context.site, context.registry, *context.pool, context.parallelism(), progress);
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, context.common, context.term);
     return false;
@@ -53,7 +53,7 @@ bool refresh(RunContext& context) {
 
 std::optional<providers::RefreshResult> refresh_partial(RunContext& context, const providers::RefreshScope& scope) {
   if (!open_sessions(context)) return std::nullopt;
-  return providers::refresh(context.site, *context.pool, context.parallelism(), {}, scope);
+  return providers::refresh(context.site, context.registry, *context.pool, context.parallelism(), {}, scope);
 }
 
 bool read_stores(RunContext& context) {

@@ -36,7 +36,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
   auto owed = pending_restarts(*journal);
   if (!open_sessions(context)) return std::nullopt;
   if (!context.json()) term.progress("verify: reading every node and handshaking every service port...");
-  auto refreshed = providers::refresh(site, *context.pool, context.parallelism());
+  auto refreshed = providers::refresh(site, context.registry, *context.pool, context.parallelism());
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, context.common, term);
     return std::nullopt;

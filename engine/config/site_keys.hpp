@@ -3,6 +3,8 @@
 // offers "did you mean" from it, and a unit test keeps schemas/site.schema.json in step with it, so the three cannot
 // drift.
 
+#include "engine/model/site.hpp"
+
 #include <optional>
 #include <span>
 #include <string>
@@ -43,8 +45,7 @@ const KeySpec* find_key(std::string_view section, std::string_view key);
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
 
 // Allowed values of the enumerated keys; shared by the loader and its messages.
-inline constexpr std::string_view kProducts[] = {"uccx", "finesse", "cuic", "socialminer", "mediasense", "cucm",
-                                                 "external"};
+inline constexpr const auto& kProducts = kProductNames;  // engine/model/site.hpp holds the one list
 inline constexpr std::string_view kRoles[] = {"publisher", "subscriber"};
 inline constexpr std::string_view kIdentityUnits[] = {"tomcat", "tomcat-ECDSA"};
 inline constexpr std::string_view kDistributions[] = {"node", "multi-server"};

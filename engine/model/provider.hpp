@@ -4,6 +4,7 @@
 
 #include "engine/model/site.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,7 +36,12 @@ class Provider {
   virtual std::vector<ServicePort> service_ports(const Node& node) const = 0;
   // Whether the product has this identity unit at this version (tomcat-ECDSA exists from 11.5 on). An empty version
   // means a current one.
-  virtual bool has_identity_unit(std::string_view unit, std::string_view /*version*/) const { return unit == "tomcat"; }
+  virtual bool has_identity_unit(std::string_view unit, std::string_view /*version*/) const {
+    auto units = identity_units();
+    return std::find(units.begin(), units.end(), unit) != units.end();
+  }
+  // Every identity unit the product has at some version, the one its platform port presents first.
+  virtual std::vector<std::string> identity_units() const { return {}; }
   // The key a node will make for a new identity under this policy instead of the policy's key, when trustctl cannot
   // ask for that key (the admin CLI's CSR and regenerate commands take no key parameter); nullopt when the node gets
   // the key the policy asks for. The plan says so rather than ignoring the policy's key silently.

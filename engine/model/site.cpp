@@ -1,24 +1,17 @@
 #include "engine/model/site.hpp"
 
+#include <iterator>
+
 namespace trustctl {
 
 const char* to_string(Product product) {
-  switch (product) {
-    case Product::uccx: return "uccx";
-    case Product::finesse: return "finesse";
-    case Product::cuic: return "cuic";
-    case Product::socialminer: return "socialminer";
-    case Product::mediasense: return "mediasense";
-    case Product::cucm: return "cucm";
-    case Product::external: return "external";
-  }
-  return "external";
+  auto index = static_cast<std::size_t>(product);
+  return index < std::size(kProductNames) ? kProductNames[index].data() : "external";
 }
 
 std::optional<Product> product_from_string(std::string_view text) {
-  for (Product p : {Product::uccx, Product::finesse, Product::cuic, Product::socialminer, Product::mediasense,
-                    Product::cucm, Product::external}) {
-    if (text == to_string(p)) return p;
+  for (std::size_t i = 0; i < std::size(kProductNames); ++i) {
+    if (text == kProductNames[i]) return static_cast<Product>(i);
   }
   return std::nullopt;
 }

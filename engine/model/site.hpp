@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,7 +31,11 @@ class KeyRegions {
   std::vector<std::pair<std::string, SourceRegion>> m_keys;  // a handful per entry: a vector beats a map
 };
 
+// The one list of products: the enum, their names (kProductNames, in the enum's order), the site loader's choices and
+// the CLI's all come from here; a test checks the schema's enum and the provider registry against it.
 enum class Product { uccx, finesse, cuic, socialminer, mediasense, cucm, external };
+inline constexpr std::string_view kProductNames[] = {"uccx",       "finesse", "cuic",    "socialminer",
+                                                     "mediasense", "cucm",    "external"};
 const char* to_string(Product product);
 std::optional<Product> product_from_string(std::string_view text);
 inline bool is_vos(Product product) { return product != Product::external; }

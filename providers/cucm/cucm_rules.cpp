@@ -1,5 +1,7 @@
 #include "providers/cucm/cucm_rules.hpp"
 
+#include "providers/cucm/cucm_certificate_api.hpp"
+
 namespace trustctl::providers {
 
 // docs/appliances.md section 5: Cisco Tomcat on each affected node, publisher first, one at a time; a multi-server
@@ -15,6 +17,7 @@ ProductRules cucm_rules() {
       .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
       .multi_server_restarts = {"Cisco UDS Tomcat", "Cisco AXL Tomcat"},  // docs/appliances.md section 5
       .certificate_rest_since = config::ProductVersion{14, 0},  // the certificate REST API (docs/appliances.md section 8)
+      .extensions = std::make_shared<CucmCertificateApi>(),
   };
 }
 

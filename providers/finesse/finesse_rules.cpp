@@ -1,5 +1,7 @@
 #include "providers/finesse/finesse_rules.hpp"
 
+#include "providers/finesse/finesse_health.hpp"
+
 namespace trustctl::providers {
 
 // docs/appliances.md section 5: Notification first, then Finesse Tomcat; primary, then secondary.
@@ -13,6 +15,8 @@ ProductRules finesse_rules() {
       .ports = {{8445, "Cisco Finesse Tomcat", "Finesse desktop and /cfadmin"},
                 {7443, "Cisco Finesse Notification Service", "Notification"}},
       .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
+
+      .extensions = std::make_shared<FinesseHealth>(),
   };
 }
 

@@ -1,5 +1,7 @@
 #include "providers/uccx/uccx_rules.hpp"
 
+#include "providers/finesse/finesse_health.hpp"
+
 namespace trustctl::providers {
 
 // docs/appliances.md section 5: the guides restart the UCCX node one at a time; these are the Tomcat-based services
@@ -24,6 +26,8 @@ ProductRules uccx_rules() {
       // Section 2: tomcat-ECDSA from 11.5 and later; whether the suite presents it from 11.6 is uncertain (TC013).
       .ecdsa_uncertain_since = config::ProductVersion{11, 6},
       .rsa_key_bits = {1024, 2048},  // section 4: UCCX accepts only 1024 and 2048
+
+      .extensions = std::make_shared<FinesseHealth>(),  // Finesse is co-resident on UCCX
   };
 }
 

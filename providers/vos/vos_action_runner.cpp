@@ -1,34 +1,33 @@
 #include "providers/vos/vos_action_runner.hpp"
 
-#include "providers/cucm/cucm_rest.hpp"
-#include "providers/cucm/cucm_rules.hpp"
-#include "providers/finesse/system_info.hpp"
 #include "providers/pki/csr_signer.hpp"
-#include "providers/registry.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_pins.hpp"
 #include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_cli.hpp"
+#include "providers/vos/vos_provider.hpp"
 
 #include <optional>
 #include <thread>
 
 namespace trustctl::providers {
-namespace {
 
-std::vector<ServicePort> node_ports(const Cluster& cluster, const Node& node) {
-  auto registry = make_registry();
-  const Provider* provider = registry.find(cluster.product);
+const ProductExtensions& VosActionRunner::extensions(const Cluster& cluster) const {
+  static const ProductExtensions none;
+  const auto* provider = dynamic_cast<const VosProvider*>(m_providers.find(cluster.product));
+  return provider ? provider->extensions() : none;
+}
+
+std::vector<ServicePort> VosActionRunner::node_ports(const Cluster& cluster, const Node& node) const {
+  const Provider* provider = m_providers.find(cluster.product);
   return provider ? provider->service_ports(node) : std::vector<ServicePort>{};
 }
 
 // The service behind the node's https_port: the platform port HTTPS clients pin.
-std::string platform_service(const Cluster& cluster, const Node& node) {
+std::string VosActionRunner::platform_service(const Cluster& cluster, const Node& node) const {
   auto ports = node_ports(cluster, node);
   return ports.empty() ? std::string() : ports.front().service;
 }
-
-}  // namespace
 
 Result<void> VosActionRunner::run(const Action& action) {
   const Node* node = m_site.find_node(action.node);
@@ -39,9 +38,7 @@ Result<void> VosActionRunner::run(const Action& action) {
     return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
   }
   const Cluster* cluster = m_site.find_cluster(node->cluster);
-  if (cluster && has_certificate_rest(*cluster) &&
-      (action.kind == ActionKind::upload_trust || action.kind == ActionKind::renew_identity ||
-       action.kind == ActionKind::install_identity)) {
+  if (cluster && extensions(*cluster).uses_api(*cluster) && extensions(*cluster).runs_over_api(action.kind)) {
     return label(run_rest(*node, action), action);
   }
 
@@ -90,11 +87,12 @@ Result<void> VosActionRunner::run(const Action& action) {
       return vos::check_service_started(session, action.service);
     });
     if (!listed) return label(std::move(listed), action);
-    if (serves_finesse(*cluster, action.service)) {
-      // Finesse answers its health check through the platform's Tomcat: a Cisco Tomcat left stopped by an earlier
+    const ProductExtensions& product = extensions(*cluster);
+    if (product.checks_health_after(action.service)) {
+      // The health check is answered through the platform's Tomcat: a Cisco Tomcat left stopped by an earlier
       // failed restart is started first, or the check could never pass.
       if (auto started = start_platform_if_stopped(*cluster, *node); !started) return label(std::move(started), action);
-      return label(wait_finesse_in_service(*node), action);
+      return label(wait_healthy(product, *node), action);
     }
   }
   return {};
@@ -132,13 +130,6 @@ Result<bool> VosActionRunner::wait_service_ports(const Cluster& cluster, const N
   return confirmed;
 }
 
-// Restarting a Finesse service interrupts agents until Finesse reports IN_SERVICE again; the next node of a rolling
-// restart must not go down before that (an HA pair never loses both nodes).
-bool VosActionRunner::serves_finesse(const Cluster& cluster, const std::string& service) {
-  bool finesse_product = cluster.product == Product::uccx || cluster.product == Product::finesse;
-  return finesse_product && (service == "Cisco Finesse Tomcat" || service == "Cisco Finesse Notification Service");
-}
-
 // A failed restart says what state the service was left in and what happens next, so the person reading the
 // summary knows whether agents are affected now and that nothing more is needed than the next apply.
 Result<void> VosActionRunner::explain_failed_restart(const Node& node, const Action& action,
@@ -173,15 +164,14 @@ Result<void> VosActionRunner::start_platform_if_stopped(const Cluster& cluster, 
   });
 }
 
-Result<void> VosActionRunner::wait_finesse_in_service(const Node& node) {
+// The product's health check after a restart (Finesse: IN_SERVICE): until it passes agents are interrupted, and the
+// next node of a rolling restart must not go down (an HA pair never loses both nodes).
+Result<void> VosActionRunner::wait_healthy(const ProductExtensions& product, const Node& node) {
   auto secret = m_pool.secret_for(node);
   if (!secret) return fail(secret.error());
   auto http = transport::open_https(node, m_site, *secret);
   if (!http) return fail(http.error());
-  auto status = finesse::wait_in_service(**http, std::chrono::seconds(node.connection.timeout_s),
-                                         m_settings.health_poll);
-  if (!status) return fail(status.error());
-  return {};
+  return product.wait_healthy(**http, std::chrono::seconds(node.connection.timeout_s), m_settings.health_poll);
 }
 
 Result<void> VosActionRunner::label(Result<void> result, const Action& action) {
@@ -193,36 +183,32 @@ Result<void> VosActionRunner::label(Result<void> result, const Action& action) {
   return fail(std::move(e));
 }
 
-// CUCM 14+: trust uploads and identities over the certificate REST API (the CLI stays for what REST lacks).
+// A product API (CUCM 14+'s certificate REST API) for uploads and identities; the CLI stays for what it lacks. A new
+// tomcat identity is pinned beside the old one, so HTTPS keeps verifying across the restart that follows.
 Result<void> VosActionRunner::run_rest(const Node& node, const Action& action) {
+  const Cluster* cluster = m_site.find_cluster(node.cluster);
+  if (!cluster) return fail(ErrorCode::internal, "the plan names a node outside every cluster");
   auto secret = m_pool.secret_for(node);
   if (!secret) return fail(secret.error());
   auto http = transport::open_https(node, m_site, *secret);
   if (!http) return fail(http.error());
-  if (action.kind == ActionKind::upload_trust) {
-    return cucm::upload_trust(**http, {*action.certificate}, "trustctl: " + action.reason.substr(0, 120));
+  // The CA key is loaded before the node is asked for a CSR: a key trustctl cannot use leaves the node untouched.
+  std::optional<pki::KeyPair> key;
+  if (action.kind == ActionKind::renew_identity) {
+    auto loaded = signing_key(action);
+    if (!loaded) return fail(loaded.error());
+    key = std::move(*loaded);
   }
-  if (action.kind == ActionKind::install_identity) {
-    if (!action.certificate) return fail(ErrorCode::internal, "install identity without a certificate");
-    if (auto ok = cucm::upload_identity(**http, {*action.certificate}, action.store); !ok) return ok;
-    return action.store == "tomcat" ? pin_fingerprint(node, action.certificate->fingerprint()) : Result<void>{};
-  }
-  auto key = signing_key(action);
-  if (!key) return fail(key.error());
-  const CaEntry* ca = m_site.find_ca(action.issuer_ca);
-  cucm::CsrParameters parameters;
-  parameters.common_name = node.fqdn;
-  parameters.service = action.store;
-  if (action.multi_server) parameters.distribution = std::string(cucm::certmgr::multi_server);
-  const std::string key_spec = policy_key(node, action.store);
-  parameters.key_type = key_spec.starts_with("ec-") ? "ec" : "rsa";
-  parameters.key_length = std::stoi(key_spec.substr(key_spec.find('-') + 1));
-  auto csr = cucm::generate_csr(**http, parameters);
-  if (!csr) return fail(csr.error());
-  auto leaf = pki::sign_csr(*csr, ca->certificates.front(), *key);
-  if (!leaf) return fail(leaf.error());
-  if (auto ok = cucm::upload_identity(**http, {*leaf, ca->certificates.front()}, action.store); !ok) return ok;
-  return action.store == "tomcat" ? pin_fingerprint(node, leaf->fingerprint()) : Result<void>{};
+  auto sign = [&](const std::string& csr) -> Result<std::vector<Certificate>> {
+    if (!key) return fail(ErrorCode::internal, "a CSR to sign outside an identity renewal");
+    const Certificate& ca = m_site.find_ca(action.issuer_ca)->certificates.front();
+    auto leaf = pki::sign_csr(csr, ca, *key);
+    if (!leaf) return fail(leaf.error());
+    return std::vector<Certificate>{*leaf, ca};
+  };
+  auto changed = extensions(*cluster).run_over_api(**http, node, action, policy_key(node, action.store), sign);
+  if (!changed) return fail(changed.error());
+  return !changed->empty() && action.store == "tomcat" ? pin_fingerprint(node, *changed) : Result<void>{};
 }
 
 // After an identity change the platform port will present a new certificate at its next restart: the pins file

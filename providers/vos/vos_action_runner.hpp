@@ -2,8 +2,10 @@
 // The real ActionRunner: carries out plan actions on VOS nodes through their admin CLI sessions.
 
 #include "engine/exec/action_runner.hpp"
+#include "engine/model/provider.hpp"
 #include "engine/model/site.hpp"
 #include "providers/pki/key_pair.hpp"
+#include "providers/vos/product_extensions.hpp"
 #include "providers/vos/session_pool.hpp"
 
 #include <chrono>
@@ -19,8 +21,8 @@ struct RunnerSettings {
 
 class VosActionRunner final : public ActionRunner {
  public:
-  VosActionRunner(const Site& site, SessionPool& pool, RunnerSettings settings = {})
-      : m_site(site), m_pool(pool), m_settings(settings) {}
+  VosActionRunner(const Site& site, const ProviderLookup& providers, SessionPool& pool, RunnerSettings settings = {})
+      : m_site(site), m_providers(providers), m_pool(pool), m_settings(settings) {}
   Result<void> run(const Action& action) override;
 
  private:
@@ -36,14 +38,17 @@ class VosActionRunner final : public ActionRunner {
   Result<void> pin_fingerprint(const Node& node, const std::string& fingerprint);
   Result<void> settle_pins(const Node& node, const std::string& fingerprint);
   static Result<void> label(Result<void> result, const Action& action);
-  static bool serves_finesse(const Cluster& cluster, const std::string& service);
-  Result<void> wait_finesse_in_service(const Node& node);
+  const ProductExtensions& extensions(const Cluster& cluster) const;
+  std::vector<ServicePort> node_ports(const Cluster& cluster, const Node& node) const;
+  std::string platform_service(const Cluster& cluster, const Node& node) const;
+  Result<void> wait_healthy(const ProductExtensions& product, const Node& node);
   Result<void> explain_failed_restart(const Node& node, const Action& action, const Result<void>& failed);
   Result<void> start_platform_if_stopped(const Cluster& cluster, const Node& node);
   Result<bool> wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
                                   const std::optional<Certificate>& platform_identity);
 
   const Site& m_site;
+  const ProviderLookup& m_providers;
   SessionPool& m_pool;
   RunnerSettings m_settings;
 };

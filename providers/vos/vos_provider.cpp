@@ -1,8 +1,15 @@
 #include "providers/vos/vos_provider.hpp"
 
+#include "providers/vos/product_extensions.hpp"
+
 #include <algorithm>
 
 namespace trustctl::providers {
+
+const ProductExtensions& VosProvider::extensions() const {
+  static const ProductExtensions none;
+  return m_rules.extensions ? *m_rules.extensions : none;
+}
 
 bool VosProvider::is_replicated(std::string_view store) const {
   return std::find(m_rules.replicated_stores.begin(), m_rules.replicated_stores.end(), store) !=
@@ -28,9 +35,14 @@ std::vector<std::string> VosProvider::services_to_restart(std::string_view store
   return out;
 }
 
+std::vector<std::string> VosProvider::identity_units() const {
+  if (!m_rules.ecdsa) return {m_rules.rsa_unit};
+  return {m_rules.rsa_unit, m_rules.ec_unit};
+}
+
 bool VosProvider::has_identity_unit(std::string_view unit, std::string_view version) const {
-  if (unit == "tomcat") return true;
-  if (unit != "tomcat-ECDSA" || !m_rules.ecdsa) return false;
+  if (unit == m_rules.rsa_unit) return true;
+  if (unit != m_rules.ec_unit || !m_rules.ecdsa) return false;
   if (version.empty()) return true;  // a current version
   auto parsed = config::parse_version(version);
   return !parsed || parsed->at_least(m_rules.ecdsa_since);  // validate refuses what does not parse

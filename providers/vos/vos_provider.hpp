@@ -1,7 +1,8 @@
 #pragma once
 // What every VOS product shares: tomcat-trust replicates from the publisher to the subscribers
 // (docs/appliances.md section 3), and a change to a store owes the restarts the product's rules name (section 5).
-// Each product folder supplies its rules as data; this class turns them into the engine's Provider interface.
+// Each product folder supplies its rules as data (and, where it has them, its ProductExtensions); this class turns them
+// into the engine's Provider interface.
 
 #include "engine/config/version.hpp"
 #include "engine/model/provider.hpp"
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace trustctl::providers {
+
+class ProductExtensions;
 
 struct ProductRules {
   Product product;
@@ -26,7 +29,10 @@ struct ProductRules {
   std::optional<config::ProductVersion> multi_server_since;
   // A multi-server SAN may name only this many nodes (UCCX: its publisher and subscriber, section 3); 0: no limit.
   std::size_t multi_server_max_nodes = 0;
-  bool ecdsa = true;  // the tomcat-ECDSA unit exists, from ecdsa_since on (section 2: 11.5 and later)
+  // The identity units (docs/appliances.md section 2): the RSA unit the platform port presents, then the EC one.
+  std::string rsa_unit = "tomcat";
+  std::string ec_unit = "tomcat-ECDSA";
+  bool ecdsa = true;  // the EC unit exists, from ecdsa_since on (section 2: 11.5 and later)
   config::ProductVersion ecdsa_since{11, 5};
   // From this version on, no primary source says whether the product still presents tomcat-ECDSA (UCCX 11.6+,
   // section 9 TC013): the policy is kept and a warning says so, never a refusal.
@@ -45,6 +51,8 @@ struct ProductRules {
   // From this version on, the product is driven through its certificate REST API (CUCM 14, section 8), whose CSR
   // takes the key type and length; a self-signed identity is still regenerated through the CLI.
   std::optional<config::ProductVersion> certificate_rest_since;
+  // What the product does beyond the shared admin CLI (a certificate API, a health check after restarts); null: none.
+  std::shared_ptr<const ProductExtensions> extensions;
 };
 
 class VosProvider final : public Provider {
@@ -57,10 +65,13 @@ class VosProvider final : public Provider {
   std::vector<std::string> services() const override { return m_rules.services; }
   std::vector<ServicePort> service_ports(const Node& node) const override;
   bool has_identity_unit(std::string_view unit, std::string_view version) const override;
+  std::vector<std::string> identity_units() const override;
   bool allows_multi_server() const override { return m_rules.multi_server; }
   std::optional<std::string> key_the_node_makes(const Cluster& cluster, const IdentityPolicy& policy) const override;
   std::vector<std::string> multi_server_restarts() const override { return m_rules.multi_server_restarts; }
   const ProductRules& rules() const { return m_rules; }
+  // Never null: a product without extensions gets the defaults (everything over the CLI, no health check).
+  const ProductExtensions& extensions() const;
 
  private:
   ProductRules m_rules;

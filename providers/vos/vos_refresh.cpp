@@ -1,17 +1,14 @@
 #include "providers/vos/vos_refresh.hpp"
 
 #include "engine/exec/parallel.hpp"
-#include "providers/cucm/cucm_rest.hpp"
-#include "providers/cucm/cucm_rules.hpp"
 #include "providers/pki/csr_signer.hpp"
-#include "providers/registry.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_pins.hpp"
 #include "providers/transport/tls_probe.hpp"
-#include "providers/registry.hpp"
 #include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/read_only_session.hpp"
 #include "providers/vos/vos_cli.hpp"
+#include "providers/vos/vos_provider.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -20,9 +17,8 @@
 
 namespace trustctl::providers {
 
-NodeReadSpec read_spec_for(const Site& site, const Cluster& cluster) {
-  static const Registry registry = make_registry();
-  const Provider* provider = registry.find(cluster.product);
+NodeReadSpec read_spec_for(const Site& site, const ProviderLookup& providers, const Cluster& cluster) {
+  const Provider* provider = providers.find(cluster.product);
   NodeReadSpec spec;
   for (const auto& policy : cluster.identities) {
     // A unit the product lacks cannot be read; validate refuses such a policy with its site position.
@@ -83,21 +79,21 @@ Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const Nod
   return state;
 }
 
-Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node,
-                                       const NodeReadSpec& spec) {
+Result<NodeState> read_node_state_api(SessionPool& pool, const Site& site, const ProductExtensions& product,
+                                      const Node& node, const NodeReadSpec& spec) {
   auto secret = pool.secret_for(node);
   if (!secret) return fail(secret.error());
   auto http = transport::open_https(node, site, *secret);
   if (!http) return fail(http.error());
-  auto snapshot = cucm::read_snapshot(**http);
-  if (!snapshot) return fail(snapshot.error());
-  NodeState state = cucm::to_node_state(node.name, *snapshot);
+  auto read = product.read_over_api(**http, node);
+  if (!read) return fail(read.error());
+  NodeState state = std::move(*read);
   if (spec.csr_units.empty()) return state;
-  auto read = pool.with_session(node, [&](transport::CliSession& writable) -> Result<void> {
+  auto csrs = pool.with_session(node, [&](transport::CliSession& writable) -> Result<void> {
     ReadOnlySession session(writable);
     return read_pending_csrs(session, spec, state);
   });
-  if (!read) return labelled(fail(read.error()), node);
+  if (!csrs) return labelled(fail(csrs.error()), node);
   return state;
 }
 
@@ -112,14 +108,13 @@ Result<NodeState> read_external_state(const Node& node) {
   return state;
 }
 
-RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress,
-                      const RefreshScope& scope) {
-  auto registry = make_registry();
+RefreshResult refresh(const Site& site, const ProviderLookup& providers, SessionPool& pool, int parallelism,
+                      const RefreshProgress& progress, const RefreshScope& scope) {
   auto spec_for = [&](const Cluster& cluster) {
-    NodeReadSpec spec = read_spec_for(site, cluster);
-    const Provider* provider = registry.find(cluster.product);
+    NodeReadSpec spec = read_spec_for(site, providers, cluster);
+    const Provider* provider = providers.find(cluster.product);
     if (scope.every_identity_unit && provider) {
-      for (const char* unit : {"tomcat", "tomcat-ECDSA"}) {
+      for (const auto& unit : provider->identity_units()) {
         if (provider->has_identity_unit(unit, cluster.version) &&
             std::find(spec.identity_units.begin(), spec.identity_units.end(), unit) == spec.identity_units.end()) {
           spec.identity_units.push_back(unit);
@@ -152,13 +147,17 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
     const Cluster* cluster = site.find_cluster(nodes[i]->cluster);
     // A REST node's pins file is read first: damaged, it stops the node before any connection is made, the port
     // handshakes below included (the REST client itself would find the damage only after they had started).
+    static const ProductExtensions none;
+    const auto* vos_provider = cluster ? dynamic_cast<const VosProvider*>(providers.find(cluster->product)) : nullptr;
+    const ProductExtensions& product = vos_provider ? vos_provider->extensions() : none;
+    const bool over_api = cluster && product.uses_api(*cluster);
     Result<transport::PinMap> pins = transport::PinMap{};
-    if (cluster && is_vos(cluster->product) && has_certificate_rest(*cluster)) {
+    if (over_api) {
       pins = transport::load_pins(nodes[i]->connection.tls_pins);
     }
     // The handshakes run beside the CLI or REST reads (another connection each), so they cost no wall time.
     std::future<std::vector<PresentedPort>> presented;
-    const Provider* provider = cluster ? registry.find(cluster->product) : nullptr;
+    const Provider* provider = cluster ? providers.find(cluster->product) : nullptr;
     if (pins && scope.presented && cluster && is_vos(cluster->product) && provider) {
       presented = std::async(std::launch::async, [&, node = nodes[i]] {
         return read_presented(*node, provider->service_ports(*node));
@@ -168,8 +167,8 @@ RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, cons
       results[i] = fail(Error(pins.error()).on(nodes[i]->name, "read TLS pins"));
     } else if (cluster && !is_vos(cluster->product)) {
       results[i] = read_external_state(*nodes[i]);
-    } else if (cluster && has_certificate_rest(*cluster)) {
-      results[i] = read_node_state_rest(pool, site, *nodes[i], spec_for(*cluster));
+    } else if (over_api) {
+      results[i] = read_node_state_api(pool, site, product, *nodes[i], spec_for(*cluster));
     } else {
       results[i] = read_node_state(pool, *nodes[i], cluster ? spec_for(*cluster) : NodeReadSpec{});
     }

@@ -2,6 +2,8 @@
 // Refresh: reads what each node's stores hold right now, in parallel across nodes.
 
 #include "engine/model/live_state.hpp"
+#include "engine/model/provider.hpp"
+#include "providers/vos/product_extensions.hpp"
 #include "providers/vos/session_pool.hpp"
 
 #include <functional>
@@ -20,13 +22,13 @@ struct NodeReadSpec {
   std::vector<std::string> identity_units = {"tomcat"};
   std::vector<std::string> csr_units;
 };
-NodeReadSpec read_spec_for(const Site& site, const Cluster& cluster);
+NodeReadSpec read_spec_for(const Site& site, const ProviderLookup& providers, const Cluster& cluster);
 
-// Over the admin CLI (every VOS product), or over the certificate REST API (CUCM 14+), which only reads; pending
-// CSRs come over the CLI on both (the REST API has no call that shows one).
+// Over the admin CLI (every VOS product), or over a product's certificate API (ProductExtensions: CUCM 14+'s REST
+// API); pending CSRs come over the CLI on both (the REST API has no call that shows one).
 Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec = {});
-Result<NodeState> read_node_state_rest(SessionPool& pool, const Site& site, const Node& node,
-                                       const NodeReadSpec& spec = {});
+Result<NodeState> read_node_state_api(SessionPool& pool, const Site& site, const ProductExtensions& product,
+                                      const Node& node, const NodeReadSpec& spec = {});
 
 struct RefreshProgress {
   std::function<void(const Node&)> started;
@@ -49,7 +51,7 @@ struct RefreshScope {
   // show: every external host, not only those whose chain an integration needs.
   bool every_external = false;
 };
-RefreshResult refresh(const Site& site, SessionPool& pool, int parallelism, const RefreshProgress& progress = {},
+RefreshResult refresh(const Site& site, const ProviderLookup& providers, SessionPool& pool, int parallelism, const RefreshProgress& progress = {},
                       const RefreshScope& scope = {});
 
 }  // namespace trustctl::providers

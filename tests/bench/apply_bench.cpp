@@ -83,8 +83,8 @@ void bench_apply(int clusters, int subnet) {
   auto secrets = providers::resolve_site_secrets(*loaded);
   auto shared = std::make_shared<const providers::SecretMap>(*secrets);
   providers::SessionPool pool(*loaded, {false, providers::ssh_opener(shared, false), shared});
-  auto refreshed = providers::refresh(*loaded, pool, 100);
   auto registry = providers::make_registry();
+  auto refreshed = providers::refresh(*loaded, registry, pool, 100);
   auto plan = plans::make_plan(*loaded, refreshed.state, registry);
   double bound = plans::critical_path_seconds(
       *plan, {.command_s = kLatencyMs / 1000.0, .restart_s = kRestartMs / 1000.0, .replication_s = kReplicationMs / 1000.0});
@@ -116,7 +116,7 @@ void bench_refresh(int nodes, int parallelism, int subnet) {
     // Untimed warm-up: a cold vos-sim still makes node identities in the background after its ready line, and the
     // first read of each waits for it. The figures are about trustctl, not the simulator's key generation.
     providers::SessionPool warm(*loaded, {false, providers::ssh_opener(shared, false), shared});
-    (void)providers::refresh(*loaded, warm, parallelism);
+    (void)providers::refresh(*loaded, providers::make_registry(), warm, parallelism);
   }
   // One node alone: what a single refresh costs with this latency (login, pagination, list, each file, identity).
   double single = 0;
@@ -128,7 +128,7 @@ void bench_refresh(int nodes, int parallelism, int subnet) {
   }
   providers::SessionPool pool(*loaded, {false, providers::ssh_opener(shared, false), shared});
   auto start = Clock::now();
-  auto refreshed = providers::refresh(*loaded, pool, parallelism);
+  auto refreshed = providers::refresh(*loaded, providers::make_registry(), pool, parallelism);
   double took = seconds_since(start);
   double ideal = single * ((nodes + parallelism - 1) / parallelism);
   std::printf("refresh %d nodes at parallelism %d: %.2f s; ideal %.2f s (one node %.2f s x %d waves); ratio %.3f; "
