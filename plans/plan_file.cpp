@@ -1,5 +1,7 @@
 #include "plans/plan_file.hpp"
 
+#include "engine/base/atomic_file.hpp"
+
 #include "plans/render_json.hpp"
 
 #include <fcntl.h>
@@ -446,35 +448,9 @@ Result<SavedPlan> plan_from_file_json(const json& document, const std::string& s
 
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
   std::string text = plan_to_file_json(plan, site, path).dump(2) + "\n";
-  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::filesystem::path temp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  auto failure = [&](const std::string& what) {
-    std::string detail = errno_text();
-    ::unlink(temp.c_str());
-    return fail(ErrorCode::io, "cannot write the plan file " + path.string() + ": " + what + ": " + detail);
-  };
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(ErrorCode::io, "cannot write the plan file " + path.string() + ": " + errno_text());
-  std::size_t written = 0;
-  while (written < text.size()) {
-    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return failure("write");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return failure("fsync");
-  }
-  if (::close(fd) != 0) return failure("close");
-  if (::rename(temp.c_str(), path.c_str()) != 0) return failure("rename");
-  // The rename itself must reach the disk, or a crash could bring back the previous plan under this name.
-  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  // Written beside the target and renamed over it (engine/base/atomic_file): a reader sees the old plan or the new one.
+  if (auto written = AtomicFile::replace(path, text, 0644); !written) {
+    return fail(Error(ErrorCode::io, "plan file: " + written.error().message));
   }
   return {};
 }

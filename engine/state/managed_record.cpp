@@ -1,5 +1,7 @@
 #include "engine/state/managed_record.hpp"
 
+#include "engine/base/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -89,14 +91,8 @@ Result<void> ManagedRecord::save(const std::filesystem::path& state_dir) const {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   auto path = path_in(state_dir);
-  auto temp = path;
-  temp += ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return fail(ErrorCode::journal, "cannot write " + temp.string() + ": " + std::strerror(errno));
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-    return fail(ErrorCode::journal, "cannot write " + path.string() + ": " + std::strerror(errno));
+  if (auto written = AtomicFile::replace(path, text, 0640); !written) {
+    return fail(Error(ErrorCode::journal, written.error().message));
   }
   return {};
 }

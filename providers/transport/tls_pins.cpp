@@ -1,5 +1,7 @@
 #include "providers/transport/tls_pins.hpp"
 
+#include "engine/base/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -121,45 +123,15 @@ Result<std::string> read_file(const std::filesystem::path& path, bool& exists) {
   return buffer.str();
 }
 
-// Write to a temporary file next to `path`, fsync, rename over it, fsync the directory: a crash leaves the old file
-// or the new one, never half of either.
+// Written beside the file and renamed over it (engine/base/atomic_file): a crash leaves the old file or the new one,
+// never half of either.
 Result<void> write_atomically(const std::filesystem::path& path, const std::string& text, mode_t mode) {
-  static std::atomic<int> counter{0};
   const std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(ErrorCode::io, "cannot create " + dir.string() + ": " + ec.message());
-  const std::filesystem::path temp =
-      dir / ("." + path.filename().string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(++counter));
-  auto io_error = [&](const std::string& what) {
-    std::string message = "cannot " + what + " " + temp.string() + " (rewriting the pins file " + path.string() +
-                          "): " + std::strerror(errno);
-    ::unlink(temp.c_str());
-    return fail(ErrorCode::io, message);
-  };
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return fail(ErrorCode::io, "cannot create " + temp.string() + ": " + std::strerror(errno));
-  ::fchmod(fd, mode);  // the umask must not loosen or tighten what the file was
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return io_error("write");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return io_error("fsync");
-  }
-  if (::close(fd) != 0) return io_error("close");
-  if (::rename(temp.c_str(), path.c_str()) != 0) return io_error("rename");
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);  // makes the rename itself durable
-    ::close(dir_fd);
+  if (auto written = AtomicFile::replace(path, text, mode); !written) {
+    return fail(Error(ErrorCode::io, written.error().message + " (rewriting the pins file)"));
   }
   return {};
 }
