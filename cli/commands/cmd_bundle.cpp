@@ -1,4 +1,6 @@
 #include "cli/commands/commands.hpp"
+
+#include "engine/base/openssl_handles.hpp"
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
@@ -18,19 +20,15 @@ namespace {
 
 // PKCS#7 certs-only ("p7b"), what Windows group policy imports.
 Result<std::string> to_p7b(const std::vector<Certificate>& certs) {
-  PKCS7* p7 = PKCS7_new();
-  PKCS7_set_type(p7, NID_pkcs7_signed);
-  PKCS7_content_new(p7, NID_pkcs7_data);
-  for (const auto& c : certs) PKCS7_add_certificate(p7, c.native());
-  BIO* bio = BIO_new(BIO_s_mem());
-  bool ok = PEM_write_bio_PKCS7(bio, p7) == 1;
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  PKCS7_free(p7);
-  if (!ok) return fail(ErrorCode::internal, "OpenSSL could not write the PKCS#7 bundle");
-  return out;
+  ossl::Pkcs7 p7(PKCS7_new());
+  PKCS7_set_type(p7.get(), NID_pkcs7_signed);
+  PKCS7_content_new(p7.get(), NID_pkcs7_data);
+  for (const auto& c : certs) PKCS7_add_certificate(p7.get(), c.native());
+  auto bio = ossl::memory_bio();
+  if (PEM_write_bio_PKCS7(bio.get(), p7.get()) != 1) {
+    return fail(ErrorCode::internal, "OpenSSL could not write the PKCS#7 bundle");
+  }
+  return ossl::bio_text(bio.get());
 }
 
 }  // namespace

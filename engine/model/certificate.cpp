@@ -1,5 +1,7 @@
 #include "engine/model/certificate.hpp"
 
+#include "engine/base/openssl_handles.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -25,13 +27,9 @@ namespace trustctl {
 namespace {
 
 std::string name_to_string(const X509_NAME* name) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
+  auto bio = ossl::memory_bio();
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  return ossl::bio_text(bio.get());
 }
 
 // Whole seconds (TimePoint) hold every date ASN.1 can carry, from year 0 to 9999: no clamping, no overflow.
@@ -104,13 +102,9 @@ Certificate::Certificate(X509* cert) : m_cert(cert, X509_free) {
 }
 
 std::string Certificate::pem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(bio, m_cert.get());
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
+  auto bio = ossl::memory_bio();
+  PEM_write_bio_X509(bio.get(), m_cert.get());
+  return ossl::bio_text(bio.get());
 }
 
 std::string Certificate::subject() const { return name_to_string(X509_get_subject_name(m_cert.get())); }
@@ -124,17 +118,16 @@ std::string Certificate::common_name() const {
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, data);
   if (len < 0) return {};
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-  OPENSSL_free(utf8);
-  return out;
+  ossl::Buffer<unsigned char> owned(utf8);
+  return std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
 }
 
 std::string Certificate::serial_hex() const {
-  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(m_cert.get()), nullptr);
-  char* hex = BN_bn2hex(bn);
-  std::string out(hex);
-  OPENSSL_free(hex);
-  BN_free(bn);
+  ossl::Bignum bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(m_cert.get()), nullptr));
+  if (!bn) return "0";
+  ossl::Buffer<char> hex(BN_bn2hex(bn.get()));
+  if (!hex) return "0";
+  std::string out(hex.get());
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   size_t first = out.find_first_not_of('0');
   if (first == std::string::npos) return "0";
@@ -143,15 +136,15 @@ std::string Certificate::serial_hex() const {
 
 std::vector<std::string> Certificate::dns_names() const {
   std::vector<std::string> out;
-  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(m_cert.get(), NID_subject_alt_name, nullptr, nullptr));
+  ossl::GeneralNames names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(m_cert.get(), NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return out;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
     if (gn->type != GEN_DNS) continue;
     const ASN1_STRING* s = gn->d.dNSName;
     out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
   }
-  GENERAL_NAMES_free(names);
   return out;
 }
 
@@ -206,15 +199,8 @@ int Certificate::key_bits() const {
 std::string Certificate::public_key_pem() const {
   EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
   if (!key) return {};
-  BIO* bio = BIO_new(BIO_s_mem());
-  std::string out;
-  if (PEM_write_bio_PUBKEY(bio, key) == 1) {
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio, &data);
-    out.assign(data, static_cast<size_t>(len));
-  }
-  BIO_free(bio);
-  return out;
+  auto bio = ossl::memory_bio();
+  return PEM_write_bio_PUBKEY(bio.get(), key) == 1 ? ossl::bio_text(bio.get()) : std::string();
 }
 
 std::string Certificate::trust_file_name() const {
@@ -228,9 +214,8 @@ std::string Certificate::trust_file_name() const {
 Result<std::vector<Certificate>> parse_certificates(std::string_view text) {
   std::vector<Certificate> out;
   if (text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
-    BIO* bio = BIO_new_mem_buf(text.data(), static_cast<int>(text.size()));
-    while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) out.emplace_back(cert);
-    BIO_free(bio);
+    ossl::Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(cert);
     if (out.empty()) return fail(ErrorCode::invalid_site, "the PEM block could not be decoded as a certificate");
     return out;
   }

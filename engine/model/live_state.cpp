@@ -1,5 +1,7 @@
 #include "engine/model/live_state.hpp"
 
+#include "engine/base/openssl_handles.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -29,16 +31,15 @@ std::string NodeState::digest() const {
   }
   for (const auto& [unit, csr] : pending_csrs) lines.push_back("csr " + unit + " " + csr.public_key_pem);
   std::sort(lines.begin(), lines.end());
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  ossl::MdContext ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   for (const auto& line : lines) {
-    EVP_DigestUpdate(ctx, line.data(), line.size());
-    EVP_DigestUpdate(ctx, "\n", 1);
+    EVP_DigestUpdate(ctx.get(), line.data(), line.size());
+    EVP_DigestUpdate(ctx.get(), "\n", 1);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < len; ++i) {

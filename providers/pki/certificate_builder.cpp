@@ -1,5 +1,7 @@
 #include "providers/pki/certificate_builder.hpp"
 
+#include "engine/base/openssl_handles.hpp"
+
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -14,11 +16,8 @@ bool add_extension(X509* cert, X509* issuer, int nid, const std::string& value) 
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-  if (!ext) return false;
-  bool ok = X509_add_ext(cert, ext, -1) == 1;
-  X509_EXTENSION_free(ext);
-  return ok;
+  ossl::X509Extension ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+  return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
 const EVP_MD* digest_by_name(const std::string& name) {
@@ -31,34 +30,33 @@ const EVP_MD* digest_by_name(const std::string& name) {
 
 bool sign(X509* cert, const KeyPair& issuer_key, const CertificateSpec& spec) {
   if (!spec.rsa_pss) return X509_sign(cert, issuer_key.native(), digest_by_name(spec.digest)) > 0;
-  EVP_MD_CTX* md_ctx = EVP_MD_CTX_new();
-  EVP_PKEY_CTX* pkey_ctx = nullptr;
-  bool ok = EVP_DigestSignInit(md_ctx, &pkey_ctx, digest_by_name(spec.digest), nullptr, issuer_key.native()) == 1 &&
-            EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-            EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_DIGEST) == 1 && X509_sign_ctx(cert, md_ctx) > 0;
-  EVP_MD_CTX_free(md_ctx);
-  return ok;
+  ossl::MdContext md_ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pkey_ctx = nullptr;  // owned by md_ctx
+  return md_ctx &&
+         EVP_DigestSignInit(md_ctx.get(), &pkey_ctx, digest_by_name(spec.digest), nullptr, issuer_key.native()) == 1 &&
+         EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_DIGEST) == 1 && X509_sign_ctx(cert, md_ctx.get()) > 0;
 }
 
 }  // namespace
 
 Result<Certificate> issue_certificate(const CertificateSpec& spec, const KeyPair& subject_key,
                                       const Certificate* issuer, const KeyPair& issuer_key) {
-  X509* cert = X509_new();
+  ossl::X509Ptr owned(X509_new());
+  X509* cert = owned.get();
   auto bail = [&](const std::string& what) -> Result<Certificate> {
-    X509_free(cert);
     return fail(ErrorCode::internal, "cannot issue certificate for '" + spec.common_name + "': " + what);
   };
   X509_set_version(cert, 2);
 
-  BIGNUM* serial = BN_new();
+  ossl::Bignum serial(BN_new());
   if (spec.serial_hex) {
-    BN_hex2bn(&serial, spec.serial_hex->c_str());
+    BIGNUM* into = serial.get();  // BN_hex2bn fills the BIGNUM it is given
+    BN_hex2bn(&into, spec.serial_hex->c_str());
   } else {
-    BN_rand(serial, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
+    BN_rand(serial.get(), 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
   }
-  BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert));
-  BN_free(serial);
+  BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert));
 
   const long day = 24L * 3600L;
   X509_gmtime_adj(X509_getm_notBefore(cert), spec.not_before_offset_days * day);
@@ -114,7 +112,7 @@ Result<Certificate> issue_certificate(const CertificateSpec& spec, const KeyPair
   }
 
   if (!sign(cert, issuer_key, spec)) return bail("signing failed");
-  return Certificate(cert);
+  return Certificate(owned.release());
 }
 
 }  // namespace trustctl::pki

@@ -1,5 +1,7 @@
 #include "providers/pki/csr_signer.hpp"
 
+#include "engine/base/openssl_handles.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -12,34 +14,29 @@
 namespace trustctl::pki {
 namespace {
 
-using ReqPtr = std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)>;
-
-Result<ReqPtr> parse_csr(std::string_view pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  X509_REQ* req = PEM_read_bio_X509_REQ(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
+Result<ossl::X509Req> parse_csr(std::string_view pem) {
+  ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  ossl::X509Req req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
   if (!req) return fail(ErrorCode::protocol, "not a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----)");
-  return ReqPtr(req, X509_REQ_free);
+  return req;
 }
+
+void free_extensions(STACK_OF(X509_EXTENSION) * exts) { sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free); }
 
 std::vector<std::string> requested_dns_names(X509_REQ* req) {
   std::vector<std::string> out;
-  STACK_OF(X509_EXTENSION)* exts = X509_REQ_get_extensions(req);
+  std::unique_ptr<STACK_OF(X509_EXTENSION), ossl::Deleter<free_extensions>> exts(X509_REQ_get_extensions(req));
   if (!exts) return out;
-  int idx = X509v3_get_ext_by_NID(exts, NID_subject_alt_name, -1);
-  if (idx >= 0) {
-    auto* names = static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(X509v3_get_ext(exts, idx)));
-    if (names) {
-      for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
-        if (gn->type != GEN_DNS) continue;
-        out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
-                         static_cast<size_t>(ASN1_STRING_length(gn->d.dNSName)));
-      }
-      GENERAL_NAMES_free(names);
-    }
+  int idx = X509v3_get_ext_by_NID(exts.get(), NID_subject_alt_name, -1);
+  if (idx < 0) return out;
+  ossl::GeneralNames names(static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(X509v3_get_ext(exts.get(), idx))));
+  if (!names) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
+    if (gn->type != GEN_DNS) continue;
+    out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
+                     static_cast<size_t>(ASN1_STRING_length(gn->d.dNSName)));
   }
-  sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
   return out;
 }
 
@@ -47,11 +44,8 @@ bool add_extension(X509* cert, X509* issuer, int nid, const std::string& value) 
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-  if (!ext) return false;
-  bool ok = X509_add_ext(cert, ext, -1) == 1;
-  X509_EXTENSION_free(ext);
-  return ok;
+  ossl::X509Extension ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+  return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
 }  // namespace
@@ -73,12 +67,9 @@ Result<CsrInfo> inspect_csr(std::string_view pem) {
     int id = EVP_PKEY_get_base_id(key);
     info.key_type = id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "EC" : "unknown";
     info.key_bits = EVP_PKEY_get_bits(key);
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_PUBKEY(bio, key);
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio, &data);
-    info.public_key_pem.assign(data, static_cast<size_t>(len));
-    BIO_free(bio);
+    auto bio = ossl::memory_bio();
+    PEM_write_bio_PUBKEY(bio.get(), key);
+    info.public_key_pem = ossl::bio_text(bio.get());
   }
   return info;
 }
@@ -94,16 +85,15 @@ Result<Certificate> sign_csr(std::string_view csr_pem, const Certificate& ca, co
   if (X509_check_private_key(ca.native(), ca_key.native()) != 1) {
     return fail(ErrorCode::invalid_site, "the CA key does not belong to CA certificate " + ca.subject());
   }
-  X509* cert = X509_new();
+  ossl::X509Ptr owned(X509_new());
+  X509* cert = owned.get();
   auto bail = [&](const std::string& what) -> Result<Certificate> {
-    X509_free(cert);
     return fail(ErrorCode::internal, "cannot sign the certificate request: " + what);
   };
   X509_set_version(cert, 2);
-  BIGNUM* serial = BN_new();
-  BN_rand(serial, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
-  BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert));
-  BN_free(serial);
+  ossl::Bignum serial(BN_new());
+  BN_rand(serial.get(), 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
+  BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert));
   X509_gmtime_adj(X509_getm_notBefore(cert), -300);  // a little slack for clock skew between us and the node
   X509_gmtime_adj(X509_getm_notAfter(cert), static_cast<long>(policy.days) * 24 * 3600);
   X509_set_subject_name(cert, X509_REQ_get_subject_name(req->get()));
@@ -125,7 +115,7 @@ Result<Certificate> sign_csr(std::string_view csr_pem, const Certificate& ca, co
   }
   const EVP_MD* md = policy.digest == "sha384" ? EVP_sha384() : policy.digest == "sha512" ? EVP_sha512() : EVP_sha256();
   if (X509_sign(cert, ca_key.native(), md) <= 0) return bail("signing failed");
-  return Certificate(cert);
+  return Certificate(owned.release());
 }
 
 }  // namespace trustctl::pki

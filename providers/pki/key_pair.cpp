@@ -1,5 +1,7 @@
 #include "providers/pki/key_pair.hpp"
 
+#include "engine/base/openssl_handles.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -33,9 +35,8 @@ Result<KeyPair> KeyPair::generate(std::string_view spec) {
 }
 
 Result<KeyPair> KeyPair::from_pem(std::string_view pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
+  ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (!key) return fail(ErrorCode::invalid_site, "not a PEM private key (encrypted keys are not supported)");
   return KeyPair(key);
 }
@@ -51,23 +52,15 @@ Result<KeyPair> KeyPair::load_file(const std::string& path) {
 }
 
 std::string KeyPair::private_pem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, m_key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
+  auto bio = ossl::memory_bio();
+  PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  return ossl::bio_text(bio.get());
 }
 
 std::string KeyPair::public_pem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, m_key.get());
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
+  auto bio = ossl::memory_bio();
+  PEM_write_bio_PUBKEY(bio.get(), m_key.get());
+  return ossl::bio_text(bio.get());
 }
 
 }  // namespace trustctl::pki

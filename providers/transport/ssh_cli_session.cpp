@@ -1,5 +1,7 @@
 #include "providers/transport/ssh_cli_session.hpp"
 
+#include "engine/base/text.hpp"
+
 #include "providers/transport/known_hosts_lock.hpp"
 #include "providers/vos/cli_messages.hpp"
 
@@ -109,20 +111,6 @@ std::string describe(std::chrono::milliseconds duration) {
   return std::to_string(duration.count() / 1000) + " s";
 }
 
-std::string first_line(std::string_view text) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
-    if (!line.empty()) return std::string(line);
-    start = end + 1;
-  }
-  return "nothing";
-}
-
 }  // namespace
 
 StreamCliSession::StreamCliSession(std::unique_ptr<ByteStream> stream, CliOptions options, Connector connector)
@@ -144,8 +132,9 @@ Result<void> StreamCliSession::start_within(std::chrono::milliseconds login_time
   if (!reply) return fail(reply.error());
   if (reply->find(cli::pagination_off_reply) == std::string::npos) {
     // Whatever answers differently is not the CLI every other text here was written for: stop before changing it.
+    std::string said = first_nonblank_line(*reply);
     Error error(ErrorCode::protocol, m_options.node + " answered '" + std::string(cli::pagination_off_command) +
-                                         "' with '" + first_line(*reply) + "' instead of '" +
+                                         "' with '" + (said.empty() ? std::string("nothing") : said) + "' instead of '" +
                                          std::string(cli::pagination_off_reply) + "': is this a VOS admin CLI?");
     error.node = m_options.node;
     return fail(std::move(error));

@@ -1,5 +1,7 @@
 #include "providers/transport/tls_probe.hpp"
 
+#include "engine/base/openssl_handles.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -224,8 +226,8 @@ Result<ProbeResult> probe_tls(const ProbeTarget& target) {
   result.key_exchange = key_exchange_name(cipher);
   EVP_PKEY* ephemeral = nullptr;
   if (SSL_get_peer_tmp_key(ssl.get(), &ephemeral) == 1 && ephemeral) {
+    ossl::Pkey owned(ephemeral);  // SSL_get_peer_tmp_key hands over a reference
     result.ephemeral_key_bits = EVP_PKEY_get_bits(ephemeral);
-    EVP_PKEY_free(ephemeral);
   }
   if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get())) {
     for (int i = 0; i < sk_X509_num(chain); ++i) {

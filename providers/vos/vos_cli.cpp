@@ -1,5 +1,7 @@
 #include "providers/vos/vos_cli.hpp"
 
+#include "engine/base/text.hpp"
+
 #include <algorithm>
 
 #include "engine/model/printable.hpp"
@@ -59,20 +61,6 @@ Result<std::vector<CertListEntry>> list(transport::CliSession& session, std::str
 // Unit and file names go into a command line: an empty one would change the command's meaning (control characters
 // are refused when it is sent).
 bool safe_argument(std::string_view text) { return !text.empty(); }
-
-std::string first_line(std::string_view text) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    if (!line.empty()) return std::string(line);
-    start = end + 1;
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -147,7 +135,7 @@ Error refusal(std::string_view output, std::string_view expected) {
   while (reply.empty() && end > 0) {
     std::size_t start = output.rfind('\n', end - 1);
     start = start == std::string_view::npos ? 0 : start + 1;
-    reply = first_line(output.substr(start, end - start));
+    reply = first_nonblank_line(output.substr(start, end - start));
     end = start == 0 ? 0 : start - 1;
   }
   return Error(ErrorCode::appliance_refused,
@@ -235,7 +223,7 @@ Result<void> delete_trust(transport::CliSession& session, const std::string& fil
   if (!entries) return failed(session, entries.error(), operation);
   for (const auto& entry : *entries) {
     if (entry.unit == unit && entry.file == name) {
-      std::string said = first_line(*output);
+      std::string said = first_nonblank_line(*output);
       return failed(session,
                     Error(ErrorCode::appliance_refused,
                           unit + "/" + name + " is still listed after the delete" +

@@ -79,17 +79,7 @@ std::vector<std::string> unexpected_critical_extensions(const Certificate& certi
   return out;
 }
 
-std::string public_key_pem(const Certificate& certificate) {
-  EVP_PKEY* key = X509_get0_pubkey(certificate.native());
-  if (!key) return {};
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, key);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
-}
+std::string public_key_pem(const Certificate& certificate) { return certificate.public_key_pem(); }
 
 std::string format_date(TimePoint time) { return format_utc(time, "%Y-%m-%d"); }
 
