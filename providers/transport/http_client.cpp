@@ -142,14 +142,30 @@ size_t collect_header(char* data, size_t size, size_t count, void* arg) {
   return bytes;
 }
 
+// Owning handles for libcurl objects: the easy handle lives as long as its client, a header list as one request.
+struct CurlCleanup {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct CurlListFree {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using CurlHandle = std::unique_ptr<CURL, CurlCleanup>;
+using CurlList = std::unique_ptr<curl_slist, CurlListFree>;
+
+void append(CurlList& list, const std::string& line) {
+  if (curl_slist* grown = curl_slist_append(list.get(), line.c_str())) {
+    (void)list.release();  // curl_slist_append returns the same list, now one longer
+    list.reset(grown);
+  }
+}
+
 class CurlHttpClient final : public HttpClient {
  public:
-  CurlHttpClient(HttpsTarget target, CURL* handle) : m_target(std::move(target)), m_handle(handle) {
+  CurlHttpClient(HttpsTarget target, CurlHandle handle) : m_target(std::move(target)), m_handle(std::move(handle)) {
     m_verification.host_port = pin_key(m_target.fqdn, m_target.port);
     m_verification.pins_file = m_target.tls_pins;
     for (const auto& ca : m_target.trusted_cas) m_ca_bundle += ca.pem();
   }
-  ~CurlHttpClient() override { curl_easy_cleanup(m_handle); }
   CurlHttpClient(const CurlHttpClient&) = delete;
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
@@ -204,25 +220,25 @@ class CurlHttpClient final : public HttpClient {
     m_verification.pins = *pins;
     m_verification.reset();
 
-    curl_easy_reset(m_handle);  // keeps the connection cache; every option below is set again for this request
+    curl_easy_reset(m_handle.get());  // keeps the connection cache; every option below is set again for this request
     HttpResponse response;
     char error_buffer[CURL_ERROR_SIZE] = {0};
     const std::string url = base_url() + request.path;
     const std::string method = request.method.empty() ? "GET" : request.method;
-    curl_slist* headers = nullptr;
-    curl_slist* resolve = nullptr;
+    CurlList headers;
+    CurlList resolve;
     for (const auto& [name, value] : request.headers) {
       if (lower(name) == "authorization") continue;  // the credential set decides, nothing else
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+      append(headers, name + ": " + value);
     }
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before a body
+    append(headers, "Expect:");  // no 100-continue round trip before a body
     if (!m_target.address.empty() && m_target.address != m_target.fqdn) {
       const std::string address = m_target.address.find(':') != std::string::npos ? "[" + m_target.address + "]"
                                                                                    : m_target.address;
-      resolve = curl_slist_append(resolve, (m_target.fqdn + ":" + std::to_string(m_target.port) + ":" + address).c_str());
+      append(resolve, m_target.fqdn + ":" + std::to_string(m_target.port) + ":" + address);
     }
 
-    CURL* h = m_handle;
+    CURL* h = m_handle.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
@@ -230,7 +246,7 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // an appliance is reached directly, whatever the environment says
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for timeouts
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-    if (resolve) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
+    if (resolve) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_target.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(m_target.timeout.count()));
 
@@ -262,7 +278,7 @@ class CurlHttpClient final : public HttpClient {
       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
@@ -275,8 +291,6 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(h, CURLOPT_RESOLVE, nullptr);
-    curl_slist_free_all(headers);
-    curl_slist_free_all(resolve);
 
     if (code != CURLE_OK) return transport_error(code, error_buffer, operation);
     response.status = static_cast<int>(status);
@@ -326,7 +340,7 @@ class CurlHttpClient final : public HttpClient {
   }
 
   HttpsTarget m_target;
-  CURL* m_handle;
+  CurlHandle m_handle;
   Verification m_verification;  // reached from the handshake through CURLOPT_SSL_CTX_DATA
   std::string m_ca_bundle;      // the site's CAs as PEM, for CURLOPT_CAINFO_BLOB
 };
@@ -365,9 +379,9 @@ Result<std::unique_ptr<HttpClient>> open_https(const HttpsTarget& target) {
     return fail(Error(ErrorCode::invalid_site, "HTTPS port " + std::to_string(target.port) + " is out of range")
                     .on(target.node, "connect"));
   }
-  CURL* handle = curl_easy_init();
+  CurlHandle handle(curl_easy_init());
   if (!handle) return fail(Error(ErrorCode::internal, "libcurl could not create a handle").on(target.node, "connect"));
-  return std::unique_ptr<HttpClient>(std::make_unique<CurlHttpClient>(target, handle));
+  return std::unique_ptr<HttpClient>(std::make_unique<CurlHttpClient>(target, std::move(handle)));
 }
 
 HttpsTarget https_target(const Node& node, const Site& site, const config::Secret& secret, int port) {
