@@ -15,6 +15,7 @@ double action_seconds(const Action& action, const DurationModel& model) {
     case ActionKind::regenerate_identity: return 2 * model.command_s;
     case ActionKind::install_identity: return 2 * model.command_s;  // import own, show cert own
     case ActionKind::wait_identity: return model.replication_s;
+    case ActionKind::export_csr: return 2 * model.command_s;  // csr gen, show csr
   }
   return 0;
 }

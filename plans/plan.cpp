@@ -13,7 +13,8 @@ PlanSummary Plan::summary() const {
       case ActionKind::renew_identity:
       case ActionKind::regenerate_identity:
       case ActionKind::install_identity:
-      case ActionKind::wait_identity: ++s.change; break;  // a multi-server identity arriving replaces one too
+      case ActionKind::wait_identity:  // a multi-server identity arriving replaces one too
+      case ActionKind::export_csr: ++s.change; break;
     }
   }
   s.manual_restarts = static_cast<int>(manual_restarts.size());

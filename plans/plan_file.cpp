@@ -319,6 +319,7 @@ class PlanDecoder {
       case ActionKind::restart_service: need(!a.service.empty(), "a service"); break;
       case ActionKind::renew_identity: need(!a.issuer_ca.empty(), "an issuer_ca"); break;
       case ActionKind::regenerate_identity: need(!a.store.empty(), "a store"); break;
+      case ActionKind::export_csr: m_read.problem(where, "a saved plan never holds a CSR export (trustctl csr)"); break;
     }
   }
 

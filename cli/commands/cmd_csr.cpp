@@ -2,26 +2,31 @@
 //
 // Only identities that need a change (the same test plan uses) and whose issuer is an outside CA ([[ca]] with
 // signed_dir) get one. A CSR already pending on the node that asks for the right names is exported again rather than
-// replaced: a new CSR would orphan whatever the CA is already signing. --regenerate replaces it anyway.
+// replaced: a new CSR would orphan whatever the CA is already signing. --regenerate replaces it anyway. Making a
+// CSR is a write on the node (it replaces the pending one): it runs through the executor and the journal like every
+// apply action (ActionKind::export_csr, carried out by the VOS runner).
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "engine/base/atomic_file.hpp"
+#include "engine/exec/executor.hpp"
+#include "engine/exec/journaled_run.hpp"
 #include "engine/model/printable.hpp"
+#include "engine/state/apply_records.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
 #include "plans/identity.hpp"
 #include "providers/pki/csr_signer.hpp"
-#include "providers/vos/vos_cli.hpp"
+#include "providers/vos/vos_action_runner.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace trustctl::cli {
 namespace {
@@ -44,141 +49,128 @@ bool same_names(std::vector<std::string> a, std::vector<std::string> b) {
   return std::includes(a.begin(), a.end(), b.begin(), b.end());
 }
 
-// The pending CSR when it still fits the need; otherwise a new one made on the node and read back.
-Result<std::string> csr_for(providers::SessionPool& pool, const plans::IdentityNeed& need, const NodeState* state,
-                            bool regenerate, std::string& origin) {
-  const std::string& unit = need.policy->unit;
-  if (!regenerate && state) {
-    auto pending = state->pending_csrs.find(unit);
-    if (pending != state->pending_csrs.end() && same_names(pending->second.dns_names, need.names)) {
-      origin = "pending";
-      return pending->second.pem;
-    }
-  }
-  std::string pem;
-  auto made = pool.with_session(*need.node, [&](transport::CliSession& session) -> Result<void> {
-    if (auto ok = vos::generate_csr(session, unit, need.multi_server()); !ok) return ok;
-    auto read = vos::read_csr(session, unit);
-    if (!read) return fail(read.error());
-    pem = std::move(*read);
-    return {};
-  });
-  if (!made) return fail(made.error());
-  origin = "generated";
-  return pem;
-}
-
-// The CSR lands in --out and nowhere else: a name that would leave it is refused, and the file is written under a
-// temporary name and renamed into place, so a link planted at the final name is replaced, never followed.
-Result<std::filesystem::path> write_csr(const std::filesystem::path& out_dir, const std::string& name,
-                                        const std::string& text) {
+// The CSR lands in --out and nowhere else: a name that would leave it is refused (csr_file_name makes a file name,
+// never a path; this is the check that it did).
+Result<std::filesystem::path> csr_path(const std::filesystem::path& out_dir, const std::string& name) {
   const std::filesystem::path dir = out_dir.lexically_normal();
   const std::filesystem::path path = (dir / name).lexically_normal();
-  if (name.empty() || name.find('/') != std::string::npos || path.parent_path() != dir.lexically_normal()) {
+  if (name.empty() || name.find('/') != std::string::npos || path.parent_path() != dir) {
     return fail(Error(ErrorCode::internal, "refusing to write CSR file '" + name + "' outside " + dir.string()));
-  }
-  std::string temporary = (dir / ".trustctl-csr-XXXXXX").string();
-  const int fd = ::mkstemp(temporary.data());
-  if (fd < 0) return fail(Error(ErrorCode::io, "cannot write in " + dir.string() + "; check the directory's permissions"));
-  ::fchmod(fd, 0644);  // a request is no secret: the CA's operator reads it
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  const bool closed = ::close(fd) == 0;
-  if (!written || !closed || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    ::unlink(temporary.c_str());
-    return fail(Error(ErrorCode::io, "cannot write " + path.string() + "; check the directory's permissions"));
   }
   return path;
 }
 
-}  // namespace
+// A CSR pending on the node that still asks for the right names is exported again rather than replaced: a new one
+// would orphan whatever the CA is already signing. Exporting it writes nothing on the node.
+const PendingCsr* reusable_pending(const plans::IdentityNeed& need, const LiveState& live, bool regenerate) {
+  if (regenerate) return nullptr;
+  auto state = live.nodes.find(need.node->name);
+  if (state == live.nodes.end()) return nullptr;
+  auto pending = state->second.pending_csrs.find(need.policy->unit);
+  if (pending == state->second.pending_csrs.end() || !same_names(pending->second.dns_names, need.names)) return nullptr;
+  return &pending->second;
+}
 
-int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry) {
-  auto context = load(common, registry);
-  if (!context) return kExitError;
-  const Terminal& term = context->term;
-  const Site* site = &context->site;
-  std::error_code ec;
-  std::filesystem::create_directories(options.out, ec);
-  if (ec) {
-    report_errors({Error(ErrorCode::io, "cannot create --out " + options.out + ": " + ec.message())}, common, term);
-    return kExitError;
-  }
-  // Generating a CSR changes the node (it replaces any pending one): one writer per state directory, as for apply.
-  auto lock = StateLock::acquire(site->state_dir, "csr " + common.site);
-  if (!lock) {
-    report_errors({lock.error()}, common, term);
-    return kExitError;
-  }
-  if (!open_sessions(*context)) return kExitError;
-  if (common.format != "json") term.progress("reading identities and pending CSRs...");
-  auto refreshed = providers::refresh(*site, context->registry, *context->pool, context->parallelism());
-  if (!refreshed.errors.empty()) {
-    report_errors(refreshed.errors, common, term);
-    return kExitError;
-  }
-  auto needs = plans::identity_needs(*site, refreshed.state, registry, now_utc());
-  if (!needs) {
-    report_errors({needs.error()}, common, term);
-    return kExitError;
-  }
+struct CsrWork {
+  ActionGraph graph;                   // CSRs made on nodes: writes, run by the executor and journaled like apply's
+  std::vector<CsrRow> rows;            // every CSR exported, in the order of the needs
+  std::vector<std::size_t> row_of;     // graph index -> row
+  std::vector<Error> errors;
+};
 
-  auto journal = Journal::open(site->state_dir);
+CsrWork plan_csrs(const std::vector<plans::IdentityNeed>& needs, const LiveState& live, const CsrOptions& options) {
+  CsrWork work;
+  for (const auto& need : needs) {
+    if (!need.ca || !need.ca->signs_outside()) continue;  // self-signed and local CAs are handled by apply
+    auto path = csr_path(options.out, plans::csr_file_name(need));
+    if (!path) {
+      work.errors.push_back(path.error());
+      continue;
+    }
+    CsrRow row{need.node->name, need.policy->unit, need.multi_server(), path->string(), need.names, need.ca->name,
+               need.ca->signed_dir ? need.ca->signed_dir->string() : "", "pending", need.why};
+    if (const PendingCsr* pending = reusable_pending(need, live, options.regenerate)) {
+      if (auto written = AtomicFile::replace(*path, pending->pem, 0644); !written) {
+        work.errors.push_back(written.error());
+        continue;
+      }
+      work.rows.push_back(std::move(row));
+      continue;
+    }
+    Action action;
+    action.kind = ActionKind::export_csr;
+    action.node = need.node->name;
+    action.cluster = need.cluster->name;
+    action.store = need.policy->unit;
+    action.multi_server = need.multi_server();
+    action.issuer_ca = need.ca->name;
+    action.file = path->string();
+    action.reason = need.why;
+    action.region = need.policy->region;
+    row.origin = "generated";
+    work.row_of.push_back(work.rows.size());
+    work.rows.push_back(std::move(row));
+    work.graph.add(std::move(action));
+  }
+  return work;
+}
+
+// Runs the CSR exports through the executor with the journal, as apply runs its actions; a failed export's row is
+// dropped and its error kept. Returns false when the journal cannot be written.
+bool run_exports(RunContext& context, CsrWork& work, const std::string& run_id) {
+  if (work.graph.size() == 0) return true;
+  const Site& site = context.site;
+  auto journal = Journal::open(site.state_dir);
   if (!journal) {
-    report_errors({journal.error()}, common, term);
-    return kExitError;
+    work.errors.push_back(journal.error());
+    return false;
   }
-  const std::string run_id = "csr-" + lock->id();
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  bool started = false;
-
-  std::vector<CsrRow> rows;
-  std::vector<Error> errors;
-  for (const auto& need : *needs) {
-    if (!need.ca || !need.ca->signs_outside()) continue;  // self-signed and local CAs are handled by apply
-    if (!started) {
-      auto ok = journal->append({{"event", "apply-start"}, {"apply", run_id}, {"command", "csr"},
-                                 {"user", current_user()}, {"host", host}, {"site", site->name},
-                                 {"site_file", site->file.string()}, {"site_digest", site->file_digest}});
-      if (!ok) {
-        report_errors({ok.error()}, common, term);
-        return kExitError;
-      }
-      started = true;
-    }
-    auto state = refreshed.state.nodes.find(need.node->name);
-    std::string origin;
-    auto pem = csr_for(*context->pool, need, state == refreshed.state.nodes.end() ? nullptr : &state->second,
-                       options.regenerate, origin);
-    const std::string action = need.node->name + ":generate-csr:" + need.policy->unit;
-    if (!pem) {
-      Error e = pem.error();
-      if (e.node.empty()) e.node = need.node->name;
-      errors.push_back(e);
-      (void)journal->append({{"event", "action-failed"}, {"apply", run_id}, {"action", action},
-                             {"error", e.message}});
-      continue;
-    }
-    auto info = pki::inspect_csr(*pem);
-    auto written = write_csr(options.out, plans::csr_file_name(need), *pem);
-    if (!written) {
-      errors.push_back(written.error());
-      continue;
-    }
-    const std::filesystem::path& file = *written;
-    if (origin == "generated") {
-      (void)journal->append({{"event", "action-done"}, {"apply", run_id}, {"action", action},
-                             {"file", file.string()}});
-    }
-    rows.push_back(CsrRow{need.node->name, need.policy->unit, need.multi_server(), file.string(),
-                          info ? info->dns_names : need.names, need.ca->name,
-                          need.ca->signed_dir ? need.ca->signed_dir->string() : "", origin, need.why});
+  auto started = journal->append(records::apply_start({.apply_id = run_id, .command = "csr", .user = current_user(),
+                                                       .host = host, .site = site.name,
+                                                       .site_file = site.file.string(),
+                                                       .site_digest = site.file_digest,
+                                                       .actions = work.graph.size()}));
+  if (!started) {
+    work.errors.push_back(started.error());
+    return false;
   }
-  if (started) {
-    (void)journal->append({{"event", "apply-end"}, {"apply", run_id}, {"done", rows.size()},
-                           {"failed", errors.size()}, {"skipped", 0}});
+  providers::VosActionRunner real(site, context.registry, *context.pool);
+  JournaledRun run(*journal, run_id, real, context.managed, site.state_dir);
+  ExecOptions exec;
+  exec.parallelism = context.parallelism();
+  auto outcomes = execute(work.graph, run, exec, run);
+  records::ApplyEnd end{.apply_id = run_id};
+  std::vector<bool> failed(work.rows.size(), false);
+  for (ActionGraph::Index i = 0; i < outcomes.size(); ++i) {
+    end.done += outcomes[i].status == ActionStatus::done;
+    end.failed += outcomes[i].status != ActionStatus::done;
+    if (outcomes[i].status == ActionStatus::done) continue;
+    failed[work.row_of[i]] = true;
+    if (outcomes[i].error) work.errors.push_back(*outcomes[i].error);
   }
+  (void)journal->append(records::apply_end(end));
+  std::vector<CsrRow> kept;
+  for (std::size_t r = 0; r < work.rows.size(); ++r) {
+    if (!failed[r]) kept.push_back(std::move(work.rows[r]));
+  }
+  work.rows = std::move(kept);
+  return true;
+}
 
+// The names each exported file asks for, as the CSR itself says (the node may add its own).
+void read_back_names(std::vector<CsrRow>& rows) {
+  for (auto& row : rows) {
+    std::ifstream in(row.file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (auto info = pki::inspect_csr(text.str())) row.names = info->dns_names;
+  }
+}
+
+int report_csrs(const std::vector<CsrRow>& rows, const std::vector<Error>& errors, const CommonOptions& common,
+                const Terminal& term) {
   if (common.format == "json") {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : rows) {
@@ -207,6 +199,45 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
   }
   if (!errors.empty()) report_errors(errors, common, term);
   return errors.empty() ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry) {
+  auto context = load(common, registry);
+  if (!context) return kExitError;
+  const Terminal& term = context->term;
+  std::error_code ec;
+  std::filesystem::create_directories(options.out, ec);
+  if (ec) {
+    report_errors({Error(ErrorCode::io, "cannot create --out " + options.out + ": " + ec.message())}, common, term);
+    return kExitError;
+  }
+  // Generating a CSR changes the node (it replaces any pending one): one writer per state directory, as for apply.
+  auto lock = StateLock::acquire(context->site.state_dir, "csr " + common.site);
+  if (!lock) {
+    report_errors({lock.error()}, common, term);
+    return kExitError;
+  }
+  if (!open_sessions(*context)) return kExitError;
+  if (common.format != "json") term.progress("reading identities and pending CSRs...");
+  auto refreshed = providers::refresh(context->site, context->registry, *context->pool, context->parallelism());
+  if (!refreshed.errors.empty()) {
+    report_errors(refreshed.errors, common, term);
+    return kExitError;
+  }
+  auto needs = plans::identity_needs(context->site, refreshed.state, registry, now_utc());
+  if (!needs) {
+    report_errors({needs.error()}, common, term);
+    return kExitError;
+  }
+  CsrWork work = plan_csrs(*needs, refreshed.state, options);
+  if (!run_exports(*context, work, "csr-" + lock->id())) {
+    report_errors(work.errors, common, term);
+    return kExitError;
+  }
+  read_back_names(work.rows);
+  return report_csrs(work.rows, work.errors, common, term);
 }
 
 }  // namespace trustctl::cli

@@ -12,6 +12,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::regenerate_identity: return "regenerate-identity";
     case ActionKind::install_identity: return "install-identity";
     case ActionKind::wait_identity: return "wait-identity";
+    case ActionKind::export_csr: return "export-csr";
   }
   return "unknown";
 }
@@ -25,7 +26,8 @@ const char* action_mark(ActionKind kind) {
     case ActionKind::restart_service: return "↻";
     case ActionKind::renew_identity:
     case ActionKind::regenerate_identity:
-    case ActionKind::install_identity: return "~";
+    case ActionKind::install_identity:
+    case ActionKind::export_csr: return "~";
   }
   return "?";
 }
@@ -60,6 +62,9 @@ std::string Action::describe() const {
              " identity, signed by " + issuer_ca;
     case ActionKind::wait_identity:
       return "wait for the multi-server " + store + " identity to reach this node from " + source_node;
+    case ActionKind::export_csr:
+      return "make a " + store + (multi_server ? " multi-server (SAN)" : "") + " CSR on the node for " + issuer_ca +
+             " and write it to " + file;
   }
   return "unknown action";
 }

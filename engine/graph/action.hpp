@@ -19,6 +19,7 @@ enum class ActionKind {
   regenerate_identity,  // replace the node's identity with a new self-signed one
   install_identity,  // import a certificate an outside CA signed (picked up from the CA's signed_dir)
   wait_identity,     // wait until a multi-server identity imported on the publisher reaches this node
+  export_csr,        // make a CSR on the node for an outside CA and write it to `file` (trustctl csr; never planned)
 };
 const char* to_string(ActionKind kind);
 // The one-character mark every rendering uses: + add, - remove, ⏳ wait, ↻ restart, ~ identity change.

@@ -1,5 +1,6 @@
 #include "providers/vos/vos_action_runner.hpp"
 
+#include "engine/base/atomic_file.hpp"
 #include "providers/pki/csr_signer.hpp"
 #include "providers/transport/http_client.hpp"
 #include "providers/transport/tls_pins.hpp"
@@ -63,6 +64,7 @@ Result<void> VosActionRunner::run(const Action& action) {
       case ActionKind::regenerate_identity: return vos::regenerate_identity(session, action.store);
       case ActionKind::renew_identity: return renew_identity(session, action);
       case ActionKind::install_identity: return install_identity(session, action);
+      case ActionKind::export_csr: return export_csr(session, action);
       case ActionKind::wait_replication:
       case ActionKind::wait_identity: break;
     }
@@ -275,6 +277,15 @@ Result<void> VosActionRunner::renew_identity(transport::CliSession& session, con
   if (!signed_leaf) return fail(signed_leaf.error());
   if (auto ok = vos::import_own(session, {*signed_leaf}, action.store); !ok) return ok;
   return confirm_identity(session, action.store, *signed_leaf);
+}
+
+// A CSR for an outside CA: made on the node (its key never leaves it; a pending CSR is replaced), read back, and
+// written where the csr command said, under a temporary name renamed into place (a request is no secret: 0644).
+Result<void> VosActionRunner::export_csr(transport::CliSession& session, const Action& action) {
+  if (auto ok = vos::generate_csr(session, action.store, action.multi_server); !ok) return ok;
+  auto pem = vos::read_csr(session, action.store);
+  if (!pem) return fail(pem.error());
+  return AtomicFile::replace(action.file, *pem, 0644);
 }
 
 // An outside CA's certificate, picked up by the planner from the CA's signed_dir: it answers the CSR pending on the

@@ -29,6 +29,7 @@ class VosActionRunner final : public ActionRunner {
   Result<void> wait_replication(const Node& node, const Action& action);
   Result<void> renew_identity(transport::CliSession& session, const Action& action);
   Result<void> install_identity(transport::CliSession& session, const Action& action);
+  Result<void> export_csr(transport::CliSession& session, const Action& action);
   Result<void> wait_identity(const Node& node, const Action& action);
   Result<void> confirm_identity(transport::CliSession& session, const std::string& unit, const Certificate& wanted);
   Result<pki::KeyPair> signing_key(const Action& action) const;

@@ -83,6 +83,12 @@ TEST(IdentityLifecycle, OutsideCaCsrsAreExportedThenTheSignedCertificatesArePick
   ASSERT_EQ(csr.exit_code, 0) << csr.out << csr.err;
   EXPECT_TRUE(contains(csr.out, "new CSR generated on the node")) << csr.out;
   for (const char* node : {"uccx1", "uccx2"}) EXPECT_EQ(lab.count_commands(node, "set csr gen tomcat"), 1) << node;
+  // Making a CSR writes on the node: it ran through the executor and is journaled like an apply's actions.
+  const std::string journaled = read_text(lab.state() / "journal.jsonl");
+  for (const char* node : {"uccx1", "uccx2"}) {
+    EXPECT_TRUE(contains(journaled, std::string("\"action\":\"") + node + ":export-csr:tomcat\"")) << journaled;
+  }
+  EXPECT_TRUE(contains(journaled, "\"event\":\"action-done\"")) << journaled;
 
   // Run again before anything is signed: the pending CSRs are exported again, not replaced.
   auto csr_again = lab.trustctl({"csr", lab.site().string(), "--out", (lab.dir() / "csrs").string(), "--format",
