@@ -3,7 +3,7 @@
 #include "engine/base/text.hpp"
 
 #include "providers/transport/known_hosts_lock.hpp"
-#include "providers/vos/cli_messages.hpp"
+#include "providers/transport/admin_terminal.hpp"
 
 #include <libssh/libssh.h>
 #include <libssh/server.h>  // ssh_send_keepalive: declared with the server API, usable by either side
@@ -16,7 +16,6 @@
 #include <thread>
 
 namespace trustctl::transport {
-namespace cli = vos::cli;
 
 // ---------------------------------------------------------------------------------------------------------------
 // PromptReader
@@ -47,15 +46,15 @@ bool PromptReader::at_prompt() const {
   // A "\r" still pending means bytes followed the prompt text, so it was not the last thing written.
   if (m_pending_cr) return false;
   std::string_view text = m_text;
-  if (text == cli::prompt) return true;
-  return text.size() > cli::prompt.size() && text.ends_with(cli::prompt) &&
-         text[text.size() - cli::prompt.size() - 1] == '\n';
+  if (text == terminal::prompt) return true;
+  return text.size() > terminal::prompt.size() && text.ends_with(terminal::prompt) &&
+         text[text.size() - terminal::prompt.size() - 1] == '\n';
 }
 
 bool PromptReader::take_pager() {
-  std::size_t pos = m_text.find(cli::pager);
+  std::size_t pos = m_text.find(terminal::pager);
   if (pos == std::string::npos) return false;
-  std::size_t end = pos + cli::pager.size();
+  std::size_t end = pos + terminal::pager.size();
   // Whatever follows on the pager's own line (padding, the cursor) is decoration, not output.
   while (end < m_text.size() && m_text[end] == ' ') ++end;
   m_text.erase(pos, end - pos);
@@ -74,7 +73,7 @@ void PromptReader::skip_to(std::size_t offset) { m_taken = std::min(std::max(m_t
 
 std::string PromptReader::output(std::string_view command) const {
   std::string_view body = m_text;
-  if (at_prompt()) body.remove_suffix(cli::prompt.size());
+  if (at_prompt()) body.remove_suffix(terminal::prompt.size());
   return strip_echo(body, command);
 }
 
@@ -128,14 +127,14 @@ Result<void> StreamCliSession::start() { return start_within(m_options.login_tim
 Result<void> StreamCliSession::start_within(std::chrono::milliseconds login_timeout) {
   PromptReader reader;
   if (auto ok = converse(reader, "", {}, login_timeout); !ok) return fail(ok.error());
-  auto reply = run(cli::pagination_off_command);
+  auto reply = run(terminal::pagination_off_command);
   if (!reply) return fail(reply.error());
-  if (reply->find(cli::pagination_off_reply) == std::string::npos) {
+  if (reply->find(terminal::pagination_off_reply) == std::string::npos) {
     // Whatever answers differently is not the CLI every other text here was written for: stop before changing it.
     std::string said = first_nonblank_line(*reply);
-    Error error(ErrorCode::protocol, m_options.node + " answered '" + std::string(cli::pagination_off_command) +
+    Error error(ErrorCode::protocol, m_options.node + " answered '" + std::string(terminal::pagination_off_command) +
                                          "' with '" + (said.empty() ? std::string("nothing") : said) + "' instead of '" +
-                                         std::string(cli::pagination_off_reply) + "': is this a VOS admin CLI?");
+                                         std::string(terminal::pagination_off_reply) + "': is this a VOS admin CLI?");
     error.node = m_options.node;
     return fail(std::move(error));
   }
@@ -289,7 +288,7 @@ Result<void> StreamCliSession::converse(PromptReader& reader, std::string_view c
   for (;;) {
     if (reader.at_prompt()) return {};
     if (reader.take_pager()) {
-      if (auto sent = m_stream->write(cli::pager_key); !sent) return dropped(sent.error());
+      if (auto sent = m_stream->write(terminal::pager_key); !sent) return dropped(sent.error());
       last_sent = Clock::now();
       continue;
     }

@@ -2,18 +2,15 @@
 // Every text of the VOS admin CLI that trustctl sends or matches (docs/appliances.md section 7), in one table, so that
 // a correction found on a real appliance is a one-line change here and nowhere else.
 
+#include "providers/transport/admin_terminal.hpp"
+
 #include <string>
 #include <string_view>
 
 namespace trustctl::vos::cli {
 
-// --- the terminal itself (used by the transport) ---
-inline constexpr std::string_view prompt = "admin:";  // the last bytes written, preceded by a newline
-inline constexpr std::string_view banner = "Welcome to the Platform Command Line Interface";
-inline constexpr std::string_view pager = "Press <enter> for 1 line, <space> for one page, or <q> to quit";
-inline constexpr std::string_view pager_key = " ";  // one page at a time
-inline constexpr std::string_view pagination_off_command = "set cli pagination off";
-inline constexpr std::string_view pagination_off_reply = "Automatic pagination is turned off";
+// --- the terminal itself: providers/transport/admin_terminal.hpp (the SSH session reads it) ---
+using namespace trustctl::transport::terminal;
 
 // --- certificates ---
 inline constexpr std::string_view paste_prompt = "Paste the Certificate and Hit Enter";
