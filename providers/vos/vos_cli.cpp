@@ -93,16 +93,37 @@ Result<std::vector<Certificate>> read_own_certificate(transport::CliSession& ses
 
 Result<std::vector<std::pair<std::string, Certificate>>> read_trust_store(transport::CliSession& session,
                                                                           const std::string& unit) {
-  auto entries = list_trust(session);
-  if (!entries) return fail(entries.error());
-  std::vector<std::pair<std::string, Certificate>> out;
-  for (const auto& entry : *entries) {
-    if (entry.unit != unit) continue;
-    auto certificates = read_trust_certificate(session, entry.path());
-    if (!certificates) return fail(certificates.error());
-    for (auto& certificate : *certificates) out.emplace_back(entry.file, std::move(certificate));
+  // A file listed a moment ago may be gone when it is read: an import or a replication replaced it in between (a
+  // trust file is named after the certificate's CN and serial, and a new certificate of the same CN replaces the old
+  // one). Such a read is not an error: the store is listed again and read afresh. A file still listed that cannot be
+  // read is one.
+  constexpr int kListings = 3;
+  for (int listing = 1;; ++listing) {
+    auto entries = list_trust(session);
+    if (!entries) return fail(entries.error());
+    std::vector<std::pair<std::string, Certificate>> out;
+    std::optional<Error> unreadable;
+    std::string unreadable_path;
+    for (const auto& entry : *entries) {
+      if (entry.unit != unit) continue;
+      auto certificates = read_trust_certificate(session, entry.path());
+      if (!certificates) {
+        unreadable = certificates.error();
+        unreadable_path = entry.path();
+        break;
+      }
+      for (auto& certificate : *certificates) out.emplace_back(entry.file, std::move(certificate));
+    }
+    if (!unreadable) return out;
+    if (unreadable->code == ErrorCode::connection || unreadable->code == ErrorCode::timeout || listing == kListings) {
+      return fail(*unreadable);
+    }
+    auto again = list_trust(session);
+    if (!again) return fail(again.error());
+    bool still_listed = std::any_of(again->begin(), again->end(),
+                                    [&](const CertListEntry& e) { return e.path() == unreadable_path; });
+    if (still_listed) return fail(*unreadable);
   }
-  return out;
 }
 
 Result<void> import_trust(transport::CliSession& session, const std::vector<Certificate>& chain,

@@ -65,6 +65,46 @@ TEST(VosCli, ReadsTheTrustStoreOfOneUnit) {
                                                     "show cert trust tomcat-trust/" + leaf_file}));
 }
 
+// The store changes between listing and reading (an import or a replication replaced a file): the file that vanished
+// is not an error, the store is listed again and read afresh.
+class ChangingStore : public FakeCliSession {
+ public:
+  std::vector<std::string> listings;  // what each `show cert list trust` prints, the last one repeated
+  Result<std::string> run_interactive(std::string_view command,
+                                      const std::vector<transport::PromptAnswer>& prompts) override {
+    if (command == "show cert list trust") {
+      responses["show cert list trust"] = listings[std::min(m_listed++, listings.size() - 1)];
+    }
+    return FakeCliSession::run_interactive(command, prompts);
+  }
+
+ private:
+  std::size_t m_listed = 0;
+};
+
+TEST(VosCli, AFileReplacedBetweenListingAndReadingIsReadFromTheNewListing) {
+  Chain chain;
+  ChangingStore cli;
+  const std::string root_file = chain.root.trust_file_name();
+  cli.listings = {"tomcat-trust/old_1234.pem: Trust Certificate\n",
+                  "tomcat-trust/" + root_file + ": Trust Certificate\n"};
+  cli.responses["show cert trust tomcat-trust/old_1234.pem"] = "Executed command unsuccessfully\n";
+  cli.responses["show cert trust tomcat-trust/" + root_file] = "[\n  Version: V3\n]\n" + chain.root.pem();
+  auto store = read_trust_store(cli);
+  ASSERT_TRUE(store) << store.error().describe();
+  ASSERT_EQ(store->size(), 1u);
+  EXPECT_EQ((*store)[0].first, root_file);
+}
+
+TEST(VosCli, AFileStillListedThatCannotBeReadIsAnError) {
+  ChangingStore cli;
+  cli.listings = {"tomcat-trust/broken.pem: Trust Certificate\n"};
+  cli.responses["show cert trust tomcat-trust/broken.pem"] = "Executed command unsuccessfully\n";
+  auto store = read_trust_store(cli);
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().message.find("broken.pem"), std::string::npos) << store.error().message;
+}
+
 TEST(VosCli, ReadsTheOwnCertificate) {
   Chain chain;
   FakeCliSession cli;
