@@ -102,7 +102,7 @@ TEST(VosCli, AFileStillListedThatCannotBeReadIsAnError) {
   cli.responses["show cert trust tomcat-trust/broken.pem"] = "Executed command unsuccessfully\n";
   auto store = read_trust_store(cli);
   ASSERT_FALSE(store);
-  EXPECT_NE(store.error().message.find("broken.pem"), std::string::npos) << store.error().message;
+  EXPECT_NE(store.error().describe().find("broken.pem"), std::string::npos) << store.error().describe();
 }
 
 TEST(VosCli, ReadsTheOwnCertificate) {
