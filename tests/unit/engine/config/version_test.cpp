@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <regex>
+#include <string>
+#include <vector>
+
 namespace trustctl::config {
 namespace {
 
@@ -36,3 +41,24 @@ TEST(ProductVersionSyntax, ComparesMajorThenMinor) {
 
 }  // namespace
 }  // namespace trustctl::config
+
+// parse_version matches kVersionPattern by hand; the schema carries the pattern itself. Both must agree on every text:
+// the forms above, their near misses, and random texts over the pattern's alphabet.
+TEST(ProductVersionSyntax, AgreesWithTheSchemaPatternOnEveryText) {
+  const std::regex pattern{std::string(kVersionPattern), std::regex::ECMAScript};
+  std::vector<std::string> texts = {"12", "1", "123", "12.5", "12.5.1", "12.5.1.10000", "12.5.1.10000-1", "14SU2",
+                                    "14 SU2", "14su2a", "14SU", "14SU123", "12.5(1)", "12.5(12345)", "12.5()",
+                                    "12.5.1.2.3.4", "12.1234567", "12.", ".5", "12.5-", "12.5 ", " 12.5", "12.5SU2A",
+                                    "11.6(2)SU1", "12.5.1.11900-146", "", "x"};
+  std::mt19937 random(7);
+  const std::string alphabet = "0123456789.-() Sua";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    std::size_t length = random() % 14;
+    for (std::size_t k = 0; k < length; ++k) text += alphabet[random() % alphabet.size()];
+    texts.push_back(text);
+  }
+  for (const auto& text : texts) {
+    EXPECT_EQ(parse_version(text).has_value(), std::regex_match(text, pattern)) << "'" << text << "'";
+  }
+}
