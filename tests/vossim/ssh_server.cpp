@@ -163,71 +163,73 @@ void SshNodeServer::serve(ssh_session session) {
   long usec = static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(kPollInterval).count());
   ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &zero);
   ssh_options_set(session, SSH_OPTIONS_TIMEOUT_USEC, &usec);
+  if (auto shell = accept_shell(session)) run_shell(session, *shell);
+}
 
+bool SshNodeServer::answer_auth(ssh_session session, ssh_message message, LoginState& login) {
+  const int subtype = ssh_message_subtype(message);
+  if (subtype == SSH_AUTH_METHOD_PASSWORD) {
+    const char* user = ssh_message_auth_user(message);
+    const char* password = auth_password(message);
+    if (user != nullptr && password != nullptr && m_endpoint.username == user && m_endpoint.password == password) {
+      ssh_message_auth_reply_success(message, 0);
+      login.authenticated = true;
+      return true;
+    }
+    ++login.failures;
+    return false;
+  }
+  if (subtype != SSH_AUTH_METHOD_INTERACTIVE) return false;
+  if (ssh_message_auth_kbdint_is_response(message) == 0) {
+    const char* user = ssh_message_auth_user(message);
+    login.kbdint_user = user != nullptr ? user : "";
+    const char* prompts[] = {"Password: "};
+    char echo[] = {0};
+    ssh_message_auth_interactive_request(message, "", "", 1, prompts, echo);
+    return true;
+  }
+  const char* answer =
+      ssh_userauth_kbdint_getnanswers(session) == 1 ? ssh_userauth_kbdint_getanswer(session, 0) : nullptr;
+  if (answer != nullptr && m_endpoint.username == login.kbdint_user && m_endpoint.password == answer) {
+    ssh_message_auth_reply_success(message, 0);
+    login.authenticated = true;
+    return true;
+  }
+  ++login.failures;
+  return false;
+}
+
+std::optional<SshNodeServer::ShellRequest> SshNodeServer::accept_shell(ssh_session session) {
   const int methods = SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE;
   ssh_set_auth_methods(session, methods);
   const auto deadline = std::chrono::steady_clock::now() + kLoginGrace;
-  bool authenticated = false;
-  int failures = 0;
-  std::string kbdint_user;
-  int rows = m_settings.rows;
-  ssh_channel channel = nullptr;
+  LoginState login;
+  ShellRequest request{nullptr, m_settings.rows};
   bool shell = false;
-
   while (!shell) {
-    if (m_stop.requested() || !connected(session) || m_node.is_down(Clock::now())) return;
+    if (m_stop.requested() || !connected(session) || m_node.is_down(Clock::now())) break;
     ssh_message message = ssh_message_get(session);
     if (message == nullptr) {
-      if (!authenticated && std::chrono::steady_clock::now() > deadline) return;
+      if (!login.authenticated && std::chrono::steady_clock::now() > deadline) break;
       continue;
     }
     const int type = ssh_message_type(message);
     const int subtype = ssh_message_subtype(message);
     bool replied = false;
-    if (type == SSH_REQUEST_AUTH && !authenticated) {
-      if (subtype == SSH_AUTH_METHOD_PASSWORD) {
-        const char* user = ssh_message_auth_user(message);
-        const char* password = auth_password(message);
-        if (user != nullptr && password != nullptr && m_endpoint.username == user && m_endpoint.password == password) {
-          ssh_message_auth_reply_success(message, 0);
-          authenticated = true;
-          replied = true;
-        } else {
-          ++failures;
-        }
-      } else if (subtype == SSH_AUTH_METHOD_INTERACTIVE) {
-        if (ssh_message_auth_kbdint_is_response(message) == 0) {
-          // The response carries no user name: remember the one the request named.
-          const char* user = ssh_message_auth_user(message);
-          kbdint_user = user != nullptr ? user : "";
-          const char* prompts[] = {"Password: "};
-          char echo[] = {0};
-          ssh_message_auth_interactive_request(message, "", "", 1, prompts, echo);
-          replied = true;
-        } else {
-          const char* answer =
-              ssh_userauth_kbdint_getnanswers(session) == 1 ? ssh_userauth_kbdint_getanswer(session, 0) : nullptr;
-          if (answer != nullptr && m_endpoint.username == kbdint_user && m_endpoint.password == answer) {
-            ssh_message_auth_reply_success(message, 0);
-            authenticated = true;
-            replied = true;
-          } else {
-            ++failures;
-          }
-        }
-      }
+    if (type == SSH_REQUEST_AUTH && !login.authenticated) {
+      replied = answer_auth(session, message, login);
       if (!replied) {
         ssh_message_auth_set_methods(message, methods);
         ssh_message_reply_default(message);
         replied = true;
       }
-    } else if (type == SSH_REQUEST_CHANNEL_OPEN && authenticated && subtype == SSH_CHANNEL_SESSION &&
-               channel == nullptr) {
-      channel = ssh_message_channel_request_open_reply_accept(message);
+    } else if (type == SSH_REQUEST_CHANNEL_OPEN && login.authenticated && subtype == SSH_CHANNEL_SESSION &&
+               request.channel == nullptr) {
+      request.channel = ssh_message_channel_request_open_reply_accept(message);
       replied = true;
-    } else if (type == SSH_REQUEST_CHANNEL && channel != nullptr) {
+    } else if (type == SSH_REQUEST_CHANNEL && request.channel != nullptr) {
       if (subtype == SSH_CHANNEL_REQUEST_PTY) {
-        rows = pty_rows(message);
+        request.rows = pty_rows(message);
         ssh_message_channel_request_reply_success(message);
         replied = true;
       } else if (subtype == SSH_CHANNEL_REQUEST_SHELL) {
@@ -239,11 +241,17 @@ void SshNodeServer::serve(ssh_session session) {
     }
     if (!replied) ssh_message_reply_default(message);
     ssh_message_free(message);
-    if (failures >= kMaxAuthFailures) return;
+    if (login.failures >= kMaxAuthFailures) break;
   }
+  if (shell) return request;
+  if (request.channel != nullptr) ssh_channel_free(request.channel);
+  return std::nullopt;
+}
 
+void SshNodeServer::run_shell(ssh_session session, ShellRequest shell) {
+  ssh_channel channel = shell.channel;
   CliInterpreter interpreter(m_node, m_settings);
-  interpreter.set_rows(rows);
+  interpreter.set_rows(shell.rows);
   ShellContext context{&interpreter};
   ssh_set_message_callback(session, on_message_after_shell, &context);
   KeepAliveContext keepalive{m_node.spec().name + " (" + m_endpoint.address + ":" + std::to_string(m_endpoint.port) +

@@ -16,6 +16,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -67,7 +68,24 @@ class SshNodeServer {
   void accept(int fd);
 
  private:
+  // What the client asked for before its shell: the session channel and the terminal's height.
+  struct ShellRequest {
+    ssh_channel channel = nullptr;
+    int rows = 0;
+  };
+  struct LoginState {
+    bool authenticated = false;
+    int failures = 0;
+    std::string kbdint_user;  // a keyboard-interactive response carries no user name: the request's
+  };
   void serve(ssh_session session);
+  // Key exchange done: authentication, the session channel, its PTY and shell requests. nullopt when the client gave
+  // up, failed too often, the node went down or the lab stopped.
+  std::optional<ShellRequest> accept_shell(ssh_session session);
+  // One authentication message: true when it was answered (success or a keyboard-interactive question).
+  bool answer_auth(ssh_session session, ssh_message message, LoginState& login);
+  // The admin CLI on the channel until the client leaves, the node goes down or the lab stops.
+  void run_shell(ssh_session session, ShellRequest shell);
 
   SimNode& m_node;
   SshEndpoint m_endpoint;
