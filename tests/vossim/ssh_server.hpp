@@ -22,6 +22,8 @@
 
 typedef struct ssh_bind_struct* ssh_bind;
 typedef struct ssh_session_struct* ssh_session;
+typedef struct ssh_channel_struct* ssh_channel;
+typedef struct ssh_message_struct* ssh_message;
 
 namespace vossim {
 

@@ -39,9 +39,6 @@ TEST(ProductVersionSyntax, ComparesMajorThenMinor) {
   EXPECT_EQ(ProductVersion({11, 6}).to_string(), "11.6");
 }
 
-}  // namespace
-}  // namespace trustctl::config
-
 // parse_version matches kVersionPattern by hand; the schema carries the pattern itself. Both must agree on every text:
 // the forms above, their near misses, and random texts over the pattern's alphabet.
 TEST(ProductVersionSyntax, AgreesWithTheSchemaPatternOnEveryText) {
@@ -62,3 +59,6 @@ TEST(ProductVersionSyntax, AgreesWithTheSchemaPatternOnEveryText) {
     EXPECT_EQ(parse_version(text).has_value(), std::regex_match(text, pattern)) << "'" << text << "'";
   }
 }
+
+}  // namespace
+}  // namespace trustctl::config
