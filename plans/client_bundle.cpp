@@ -1,19 +1,31 @@
 #include "plans/client_bundle.hpp"
 
+#include "plans/presented.hpp"
+
 #include <algorithm>
+#include <map>
 
 namespace trustctl::plans {
 
-std::vector<std::string> browser_units(const NodeState& state) {
-  std::vector<std::string> out;
-  auto rsa = state.identities.find("tomcat");
-  if (rsa != state.identities.end() && !rsa->second.empty()) out.push_back("tomcat");
-  auto ec = state.identities.find("tomcat-ECDSA");
-  if (ec != state.identities.end() && !ec->second.empty() && ec->second.front().signer_key_type() == "EC") {
-    out.push_back("tomcat-ECDSA");
+namespace {
+
+// The root of a CA-signed identity's chain, or the identity itself when self-signed; nullopt when the root is unknown.
+std::optional<Certificate> anchor_of(const std::vector<Certificate>& chain, const NodeState& state,
+                                     const std::vector<Certificate>& site_cas) {
+  const Certificate& leaf = chain.front();
+  if (leaf.is_self_issued()) return leaf;
+  std::vector<Certificate> candidates = site_cas;
+  candidates.insert(candidates.end(), chain.begin() + 1, chain.end());
+  auto store = state.stores.find("tomcat-trust");
+  if (store != state.stores.end()) {
+    for (const auto& entry : store->second) candidates.push_back(entry.certificate);
   }
-  return out;
+  auto path = issuer_chain(leaf, candidates);
+  if (!path.complete) return std::nullopt;
+  return path.issuers.back();
 }
+
+}  // namespace
 
 ClientBundle client_bundle(const Site& site, const LiveState& live, const ProviderLookup& providers) {
   std::vector<Certificate> site_cas;
@@ -33,32 +45,26 @@ ClientBundle client_bundle(const Site& site, const LiveState& live, const Provid
     for (const auto& node : cluster.nodes) {
       auto state = live.nodes.find(node.name);
       if (state == live.nodes.end()) continue;
-      for (const auto& unit : browser_units(state->second)) {
-        const std::vector<Certificate>& chain = state->second.identities.at(unit);
-        const Certificate& leaf = chain.front();
-        Certificate anchor = leaf;
-        if (!leaf.is_self_issued()) {
-          std::vector<Certificate> candidates = site_cas;
-          candidates.insert(candidates.end(), chain.begin() + 1, chain.end());
-          auto store = state->second.stores.find("tomcat-trust");
-          if (store != state->second.stores.end()) {
-            for (const auto& entry : store->second) candidates.push_back(entry.certificate);
-          }
-          auto path = issuer_chain(leaf, candidates);
-          if (!path.complete) {
+      // Each port presents one identity to a browser (which offers ECDSA): the ECDSA guide's table decides which
+      // (docs/appliances.md section 10), so each root serves exactly the URLs whose port presents its identity.
+      std::map<std::string, std::optional<Certificate>> anchors;  // unit -> root (or the self-signed identity)
+      for (const auto& port : provider ? provider->service_ports(node) : std::vector<ServicePort>{}) {
+        const std::string unit = unit_presented_on(port, &state->second);
+        auto identity = state->second.identities.find(unit);
+        if (identity == state->second.identities.end() || identity->second.empty()) continue;
+        if (!anchors.count(unit)) {
+          anchors[unit] = anchor_of(identity->second, state->second, site_cas);
+          if (!anchors[unit]) {  // said once per identity; its ports are left out
             out.problems.push_back(Error(ErrorCode::invalid_site, "the root of " + node.fqdn + "'s " + unit +
                                                                       " identity is not known; add it as a [[ca]]")
                                        .on(node.name, "bundle"));
-            continue;
           }
-          anchor = path.issuers.back();
         }
-        BundleEntry& entry = entry_for(anchor);
-        for (const auto& port : provider ? provider->service_ports(node) : std::vector<ServicePort>{}) {
-          std::string url = "https://" + node.fqdn + ":" + std::to_string(port.port) + "/";
-          if (std::find(entry.serves.begin(), entry.serves.end(), url) == entry.serves.end()) {
-            entry.serves.push_back(std::move(url));
-          }
+        if (!anchors[unit]) continue;
+        BundleEntry& entry = entry_for(*anchors[unit]);
+        std::string url = "https://" + node.fqdn + ":" + std::to_string(port.port) + "/";
+        if (std::find(entry.serves.begin(), entry.serves.end(), url) == entry.serves.end()) {
+          entry.serves.push_back(std::move(url));
         }
       }
     }

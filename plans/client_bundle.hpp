@@ -24,11 +24,8 @@ struct ClientBundle {
   std::vector<Error> problems;       // an identity whose root is not known (add it as a [[ca]])
 };
 
-// The identity units a browser can be presented by a node: tomcat, and tomcat-ECDSA when the node holds one that an
-// EC key signed (Tomcat offers an EC identity to clients that prefer it, but not one an RSA CA signed: the vendor's
-// ECDSA guide).
-std::vector<std::string> browser_units(const NodeState& state);
-
+// Each root (or self-signed identity) serves the URLs of the ports that present its identity to a browser: the ECDSA
+// guide's table (docs/appliances.md section 10) says which port presents tomcat-ECDSA and which tomcat.
 ClientBundle client_bundle(const Site& site, const LiveState& live, const ProviderLookup& providers);
 
 }  // namespace trustctl::plans

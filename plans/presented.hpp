@@ -17,6 +17,15 @@ namespace trustctl::plans {
 // compared with tomcat-ECDSA and anything else with tomcat.
 const char* presented_unit(const Certificate& leaf);
 
+// Whether a port that can present tomcat-ECDSA presents this tomcat-ECDSA identity: only when it is self-signed or an
+// EC CA signed it; one an RSA CA signed is never presented (docs/appliances.md section 10).
+bool ecdsa_presentable(const Certificate& ecdsa_identity);
+
+// The identity unit `port` presents to a client that offers ECDSA (trustctl's handshakes, Java peers, browsers):
+// tomcat-ECDSA on a port that may present it when the node holds a presentable one, tomcat everywhere else
+// (docs/appliances.md section 10). `state` may be nullptr (nothing read): tomcat.
+const char* unit_presented_on(const ServicePort& port, const NodeState* state);
+
 struct StaleService {
   std::string node;
   std::string service;

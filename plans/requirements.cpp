@@ -1,5 +1,7 @@
 #include "plans/requirements.hpp"
 
+#include "plans/presented.hpp"
+
 #include <algorithm>
 #include <unordered_set>
 
@@ -84,12 +86,21 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   return identity_chain(site, live, cluster, node, site_ca_certificates(site));
 }
 
+bool presents_ecdsa_to_peers(const Cluster& cluster, const ProviderLookup& providers) {
+  const Provider* provider = providers.find(cluster.product);
+  if (!provider || !is_vos(cluster.product) || cluster.nodes.empty()) return false;
+  if (!provider->has_identity_unit("tomcat-ECDSA", cluster.version)) return false;
+  auto ports = provider->service_ports(cluster.nodes.front());
+  return std::any_of(ports.begin(), ports.end(), [](const ServicePort& p) { return p.may_present_ecdsa; });
+}
+
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
-                                                const Node& node, const std::vector<Certificate>& declared_certs) {
+                                                const Node& node, const std::vector<Certificate>& declared_certs,
+                                                const std::string& unit) {
   // A CA-signed identity policy names the chain before the identity exists: trust follows the policy, so peers are
   // ready before the new identity is uploaded.
   for (const auto& policy : cluster.identities) {
-    if (policy.unit != "tomcat" || policy.issuer == "self") continue;
+    if (policy.unit != unit || policy.issuer == "self") continue;
     const CaEntry* ca = site.find_ca(policy.issuer);
     if (!ca || ca->certificates.empty()) break;
     std::vector<Certificate> chain = {ca->certificates.front()};
@@ -105,15 +116,24 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   }
 
   auto state = live.nodes.find(node.name);
-  const char* unit = is_vos(cluster.product) ? "tomcat" : "presented";
-  if (state == live.nodes.end() || !state->second.identities.count(unit) ||
-      state->second.identities.at(unit).empty()) {
+  const bool ecdsa = unit == "tomcat-ECDSA";
+  const std::string read_unit = is_vos(cluster.product) ? unit : "presented";
+  if (ecdsa) {
+    // No tomcat-ECDSA read (the product lacks it), or one no port presents: peers never see it.
+    if (state == live.nodes.end()) return std::vector<Certificate>{};
+    auto ec = state->second.identities.find(unit);
+    if (ec == state->second.identities.end() || ec->second.empty() || !ecdsa_presentable(ec->second.front())) {
+      return std::vector<Certificate>{};
+    }
+  }
+  if (state == live.nodes.end() || !state->second.identities.count(read_unit) ||
+      state->second.identities.at(read_unit).empty()) {
     return fail(Error(ErrorCode::protocol, std::string("its ") + (is_vos(cluster.product) ? "tomcat identity" : "TLS chain") +
                                                " could not be read")
                     .on(node.name, "read identity")
                     .at(node.region));
   }
-  const auto& presented = state->second.identities.at(unit);
+  const auto& presented = state->second.identities.at(read_unit);
   const Certificate& leaf = presented.front();
   if (leaf.is_self_issued()) {
     if (!is_vos(cluster.product)) {
@@ -187,34 +207,41 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
                              const std::vector<std::string>& extra_restarts) -> Result<void> {
       const Provider* provider = providers.find(truster.product);
       if (!provider || !provider->administered()) return {};  // an external caller is not ours to configure
+      // The EC chain behind tomcat-ECDSA travels like the RSA one where a port presents it (docs/appliances.md
+      // section 10: the EC CA must be trusted wherever the RSA one is).
+      std::vector<std::string> units = {"tomcat"};
+      if (presents_ecdsa_to_peers(trusted, providers)) units.push_back("tomcat-ECDSA");
       for (const auto& peer : trusted.nodes) {
-        auto chain = identity_chain(site, live, trusted, peer, declared);
-        if (!chain) {
-          Error e = chain.error();
-          e.message = "integration " + integration.from + " -> " + integration.to + ": cannot resolve what " +
-                      truster.name + " must trust for " + peer.name + ": " + e.message;
-          if (!e.region) e.region = integration.region;
-          return fail(std::move(e));
-        }
-        for (const auto& cert : *chain) {
-          for (const auto& node : truster.nodes) {
-            out->push_back(TrustRequirement{
-                .node = node.name,
-                .cluster = truster.name,
-                .store = "tomcat-trust",
-                .certificate = cert,
-                .present = true,
-                .whole_cluster = true,
-                .reason = "integration " + integration.from + " -> " + integration.to + " at " +
-                          integration.region.describe() + ": " + node.name + " must trust " + peer.fqdn +
-                          "'s chain (" + rule->source + ")",
-                .region = integration.region,
-                .extra_restarts = extra_restarts,
-                .ordering_group = rule->ordering.empty()
-                                      ? std::string()
-                                      : rule->ordering + ":" + std::min(from->name, to->name) + "+" +
-                                            std::max(from->name, to->name),
-                .ordering_phase = phase});
+        for (const auto& unit : units) {
+          auto chain = identity_chain(site, live, trusted, peer, declared, unit);
+          if (!chain) {
+            Error e = chain.error();
+            e.message = "integration " + integration.from + " -> " + integration.to + ": cannot resolve what " +
+                        truster.name + " must trust for " + peer.name + ": " + e.message;
+            if (!e.region) e.region = integration.region;
+            return fail(std::move(e));
+          }
+          const std::string whose = peer.fqdn + (unit == "tomcat" ? "'s chain" : "'s " + unit + " chain");
+          for (const auto& cert : *chain) {
+            for (const auto& node : truster.nodes) {
+              out->push_back(TrustRequirement{
+                  .node = node.name,
+                  .cluster = truster.name,
+                  .store = "tomcat-trust",
+                  .certificate = cert,
+                  .present = true,
+                  .whole_cluster = true,
+                  .reason = "integration " + integration.from + " -> " + integration.to + " at " +
+                            integration.region.describe() + ": " + node.name + " must trust " + whose + " (" +
+                            rule->source + ")",
+                  .region = integration.region,
+                  .extra_restarts = extra_restarts,
+                  .ordering_group = rule->ordering.empty()
+                                        ? std::string()
+                                        : rule->ordering + ":" + std::min(from->name, to->name) + "+" +
+                                              std::max(from->name, to->name),
+                  .ordering_phase = phase});
+            }
           }
         }
       }

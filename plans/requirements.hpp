@@ -36,8 +36,15 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
 // when self-signed. A chain that does not end at a root the site declares or the appliance itself holds is an error.
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
                                                 const Node& node);
-// The same, with the site's declared certificates ([[ca]] and [[trust]]) gathered once by the caller.
+// The same, with the site's declared certificates ([[ca]] and [[trust]]) gathered once by the caller, for one identity
+// unit. For "tomcat-ECDSA" the chain is empty when the node has no such identity or holds one that no port presents
+// (an RSA CA signed it: docs/appliances.md section 10).
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
-                                                const Node& node, const std::vector<Certificate>& declared_certs);
+                                                const Node& node, const std::vector<Certificate>& declared_certs,
+                                                const std::string& unit = "tomcat");
+
+// Whether peers may be presented this cluster's tomcat-ECDSA identity: the product has the unit at its version and a
+// port that presents it (docs/appliances.md section 10). Its EC chain must then travel like the RSA one.
+bool presents_ecdsa_to_peers(const Cluster& cluster, const ProviderLookup& providers);
 
 }  // namespace trustctl::plans

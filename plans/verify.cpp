@@ -91,8 +91,10 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     auto state = live.nodes.find(node->name);
 
     if (is_vos(cluster->product) && state != live.nodes.end()) {
-      // An EC leaf is the tomcat-ECDSA identity, judged by that unit's stored certificate and policy.
-      const std::string unit = presented_unit(leaf);
+      // The ECDSA guide's table says which identity the port presents (docs/appliances.md section 10); without the
+      // node's tomcat-ECDSA read (no integration or policy needs it), an EC leaf is taken for that unit.
+      const bool ec_read = state->second.identities.count("tomcat-ECDSA") > 0;
+      const std::string unit = ec_read ? unit_presented_on(observation.port, &state->second) : presented_unit(leaf);
       auto stored = state->second.identities.find(unit);
       if (stored != state->second.identities.end() && !stored->second.empty() && !(stored->second.front() == leaf)) {
         row.problems.push_back(where + " presents " + leaf.fingerprint().substr(0, 16) + " but the node stores " +

@@ -17,6 +17,10 @@ struct ServicePort {
   int port = 0;
   std::string service;  // the service whose restart reloads what this port presents
   std::string what;     // for people: "Finesse desktop", "platform (Tomcat)"
+  // The port presents the tomcat-ECDSA identity (to a client that offers ECDSA, as Java peers and browsers do) when
+  // the node holds one that is self-signed or signed by an EC CA; otherwise, and on every other port, the RSA tomcat
+  // identity (docs/appliances.md section 10, the ECDSA guide's table).
+  bool may_present_ecdsa = false;
 };
 
 class Provider {

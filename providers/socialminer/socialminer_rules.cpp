@@ -10,7 +10,7 @@ ProductRules socialminer_rules() {
       .replicated_stores = {"tomcat-trust"},
       .restarts_by_store = {{"tomcat-trust", restarts}, {"tomcat", restarts}},
       .services = restarts,
-      .ports = {{443, "SocialMiner Runtime", "web and chat"}, {7443, "SocialMiner Runtime", "notification"}},
+      .ports = {{443, "SocialMiner Runtime", "web and chat"}, {7443, "SocialMiner Runtime", "notification", true}},  // section 10: Openfire
   };
 }
 

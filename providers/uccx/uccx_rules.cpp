@@ -18,7 +18,7 @@ ProductRules uccx_rules() {
       .ports = {{8445, "Cisco Finesse Tomcat", "Finesse desktop"},
                 {8444, "Cisco Unified Intelligence Center Reporting Service", "CUIC"},
                 {7443, "Cisco Unified CCX Notification Service", "Notification (XMPP)"},
-                {12015, "Cisco Unified CCX Socket.IO Service", "Live Data (Socket.IO)"}},
+                {12015, "Cisco Unified CCX Socket.IO Service", "Live Data (Socket.IO)", true}},  // section 10
       .multi_server = true,  // one SAN certificate on the publisher for every node (docs/appliances.md section 3)
       // docs/appliances.md section 10: multi-server (SAN) certificates from 11.6, naming only the two UCCX nodes.
       .multi_server_since = config::ProductVersion{11, 6},

@@ -29,6 +29,18 @@ NodeReadSpec read_spec_for(const Site& site, const ProviderLookup& providers, co
     const CaEntry* ca = policy.issuer == "self" ? nullptr : site.find_ca(policy.issuer);
     if (ca && ca->signs_outside()) spec.csr_units.push_back(policy.unit);
   }
+  // A cluster in an integration whose ports present tomcat-ECDSA (docs/appliances.md section 10): its peers must trust
+  // that identity's EC chain too, so it is read like the RSA one.
+  const bool integrated = std::any_of(site.integrations.begin(), site.integrations.end(), [&](const Integration& i) {
+    return i.from == cluster.name || i.to == cluster.name;
+  });
+  if (integrated && provider && !cluster.nodes.empty() && provider->has_identity_unit("tomcat-ECDSA", cluster.version) &&
+      std::find(spec.identity_units.begin(), spec.identity_units.end(), "tomcat-ECDSA") == spec.identity_units.end()) {
+    auto ports = provider->service_ports(cluster.nodes.front());
+    if (std::any_of(ports.begin(), ports.end(), [](const ServicePort& p) { return p.may_present_ecdsa; })) {
+      spec.identity_units.push_back("tomcat-ECDSA");
+    }
+  }
   return spec;
 }
 

@@ -50,6 +50,12 @@ std::vector<Finding> lint_certificate(const Certificate& certificate, const Lint
   return run(certificate, context);
 }
 
+std::vector<Finding> lint_certificate(const Certificate& certificate, const LintContext& context,
+                                      const std::vector<std::string_view>& only) {
+  if (only.empty()) return {};
+  return run(certificate, context, only);
+}
+
 std::vector<Finding> lint_probe(const transport::ProbeResult& probe) {
   if (probe.chain.empty()) return {};
   LintContext context;

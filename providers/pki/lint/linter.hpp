@@ -11,6 +11,9 @@ namespace trustctl::pki::lint {
 
 // Every rule that applies to context.product and context.unit, in table order.
 std::vector<Finding> lint_certificate(const Certificate& certificate, const LintContext& context);
+// Only the rules named in `only` (e.g. those that hold for a deployed certificate), in table order.
+std::vector<Finding> lint_certificate(const Certificate& certificate, const LintContext& context,
+                                      const std::vector<std::string_view>& only);
 
 // The probe's own rules against what a host presented to Finesse's cipher list: TC010 (DHE negotiated) and TC004
 // (a signature Java rejects anywhere in the presented chain).

@@ -90,6 +90,34 @@ std::vector<Finding> lint_for_destination(const Certificate& certificate, const 
   return lint_certificate(certificate, context_for(site, cluster, node, unit));
 }
 
+namespace {
+
+// An outside CA's answers for tomcat-ECDSA identities (its signed_dir): an EC certificate naming a node of the
+// cluster that an RSA key signed is refused before anything is written (TC005, docs/appliances.md section 10), not
+// left waiting as if it had not come back.
+void lint_signed_ecdsa(const Site& site, std::vector<Finding>& out) {
+  for (const auto& cluster : site.clusters) {
+    for (const auto& policy : cluster.identities) {
+      const CaEntry* ca = policy.issuer == "self" ? nullptr : site.find_ca(policy.issuer);
+      if (policy.unit != "tomcat-ECDSA" || !ca || !ca->signs_outside()) continue;
+      for (const auto& file : ca->signed_files) {
+        const Certificate& leaf = file.chain.front();
+        if (leaf.key_type() != "EC") continue;
+        const auto names = leaf.dns_names();
+        for (const auto& node : cluster.nodes) {
+          if (std::find(names.begin(), names.end(), node.fqdn) == names.end()) continue;
+          auto found = lint_certificate(leaf, context_for(site, cluster, &node, policy.unit), {"TC005"});
+          append(out, std::move(found), "(" + file.path.filename().string() + " in " + ca->name + "'s signed_dir, for " +
+                                            node.name + " tomcat-ECDSA)");
+          break;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Finding> lint_site_references(const Site& site) {
   Destinations destinations;
   for (const auto& rule : site.trust) {
@@ -124,6 +152,7 @@ std::vector<Finding> lint_site_references(const Site& site) {
       append(out, lint_certificate(certificate, context), "(ca " + ca.name + ", bound to no cluster)");
     }
   }
+  lint_signed_ecdsa(site, out);
   return deduplicate(std::move(out));
 }
 

@@ -70,27 +70,31 @@ TEST(ClientBundle, IdentitiesACaSignedShareOneRootEntryFoundThroughTheIntermedia
   EXPECT_TRUE(serves(bundle.entries[0], "https://uccx2.lab.example:8443/"));
 }
 
-// Browsers that prefer ECDSA are presented the EC identity: it needs its own entry, unless an RSA CA signed it (then
-// Tomcat never presents it).
-TEST(ClientBundle, AnEcIdentityAnEcKeySignedIsAddedOneAnRsaCaSignedIsNot) {
+// Browsers offer ECDSA, but only the ports of the ECDSA guide's table present the EC identity (UCCX: Socket.IO), and
+// only when an EC key signed it: its entry serves those URLs alone (docs/appliances.md section 10).
+TEST(ClientBundle, AnEcIdentityServesOnlyThePortsThatPresentItAndNoneWhenAnRsaCaSignedIt) {
   BundleScenario t;
   auto ec_key = *pki::KeyPair::generate("ec-256");
   auto ec_self = *pki::self_signed({.common_name = "uccx1.lab.example", .dns_names = {"uccx1.lab.example"}}, ec_key);
   t.live.nodes["uccx1"].identities["tomcat"] = {t.signed_rsa("uccx1.lab.example"), t.issuing.certificate};
   t.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {ec_self};
-  EXPECT_EQ(browser_units(t.live.nodes["uccx1"]), (std::vector<std::string>{"tomcat", "tomcat-ECDSA"}));
   auto bundle = t.bundle();
   ASSERT_EQ(bundle.entries.size(), 2u);
+  EXPECT_EQ(bundle.entries[0].certificate, t.root.certificate);
+  EXPECT_TRUE(serves(bundle.entries[0], "https://uccx1.lab.example:8445/")) << "Finesse presents the RSA identity";
+  EXPECT_FALSE(serves(bundle.entries[0], "https://uccx1.lab.example:12015/"));
   EXPECT_EQ(bundle.entries[1].certificate, ec_self);
-  EXPECT_TRUE(serves(bundle.entries[1], "https://uccx1.lab.example:8445/"));
+  EXPECT_EQ(bundle.entries[1].serves, std::vector<std::string>{"https://uccx1.lab.example:12015/"})
+      << "Socket.IO presents the EC identity, and no other port does";
 
   auto rsa_ca = testing::TestCa{t.rsa, *pki::self_signed({.common_name = "RSA CA", .is_ca = true}, t.rsa)};
   auto ec_by_rsa = *pki::issue_certificate({.common_name = "uccx1.lab.example", .dns_names = {"uccx1.lab.example"}},
                                            ec_key, &rsa_ca.certificate, rsa_ca.key);
   EXPECT_EQ(ec_by_rsa.signer_key_type(), "RSA");
   t.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {ec_by_rsa};
-  EXPECT_EQ(browser_units(t.live.nodes["uccx1"]), std::vector<std::string>{"tomcat"});
-  EXPECT_EQ(t.bundle().entries.size(), 1u);
+  bundle = t.bundle();
+  ASSERT_EQ(bundle.entries.size(), 1u);
+  EXPECT_TRUE(serves(bundle.entries[0], "https://uccx1.lab.example:12015/")) << "then Socket.IO presents the RSA one";
 }
 
 TEST(ClientBundle, AnIdentityWhoseRootIsUnknownIsAProblemNamingNodeAndUnit) {

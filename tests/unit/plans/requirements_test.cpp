@@ -2,6 +2,7 @@
 #include "plans/requirements.hpp"
 
 #include "providers/integration_rules.hpp"
+#include "providers/pki/certificate_builder.hpp"
 #include "providers/registry.hpp"
 #include "support/test_pki.hpp"
 #include "support/test_site.hpp"
@@ -61,6 +62,36 @@ TEST(Requirements, UccxAndSocialMinerTrustEachOthersSelfSignedIdentities) {
   EXPECT_EQ(trusted_by(reqs, "uccx2"), std::set<std::string>{"sm1.lab.example"});
   EXPECT_EQ(trusted_by(reqs, "sm1"), (std::set<std::string>{"uccx1.lab.example", "uccx2.lab.example"}));
   EXPECT_NE(reqs.front().reason.find("integration uccx -> socialminer"), std::string::npos) << reqs.front().reason;
+}
+
+// docs/appliances.md section 10: SocialMiner's Openfire and UCCX's Socket.IO present tomcat-ECDSA when it is
+// self-signed or EC-CA-signed, so the EC chain travels like the RSA one; an RSA-CA-signed one is never presented.
+TEST(Requirements, TheEcChainBehindAPresentedTomcatEcdsaIsTrustedLikeTheRsaOne) {
+  Fixture f;
+  f.site.clusters.push_back(make_cluster("uccx", Product::uccx, {"uccx1"}));
+  f.site.clusters.push_back(make_cluster("socialminer", Product::socialminer, {"sm1"}));
+  for (auto* c : {&f.site.clusters[0], &f.site.clusters[1]}) c->version = "12.5";
+  for (const char* n : {"uccx1", "sm1"}) f.identity(n, {make_root(std::string(n) + ".lab.example").certificate});
+  auto ec_ca = make_root("SM EC CA");  // an EC key
+  f.live.nodes["sm1"].identities["tomcat-ECDSA"] = {make_leaf("sm1.lab.example", ec_ca), ec_ca.certificate};
+  f.live.nodes["sm1"].stores["tomcat-trust"].push_back({"SM_EC_CA.pem", ec_ca.certificate});
+  f.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {make_root("uccx1-EC.lab.example").certificate};
+  f.integrate("uccx", "socialminer");
+  auto reqs = f.resolve();
+  EXPECT_EQ(trusted_by(reqs, "uccx1"), (std::set<std::string>{"sm1.lab.example", "SM EC CA"}));
+  EXPECT_EQ(trusted_by(reqs, "sm1"), (std::set<std::string>{"uccx1.lab.example", "uccx1-EC.lab.example"}));
+
+  auto rsa_key = *pki::KeyPair::generate("rsa-2048");
+  auto rsa_ca = testing::TestCa{rsa_key, *pki::self_signed({.common_name = "RSA CA", .is_ca = true}, rsa_key)};
+  f.live.nodes["sm1"].identities["tomcat-ECDSA"] = {make_leaf("sm1.lab.example", rsa_ca)};
+  EXPECT_EQ(trusted_by(f.resolve(), "uccx1"), std::set<std::string>{"sm1.lab.example"}) << "an RSA-signed one travels not";
+
+  // A product whose ports never present tomcat-ECDSA (MediaSense): its EC identity does not travel.
+  f.site.clusters.push_back(make_cluster("mediasense", Product::mediasense, {"ms1"}));
+  f.identity("ms1", {make_root("ms1.lab.example").certificate});
+  f.live.nodes["ms1"].identities["tomcat-ECDSA"] = {make_root("ms1-EC.lab.example").certificate};
+  f.integrate("uccx", "mediasense");
+  EXPECT_EQ(trusted_by(f.resolve(), "uccx1").count("ms1-EC.lab.example"), 0u);
 }
 
 TEST(Requirements, CaSignedIdentityMeansTrustingItsIssuersNotTheLeaf) {

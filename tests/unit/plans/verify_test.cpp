@@ -55,9 +55,9 @@ struct VerifyScenario {
     return *pki::issue_certificate({.common_name = names.front(), .dns_names = names}, rsa, &ca.certificate, ca.key);
   }
 
-  VerifyRow observe(const std::vector<Certificate>& chain, std::string error = "") {
-    EndpointObservation o{.node = "uccx1", .port = {8443, "Cisco Tomcat", "platform (Tomcat)"}, .chain = chain,
-                          .error = std::move(error)};
+  VerifyRow observe(const std::vector<Certificate>& chain, std::string error = "",
+                    ServicePort port = {8443, "Cisco Tomcat", "platform (Tomcat)"}) {
+    EndpointObservation o{.node = "uccx1", .port = std::move(port), .chain = chain, .error = std::move(error)};
     auto rows = evaluate_verification(site, live, {o}, registry);
     if (rows.size() != 1) throw std::runtime_error("one row expected");
     return rows.front();
@@ -87,21 +87,28 @@ TEST(Verify, AnOlderIdentityThanTheNodeStoresIsAMissedRestart) {
   EXPECT_TRUE(mentions(row, "as its tomcat identity: Cisco Tomcat has not been restarted")) << all(row);
 }
 
-// An agent's browser gets the EC identity from a node that holds one: it is judged as tomcat-ECDSA, never as a
-// stale RSA identity, and the tomcat policy (corp-ca, RSA) does not apply to it.
-TEST(Verify, AnEcLeafIsComparedWithTheTomcatEcdsaIdentity) {
+// Socket.IO presents the EC identity (docs/appliances.md section 10): it is judged as tomcat-ECDSA, never as a stale
+// RSA identity, and the tomcat policy (corp-ca, RSA) does not apply to it. Tomcat (8443) presents the RSA one.
+TEST(Verify, EachPortIsComparedWithTheIdentityTheEcdsaTableSaysItPresents) {
   VerifyScenario t;
+  const ServicePort socket_io{12015, "Cisco Unified CCX Socket.IO Service", "Live Data (Socket.IO)", true};
   auto rsa_leaf = t.rsa_leaf({"uccx1.lab.example"});
   auto ec_leaf = testing::make_leaf("uccx1.lab.example", t.ca);
   t.live.nodes["uccx1"].identities["tomcat"] = {rsa_leaf};
   t.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {ec_leaf};
   t.live.nodes["sm1"].stores["tomcat-trust"].push_back({"Corp_CA.pem", t.ca.certificate});
-  auto row = t.observe({ec_leaf});
+  auto row = t.observe({ec_leaf}, "", socket_io);
   EXPECT_TRUE(row.ok()) << all(row);
+  EXPECT_TRUE(t.observe({rsa_leaf}).ok());
+
+  row = t.observe({rsa_leaf}, "", socket_io);
+  EXPECT_TRUE(mentions(row, "as its tomcat-ECDSA identity")) << "Socket.IO must present the EC identity: " << all(row);
+  row = t.observe({ec_leaf});
+  EXPECT_TRUE(mentions(row, "as its tomcat identity")) << "Tomcat presents the RSA identity: " << all(row);
 
   auto newer_ec = testing::make_leaf("uccx1.lab.example", t.ca);
   t.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {newer_ec};
-  row = t.observe({ec_leaf});
+  row = t.observe({ec_leaf}, "", socket_io);
   EXPECT_TRUE(mentions(row, "as its tomcat-ECDSA identity")) << all(row);
 }
 

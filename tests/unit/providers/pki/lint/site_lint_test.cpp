@@ -115,5 +115,28 @@ TEST(LintSite, ContextForCarriesTheFactsTheSiteKnows) {
   EXPECT_NE(found[0].message.find("uccx1.lab.example"), std::string::npos);
 }
 
+
+// An outside CA's answer for a tomcat-ECDSA identity that an RSA key signed is TC005 before anything is written.
+TEST(LintSite, AnRsaSignedTomcatEcdsaInAnOutsideCasSignedDirIsTc005) {
+  auto ec_ca = root_ca("Corp EC CA", "ec-256");
+  auto rsa_ca = root_ca("Corp RSA CA", "rsa-2048");
+  Site site;
+  CaEntry outside = ca_entry("corp-ec", ec_ca.certificate);
+  outside.signed_dir = "signed";
+  outside.signed_files = {SignedFile{"signed/sm1.pem", {leaf("sm1.lab.example", &rsa_ca, "ec-256")}},
+                          SignedFile{"signed/sm1-ok.pem", {leaf("sm1.lab.example", &ec_ca, "ec-256")}}};
+  site.cas = {outside};
+  site.clusters = {make_cluster("sm", Product::socialminer, {"sm1"})};
+  IdentityPolicy policy;
+  policy.unit = "tomcat-ECDSA";
+  policy.issuer = "corp-ec";
+  site.clusters[0].identities.push_back(policy);
+  auto found = with_rule(lint_site_references(site), "TC005");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].severity, Severity::error);
+  EXPECT_NE(found[0].subject.find("(sm1.pem in corp-ec's signed_dir, for sm1 tomcat-ECDSA)"), std::string::npos)
+      << found[0].subject;
+}
+
 }  // namespace
 }  // namespace trustctl::pki::lint::testing
