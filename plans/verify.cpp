@@ -58,7 +58,8 @@ std::string owed_problem(const Site& site, const ProviderLookup& providers, cons
 std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& live,
                                              const std::vector<EndpointObservation>& observations,
                                              const ProviderLookup& providers,
-                                             const std::vector<PendingRestart>& owed) {
+                                             const std::vector<PendingRestart>& owed,
+                                             const std::vector<DeployedDefect>& defects) {
   auto trusters = trusters_by_cluster(site, providers);
   std::map<std::pair<std::string, std::string>, const PendingRestart*> owed_by_service;
   std::map<std::string, const PendingRestart*> owed_by_node;
@@ -133,7 +134,13 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
         }
         bool ok = store_accepts(*store, observation.chain);
         auto truster_owes = owed_by_node.find(truster.name);
-        if (!ok) {
+        auto defect = std::find_if(defects.begin(), defects.end(), [&](const DeployedDefect& d) {
+          return d.caller_cluster == truster_cluster && d.callee_node == node->name;
+        });
+        if (defect != defects.end()) {
+          ok = false;
+          row.problems.push_back(truster.name + " cannot call " + where + ": " + defect->problem);
+        } else if (!ok) {
           row.problems.push_back(truster.name + " does not trust what " + where + " presents; run apply (the "
                                  "integration " + integration + " needs its chain)");
         } else if (truster_owes != owed_by_node.end()) {

@@ -35,13 +35,22 @@ struct VerifyRow {
   bool ok() const { return problems.empty(); }
 };
 
+// A call that a deployed certificate makes fail (the lint of what is deployed: a callee identity with a critical EKU,
+// an expired one, an expired CA in the caller's store): every node of caller_cluster fails its call to callee_node.
+struct DeployedDefect {
+  std::string caller_cluster;
+  std::string callee_node;
+  std::string problem;  // what is wrong, which integration it breaks and the fix
+};
+
 // owed: restarts the journal still owes. A service owing one runs with what it loaded before a committed change, so
 // its ports fail, and so does every trust relation of a node that owes one: the store holds the chain, but the
 // services that call out have not loaded it. A service owing a restart that serves no port gets a row of its own.
 std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& live,
                                              const std::vector<EndpointObservation>& observations,
                                              const ProviderLookup& providers,
-                                             const std::vector<PendingRestart>& owed = {});
+                                             const std::vector<PendingRestart>& owed = {},
+                                             const std::vector<DeployedDefect>& defects = {});
 
 // Does `truster_store` (a node's tomcat-trust) let a Java peer accept `chain` (leaf first)? Some certificate on the
 // path from the leaf, built from the presented chain and the store, must be in the store.

@@ -5,6 +5,8 @@
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/external_probe_lint.hpp"
+#include "cli/stages/refresh_stage.hpp"
+#include "providers/pki/lint/live_lint.hpp"
 #include "engine/config/site_loader.hpp"
 #include "engine/model/printable.hpp"
 #include "providers/pki/lint/linter.hpp"
@@ -50,9 +52,16 @@ int usage_error(const std::string& message, const LintOptions& options, const Te
 
 // Everything the site references, and (unless --offline) a Finesse-like handshake with each external host: its
 // chain and suite are what Finesse and UCCX will meet (TC010, TC004). The appliances themselves are never contacted.
-int lint_site(const Site& site, const std::string& path, const LintOptions& options, const Terminal& term) {
+int lint_site(const Site& site, const std::string& path, const LintOptions& options, const Terminal& term,
+              const providers::Registry& registry) {
   auto findings = pki::lint::lint_site_references(site);
   if (!options.offline) {
+    // What is deployed too: every node's identities and the trust entries its integrations rely on, read-only.
+    RunContext context(CommonOptions{.site = path, .format = options.format, .no_color = options.no_color}, term,
+                       registry, site);
+    if (!read_stores(context)) return kExitError;
+    auto deployed = pki::lint::findings_of(pki::lint::lint_live(site, context.live, registry));
+    findings.insert(findings.end(), deployed.begin(), deployed.end());
     auto externals = probe_external_clusters(site, site.connection.parallelism);
     findings.insert(findings.end(), externals.findings.begin(), externals.findings.end());
     findings = pki::lint::deduplicate(std::move(findings));
@@ -191,7 +200,7 @@ int run_lint(const LintOptions& options, const providers::Registry& registry) {
     loaded = load_site(common, term, registry);
     if (!loaded) return kExitError;
   }
-  return lint_site(*loaded, first, options, term);
+  return lint_site(*loaded, first, options, term, registry);
 }
 
 }  // namespace trustctl::cli

@@ -123,7 +123,7 @@ void define_lint(CLI::App& cmd, Invocation& in) {
   cmd.add_option("--version", lint.version, "the product version, e.g. 12.5");
   cmd.add_option("--renew-before-days", lint.renew_before_days, "renewal window (default: last third)");
   cmd.add_flag("--multi-server", lint.multi_server, "the certificate is the cluster's multi-server SAN one");
-  cmd.add_flag("--offline", lint.offline, "a site: do not probe its external hosts");
+  cmd.add_flag("--offline", lint.offline, "a site: contact nothing (no node is read, no external host probed)");
   cmd.add_option("--format", lint.format, "output format")->check(CLI::IsMember({"text", "json"}));
   cmd.add_flag("--no-color", lint.no_color, "never colour the output (NO_COLOR is honoured too)");
 }
@@ -181,8 +181,9 @@ const CommandSpec kCommands[] = {
      "trustctl unlock site.toml --id 3f2a9c1d0b7e", define_unlock,
      [](const Invocation& in, const providers::Registry& r) { return run_unlock(in.common, in.unlock, r); }},
     {"lint", "check certificates against the rules appliances and peers enforce",
-     "A certificate (with its product, unit and FQDN), or every certificate a site references; a site's external "
-     "hosts are probed as Finesse would (TC010, TC004), nothing else is contacted.",
+     "A certificate (with its product, unit and FQDN), or every certificate a site references and what its nodes "
+     "have deployed (read-only: identities, and the trust entries integrations rely on); a site's external hosts "
+     "are probed as Finesse would (TC010, TC004). --offline contacts nothing.",
      "trustctl lint --product uccx --fqdn uccx1.lab.example uccx1.pem issuing.pem", define_lint,
      [](const Invocation& in, const providers::Registry& r) { return run_lint(in.lint, r); }},
     {"probe", "handshake HOST:PORT as Finesse would; report what it would refuse",

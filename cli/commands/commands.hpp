@@ -50,7 +50,7 @@ struct LintOptions {
   std::string version;
   std::optional<int> renew_before_days;
   bool multi_server = false;
-  bool offline = false;  // a site: do not probe its external hosts
+  bool offline = false;  // a site: contact nothing (no node read for its deployed certificates, no external probe)
   std::string format = "text";
   bool no_color = false;
 };

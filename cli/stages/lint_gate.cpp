@@ -4,6 +4,7 @@
 #include "providers/pki/lint/linter.hpp"
 #include "providers/pki/lint/site_lint.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace trustctl::cli {
@@ -81,15 +82,18 @@ std::string render_findings(const std::vector<pki::lint::Finding>& findings, con
   return out.str();
 }
 
+// A deployed certificate's finding does not block: apply cannot change it by uploading (verify fails its calls).
 bool lint_blocks_apply(const std::vector<pki::lint::Finding>& findings, const Site& site) {
-  return site.policy.lint != "warn" && pki::lint::has_errors(findings);
+  return site.policy.lint != "warn" && std::any_of(findings.begin(), findings.end(), [](const pki::lint::Finding& f) {
+           return f.severity == pki::lint::Severity::error && !f.deployed;
+         });
 }
 
 bool pass_lint_gate(const RunContext& context) {
   if (!lint_blocks_apply(context.findings, context.site)) return true;
   std::vector<Error> errors;
   for (const auto& f : context.findings) {
-    if (f.severity == pki::lint::Severity::error) {
+    if (f.severity == pki::lint::Severity::error && !f.deployed) {
       errors.push_back(Error(ErrorCode::invalid_site, pki::lint::headline(f) + " (fix: " + f.fix + ")"));
     }
   }

@@ -6,6 +6,7 @@
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"
+#include "providers/pki/lint/live_lint.hpp"
 
 namespace trustctl::cli {
 
@@ -30,6 +31,9 @@ bool plan(RunContext& context) {
   }
   context.plan = std::move(*planned);
   context.findings = lint_plan(site, context.live, context.plan);
+  // What is deployed (identities, trust entries integrations rely on): shown with the plan, failed by verify.
+  auto deployed = pki::lint::findings_of(pki::lint::lint_live(site, context.live, context.registry));
+  context.findings.insert(context.findings.end(), deployed.begin(), deployed.end());
   // TC010/TC004 need a handshake like Finesse's with each external host; refresh read their chains already, so a
   // host that does not answer now is a warning here, not a second error.
   auto externals = probe_external_clusters(site, context.parallelism());

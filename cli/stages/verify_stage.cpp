@@ -6,6 +6,7 @@
 #include "engine/model/printable.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/verify.hpp"
+#include "providers/pki/lint/live_lint.hpp"
 #include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
@@ -70,7 +71,16 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
     observations[i].error = std::move(presented.front().error);
   });
 
-  auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry, owed);
+  // What is deployed is judged too: a callee identity with a critical EKU, or an expired one, fails the calls to it
+  // even when every store holds its chain (docs/appliances.md section 10).
+  std::vector<plans::DeployedDefect> defects;
+  for (const auto& found : pki::lint::lint_live(site, refreshed.state, registry)) {
+    for (const auto& call : found.breaks) {
+      defects.push_back({call.caller_cluster, call.callee_node,
+                         found.finding.rule + " " + found.finding.message + "; fix: " + found.finding.fix});
+    }
+  }
+  auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry, owed, defects);
   VerifyOutcome out;
   out.ok = std::all_of(rows.begin(), rows.end(), [](const plans::VerifyRow& r) { return r.ok(); });
   int failing = 0;

@@ -165,14 +165,14 @@ TEST(LintCli, BadInputIsAClearErrorNamingTheFile) {
 
 TEST(LintCli, ASiteIsLintedAgainstTheProductsItsCertificatesAreBoundFor) {
   Lab lab("lint-site");
-  auto clean = trustctl({"lint", lab.site().string()});
+  auto clean = trustctl({"lint", lab.site().string(), "--offline"});  // no lab runs: the site file alone
   EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
   EXPECT_TRUE(contains(clean.out, "no findings: ")) << clean.out;
 
   auto expired = root_ca("Retired Partner Root", "ec-256", {.days = 365, .not_before_offset_days = -400});
   write_text(lab.dir() / "pki/partner.pem", expired.certificate.pem());
   lab.write_site("\n[[trust]]\ncluster = \"uccx\"\nstore = \"tomcat-trust\"\ncertificates = [\"file:pki/partner.pem\"]\n");
-  auto found = trustctl({"lint", lab.site().string()});
+  auto found = trustctl({"lint", lab.site().string(), "--offline"});
   EXPECT_EQ(found.exit_code, 1) << found.out << found.err;
   EXPECT_TRUE(contains(found.out, "TC006 error Retired Partner Root [" + expired.certificate.short_fingerprint() +
                                       "] in uccx tomcat-trust: "))
@@ -180,7 +180,7 @@ TEST(LintCli, ASiteIsLintedAgainstTheProductsItsCertificatesAreBoundFor) {
 
   // A site file under another name is recognised by loading it.
   fs::copy_file(lab.site(), lab.dir() / "site.conf");
-  auto renamed = trustctl({"lint", (lab.dir() / "site.conf").string(), "--format", "json"});
+  auto renamed = trustctl({"lint", (lab.dir() / "site.conf").string(), "--format", "json", "--offline"});
   EXPECT_EQ(renamed.exit_code, 1);
   EXPECT_EQ(nlohmann::json::parse(renamed.out).size(), 1u) << renamed.out;
 }
@@ -196,14 +196,14 @@ TEST(LintCli, ACaValidUntilTheYear9999IsNeitherExpiredNorDue) {
   EXPECT_FALSE(contains(single.out, "TC006")) << single.out;
 
   lab.write_site("\n[[trust]]\ncluster = \"uccx\"\nstore = \"tomcat-trust\"\ncertificates = [\"file:pki/forever.pem\"]\n");
-  auto site = trustctl({"lint", lab.site().string(), "--format", "json"});
+  auto site = trustctl({"lint", lab.site().string(), "--format", "json", "--offline"});
   EXPECT_EQ(site.exit_code, 0) << site.out << site.err;
   EXPECT_FALSE(contains(site.out, "TC006")) << site.out;
   EXPECT_FALSE(contains(site.out, "1816")) << site.out;
 }
 
 TEST(LintCli, TheExampleSiteIsClean) {
-  auto result = trustctl({"lint", std::string(TRUSTCTL_SOURCE_DIR) + "/examples/uccx-lab.toml"});
+  auto result = trustctl({"lint", std::string(TRUSTCTL_SOURCE_DIR) + "/examples/uccx-lab.toml", "--offline"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }
 

@@ -20,6 +20,9 @@ struct Finding {
   std::string subject;   // the certificate ("CN [short fingerprint]"), the file or the host:port concerned
   std::string message;   // what is wrong and what it breaks
   std::string fix;       // what to do about it
+  // About a certificate already deployed (a node's identity, a trust entry), not one this run would write: apply
+  // cannot change it by uploading, so it does not block apply; verify fails the calls it breaks.
+  bool deployed = false;
 };
 
 // {rule, severity, subject, message, fix}, keys in that order.

@@ -80,6 +80,9 @@ std::vector<Rule> make_table() {
        every(kAll, Scope::both),
        {{"expired", error, "{cert} expired on {not_after}; the appliance refuses expired certificates",
          "renew it (an identity: new CSR, signed again; a CA: the CA's current certificate) and use that instead"},
+        {"not-yet-valid", error, "{cert} is not valid before {not_before}; peers and the appliance refuse it until then",
+         "check the clock of the CA that issued it (and the node's NTP), or have it issued again with a validity that "
+         "has begun"},
         {"expiring", warning,
          "{cert} expires on {not_after} ({days} days left), inside its renewal window of {window} days",
          "renew it now (an identity: new CSR, signed again; a CA: get its successor into the trust stores before "

@@ -117,6 +117,10 @@ std::vector<Hit> check_ecdsa_issuer(const Certificate& certificate, const LintCo
 std::vector<Hit> check_validity(const Certificate& certificate, const LintContext& context) {
   std::map<std::string, std::string> values{{"not_after", format_date(certificate.not_after())}};
   if (certificate.not_after() <= context.now) return {hit(certificate, "expired", values)};
+  if (certificate.not_before() > context.now) {
+    values["not_before"] = format_date(certificate.not_before());
+    return {hit(certificate, "not-yet-valid", values)};
+  }
   // A CA's "last third" is years long: trust entries are only flagged when the end is near (the window's minimum),
   // unless the caller gives a window of its own.
   int window = context.identity() ? renewal_window_days(certificate, context.renew_before_days)

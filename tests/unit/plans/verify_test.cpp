@@ -127,6 +127,24 @@ TEST(Verify, AnIdentityTheWrongIssuerSignedOrWithoutTheNodesNameIsReported) {
   EXPECT_TRUE(mentions(row, "SAN lacks uccx1.lab.example (TC002")) << all(row);
 }
 
+// A deployed certificate that breaks a call (a critical EKU on the callee, an expired one) fails the relation even
+// though the caller's store holds the chain: verify says so with the fix the lint of what is deployed gives.
+TEST(Verify, ACallADeployedCertificateBreaksFailsWithItsFix) {
+  VerifyScenario t;
+  auto leaf = t.rsa_leaf({"uccx1.lab.example"});
+  t.live.nodes["uccx1"].identities["tomcat"] = {leaf};
+  t.live.nodes["sm1"].stores["tomcat-trust"].push_back({"Corp_CA.pem", t.ca.certificate});
+  EndpointObservation o{.node = "uccx1", .port = {8443, "Cisco Tomcat", "platform (Tomcat)"}, .chain = {leaf}};
+  auto rows = evaluate_verification(t.site, t.live, {o}, t.registry, {},
+                                    {{"sm", "uccx1", "TC006 it expired; fix: renew it"}, {"sm", "uccx2", "other"}});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].ok());
+  ASSERT_EQ(rows[0].trusted_by.size(), 1u);
+  EXPECT_FALSE(rows[0].trusted_by[0].ok);
+  EXPECT_TRUE(mentions(rows[0], "sm1 cannot call uccx1:8443: TC006 it expired; fix: renew it")) << all(rows[0]);
+  EXPECT_FALSE(mentions(rows[0], "other"));
+}
+
 TEST(Verify, APeerWhoseStoreLacksTheChainIsNamedWithTheIntegration) {
   VerifyScenario t;
   auto leaf = t.rsa_leaf({"uccx1.lab.example"});
