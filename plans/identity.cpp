@@ -45,6 +45,9 @@ std::string why_not_wanted(const Certificate& leaf, const IdentityPolicy& policy
     }
   } else if (!leaf.is_self_issued()) {
     return "the policy wants a self-signed identity; the node's is issued by " + leaf.issuer();
+  } else if (!names_all(leaf, names)) {
+    // A domain change: the node is known by a new name, and a new self-signed identity names it.
+    return "its SAN lacks the node's FQDN " + names.front() + " (TC002; a domain change?)";
   }
   auto window = std::chrono::days(renewal_window_days(leaf, policy.renew_before_days));
   if (leaf.not_after() - now < window) {
@@ -246,9 +249,10 @@ Result<IdentityChanges> plan_identities(const Site& site, const LiveState& live,
     action.region = need.policy->region;
     if (!need.ca) {
       action.kind = ActionKind::regenerate_identity;
-      out.notes.push_back(need.node->name + " gets a new self-signed identity: peers that must trust it (integrations) "
-                                            "and client bundles can only be updated once it exists; run plan again "
-                                            "after this apply");
+      out.notes.push_back(need.node->name + " gets a new self-signed " + need.policy->unit +
+                          " identity, known after apply: the peers that must trust it (integrations) get it in this "
+                          "apply, read from " + need.node->name + " once it exists; the client bundle can only be "
+                          "written after it (run `trustctl bundle` after this apply)");
     } else if (need.ca->signs_locally()) {
       action.kind = ActionKind::renew_identity;
     } else {

@@ -253,6 +253,11 @@ class PlanDecoder {
     a.file = m_read.string(j, where, "file", false);
     a.service = m_read.string(j, where, "service", false);
     a.source_node = m_read.string(j, where, "source_node", false);
+    if (const json* of = m_read.member(j, where, "identity_of", false)) {
+      if (!of->is_object()) m_read.problem(where + ".identity_of", "expected an object");
+      a.identity_node = m_read.string(of->is_object() ? *of : json::object(), where + ".identity_of", "node");
+      a.identity_unit = m_read.string(of->is_object() ? *of : json::object(), where + ".identity_of", "unit");
+    }
     a.issuer_ca = m_read.string(j, where, "issuer_ca", false);
     a.multi_server = m_read.boolean(j, where, "multi_server");
     a.reason = m_read.string(j, where, "reason");
@@ -302,6 +307,9 @@ class PlanDecoder {
     };
     switch (a.kind) {
       case ActionKind::upload_trust:
+        need(a.certificate.has_value() || !a.identity_node.empty(), "a certificate (or identity_of)");
+        need(!a.store.empty(), "a store");
+        break;
       case ActionKind::install_identity:
         need(a.certificate.has_value(), "a certificate");
         need(!a.store.empty(), "a store");
@@ -312,7 +320,7 @@ class PlanDecoder {
         need(!a.store.empty(), "a store");
         break;
       case ActionKind::wait_replication:
-        need(a.certificate.has_value(), "a certificate");
+        need(a.certificate.has_value() || !a.identity_node.empty(), "a certificate (or identity_of)");
         need(!a.source_node.empty(), "a source_node");
         break;
       case ActionKind::wait_identity: need(!a.source_node.empty(), "a source_node"); break;

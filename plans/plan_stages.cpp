@@ -2,6 +2,7 @@
 
 #include "engine/graph/ordering_rules.hpp"
 #include "plans/owed_restarts.hpp"
+#include "plans/peer_identities.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
@@ -129,12 +130,16 @@ Result<void> resolve(PlanDraft& draft, TimePoint now) {
 
 Result<void> diff_trust(PlanDraft& draft) {
   const auto written_on_publishers = publisher_uploads(draft);
+  // An identity regenerated in this apply reaches its peers as itself (add_identities): the one it replaces is
+  // uploaded nowhere.
+  const auto replaced = replaced_identities(draft.live, draft.identities.actions);
   for (const auto& req : draft.requirements) {
     const NodeState* state = draft.node_state(req.node);
     if (!state) {
       return fail(Error(ErrorCode::internal, "no live state was read for node " + req.node).at(req.region));
     }
     const std::string& fp = req.certificate.fingerprint();
+    if (req.present && replaced.count(fp)) continue;
     const Provider& provider = *draft.providers.find(draft.clusters_by_name.at(req.cluster)->product);
     auto [previous, first_time] = draft.planned.emplace(std::make_tuple(req.node, req.store, fp), PlanDraft::kNoChange);
     if (!first_time) {
@@ -165,7 +170,31 @@ Result<void> diff_trust(PlanDraft& draft) {
   return {};
 }
 
+namespace {
+
+// One apply converges (plans/peer_identities.hpp): the uploads that carry an identity made in this apply to its
+// peers, each owing the peer's tomcat-trust restarts.
+void add_peer_uploads(PlanDraft& draft, std::vector<PeerUpload> peers) {
+  for (auto& peer : peers) {
+    const Provider* provider = draft.providers.find(draft.clusters_by_name.at(peer.action.cluster)->product);
+    auto services = provider->services_to_restart(peer.action.store);
+    services.insert(services.end(), peer.extra_restarts.begin(), peer.extra_restarts.end());
+    const std::string change_id = peer.action.id();
+    const std::string node = peer.action.node;
+    const std::string store = peer.action.store;
+    const std::optional<SourceRegion> region = peer.action.region;
+    draft.plan.graph.add(std::move(peer.action));
+    for (const auto& service : services) {
+      draft.restarts.owe(node, service, "after the " + store + " change on " + node + " (" + change_id + ")", false,
+                         region, change_id);
+    }
+  }
+}
+
+}  // namespace
+
 void add_identities(PlanDraft& draft) {
+  auto peers = peer_uploads(draft.site, draft.providers, draft.identities.actions);  // before the actions move
   for (auto& action : draft.identities.actions) {
     const Provider* provider = draft.providers.find(draft.clusters_by_name.at(action.cluster)->product);
     std::string change_id = action.id();
@@ -185,6 +214,7 @@ void add_identities(PlanDraft& draft) {
     }
   }
   draft.identities.actions.clear();
+  add_peer_uploads(draft, std::move(peers));
   draft.plan.notes = std::move(draft.identities.notes);
 }
 

@@ -30,6 +30,7 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
   if (!a.file.empty()) j["file"] = a.file;
   if (!a.service.empty()) j["service"] = a.service;
   if (!a.source_node.empty()) j["source_node"] = a.source_node;
+  if (!a.identity_node.empty()) j["identity_of"] = {{"node", a.identity_node}, {"unit", a.identity_unit}};
   if (!a.issuer_ca.empty()) j["issuer_ca"] = a.issuer_ca;
   if (a.multi_server) j["multi_server"] = true;
   j["reason"] = a.reason;

@@ -36,12 +36,16 @@ std::string Action::id() const {
   std::string out = node + ":" + to_string(kind);
   if (!store.empty()) out += ":" + store;
   if (certificate) out += ":" + certificate->short_fingerprint();
+  if (!identity_node.empty()) out += ":identity-of:" + identity_node + "/" + identity_unit;
   if (!service.empty()) out += ":" + service;
   return out;
 }
 
 std::string Action::describe() const {
   auto cert_label = [&]() {
+    if (!certificate && !identity_node.empty()) {
+      return "the new " + identity_unit + " identity of " + identity_node + " (known after apply)";
+    }
     if (!certificate) return file;
     std::string cn = certificate->common_name();
     return (cn.empty() ? certificate->subject() : cn) + " (" + certificate->fingerprint().substr(0, 8) + ")";

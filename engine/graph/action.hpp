@@ -49,6 +49,10 @@ struct Action {
   std::string file;                          // delete: the appliance's file name
   std::string service;                       // restart
   std::string source_node;                   // wait: where the certificate was written
+  // upload/wait of an identity made in this apply (a self-signed one regenerated): the certificate is node
+  // identity_node's identity_unit, known after apply; the runner reads it from that node once it exists.
+  std::string identity_node;
+  std::string identity_unit;
   std::string reason;                        // why the action exists, for people
   std::optional<SourceRegion> region;        // the site entry that asked for it
   bool pending_from_journal = false;         // a restart owed by an earlier apply

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 #include <unordered_map>
 
 namespace trustctl {
@@ -78,7 +79,10 @@ void trust_before_identity(ActionGraph& graph) {
     const Action& a = graph.action(i);
     if (a.changes_identity()) {
       identities[a.node].push_back(i);
-    } else if (a.kind == ActionKind::upload_trust || a.kind == ActionKind::wait_replication) {
+    } else if ((a.kind == ActionKind::upload_trust || a.kind == ActionKind::wait_replication) &&
+               a.identity_node.empty()) {
+      // A peer's identity made in this apply is not an issuer this node's identity needs: rule 2b puts it after
+      // every identity change, never before (two peers regenerating would otherwise wait for each other).
       trust_writes[a.node].push_back(i);
     }
   }
@@ -109,6 +113,29 @@ void publisher_first_identity(ActionGraph& graph, const Topology& topology) {
         }
       }
       previous = &changes;
+    }
+  }
+}
+
+void identity_before_its_peers(ActionGraph& graph) {
+  std::map<std::pair<std::string, std::string>, ActionGraph::Index> made;  // (node, unit) -> its identity change
+  std::map<std::tuple<std::string, std::string, std::string>, ActionGraph::Index> uploads;  // (node, of, unit)
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.changes_identity()) made[{a.node, a.store}] = i;
+    if (a.kind == ActionKind::upload_trust && !a.identity_node.empty()) {
+      uploads[{a.node, a.identity_node, a.identity_unit}] = i;
+    }
+  }
+  for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
+    const Action& a = graph.action(i);
+    if (a.identity_node.empty()) continue;
+    if (a.kind == ActionKind::upload_trust) {
+      // After every identity change of the plan: identities first, then distribution.
+      for (const auto& [key, change] : made) graph.order(change, i, kIdentityBeforeItsPeers);
+    } else if (a.kind == ActionKind::wait_replication) {
+      auto it = uploads.find({a.source_node, a.identity_node, a.identity_unit});
+      if (it != uploads.end()) graph.order(it->second, i, kReplication);
     }
   }
 }
@@ -169,6 +196,7 @@ void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartP
   rules::chain_order_in_store(graph);
   rules::replication_after_upload(graph);
   rules::trust_before_identity(graph);
+  rules::identity_before_its_peers(graph);
   rules::cross_product_phases(graph);
   rules::publisher_first_identity(graph, topology);
   rules::restarts_last(graph);

@@ -28,6 +28,7 @@ inline constexpr const char* kTrustBeforeIdentity = "trust-before-identity";
 inline constexpr const char* kPublisherFirst = "publisher-first";
 inline constexpr const char* kRestartsLast = "restarts-last";
 inline constexpr const char* kRollingRestarts = "rolling-restarts";
+inline constexpr const char* kIdentityBeforeItsPeers = "identity-before-its-peers";
 
 // Rule 1: within one store on one node, an issuer is uploaded (or has arrived by replication) before the certificates
 // it issued are uploaded.
@@ -38,6 +39,10 @@ void replication_after_upload(ActionGraph& graph);
 // Rule 2: a node's identity change waits for every trust write on that node (its issuing chain must be in the
 // node's tomcat-trust, or the appliance refuses the upload).
 void trust_before_identity(ActionGraph& graph);
+// Rule 2b: an identity made in this apply reaches its peers' stores after it exists: their uploads (and the waits
+// for them to replicate) follow the identity change on its node. Every such identity is made before any of them is
+// distributed (a domain change: regenerate every tomcat identity first, then distribute).
+void identity_before_its_peers(ActionGraph& graph);
 // Rule 4: cross-product order from the vendor procedures (e.g. PCCE: CUIC roots on Finesse before Finesse roots on
 // CUIC). Within one ordering group, every write of phase 0 precedes every write of phase 1.
 void cross_product_phases(ActionGraph& graph);

@@ -30,9 +30,38 @@ std::string VosActionRunner::platform_service(const Cluster& cluster, const Node
   return ports.empty() ? std::string() : ports.front().service;
 }
 
+// An upload or wait planned "known after apply" carries the identity its node made earlier in this apply: read over
+// that node's authenticated session now that it exists, then run as if the plan had named it.
+Result<Action> VosActionRunner::with_made_identity(const Action& action) {
+  const Node* source = m_site.find_node(action.identity_node);
+  if (!source) return fail(Error(ErrorCode::internal, "the plan names an unknown node").on(action.node, action.describe()));
+  std::optional<Certificate> made;
+  auto read = m_pool.with_session(*source, [&](transport::CliSession& session) -> Result<void> {
+    auto identity = vos::read_own_certificate(session, action.identity_unit);
+    if (!identity) return fail(identity.error());
+    if (!identity->empty()) made = identity->front();
+    return {};
+  });
+  if (!read) return fail(Error(read.error()).on(action.node, action.describe()));
+  if (!made) {
+    return fail(Error(ErrorCode::protocol, action.identity_node + " shows no " + action.identity_unit +
+                                               " identity to carry; check it with `show cert own " +
+                                               action.identity_unit + "` and run apply again")
+                    .on(action.node, action.describe()));
+  }
+  Action resolved = action;
+  resolved.certificate = std::move(made);
+  return resolved;
+}
+
 Result<void> VosActionRunner::run(const Action& action) {
   const Node* node = m_site.find_node(action.node);
   if (!node) return fail(Error(ErrorCode::internal, "the plan names an unknown node").on(action.node, action.describe()));
+  if (!action.certificate && !action.identity_node.empty()) {
+    auto resolved = with_made_identity(action);
+    if (!resolved) return fail(resolved.error());
+    return run(*resolved);
+  }
   if (action.kind == ActionKind::wait_replication) return wait_replication(*node, action);
   if (action.kind == ActionKind::wait_identity) {
     if (auto arrived = wait_identity(*node, action); !arrived) return arrived;

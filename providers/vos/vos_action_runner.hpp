@@ -26,6 +26,7 @@ class VosActionRunner final : public ActionRunner {
   Result<void> run(const Action& action) override;
 
  private:
+  Result<Action> with_made_identity(const Action& action);
   Result<void> wait_replication(const Node& node, const Action& action);
   Result<void> renew_identity(transport::CliSession& session, const Action& action);
   Result<void> install_identity(transport::CliSession& session, const Action& action);

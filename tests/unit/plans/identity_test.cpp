@@ -116,18 +116,43 @@ TEST(Identity, AnIdentityValidUntilTheYear9999IsNotRenewed) {
   EXPECT_TRUE(changes->actions.empty()) << changes->actions.front().reason;
 }
 
-TEST(Identity, SelfPolicyRegeneratesACaSignedIdentityAndSaysPeersFollowLater) {
+// One apply converges: the regenerated identity is uploaded to the peers that trust it (SocialMiner, by the
+// integration) in the same plan, "known after apply", after every identity change, and the identity it replaces is
+// uploaded nowhere.
+TEST(Identity, SelfPolicyRegeneratesACaSignedIdentityAndItsPeersGetItInTheSameApply) {
   LabCa t;
   t.site.clusters[0].identities[0].issuer = "self";
-  t.live.nodes["uccx1"].identities["tomcat"] = {make_leaf("uccx1.lab.example", t.ca)};
+  t.site.clusters.push_back(make_cluster("sm", Product::socialminer, {"sm1"}));
+  t.site.integrations.push_back(Integration{.from = "uccx", .to = "sm"});
+  t.live.nodes["sm1"].node = "sm1";
+  t.live.nodes["sm1"].identities["tomcat"] = {make_root("sm1.lab.example").certificate};
+  const Certificate replaced = make_leaf("uccx1.lab.example", t.ca);
+  t.live.nodes["uccx1"].identities["tomcat"] = {replaced};
+  t.live.nodes["uccx1"].stores["tomcat-trust"].push_back({"Lab_CA.pem", t.ca.certificate});
   auto plan = make_plan(t.site, t.live, t.registry);
   ASSERT_TRUE(plan) << plan.error().describe();
-  ASSERT_EQ(plan->graph.size() > 0, true);
-  bool regen = false;
-  for (const auto& a : plan->graph.actions()) regen = regen || (a.kind == ActionKind::regenerate_identity && a.node == "uccx1");
-  EXPECT_TRUE(regen);
+  std::optional<ActionGraph::Index> regen, carried;
+  for (ActionGraph::Index i = 0; i < plan->graph.size(); ++i) {
+    const Action& a = plan->graph.action(i);
+    if (a.kind == ActionKind::regenerate_identity && a.node == "uccx1") regen = i;
+    if (a.kind == ActionKind::upload_trust && a.node == "sm1" && a.identity_node == "uccx1") carried = i;
+    if (a.certificate) {
+      EXPECT_FALSE(*a.certificate == replaced) << a.describe() << ": the replaced identity travels not";
+    }
+  }
+  ASSERT_TRUE(regen);
+  ASSERT_TRUE(carried) << "sm1 gets uccx1's new identity in this apply";
+  const Action& upload = plan->graph.action(*carried);
+  EXPECT_FALSE(upload.certificate.has_value());
+  EXPECT_EQ(upload.identity_unit, "tomcat");
+  EXPECT_NE(upload.describe().find("the new tomcat identity of uccx1 (known after apply)"), std::string::npos);
+  auto before = plan->graph.predecessors(*carried);
+  EXPECT_NE(std::find(before.begin(), before.end(), *regen), before.end()) << "after the identity exists";
+  bool restarts_sm1 = false;
+  for (const auto& a : plan->graph.actions()) restarts_sm1 = restarts_sm1 || (a.kind == ActionKind::restart_service && a.node == "sm1");
+  EXPECT_TRUE(restarts_sm1) << "the peer reloads its tomcat-trust";
   ASSERT_EQ(plan->notes.size(), 1u);
-  EXPECT_NE(plan->notes[0].find("run plan again"), std::string::npos);
+  EXPECT_NE(plan->notes[0].find("get it in this apply"), std::string::npos) << plan->notes[0];
 }
 
 // ---- multi-server (SAN) identities ----

@@ -144,9 +144,18 @@ TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
   restart.service = "Cisco Tomcat";
   restart.reason = "after the new identity";
   restart.orderings = {{"pcce:a+b", 1}, {"pcce:a+c", 0}};
-  auto a = plan.graph.add(renew), b = plan.graph.add(regen), c = plan.graph.add(restart);
+  Action carry;  // the regenerated identity, carried to a peer in the same apply (known after apply)
+  carry.kind = ActionKind::upload_trust;
+  carry.node = "uccx1";
+  carry.cluster = "uccx";
+  carry.store = "tomcat-trust";
+  carry.identity_node = "uccx2";
+  carry.identity_unit = "tomcat";
+  carry.reason = "a peer must trust it";
+  auto a = plan.graph.add(renew), b = plan.graph.add(regen), c = plan.graph.add(restart), d = plan.graph.add(carry);
   plan.graph.order(a, c, "restarts-last");
-  plan.order = {a, b, c};
+  plan.graph.order(b, d, "identity-before-its-peers");
+  plan.order = {a, b, c, d};
   plan.notes = {"the new certificate of uccx1 is known after apply"};
   Site site;
   site.name = "lab";
@@ -159,6 +168,10 @@ TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
   EXPECT_EQ(saved->plan.graph.action(0).issuer_ca, "corp-issuing");
   EXPECT_EQ(saved->plan.graph.action(1).kind, ActionKind::regenerate_identity);
   EXPECT_EQ(saved->plan.graph.action(2).orderings, (std::vector<OrderingPhase>{{"pcce:a+b", 1}, {"pcce:a+c", 0}}));
+  EXPECT_FALSE(saved->plan.graph.action(3).certificate.has_value());
+  EXPECT_EQ(saved->plan.graph.action(3).identity_node, "uccx2");
+  EXPECT_EQ(saved->plan.graph.action(3).identity_unit, "tomcat");
+  EXPECT_EQ(saved->plan.graph.action(3).id(), carry.id());
   EXPECT_EQ(saved->plan.notes, plan.notes);
   EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, site, {}));
 }

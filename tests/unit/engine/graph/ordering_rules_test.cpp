@@ -59,6 +59,42 @@ TEST(OrderingRules, ReplicationWaitFollowsThePublishersUpload) {
   EXPECT_TRUE(g.predecessors(unrelated).empty());
 }
 
+// Two peers regenerate their self-signed identities and each must trust the other's (a domain change on a UCCX ->
+// SocialMiner site): every identity is made first, then distributed; never a cycle through trust-before-identity.
+TEST(OrderingRules, IdentitiesMadeInThisApplyReachTheirPeersAfterEveryIdentityChange) {
+  auto regen = [](const std::string& node) {
+    Action a;
+    a.kind = ActionKind::regenerate_identity;
+    a.node = node;
+    a.store = "tomcat";
+    return a;
+  };
+  auto carry = [](const std::string& node, const std::string& of, ActionKind kind = ActionKind::upload_trust) {
+    Action a;
+    a.kind = kind;
+    a.node = node;
+    a.store = "tomcat-trust";
+    a.identity_node = of;
+    a.identity_unit = "tomcat";
+    if (kind == ActionKind::wait_replication) a.source_node = "uccx1";
+    return a;
+  };
+  ActionGraph g;
+  auto uccx1 = g.add(regen("uccx1"));
+  auto sm1 = g.add(regen("sm1"));
+  auto to_uccx1 = g.add(carry("uccx1", "sm1"));
+  auto to_uccx2 = g.add(carry("uccx2", "sm1", ActionKind::wait_replication));
+  auto to_sm1 = g.add(carry("sm1", "uccx1"));
+  Topology topology{{"uccx1", {"uccx", Role::publisher, 0}}, {"uccx2", {"uccx", Role::subscriber, 1}},
+                    {"sm1", {"sm", Role::publisher, 0}}};
+  apply_ordering_rules(g, topology, RestartPolicy::rolling);
+  for (auto made : {uccx1, sm1}) {
+    for (auto carried : {to_uccx1, to_sm1}) EXPECT_EQ(g.rule_of(made, carried), rules::kIdentityBeforeItsPeers);
+  }
+  EXPECT_EQ(g.rule_of(to_uccx1, to_uccx2), rules::kReplication) << "the subscriber's wait follows the publisher's upload";
+  EXPECT_TRUE(g.topological_order().has_value()) << "no cycle";
+}
+
 TEST(OrderingRules, EveryChangeOnANodePrecedesItsRestartsAndServicesRestartInOrder) {
   auto root = make_root("Root");
   ActionGraph g;
