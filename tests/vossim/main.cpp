@@ -158,15 +158,15 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
+  auto settings = make_settings(options);
+  if (!settings) {
+    std::cerr << "vos-sim: " << settings.error().message << "\n";
+    return 1;
+  }
   auto loaded = trustctl::config::load_site(options.site_path);
   if (!loaded.site) {
     for (const auto& error : loaded.errors) std::cerr << "vos-sim: " << error.describe() << "\n";
     if (loaded.errors.empty()) std::cerr << "vos-sim: cannot load " << options.site_path << "\n";
-    return 1;
-  }
-  auto settings = make_settings(options);
-  if (!settings) {
-    std::cerr << "vos-sim: " << settings.error().message << "\n";
     return 1;
   }
 
