@@ -26,9 +26,7 @@ trap cleanup EXIT
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Starting vos-sim: a simulated UCCX pair and SocialMiner on 127.0.1.1-3 (state in $work)"
-# --ecdsa-cop: UCCX and SocialMiner present tomcat-ECDSA as the ECDSA guide says, and trustctl does not distribute
-# those chains yet (issue 12), so the demo's lab has Cisco's COP that turns ECDSA presentation off.
-"$vossim" "$work/site.toml" --replication-delay-ms 1500 --restart-ms 1000 --ecdsa-cop >"$work/vos-sim.out" \
+"$vossim" "$work/site.toml" --replication-delay-ms 1500 --restart-ms 1000 >"$work/vos-sim.out" \
   2>"$work/vos-sim.err" &
 sim_pid=$!
 for _ in $(seq 1 100); do

@@ -23,11 +23,7 @@ TEST_P(Example, PlansAppliesAndEndsWithNoChanges) {
   std::vector<std::string> sim_args = {VOS_SIM_BIN, (dir / "site.toml").string(), "--state-dir", (dir / "sim").string(),
                                        "--replication-delay-ms", "200", "--restart-ms", "100",
                                        // pins and identities exist at the ready line, however loaded the machine
-                                       "--identity-wait-ms", "120000",
-                                       // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide
-                                       // says; trustctl does not distribute those chains yet (issue 12, point 3): the
-                                       // examples run as on sites with Cisco's COP that turns ECDSA presentation off.
-                                       "--ecdsa-cop"};
+                                       "--identity-wait-ms", "120000"};
   if (name == "pcce") {
     auto ca = run({TRUSTCTL_BIN, "ca", "init", "--out-dir", (dir / "pki").string(), "--name", "lab-ca"});
     ASSERT_EQ(ca.exit_code, 0) << ca.err;

@@ -32,9 +32,7 @@ TEST(Identity, LabRebuildSignsEveryNodeWithTheLocalCaAfterItsChainIsTrusted) {
                  "\n[[integration]]\nfrom = \"uccx\"\nto = \"socialminer\"\n",
                  // UCCX 12.5 has a tomcat-ECDSA identity too (from 11.5 on): signed as well, so none stays self-signed.
                  "[cluster.identity.tomcat]\nissuer = \"lab-ca\"\n[cluster.identity.tomcat-ECDSA]\nissuer = \"lab-ca\"\n");
-  // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide says (docs/appliances.md section
-  // 10); this test checks the RSA path, as on a site with Cisco's COP that turns ECDSA presentation off.
-  lab.start_sim({"--ecdsa-cop"});
+  lab.start_sim();
   for (const char* node : {"uccx1", "uccx2", "sm1"}) EXPECT_TRUE(stored_identity(lab, node).is_self_issued()) << node;
 
   auto plan = lab.trustctl({"plan", lab.site().string()});

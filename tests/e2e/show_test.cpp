@@ -34,10 +34,7 @@ TEST(Show, ListsEveryStoreLiveMarksWhatTrustctlAddedAndNamesANodeItCannotRead) {
   lab.write_site("\n[[cluster]]\nname = \"finesse\"\nproduct = \"finesse\"\nnodes = [{ name = \"fin1\", fqdn = "
                  "\"fin1.lab.example\", role = \"publisher\", address = \"" +
                  lab.address(3) + "\" }]\n");
-  // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide says (docs/appliances.md section
-  // 10); trustctl does not distribute those chains yet (issue 12, point 3). This test checks the RSA path, as on a
-  // site with Cisco's COP that turns ECDSA presentation off.
-  lab.start_sim({"--ecdsa-cop"});
+  lab.start_sim();
   auto help = lab.trustctl({"show", "--help"});
   EXPECT_EQ(help.exit_code, 0) << help.err;
   EXPECT_TRUE(contains(help.out, "Usage")) << help.out;

@@ -44,9 +44,9 @@ const char* const kUccxServices[] = {"Cisco Tomcat", "Cisco Finesse Tomcat", "Ci
 
 TEST(StalePort, AnIdentityRegeneratedWithoutRestartIsRestartedByApplyThenPlanIsClean) {
   Lab lab("stale-port", {.subnet = 107});
-  // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide says (docs/appliances.md section
-  // 10); trustctl does not distribute those chains yet (issue 12, point 3). This test checks the RSA path, as on a
-  // site with Cisco's COP that turns ECDSA presentation off.
+  // Cisco's COP that turns ECDSA presentation off (docs/appliances.md section 10): every UCCX port, Socket.IO too,
+  // presents the RSA tomcat identity, so a handshake sees a stale one on each of them. Without the COP, Socket.IO
+  // presents tomcat-ECDSA and a stale RSA identity there cannot be seen.
   lab.start_sim({"--ecdsa-cop"});
   auto first = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;

@@ -19,10 +19,7 @@ std::string socialminer(const Lab& lab) {
 TEST(Verify, AnIntegrationIsTrustedBothWaysAfterApplyAndVerifyProvesIt) {
   Lab lab("verify-integration", {.subnet = 70});
   lab.write_site(socialminer(lab));
-  // vos-sim presents UCCX's and SocialMiner's tomcat-ECDSA where the ECDSA guide says (docs/appliances.md section
-  // 10); trustctl does not distribute those chains yet (issue 12, point 3). This test checks the RSA path, as on a
-  // site with Cisco's COP that turns ECDSA presentation off.
-  lab.start_sim({"--ecdsa-cop"});
+  lab.start_sim();
 
   auto before = lab.trustctl({"verify", lab.site().string()});
   EXPECT_EQ(before.exit_code, 1) << before.out << before.err;
