@@ -1,7 +1,7 @@
 // vos-sim's integration oracle (control API GET /integrations) as an independent check of what trustctl's apply
 // achieves: the UCCX solution of examples/uccx-full.toml on its own addresses, every relation broken before apply,
 // the relations trustctl configures working after it, and UCCX -> CUCM broken again once an administrator installs a
-// CUCM identity with a critical extended key usage. Addresses: 127.0.141.x.
+// CUCM identity with a critical extended key usage. Addresses: 127.0.141-142.x.
 
 #include "support/by_hand.hpp"
 #include "support/lab.hpp"
@@ -83,6 +83,15 @@ std::map<std::string, json> rows_by_call(const json& oracle) {
   return out;
 }
 
+std::string failing(const json& oracle) {
+  std::string out;
+  for (const auto& row : oracle["integrations"]) {
+    if (!row["ok"].get<bool>()) out += row["from"].get<std::string>() + " -> " + row["to"].get<std::string>() + ":" +
+                                       std::to_string(row["port"].get<int>()) + ": " + row["reason"].get<std::string>() + "\n";
+  }
+  return out;
+}
+
 TEST(IntegrationOracle, UccxFullIsBrokenBeforeApplyWorksAfterAndACriticalEkuOnCucmBreaksUccxToCucm) {
   UccxFull lab("oracle-eku", 141);
   lab.start_sim();
@@ -121,6 +130,21 @@ TEST(IntegrationOracle, UccxFullIsBrokenBeforeApplyWorksAfterAndACriticalEkuOnCu
     EXPECT_TRUE(contains(row["reason"], "cucm1.lab.example:8443 presents")) << row.dump();
   }
   EXPECT_TRUE(broken.at("uccx1 -> partner:443")["ok"].get<bool>()) << "the other relations are untouched";
+  EXPECT_EQ(lab.sim->stop(), 0);
+}
+
+// The issue's "all ok after apply": every call of uccx-full works once trustctl has applied the site. It fails until
+// trustctl distributes tomcat-ECDSA chains and restarts every service that loads tomcat-trust (issue 12).
+TEST(IntegrationOracle, EveryUccxFullRelationWorksAfterApply) {
+  UccxFull lab("oracle-all", 142);
+  lab.start_sim();
+  auto apply = lab.trustctl({"apply", lab.site_file().string(), "--auto-approve"});
+  EXPECT_TRUE(contains(apply.out, "Apply complete")) << apply.out << apply.err;
+  const json after = lab.integrations();
+  EXPECT_EQ(after["integrations"].size(), 14u);
+  EXPECT_EQ(failing(after), "") << "every relation must work after apply";
+  auto verify = lab.trustctl({"verify", lab.site_file().string()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_EQ(lab.sim->stop(), 0);
 }
 
