@@ -73,10 +73,89 @@ class RestartList {
   std::map<std::string, std::vector<OwedRestart>> m_by_change;
 };
 
+// Nodes restarted whole (`utils system restart`): those of a cluster whose restart policy is "system", and any node
+// the journal owes a system restart from an earlier apply (it stays one whatever the policy is now).
+std::set<std::string> system_restart_nodes(const RestartList& restarts, const Topology& topology) {
+  std::set<std::string> out;
+  for (const auto& item : restarts.items()) {
+    auto placement = topology.find(item.node);
+    bool system_policy = placement != topology.end() && placement->second.restart == RestartPolicy::system;
+    if (system_policy || item.service == kSystemRestart) out.insert(item.node);
+  }
+  return out;
+}
+
+// Why a node restarts whole, and which service restarts that stands for (the plan says what goes down).
+std::string system_restart_reason(const NodePlacement* placement, const std::string& node,
+                                  const std::vector<std::string>& services, const std::string& first_reason) {
+  std::string why = placement && placement->restart == RestartPolicy::system
+                        ? "restart = \"system\" for cluster " + placement->cluster
+                        : "the journal owes a system restart of " + node;
+  std::string out = "the whole node goes down (" + why + ")";
+  if (!services.empty()) {
+    out += " instead of restarting";
+    for (std::size_t k = 0; k < services.size(); ++k) out += (k ? ", " : " ") + services[k];
+  }
+  return out + "; " + first_reason;
+}
+
+// One action per owed restart, or one system restart for a node restarted whole. Manual: listed for the operator,
+// never scheduled.
+void add_restart_actions(Plan& plan, const RestartList& restarts, const Topology& topology,
+                         const std::set<std::string>& whole_nodes) {
+  struct Whole {
+    Action action;
+    std::vector<std::string> services;
+  };
+  std::map<std::string, Whole> whole;  // node -> its system restart, built from every item it owes
+  std::vector<std::string> whole_order;
+  auto place = [&](Action restart) {
+    auto placement = topology.find(restart.node);
+    bool manual = placement != topology.end() && placement->second.restart == RestartPolicy::manual;
+    if (manual) {
+      plan.manual_restarts.push_back(std::move(restart));
+    } else {
+      plan.graph.add(std::move(restart));
+    }
+  };
+  for (const auto& item : restarts.items()) {
+    auto placement = topology.find(item.node);
+    Action restart;
+    restart.node = item.node;
+    if (placement != topology.end()) restart.cluster = placement->second.cluster;
+    restart.reason = item.reason;
+    restart.pending_from_journal = item.from_journal;
+    restart.region = item.region;
+    if (!whole_nodes.count(item.node)) {
+      restart.kind = ActionKind::restart_service;
+      restart.service = item.service;
+      place(std::move(restart));
+      continue;
+    }
+    auto [entry, first] = whole.try_emplace(item.node);
+    if (first) {
+      restart.kind = ActionKind::restart_system;
+      entry->second.action = std::move(restart);
+      whole_order.push_back(item.node);
+    } else {
+      entry->second.action.pending_from_journal = entry->second.action.pending_from_journal && item.from_journal;
+    }
+    if (item.service != kSystemRestart) entry->second.services.push_back(item.service);
+  }
+  for (const auto& node : whole_order) {
+    Whole& entry = whole.at(node);
+    auto placement = topology.find(node);
+    entry.action.reason = system_restart_reason(placement == topology.end() ? nullptr : &placement->second, node,
+                                                entry.services, entry.action.reason);
+    place(std::move(entry.action));
+  }
+}
+
 // Each write owes its own restarts and those of every wait it feeds: a publisher's upload changes the subscribers'
 // stores by replication, and a multi-server identity reaches the other nodes by distribution, whether or not
-// trustctl lives to see the wait end. Journaled before the write is sent (engine/exec/journaled_run.hpp).
-void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts) {
+// trustctl lives to see the wait end. Journaled before the write is sent (engine/exec/journaled_run.hpp). A node
+// restarted whole owes one system restart instead of its services.
+void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts, const std::set<std::string>& whole_nodes) {
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<ActionGraph::Index>> waits_by_source;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
@@ -91,7 +170,9 @@ void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts) {
     if (!a.writes()) continue;
     auto add = [&](const std::string& change_id) {
       if (const auto* owed = restarts.owed_by(change_id)) {
-        for (const auto& r : *owed) {
+        for (const auto& owed_restart : *owed) {
+          OwedRestart r = owed_restart;
+          if (whole_nodes.count(r.node)) r.service = kSystemRestart;
           if (std::find(a.owes.begin(), a.owes.end(), r) == a.owes.end()) a.owes.push_back(r);
         }
       }
@@ -325,25 +406,10 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
 
   auto topology = topology_of(site);
   restarts.order_by_product(topology, site, providers);
-  for (const auto& item : restarts.items()) {
-    Action restart;
-    restart.kind = ActionKind::restart_service;
-    restart.node = item.node;
-    auto placement = topology.find(item.node);
-    if (placement != topology.end()) restart.cluster = placement->second.cluster;
-    restart.service = item.service;
-    restart.reason = item.reason;
-    restart.pending_from_journal = item.from_journal;
-    restart.region = item.region;
-    if (site.policy.restart == RestartPolicy::manual) {
-      plan.manual_restarts.push_back(std::move(restart));
-    } else {
-      plan.graph.add(std::move(restart));
-    }
-  }
-
-  attach_owed_restarts(plan.graph, restarts);
-  apply_ordering_rules(plan.graph, topology, site.policy.restart);
+  auto whole_nodes = system_restart_nodes(restarts, topology);
+  add_restart_actions(plan, restarts, topology, whole_nodes);
+  attach_owed_restarts(plan.graph, restarts, whole_nodes);
+  apply_ordering_rules(plan.graph, topology);
   auto order = plan.graph.topological_order();
   if (!order) return fail(order.error());
   plan.order = std::move(*order);
