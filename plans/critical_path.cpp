@@ -11,6 +11,7 @@ double action_seconds(const Action& action, const DurationModel& model) {
     case ActionKind::delete_trust: return model.command_s;
     case ActionKind::wait_replication: return model.replication_s;
     case ActionKind::restart_service: return model.restart_s + model.command_s;  // restart, then utils service list
+    case ActionKind::restart_system: return model.system_restart_s + model.command_s;
     case ActionKind::renew_identity: return 4 * model.command_s;  // csr gen, show csr, import own, show cert own
     case ActionKind::regenerate_identity: return 2 * model.command_s;
     case ActionKind::install_identity: return 2 * model.command_s;  // import own, show cert own

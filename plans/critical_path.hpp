@@ -9,6 +9,7 @@ namespace trustctl::plans {
 struct DurationModel {
   double command_s = 0.2;      // one CLI command round trip (the appliance's latency)
   double restart_s = 5.0;      // one service restart
+  double system_restart_s = 15.0;  // one `utils system restart` until the node answers again
   double replication_s = 2.0;  // publisher -> subscriber
 };
 

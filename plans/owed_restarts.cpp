@@ -46,7 +46,10 @@ std::optional<std::string> unrunnable_owed_restart(const Site& site, const Provi
   }
   const Provider* provider = providers.find(cluster->product);
   std::set<std::string> services;
-  if (provider && provider->administered()) services = known_services(*provider, *node);
+  if (provider && provider->administered()) {
+    services = known_services(*provider, *node);
+    services.insert(kSystemRestart);  // every administered node can be restarted whole
+  }
   // Services only an integration restarts (UCCX scripts: the CCX Engine), whether or not the site still declares it.
   for (Product to : {Product::uccx, Product::finesse, Product::cuic, Product::socialminer, Product::mediasense,
                      Product::cucm, Product::external}) {

@@ -3,6 +3,7 @@
 // has no service of that name. Planned, one would fail every apply; plan and verify report it instead, with the
 // command that settles it (`trustctl journal SITE --forget-owed NODE --service NAME`).
 
+#include "engine/graph/action.hpp"
 #include "engine/model/provider.hpp"
 #include "engine/state/pending_restart.hpp"
 

@@ -9,7 +9,8 @@ PlanSummary Plan::summary() const {
       case ActionKind::upload_trust:
       case ActionKind::wait_replication: ++s.add; break;
       case ActionKind::delete_trust: ++s.remove; break;
-      case ActionKind::restart_service: ++s.restarts; break;
+      case ActionKind::restart_service:
+      case ActionKind::restart_system: ++s.restarts; break;
       case ActionKind::renew_identity:
       case ActionKind::regenerate_identity:
       case ActionKind::install_identity:

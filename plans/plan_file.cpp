@@ -23,17 +23,9 @@ using nlohmann::json;
 // back (plan_file_test round-trips one action of each kind).
 constexpr ActionKind kKinds[] = {ActionKind::upload_trust,     ActionKind::delete_trust,
                                  ActionKind::wait_replication, ActionKind::restart_service,
-                                 ActionKind::renew_identity,   ActionKind::regenerate_identity,
-                                 ActionKind::install_identity, ActionKind::wait_identity};
-
-const char* policy_name(RestartPolicy policy) {
-  switch (policy) {
-    case RestartPolicy::rolling: return "rolling";
-    case RestartPolicy::all_at_once: return "all-at-once";
-    case RestartPolicy::manual: return "manual";
-  }
-  return "rolling";
-}
+                                 ActionKind::restart_system,   ActionKind::renew_identity,
+                                 ActionKind::regenerate_identity, ActionKind::install_identity,
+                                 ActionKind::wait_identity};
 
 // What the JSON rendering leaves out and a re-apply needs, added to one rendered action. The certificate itself goes
 // into the file's one `certificates` table (fingerprint -> PEM): a fleet's plan names the same CA certificates on
@@ -62,9 +54,11 @@ json layout_to_json(const Site& site) {
     for (const auto& node : cluster.nodes) {
       nodes.push_back({{"name", node.name}, {"fqdn", node.fqdn}, {"role", to_string(node.role)}});
     }
-    clusters.push_back({{"name", cluster.name}, {"product", to_string(cluster.product)}, {"nodes", nodes}});
+    json entry = {{"name", cluster.name}, {"product", to_string(cluster.product)}, {"nodes", nodes}};
+    if (cluster.restart) entry["restart"] = to_string(*cluster.restart);  // the renderers say how each cluster restarts
+    clusters.push_back(std::move(entry));
   }
-  return {{"restart_policy", policy_name(site.policy.restart)}, {"clusters", clusters}};
+  return {{"restart_policy", to_string(site.policy.restart)}, {"clusters", clusters}};
 }
 
 // Reads typed fields and remembers the first problem with its JSON path, so the checks read as a list of fields
@@ -325,6 +319,7 @@ class PlanDecoder {
         break;
       case ActionKind::wait_identity: need(!a.source_node.empty(), "a source_node"); break;
       case ActionKind::restart_service: need(!a.service.empty(), "a service"); break;
+      case ActionKind::restart_system: break;
       case ActionKind::renew_identity: need(!a.issuer_ca.empty(), "an issuer_ca"); break;
       case ActionKind::regenerate_identity: need(!a.store.empty(), "a store"); break;
       case ActionKind::export_csr: m_read.problem(where, "a saved plan never holds a CSR export (trustctl csr)"); break;
@@ -373,9 +368,7 @@ class PlanDecoder {
   Site layout(const json& j) {
     Site site;
     std::string policy = m_read.string(j, "layout", "restart_policy");
-    if (policy == "rolling") site.policy.restart = RestartPolicy::rolling;
-    else if (policy == "all-at-once") site.policy.restart = RestartPolicy::all_at_once;
-    else if (policy == "manual") site.policy.restart = RestartPolicy::manual;
+    if (auto known = restart_policy_from_string(policy)) site.policy.restart = *known;
     else if (!m_read.failed()) m_read.problem("layout.restart_policy", "unknown restart policy '" + policy + "'");
     const json& clusters = m_read.array(j, "layout", "clusters");
     for (std::size_t c = 0; c < clusters.size() && !m_read.failed(); ++c) {
@@ -385,6 +378,11 @@ class PlanDecoder {
       std::string product = m_read.string(clusters[c], where, "product");
       if (auto p = product_from_string(product)) cluster.product = *p;
       else if (!m_read.failed()) m_read.problem(where + ".product", "unknown product '" + product + "'");
+      std::string restart = m_read.string(clusters[c], where, "restart", false);
+      if (auto known = restart_policy_from_string(restart)) cluster.restart = *known;
+      else if (!restart.empty() || clusters[c].contains("restart")) {
+        if (!m_read.failed()) m_read.problem(where + ".restart", "unknown restart policy '" + restart + "'");
+      }
       const json& nodes = m_read.array(clusters[c], where, "nodes");
       for (std::size_t n = 0; n < nodes.size() && !m_read.failed(); ++n) {
         std::string at = where + ".nodes[" + std::to_string(n) + "]";

@@ -274,6 +274,88 @@ void prune(PlanDraft& draft, const ManagedRecord* managed) {
   }
 }
 
+namespace {
+
+// Nodes restarted whole (`utils system restart`): those of a cluster whose restart policy is "system", and any node
+// the journal owes a system restart from an earlier apply (it stays one whatever the policy is now).
+std::set<std::string> system_restart_nodes(const RestartList& restarts, const Topology& topology) {
+  std::set<std::string> out;
+  for (const auto& item : restarts.items()) {
+    auto placement = topology.find(item.node);
+    bool system_policy = placement != topology.end() && placement->second.restart == RestartPolicy::system;
+    if (system_policy || item.service == kSystemRestart) out.insert(item.node);
+  }
+  return out;
+}
+
+// Why a node restarts whole, and which service restarts that stands for (the plan says what goes down).
+std::string system_restart_reason(const NodePlacement* placement, const std::string& node,
+                                  const std::vector<std::string>& services, const std::string& first_reason) {
+  std::string why = placement && placement->restart == RestartPolicy::system
+                        ? "restart = \"system\" for cluster " + placement->cluster
+                        : "the journal owes a system restart of " + node;
+  std::string out = "the whole node goes down (" + why + ")";
+  if (!services.empty()) {
+    out += " instead of restarting";
+    for (std::size_t k = 0; k < services.size(); ++k) out += (k ? ", " : " ") + services[k];
+  }
+  return out + "; " + first_reason;
+}
+
+// One action per owed restart, or one system restart for a node restarted whole. Manual: listed for the operator,
+// never scheduled.
+void add_restart_actions(Plan& plan, const RestartList& restarts, const Topology& topology,
+                         const std::set<std::string>& whole_nodes) {
+  struct Whole {
+    Action action;
+    std::vector<std::string> services;
+  };
+  std::map<std::string, Whole> whole;  // node -> its system restart, built from every item it owes
+  std::vector<std::string> whole_order;
+  auto place = [&](Action restart) {
+    auto placement = topology.find(restart.node);
+    bool manual = placement != topology.end() && placement->second.restart == RestartPolicy::manual;
+    if (manual) {
+      plan.manual_restarts.push_back(std::move(restart));
+    } else {
+      plan.graph.add(std::move(restart));
+    }
+  };
+  for (const auto& item : restarts.items()) {
+    auto placement = topology.find(item.node);
+    Action restart;
+    restart.node = item.node;
+    if (placement != topology.end()) restart.cluster = placement->second.cluster;
+    restart.reason = item.reason;
+    restart.pending_from_journal = item.from_journal;
+    restart.region = item.region;
+    if (!whole_nodes.count(item.node)) {
+      restart.kind = ActionKind::restart_service;
+      restart.service = item.service;
+      place(std::move(restart));
+      continue;
+    }
+    auto [entry, first] = whole.try_emplace(item.node);
+    if (first) {
+      restart.kind = ActionKind::restart_system;
+      entry->second.action = std::move(restart);
+      whole_order.push_back(item.node);
+    } else {
+      entry->second.action.pending_from_journal = entry->second.action.pending_from_journal && item.from_journal;
+    }
+    if (item.service != kSystemRestart) entry->second.services.push_back(item.service);
+  }
+  for (const auto& node : whole_order) {
+    Whole& entry = whole.at(node);
+    auto placement = topology.find(node);
+    entry.action.reason = system_restart_reason(placement == topology.end() ? nullptr : &placement->second, node,
+                                                entry.services, entry.action.reason);
+    place(std::move(entry.action));
+  }
+}
+
+}  // namespace
+
 void plan_restarts(PlanDraft& draft, const std::vector<PendingRestart>& pending) {
   for (const auto& owed : pending) {
     // One the site can no longer carry out (its node was removed, or the product has no such service) is reported,
@@ -294,27 +376,13 @@ void plan_restarts(PlanDraft& draft, const std::vector<PendingRestart>& pending)
 
   auto topology = topology_of(draft.site);
   draft.restarts.order_by_product(topology, draft.site, draft.providers);
-  for (const auto& item : draft.restarts.items()) {
-    Action restart;
-    restart.kind = ActionKind::restart_service;
-    restart.node = item.node;
-    auto placement = topology.find(item.node);
-    if (placement != topology.end()) restart.cluster = placement->second.cluster;
-    restart.service = item.service;
-    restart.reason = item.reason;
-    restart.pending_from_journal = item.from_journal;
-    restart.region = item.region;
-    if (draft.site.policy.restart == RestartPolicy::manual) {
-      draft.plan.manual_restarts.push_back(std::move(restart));
-    } else {
-      draft.plan.graph.add(std::move(restart));
-    }
-  }
-  attach_owed_restarts(draft.plan.graph, draft.restarts);
+  auto whole_nodes = system_restart_nodes(draft.restarts, topology);
+  add_restart_actions(draft.plan, draft.restarts, topology, whole_nodes);
+  attach_owed_restarts(draft.plan.graph, draft.restarts, whole_nodes);
 }
 
 Result<void> order(PlanDraft& draft) {
-  apply_ordering_rules(draft.plan.graph, topology_of(draft.site), draft.site.policy.restart);
+  apply_ordering_rules(draft.plan.graph, topology_of(draft.site));
   auto run_order = draft.plan.graph.topological_order();
   if (!run_order) return fail(run_order.error());
   draft.plan.order = std::move(*run_order);

@@ -16,7 +16,7 @@ const char* colour(ActionKind kind) {
   if (kind == ActionKind::upload_trust) return "darkgreen";
   if (kind == ActionKind::delete_trust) return "red3";
   if (kind == ActionKind::wait_replication) return "deepskyblue4";
-  if (kind == ActionKind::restart_service) return "darkorange3";
+  if (kind == ActionKind::restart_service || kind == ActionKind::restart_system) return "darkorange3";
   return "goldenrod4";  // identity changes
 }
 

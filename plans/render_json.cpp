@@ -1,5 +1,7 @@
 #include "plans/render_json.hpp"
 
+#include "plans/restart_waves.hpp"
+
 #include <string>
 #include <unordered_map>
 
@@ -65,6 +67,15 @@ nlohmann::json plan_to_json(const Plan& plan) {
   nlohmann::json manual = nlohmann::json::array();
   for (const auto& a : plan.manual_restarts) manual.push_back(action_to_json(plan, static_cast<ActionGraph::Index>(-1), a, certificates));
   j["manual_restarts"] = std::move(manual);
+  nlohmann::json restarts = nlohmann::json::array();
+  for (const auto& wave : restart_waves(plan)) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (const auto& node : wave.nodes) {
+      nodes.push_back({{"node", node.node}, {"down", node.whole ? "node" : "services"}, {"services", node.services}});
+    }
+    restarts.push_back({{"cluster", wave.cluster}, {"rolling", wave.rolling}, {"nodes", std::move(nodes)}});
+  }
+  j["restarts"] = std::move(restarts);
   j["notes"] = plan.notes;
   PlanSummary s = plan.summary();
   j["summary"] = {{"add", s.add},

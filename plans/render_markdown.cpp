@@ -2,6 +2,7 @@
 
 #include "engine/model/printable.hpp"
 #include "plans/render_text.hpp"
+#include "plans/restart_waves.hpp"
 
 #include <algorithm>
 #include <map>
@@ -29,7 +30,7 @@ NodeCounts count(const Plan& plan, const std::vector<ActionGraph::Index>& mine,
     c.change += a.changes_identity();
     c.remove += kind == ActionKind::delete_trust;
     c.wait += kind == ActionKind::wait_replication;
-    c.restarts += kind == ActionKind::restart_service;
+    c.restarts += kind == ActionKind::restart_service || kind == ActionKind::restart_system;
   }
   c.manual = static_cast<int>(manual.size());
   return c;
@@ -109,30 +110,19 @@ std::string render_markdown(const Plan& plan, const Site& site) {
   out << "**" << render_summary_line(s) << "**\n\n";
   if (s.restarts > 0) {
     // Grouped by cluster: restarts roll within a cluster, while different clusters may restart at the same time.
-    std::vector<std::pair<std::string, std::vector<std::pair<std::string, int>>>> per_cluster;
-    std::map<std::string, std::size_t> cluster_slot;
-    for (auto i : plan.order) {
-      const Action& a = plan.graph.action(i);
-      if (a.kind != ActionKind::restart_service) continue;
-      auto [slot, added] = cluster_slot.try_emplace(a.cluster, per_cluster.size());
-      if (added) per_cluster.push_back({a.cluster, {}});
-      auto& nodes = per_cluster[slot->second].second;
-      if (nodes.empty() || nodes.back().first != a.node) nodes.emplace_back(a.node, 0);
-      ++nodes.back().second;
-    }
-    bool rolling = site.policy.restart == RestartPolicy::rolling;
+    auto waves = restart_waves(plan);
     out << "> :warning: **Restarts interrupt the services agents use** on ";
-    std::size_t shown = std::min(per_cluster.size(), kClustersCalledOut);
+    std::size_t shown = std::min(waves.size(), kClustersCalledOut);
     for (std::size_t c = 0; c < shown; ++c) {
-      out << (c ? "; " : "") << escape_markdown(per_cluster[c].first) << ": ";
-      const auto& nodes = per_cluster[c].second;
+      out << (c ? "; " : "") << escape_markdown(waves[c].cluster) << ": ";
+      const auto& nodes = waves[c].nodes;
       for (std::size_t k = 0; k < nodes.size(); ++k) {
-        out << (k ? (rolling ? ", then " : ", ") : "") << "**" << escape_markdown(nodes[k].first) << "** ("
-            << nodes[k].second << (nodes[k].second == 1 ? " service)" : " services)");
+        out << (k ? (waves[c].rolling ? ", then " : ", ") : "") << "**" << escape_markdown(nodes[k].node) << "** ("
+            << what_goes_down(nodes[k]) << ")";
       }
     }
-    if (per_cluster.size() > shown) out << "; and " << per_cluster.size() - shown << " more clusters";
-    out << (rolling ? ". Rolling: one node of a cluster at a time." : ". All at once.") << " Schedule a change window.\n\n";
+    if (waves.size() > shown) out << "; and " << waves.size() - shown << " more clusters";
+    out << ". " << escape_markdown(restart_pace(waves)) << " Schedule a change window.\n\n";
   }
   write_notes(out, plan);
   if (s.manual_restarts > 0) {

@@ -1,6 +1,7 @@
 #include "plans/render_text.hpp"
 
 #include "engine/model/printable.hpp"
+#include "plans/restart_waves.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -61,7 +62,7 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
         const char* colour = a.changes_identity()                     ? p.yellow
                              : a.kind == ActionKind::upload_trust       ? p.green
                              : a.kind == ActionKind::delete_trust     ? p.red
-                             : a.kind == ActionKind::restart_service ? p.yellow
+                             : a.restarts()                           ? p.yellow
                                                                       : p.cyan;
         out << "    " << colour << action_mark(a.kind) << " " << printable(a.describe()) << p.reset;
         std::vector<std::string> after;
@@ -88,32 +89,21 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << printable(note) << p.reset << "\n";
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
   if (s.restarts > 0) {
-    // Per cluster, nodes in run order: "uccx: uccx1 (5 services), then uccx2 (5 services); socialminer: sm1 (...)".
+    // Per cluster, nodes in run order: "uccx: uccx1 (6 services), then uccx2 (6 services); fin: fin1 (whole node)".
     // Clusters restart independently, so "then" only joins nodes of one cluster; a fleet lists at most 8 clusters.
-    std::vector<std::pair<std::string, std::vector<std::pair<std::string, int>>>> per_cluster;
-    for (auto i : plan.order) {
-      const Action& a = plan.graph.action(i);
-      if (a.kind != ActionKind::restart_service) continue;
-      auto it = std::find_if(per_cluster.begin(), per_cluster.end(), [&](const auto& c) { return c.first == a.cluster; });
-      if (it == per_cluster.end()) it = per_cluster.insert(per_cluster.end(), {a.cluster, {}});
-      auto& nodes = it->second;
-      auto node = std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n.first == a.node; });
-      if (node == nodes.end()) node = nodes.insert(nodes.end(), {a.node, 0});
-      ++node->second;
-    }
-    bool rolling = site.policy.restart == RestartPolicy::rolling;
+    auto waves = restart_waves(plan);
     constexpr std::size_t kMostClusters = 8;
     out << p.yellow << "Restarts interrupt the services agents use on ";
-    for (std::size_t c = 0; c < per_cluster.size() && c < kMostClusters; ++c) {
-      out << (c ? "; " : "") << printable(per_cluster[c].first) << ": ";
-      const auto& nodes = per_cluster[c].second;
+    for (std::size_t c = 0; c < waves.size() && c < kMostClusters; ++c) {
+      out << (c ? "; " : "") << printable(waves[c].cluster) << ": ";
+      const auto& nodes = waves[c].nodes;
       for (std::size_t k = 0; k < nodes.size(); ++k) {
-        out << (k ? (rolling ? ", then " : ", ") : "") << printable(nodes[k].first) << " (" << nodes[k].second
-            << (nodes[k].second == 1 ? " service)" : " services)");
+        out << (k ? (waves[c].rolling ? ", then " : ", ") : "") << printable(nodes[k].node) << " ("
+            << what_goes_down(nodes[k]) << ")";
       }
     }
-    if (per_cluster.size() > kMostClusters) out << "; and " << per_cluster.size() - kMostClusters << " more clusters";
-    out << (rolling ? ". Rolling: one node of a cluster at a time." : ". All at once.") << p.reset << "\n";
+    if (waves.size() > kMostClusters) out << "; and " << waves.size() - kMostClusters << " more clusters";
+    out << ". " << printable(restart_pace(waves)) << p.reset << "\n";
   }
   if (s.manual_restarts > 0) {
     out << p.yellow << s.manual_restarts

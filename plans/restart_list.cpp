@@ -18,7 +18,7 @@ std::string fed_certificate(const Action& a) {
 // Each write owes its own restarts and those of every wait it feeds: a publisher's upload changes the subscribers'
 // stores by replication, and a multi-server identity reaches the other nodes by distribution, whether or not
 // trustctl lives to see the wait end. Journaled before the write is sent (engine/exec/journaled_run.hpp).
-void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts) {
+void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts, const std::set<std::string>& whole_nodes) {
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<ActionGraph::Index>> waits_by_source;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
@@ -33,7 +33,9 @@ void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts) {
     if (!a.writes()) continue;
     auto add = [&](const std::string& change_id) {
       if (const auto* owed = restarts.owed_by(change_id)) {
-        for (const auto& r : *owed) {
+        for (const auto& owed_restart : *owed) {
+          OwedRestart r = owed_restart;
+          if (whole_nodes.count(r.node)) r.service = kSystemRestart;
           if (std::find(a.owes.begin(), a.owes.end(), r) == a.owes.end()) a.owes.push_back(r);
         }
       }

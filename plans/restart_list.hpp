@@ -75,7 +75,8 @@ class RestartList {
   std::map<std::string, std::vector<OwedRestart>> m_by_change;
 };
 
-// Each write owes its own restarts and those of every wait it feeds (sets Action::owes).
-void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts);
+// Each write owes its own restarts and those of every wait it feeds (sets Action::owes). A node restarted whole
+// (whole_nodes) owes one system restart instead of its services.
+void attach_owed_restarts(ActionGraph& graph, const RestartList& restarts, const std::set<std::string>& whole_nodes = {});
 
 }  // namespace trustctl::plans

@@ -48,6 +48,11 @@ namespace {
 std::string owed_problem(const Site& site, const ProviderLookup& providers, const PendingRestart& owed) {
   // One apply cannot run (a node gone from the site, a service the product does not have) says how to settle it.
   if (auto why = unrunnable_owed_restart(site, providers, owed)) return *why;
+  if (owed.service == kSystemRestart) {
+    return owed.node + " has not been restarted (utils system restart) since " + owed.owed_by +
+           " was committed (the journal owes the restart): its services still run with what they loaded before; run "
+           "trustctl apply, which restarts it";
+  }
   return owed.service + " on " + owed.node + " has not been restarted since " + owed.owed_by +
          " was committed (the journal owes the restart): it still runs with what it loaded before; run trustctl "
          "apply, which restarts it";
@@ -85,7 +90,9 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     }
     const Certificate& leaf = observation.chain.front();
     row.presented = leaf.fingerprint().substr(0, 16);
-    if (auto o = owed_by_service.find({node->name, observation.port.service}); o != owed_by_service.end()) {
+    auto o = owed_by_service.find({node->name, observation.port.service});
+    if (o == owed_by_service.end()) o = owed_by_service.find({node->name, kSystemRestart});  // every port waits for it
+    if (o != owed_by_service.end()) {
       row.problems.push_back(where + ": " + owed_problem(site, providers, *o->second));
       shown.insert(o->first);
     }

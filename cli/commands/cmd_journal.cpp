@@ -1,6 +1,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
 #include "cli/stages/load_stage.hpp"
+#include "engine/graph/action.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
 
@@ -123,7 +124,8 @@ void print_text(const JournalView& view, const JournalContents& contents, const 
   if (pending.empty()) return;
   std::cout << "\n" << term.yellow("Restarts still owed (the next plan includes them):") << "\n";
   for (const auto& p : pending) {
-    std::cout << "  " << p.node << ": " << p.service << " (after " << p.owed_by << ")";
+    std::string what = p.service == kSystemRestart ? std::string("the whole node (utils system restart)") : p.service;
+    std::cout << "  " << p.node << ": " << what << " (after " << p.owed_by << ")";
     if (!site.find_node(p.node)) {
       std::cout << term.yellow("  the site has no node " + p.node + ": if it is gone, settle it with `trustctl "
                                "journal SITE --forget-owed " + p.node + "`");

@@ -48,6 +48,7 @@ constexpr KeySpec kKeys[] = {
     {"cluster", "version", string},
     {"cluster", "nodes", array_of_tables},
     {"cluster", "identity", table},
+    {"cluster", "restart", string},
 
     // A node may override every [connection] key except parallelism, which is global.
     {"cluster.nodes", "name", string},

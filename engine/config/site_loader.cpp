@@ -754,6 +754,14 @@ void Loader::read_clusters(const Section& root) {
     } else {
       error(s.region, "missing required key 'product' in [[cluster]] (one of " + quoted_choices(kProducts) + ")");
     }
+    if (auto restart = choice(s, "restart", kRestartPolicies)) {
+      if (cluster.product == Product::external) {
+        error(value_region(s, "restart"), "cluster '" + cluster.name + "' is external: trustctl restarts nothing "
+                                          "there; remove cluster.restart");
+      } else {
+        cluster.restart = restart_policy_from_string(*restart);
+      }
+    }
     if (auto version = s.string("version")) {
       if (parse_version(*version)) {
         cluster.version = *version;
@@ -941,11 +949,7 @@ void Loader::read_policy(const Section& root) {
   check_table(s, "policy");
   m_site.policy.region = s.region;
   if (auto prune = s.boolean("prune")) m_site.policy.prune = *prune;
-  if (auto restart = choice(s, "restart", kRestartPolicies)) {
-    m_site.policy.restart = *restart == "rolling"       ? RestartPolicy::rolling
-                            : *restart == "all-at-once" ? RestartPolicy::all_at_once
-                                                        : RestartPolicy::manual;
-  }
+  if (auto restart = choice(s, "restart", kRestartPolicies)) m_site.policy.restart = *restart_policy_from_string(*restart);
   if (auto lint = choice(s, "lint", kLintLevels)) m_site.policy.lint = *lint;
 }
 

@@ -8,6 +8,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::delete_trust: return "delete-trust";
     case ActionKind::wait_replication: return "wait-replication";
     case ActionKind::restart_service: return "restart";
+    case ActionKind::restart_system: return "restart-system";
     case ActionKind::renew_identity: return "renew-identity";
     case ActionKind::regenerate_identity: return "regenerate-identity";
     case ActionKind::install_identity: return "install-identity";
@@ -23,7 +24,8 @@ const char* action_mark(ActionKind kind) {
     case ActionKind::delete_trust: return "-";
     case ActionKind::wait_replication:
     case ActionKind::wait_identity: return "⏳";
-    case ActionKind::restart_service: return "↻";
+    case ActionKind::restart_service:
+    case ActionKind::restart_system: return "↻";
     case ActionKind::renew_identity:
     case ActionKind::regenerate_identity:
     case ActionKind::install_identity:
@@ -56,6 +58,8 @@ std::string Action::describe() const {
     case ActionKind::wait_replication:
       return "wait for " + cert_label() + " to replicate from " + source_node + " into " + store;
     case ActionKind::restart_service: return "restart " + service;
+    case ActionKind::restart_system:
+      return "restart the whole node (utils system restart): SSH and every port down until it is back";
     case ActionKind::renew_identity:
       return "renew " + store + (multi_server ? " multi-server (SAN) identity for the cluster" : " identity") +
              ": CSR on the node, signed by " + issuer_ca + ", imported (new certificate known after apply)";

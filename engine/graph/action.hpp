@@ -15,6 +15,7 @@ enum class ActionKind {
   delete_trust,      // delete a trust-store file on a node
   wait_replication,  // wait until a certificate written on the publisher shows on a subscriber
   restart_service,   // restart one service on a node
+  restart_system,    // restart the whole node (`utils system restart`): SSH and every port go down until it is back
   renew_identity,    // CSR on the node, signed by a CA whose key trustctl holds, imported as the node's identity
   regenerate_identity,  // replace the node's identity with a new self-signed one
   install_identity,  // import a certificate an outside CA signed (picked up from the CA's signed_dir)
@@ -27,9 +28,11 @@ const char* action_mark(ActionKind kind);
 
 // A restart a change makes necessary: on the changed node, or on a node the change reaches by replication or
 // distribution. Journaled as owed before the change is sent, so no crash or dropped session can lose it.
+// A system restart is owed as the service kSystemRestart: it settles every restart its node owes.
+inline constexpr const char* kSystemRestart = "system";
 struct OwedRestart {
   std::string node;
-  std::string service;
+  std::string service;  // or kSystemRestart
   bool operator==(const OwedRestart&) const = default;
   auto operator<=>(const OwedRestart&) const = default;
 };
@@ -70,8 +73,14 @@ struct Action {
   // Short human description: "upload Lab_Root_CA (3f2a9c1d) to tomcat-trust".
   std::string describe() const;
   bool writes() const {
-    return kind != ActionKind::wait_replication && kind != ActionKind::wait_identity &&
-           kind != ActionKind::restart_service;
+    return kind != ActionKind::wait_replication && kind != ActionKind::wait_identity && !restarts();
+  }
+  // A service restart or a system restart.
+  bool restarts() const { return kind == ActionKind::restart_service || kind == ActionKind::restart_system; }
+  // Whether completing this restart settles the owed one: a system restart settles every restart of its node.
+  bool settles(const OwedRestart& owed) const {
+    if (owed.node != node) return false;
+    return kind == ActionKind::restart_system || (kind == ActionKind::restart_service && owed.service == service);
   }
   // An identity written on this node (a multi-server identity arriving by distribution is not written here).
   bool changes_identity() const {

@@ -12,7 +12,7 @@ Topology topology_of(const Site& site) {
   for (const auto& cluster : site.clusters) {
     int position = 0;
     for (const auto& node : cluster.nodes) {
-      out[node.name] = NodePlacement{cluster.name, node.role, position++};
+      out[node.name] = NodePlacement{cluster.name, node.role, position++, site.restart_policy(cluster.name)};
     }
   }
   return out;
@@ -142,14 +142,30 @@ void identity_before_its_peers(ActionGraph& graph) {
 
 void cross_product_phases(ActionGraph& graph) {
   std::map<std::string, std::array<std::vector<ActionGraph::Index>, 2>> groups;
+  std::unordered_map<std::string, std::vector<ActionGraph::Index>> restarts_by_node;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
-    if (a.kind == ActionKind::restart_service) continue;
+    if (a.restarts()) {
+      restarts_by_node[a.node].push_back(i);
+      continue;
+    }
     for (const auto& membership : a.orderings) groups[membership.group][membership.phase > 0 ? 1 : 0].push_back(i);
   }
   for (const auto& [group, phases] : groups) {
     for (auto first : phases[0]) {
       for (auto second : phases[1]) graph.order(first, second, kCrossProduct);
+      // The restarts the phase-0 write owes (on its node and on the nodes it replicates to) come before phase 1
+      // too. One on the node of a phase-1 write would close a cycle with restarts-last; it cannot be both.
+      for (const auto& owed : graph.action(first).owes) {
+        auto restarts = restarts_by_node.find(owed.node);
+        if (restarts == restarts_by_node.end()) continue;
+        for (auto restart : restarts->second) {
+          if (!graph.action(restart).settles(owed)) continue;
+          for (auto second : phases[1]) {
+            if (graph.action(second).node != owed.node) graph.order(restart, second, kCrossProduct);
+          }
+        }
+      }
     }
   }
 }
@@ -158,7 +174,7 @@ void restarts_last(ActionGraph& graph) {
   std::unordered_map<std::string, std::vector<ActionGraph::Index>> changes, restarts;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
-    (a.kind == ActionKind::restart_service ? restarts : changes)[a.node].push_back(i);
+    (a.restarts() ? restarts : changes)[a.node].push_back(i);
   }
   for (const auto& [node, node_restarts] : restarts) {
     for (std::size_t k = 1; k < node_restarts.size(); ++k) {
@@ -176,9 +192,10 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
   std::map<std::string, std::map<int, std::vector<ActionGraph::Index>>> by_cluster;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
-    if (a.kind != ActionKind::restart_service) continue;
+    if (!a.restarts()) continue;
     auto it = topology.find(a.node);
     if (it == topology.end()) continue;
+    if (it->second.restart != RestartPolicy::rolling && it->second.restart != RestartPolicy::system) continue;
     by_cluster[it->second.cluster][it->second.position].push_back(i);
   }
   for (const auto& [cluster, positions] : by_cluster) {
@@ -192,7 +209,7 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
 
 }  // namespace rules
 
-void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartPolicy restart) {
+void apply_ordering_rules(ActionGraph& graph, const Topology& topology) {
   rules::chain_order_in_store(graph);
   rules::replication_after_upload(graph);
   rules::trust_before_identity(graph);
@@ -200,7 +217,7 @@ void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartP
   rules::cross_product_phases(graph);
   rules::publisher_first_identity(graph, topology);
   rules::restarts_last(graph);
-  if (restart == RestartPolicy::rolling) rules::rolling_restarts(graph, topology);
+  rules::rolling_restarts(graph, topology);
 }
 
 }  // namespace trustctl

@@ -15,6 +15,7 @@ struct NodePlacement {
   std::string cluster;
   Role role = Role::publisher;
   int position = 0;  // 0 = publisher
+  RestartPolicy restart = RestartPolicy::rolling;  // the cluster's own, or the site's
 };
 using Topology = std::map<std::string, NodePlacement, std::less<>>;
 Topology topology_of(const Site& site);
@@ -43,20 +44,22 @@ void trust_before_identity(ActionGraph& graph);
 // for them to replicate) follow the identity change on its node. Every such identity is made before any of them is
 // distributed (a domain change: regenerate every tomcat identity first, then distribute).
 void identity_before_its_peers(ActionGraph& graph);
-// Rule 4: cross-product order from the vendor procedures (e.g. PCCE: CUIC roots on Finesse before Finesse roots on
-// CUIC). Within one ordering group, every write of phase 0 precedes every write of phase 1.
+// Rule 4: cross-product order from the vendor procedures (e.g. PCCE: CUIC roots on Finesse, then Finesse restarted,
+// before Finesse roots on CUIC). Within one ordering group, every write of phase 0 precedes every write of phase 1,
+// and so does every restart a phase-0 write owes: a phase is complete only when its nodes have restarted.
 void cross_product_phases(ActionGraph& graph);
 // Rule 5: identity changes go publisher first, then each subscriber in turn.
 void publisher_first_identity(ActionGraph& graph, const Topology& topology);
 // Rule 6a: every change on a node precedes that node's restarts; a node's services restart one after another in the
 // order the provider listed them.
 void restarts_last(ActionGraph& graph);
-// Rule 6b: within a cluster, restarts roll one node at a time, publisher first, so an HA pair never loses both nodes.
+// Rule 6b: within a cluster whose restart policy is rolling or system, restarts roll one node at a time, publisher
+// first, so an HA pair never loses both nodes.
 void rolling_restarts(ActionGraph& graph, const Topology& topology);
 
 }  // namespace rules
 
-// All rules, in order. restart policy all-at-once skips the rolling rule.
-void apply_ordering_rules(ActionGraph& graph, const Topology& topology, RestartPolicy restart);
+// All rules, in order. A cluster whose restart policy is all-at-once skips the rolling rule (the topology says).
+void apply_ordering_rules(ActionGraph& graph, const Topology& topology);
 
 }  // namespace trustctl

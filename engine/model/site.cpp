@@ -16,6 +16,24 @@ std::optional<Product> product_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(RestartPolicy policy) {
+  switch (policy) {
+    case RestartPolicy::rolling: return "rolling";
+    case RestartPolicy::all_at_once: return "all-at-once";
+    case RestartPolicy::manual: return "manual";
+    case RestartPolicy::system: return "system";
+  }
+  return "rolling";
+}
+
+std::optional<RestartPolicy> restart_policy_from_string(std::string_view text) {
+  for (RestartPolicy p : {RestartPolicy::rolling, RestartPolicy::all_at_once, RestartPolicy::manual,
+                          RestartPolicy::system}) {
+    if (text == to_string(p)) return p;
+  }
+  return std::nullopt;
+}
+
 const char* to_string(Role role) { return role == Role::publisher ? "publisher" : "subscriber"; }
 
 const Node* Cluster::publisher() const {
@@ -23,6 +41,11 @@ const Node* Cluster::publisher() const {
     if (node.role == Role::publisher) return &node;
   }
   return nodes.empty() ? nullptr : &nodes.front();
+}
+
+RestartPolicy Site::restart_policy(std::string_view cluster) const {
+  const Cluster* found = find_cluster(cluster);
+  return found && found->restart ? *found->restart : policy.restart;
 }
 
 const Cluster* Site::find_cluster(std::string_view wanted) const {

@@ -86,10 +86,18 @@ struct IdentityPolicy {
   KeyRegions keys;
 };
 
+// How the restarts a change owes are carried out (docs/site-format.md, [policy] restart). rolling: the services, one
+// node of a cluster at a time; all_at_once: the services, no order between nodes; manual: listed and journaled as
+// owed, never run; system: one `utils system restart` per node instead of its services, rolling like `rolling`.
+enum class RestartPolicy { rolling, all_at_once, manual, system };
+const char* to_string(RestartPolicy policy);
+std::optional<RestartPolicy> restart_policy_from_string(std::string_view text);
+
 struct Cluster {
   std::string name;
   Product product = Product::uccx;
   std::string version;
+  std::optional<RestartPolicy> restart;  // [[cluster]] restart: overrides [policy] restart for this cluster
   std::vector<Node> nodes;          // publisher first
   std::vector<IdentityPolicy> identities;
   SourceRegion region;
@@ -147,8 +155,6 @@ struct Integration {
   SourceRegion region;
 };
 
-enum class RestartPolicy { rolling, all_at_once, manual };
-
 struct Policy {
   bool prune = false;
   RestartPolicy restart = RestartPolicy::rolling;
@@ -176,6 +182,8 @@ struct Site {
   const Node* find_node(std::string_view name) const;
   const CaEntry* find_ca(std::string_view name) const;
   const Credentials* find_credentials(std::string_view name) const;
+  // The cluster's own restart policy, or [policy] restart (also for a name the site does not know).
+  RestartPolicy restart_policy(std::string_view cluster) const;
   std::vector<const Node*> all_nodes() const;
 };
 

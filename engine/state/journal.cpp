@@ -165,6 +165,9 @@ std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& 
       if (it->second.empty()) owed.erase(it);
     } else if (event == "action-done" && record_text(r, "kind") == "restart") {
       owed.erase(key);
+    } else if (event == "action-done" && record_text(r, "kind") == "restart-system") {
+      // The whole node went down and came back: every service on it has reloaded its stores.
+      std::erase_if(owed, [&](const auto& entry) { return entry.first.first == key.first; });
     } else if (event == kRestartForgottenEvent) {
       // `trustctl journal SITE --forget-owed NODE [--service NAME]`: no service forgets every restart of the node.
       if (!key.second.empty()) {

@@ -48,7 +48,8 @@ class Journal {
 inline constexpr std::string_view kRestartForgottenEvent = "restart-forgotten";
 
 // Restarts owed by completed changes and not yet run, from the journal's records ("restart-owed" adds, a finished
-// "restart" action clears, and so does a "restart-forgotten" record).
+// "restart" action clears, a finished "restart-system" clears every restart of its node, and so does a
+// "restart-forgotten" record). A system restart is owed as the service "system".
 std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records);
 
 std::string utc_now_iso8601();

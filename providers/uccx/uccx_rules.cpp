@@ -4,10 +4,15 @@
 
 namespace trustctl::providers {
 
-// docs/appliances.md section 5: the guides restart the UCCX node one at a time; these are the Tomcat-based services
-// that load tomcat and tomcat-trust (Cisco Tomcat first: the platform pages come back before the agent-facing ones).
+// docs/appliances.md section 5: the guides restart the whole UCCX server, one node at a time; service by service that
+// is every service that loads tomcat and tomcat-trust, the CCX Engine included (it makes UCCX's outgoing calls to
+// MediaSense, SocialMiner, CUCM and scripts' hosts, so it must reload what they are trusted by). Cisco Tomcat first:
+// the platform pages come back before the agent-facing ones; the Engine before Finesse, whose agents it serves.
 ProductRules uccx_rules() {
-  std::vector<std::string> restarts = {"Cisco Tomcat", "Cisco Finesse Tomcat", "Cisco Unified CCX Notification Service",
+  std::vector<std::string> restarts = {"Cisco Tomcat",
+                                       "Cisco Unified CCX Engine",
+                                       "Cisco Finesse Tomcat",
+                                       "Cisco Unified CCX Notification Service",
                                        "Cisco Unified CCX Socket.IO Service",
                                        "Cisco Unified Intelligence Center Reporting Service"};
   return ProductRules{

@@ -68,6 +68,10 @@ Result<void> VosActionRunner::run(const Action& action) {
     return action.store == "tomcat" ? pin_new_identity(*node, action) : Result<void>{};
   }
   const Cluster* cluster = m_site.find_cluster(node->cluster);
+  if (action.kind == ActionKind::restart_system) {
+    if (!cluster) return fail(Error(ErrorCode::internal, "the node has no cluster").on(action.node, action.describe()));
+    return label(restart_node(*cluster, *node), action);
+  }
   if (cluster && extensions(*cluster).uses_api(*cluster) && extensions(*cluster).runs_over_api(action.kind)) {
     return label(run_rest(*node, action), action);
   }
@@ -95,7 +99,8 @@ Result<void> VosActionRunner::run(const Action& action) {
       case ActionKind::install_identity: return install_identity(session, action);
       case ActionKind::export_csr: return export_csr(session, action);
       case ActionKind::wait_replication:
-      case ActionKind::wait_identity: break;
+      case ActionKind::wait_identity:
+      case ActionKind::restart_system: break;
     }
     return fail(ErrorCode::internal, "unhandled action kind");
   });
@@ -135,7 +140,7 @@ Result<void> VosActionRunner::run(const Action& action) {
 Result<bool> VosActionRunner::wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
                                                  const std::optional<Certificate>& platform_identity) {
   auto ports = node_ports(cluster, node);
-  std::erase_if(ports, [&](const ServicePort& p) { return p.service != service; });
+  std::erase_if(ports, [&](const ServicePort& p) { return !service.empty() && p.service != service; });
   if (ports.empty()) return false;
   auto presented = wait_ports_answer(node, ports, std::chrono::seconds(node.connection.timeout_s),
                                      m_settings.port_poll);

@@ -46,8 +46,11 @@ class VosActionRunner final : public ActionRunner {
   Result<void> wait_healthy(const ProductExtensions& product, const Node& node);
   Result<void> explain_failed_restart(const Node& node, const Action& action, const Result<void>& failed);
   Result<void> start_platform_if_stopped(const Cluster& cluster, const Node& node);
+  // service "": every port of the node.
   Result<bool> wait_service_ports(const Cluster& cluster, const Node& node, const std::string& service,
                                   const std::optional<Certificate>& platform_identity);
+  // `utils system restart` and the node healthy again (vos_action_runner_system.cpp).
+  Result<void> restart_node(const Cluster& cluster, const Node& node);
 
   const Site& m_site;
   const ProviderLookup& m_providers;

@@ -1,5 +1,6 @@
 #include "plans/diff.hpp"
 
+#include "engine/graph/ordering_rules.hpp"
 #include "providers/registry.hpp"
 #include "support/test_pki.hpp"
 #include "support/test_site.hpp"
@@ -193,6 +194,72 @@ TEST(Diff, AbsentCertificateIsDeletedOnEveryNodeWhereFound) {
   }
 }
 
+// restart = "system" (docs/appliances.md section 5): each changed node gets one system restart instead of its services,
+// the writes owe it (journaled as "system"), the subscriber's waits for the publisher's, and the reason names what it
+// stands for.
+TEST(Diff, SystemPolicyGivesEachChangedNodeOneSystemRestartThatItsWritesOwe) {
+  UccxPair t;
+  t.site.policy.restart = RestartPolicy::system;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  for (const char* node : {"uccx1", "uccx2"}) {
+    EXPECT_TRUE(t.of_kind(*plan, ActionKind::restart_service, node).empty()) << node;
+    auto whole = t.of_kind(*plan, ActionKind::restart_system, node);
+    ASSERT_EQ(whole.size(), 1u) << node;
+    EXPECT_NE(whole[0]->reason.find("instead of restarting Cisco Tomcat, Cisco Unified CCX Engine, Cisco Finesse"),
+              std::string::npos)
+        << whole[0]->reason;
+  }
+  for (const Action* upload : t.of_kind(*plan, ActionKind::upload_trust, "uccx1")) {
+    std::vector<OwedRestart> expected = {{"uccx1", kSystemRestart}, {"uccx2", kSystemRestart}};
+    EXPECT_EQ(upload->owes, expected) << upload->id();
+  }
+  auto pub = t.of_kind(*plan, ActionKind::restart_system, "uccx1")[0];
+  auto sub = t.of_kind(*plan, ActionKind::restart_system, "uccx2")[0];
+  bool rolled = false;
+  for (const auto& [before, after] : plan->graph.edges()) {
+    rolled = rolled || (&plan->graph.action(before) == pub && &plan->graph.action(after) == sub &&
+                        plan->graph.rule_of(before, after) == rules::kRollingRestarts);
+  }
+  EXPECT_TRUE(rolled) << "the subscriber goes down after the publisher is back";
+  EXPECT_EQ(plan->summary().restarts, 2);
+}
+
+// A [[cluster]] restart overrides [policy] restart: here the cluster's restarts are left to the operator.
+TEST(Diff, ClusterRestartPolicyOverridesTheSitesPolicy) {
+  UccxPair t;
+  t.site.policy.restart = RestartPolicy::system;
+  t.site.clusters[0].restart = RestartPolicy::manual;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  EXPECT_TRUE(t.of_kind(*plan, ActionKind::restart_system, "uccx1").empty());
+  EXPECT_EQ(plan->graph.size() - t.of_kind(*plan, ActionKind::upload_trust, "uccx1").size() -
+                t.of_kind(*plan, ActionKind::wait_replication, "uccx2").size(),
+            0u)
+      << "nothing but the writes and waits is scheduled";
+  ASSERT_EQ(plan->manual_restarts.size(), 12u) << "each node's six services, listed for the operator";
+  for (const auto& a : plan->manual_restarts) EXPECT_EQ(a.kind, ActionKind::restart_service) << a.id();
+}
+
+// A system restart the journal owes from an earlier apply stays a system restart under another policy, and stands
+// for the services owed on the same node: one action settles them all.
+TEST(Diff, ASystemRestartTheJournalOwesStaysOneAndSettlesTheNodesServices) {
+  UccxPair t;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    t.holds(node, t.root.certificate);
+    t.holds(node, t.issuing.certificate);
+  }
+  auto plan = make_plan(t.site, t.live, t.registry,
+                        {{"uccx1", "Cisco Tomcat", "uccx1:upload-trust:x"}, {"uccx1", kSystemRestart, "uccx1:upload-trust:y"}});
+  ASSERT_TRUE(plan) << plan.error().describe();
+  ASSERT_EQ(plan->graph.size(), 1u);
+  const Action& whole = plan->graph.action(0);
+  EXPECT_EQ(whole.kind, ActionKind::restart_system);
+  EXPECT_TRUE(whole.pending_from_journal);
+  EXPECT_NE(whole.reason.find("the journal owes a system restart of uccx1"), std::string::npos) << whole.reason;
+  EXPECT_TRUE(plan->notes.empty()) << plan->notes.front();
+}
+
 }  // namespace
 }  // namespace trustctl::plans
 
@@ -268,10 +335,71 @@ TEST(Diff, RestartsOwedByTheJournalReplayInTheProductsOrderNotAlphabetically) {
   auto plan = make_plan(t.site, t.live, t.registry, pending);
   ASSERT_TRUE(plan) << plan.error().describe();
   auto restarts = t.of_kind(*plan, ActionKind::restart_service, "uccx1");
-  ASSERT_EQ(restarts.size(), 5u);
+  ASSERT_EQ(restarts.size(), 6u);
   EXPECT_EQ(restarts.front()->service, "Cisco Tomcat") << "Finesse's health check needs Cisco Tomcat running";
   auto order = t.registry.find(Product::uccx)->services();
   for (std::size_t k = 0; k < restarts.size(); ++k) EXPECT_EQ(restarts[k]->service, order[k]);
+}
+
+// restart = "system" (docs/appliances.md section 5): each changed node gets one system restart instead of its services,
+// the writes owe it (journaled as "system"), the subscriber's waits for the publisher's, and the reason names what it
+// stands for.
+TEST(Diff, SystemPolicyGivesEachChangedNodeOneSystemRestartThatItsWritesOwe) {
+  UccxPair t;
+  t.site.policy.restart = RestartPolicy::system;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  for (const char* node : {"uccx1", "uccx2"}) {
+    EXPECT_TRUE(t.of_kind(*plan, ActionKind::restart_service, node).empty()) << node;
+    auto whole = t.of_kind(*plan, ActionKind::restart_system, node);
+    ASSERT_EQ(whole.size(), 1u) << node;
+    EXPECT_NE(whole[0]->reason.find("instead of restarting Cisco Tomcat, Cisco Unified CCX Engine, Cisco Finesse"),
+              std::string::npos)
+        << whole[0]->reason;
+  }
+  for (const Action* upload : t.of_kind(*plan, ActionKind::upload_trust, "uccx1")) {
+    std::vector<OwedRestart> expected = {{"uccx1", kSystemRestart}, {"uccx2", kSystemRestart}};
+    EXPECT_EQ(upload->owes, expected) << upload->id();
+  }
+  auto pub = t.of_kind(*plan, ActionKind::restart_system, "uccx1")[0];
+  auto sub = t.of_kind(*plan, ActionKind::restart_system, "uccx2")[0];
+  bool rolled = false;
+  for (const auto& [before, after] : plan->graph.edges()) {
+    rolled = rolled || (&plan->graph.action(before) == pub && &plan->graph.action(after) == sub &&
+                        plan->graph.rule_of(before, after) == rules::kRollingRestarts);
+  }
+  EXPECT_TRUE(rolled) << "the subscriber goes down after the publisher is back";
+  EXPECT_EQ(plan->summary().restarts, 2);
+}
+
+// A [[cluster]] restart overrides [policy] restart: here the cluster's restarts are left to the operator.
+TEST(Diff, ClusterRestartPolicyOverridesTheSitesPolicy) {
+  UccxPair t;
+  t.site.policy.restart = RestartPolicy::system;
+  t.site.clusters[0].restart = RestartPolicy::manual;
+  auto plan = make_plan(t.site, t.live, t.registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  EXPECT_TRUE(t.of_kind(*plan, ActionKind::restart_system, "uccx1").empty());
+  EXPECT_EQ(plan->manual_restarts.size(), 2u) << "one system restart per node? no: the cluster says manual, services";
+}
+
+// A system restart the journal owes from an earlier apply stays a system restart under another policy, and stands
+// for the services owed on the same node: one action settles them all.
+TEST(Diff, ASystemRestartTheJournalOwesStaysOneAndSettlesTheNodesServices) {
+  UccxPair t;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    t.holds(node, t.root.certificate);
+    t.holds(node, t.issuing.certificate);
+  }
+  auto plan = make_plan(t.site, t.live, t.registry,
+                        {{"uccx1", "Cisco Tomcat", "uccx1:upload-trust:x"}, {"uccx1", kSystemRestart, "uccx1:upload-trust:y"}});
+  ASSERT_TRUE(plan) << plan.error().describe();
+  ASSERT_EQ(plan->graph.size(), 1u);
+  const Action& whole = plan->graph.action(0);
+  EXPECT_EQ(whole.kind, ActionKind::restart_system);
+  EXPECT_TRUE(whole.pending_from_journal);
+  EXPECT_NE(whole.reason.find("the journal owes a system restart of uccx1"), std::string::npos) << whole.reason;
+  EXPECT_TRUE(plan->notes.empty()) << plan->notes.front();
 }
 
 }  // namespace

@@ -176,6 +176,36 @@ TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
   EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, site, {}));
 }
 
+// A saved plan keeps system restarts and each cluster's own restart policy, so `plan --from` says the same thing
+// about what goes down.
+TEST_F(PlanFile, KeepsSystemRestartsAndClusterRestartPolicies) {
+  Plan plan;
+  plan.site_name = "pcce";
+  Action whole;
+  whole.kind = ActionKind::restart_system;
+  whole.node = "fin1";
+  whole.cluster = "finesse";
+  whole.reason = "the whole node goes down (restart = \"system\" for cluster finesse)";
+  auto a = plan.graph.add(whole);
+  plan.order = {a};
+  Site site;
+  site.name = "pcce";
+  site.clusters.push_back(trustctl::testing::make_cluster("finesse", Product::finesse, {"fin1", "fin2"}));
+  site.clusters.back().restart = RestartPolicy::system;
+
+  ASSERT_TRUE(write_plan_file(plan, site, path("plan.json")));
+  auto saved = read_saved_plan(path("plan.json"));
+  ASSERT_TRUE(saved) << saved.error().describe();
+  EXPECT_EQ(saved->plan.graph.action(0).kind, ActionKind::restart_system);
+  EXPECT_EQ(saved->plan.graph.action(0).id(), "fin1:restart-system");
+  ASSERT_EQ(saved->layout.clusters.size(), 1u);
+  EXPECT_EQ(saved->layout.clusters[0].restart, RestartPolicy::system);
+  std::string text = render_text(saved->plan, saved->layout, {});
+  EXPECT_TRUE(contains(text, "restart the whole node (utils system restart)")) << text;
+  EXPECT_TRUE(contains(text, "finesse: fin1 (whole node)")) << text;
+  EXPECT_EQ(text, render_text(plan, site, {}));
+}
+
 TEST_F(PlanFile, HoldsPublicCertificatesOnly) {
   auto s = trustctl::testing::mixed_scenario();
   ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("plan.json")));

@@ -41,7 +41,7 @@ TEST(RenderMarkdown, NoAnsiAndRestartsCalledOut) {
   auto s = trustctl::testing::mixed_scenario();
   std::string md = render_markdown(s.plan(), s.site);
   EXPECT_FALSE(contains(md, "\033")) << "Markdown never carries terminal colour";
-  EXPECT_TRUE(contains(md, "**Restarts interrupt the services agents use** on uccx: **uccx1** (5 services), then **uccx2** (5 services); finesse: **fin2**")) << md;
+  EXPECT_TRUE(contains(md, "**Restarts interrupt the services agents use** on uccx: **uccx1** (6 services), then **uccx2** (6 services); finesse: **fin2**")) << md;
 }
 
 TEST(RenderMarkdown, OneSummaryRowPerChangedNode) {

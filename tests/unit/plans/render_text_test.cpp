@@ -45,7 +45,7 @@ TEST(RenderText, ColourOnlyWhenAsked) {
 TEST(RenderText, SummaryCallsOutRestartsInRollingOrder) {
   auto s = trustctl::testing::mixed_scenario();
   std::string text = render_text(s.plan(), s.site, {.color = false});
-  EXPECT_TRUE(contains(text, "Restarts interrupt the services agents use on uccx: uccx1 (5 services), then uccx2"))
+  EXPECT_TRUE(contains(text, "Restarts interrupt the services agents use on uccx: uccx1 (6 services), then uccx2"))
       << text;
   EXPECT_TRUE(contains(text, "Rolling: one node of a cluster at a time.")) << text;
   EXPECT_FALSE(contains(text, "then fin2")) << "clusters restart independently: no 'then' across them\n" << text;

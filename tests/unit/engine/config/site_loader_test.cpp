@@ -386,6 +386,50 @@ TEST_F(SiteLoaderTest, RejectsUnknownKeyListingTheAllowedOnes) {
                "unknown key 'colour' in [policy] (allowed: prune, restart, lint)", 11, 1);
 }
 
+// restart = "system" in [policy] and a cluster's own restart, which overrides it for that cluster only.
+TEST_F(SiteLoaderTest, ReadsTheSystemRestartPolicyAndAClustersOverride) {
+  LoadResult result = load(kPrefix + R"([[cluster]]
+name = "finesse"
+product = "finesse"
+restart = "system"
+nodes = [{ name = "fin1" }]
+[[cluster]]
+name = "sm"
+product = "socialminer"
+nodes = [{ name = "sm1" }]
+[policy]
+restart = "all-at-once"
+)");
+  ASSERT_TRUE(result.site) << all(result.errors);
+  EXPECT_EQ(result.site->policy.restart, RestartPolicy::all_at_once);
+  EXPECT_EQ(result.site->clusters[0].restart, RestartPolicy::system);
+  EXPECT_FALSE(result.site->clusters[1].restart.has_value());
+  EXPECT_EQ(result.site->restart_policy("finesse"), RestartPolicy::system);
+  EXPECT_EQ(result.site->restart_policy("sm"), RestartPolicy::all_at_once);
+}
+
+TEST_F(SiteLoaderTest, RejectsAnUnknownClusterRestartPolicyNamingTheChoices) {
+  expect_error(only_error(kPrefix + R"([[cluster]]
+name = "finesse"
+product = "finesse"
+restart = "sytem"
+nodes = [{ name = "fin1" }]
+)"),
+               "cluster.restart: expected one of \"rolling\", \"all-at-once\", \"manual\" or \"system\", got \"sytem\" "
+               "(did you mean \"system\"?)",
+               13, 11);
+}
+
+TEST_F(SiteLoaderTest, RejectsARestartPolicyOnAnExternalCluster) {
+  expect_error(only_error(kPrefix + R"([[cluster]]
+name = "partner"
+product = "external"
+restart = "system"
+nodes = [{ name = "api", fqdn = "api.partner.example" }]
+)"),
+               "cluster 'partner' is external: trustctl restarts nothing there; remove cluster.restart", 13, 11);
+}
+
 TEST_F(SiteLoaderTest, RejectsUnknownKeyInNode) {
   expect_error(only_error(kPrefix + R"([[cluster]]
 name = "sm"

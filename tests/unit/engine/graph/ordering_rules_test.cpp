@@ -129,12 +129,80 @@ TEST(OrderingRules, RollingRestartsGoPublisherFirstOneNodeAtATime) {
 
 TEST(OrderingRules, AllAtOncePolicyAddsNoCrossNodeRestartEdges) {
   Site site;
+  site.policy.restart = RestartPolicy::all_at_once;
   site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
   ActionGraph g;
   g.add(restart("uccx1"));
   g.add(restart("uccx2"));
-  apply_ordering_rules(g, topology_of(site), RestartPolicy::all_at_once);
+  apply_ordering_rules(g, topology_of(site));
   EXPECT_TRUE(g.edges().empty());
+}
+
+Action system_restart(const std::string& node) {
+  Action a;
+  a.kind = ActionKind::restart_system;
+  a.node = node;
+  return a;
+}
+
+// restart = "system": one node of a cluster at a time as with rolling, publisher first (docs/appliances.md section 5).
+TEST(OrderingRules, SystemRestartsRollPublisherFirst) {
+  Site site;
+  site.policy.restart = RestartPolicy::system;
+  site.clusters.push_back(testing::make_cluster("fin", Product::finesse, {"fin1", "fin2"}));
+  ActionGraph g;
+  auto sub = g.add(system_restart("fin2"));
+  auto pub = g.add(system_restart("fin1"));
+  apply_ordering_rules(g, topology_of(site));
+  EXPECT_EQ(g.rule_of(pub, sub), rules::kRollingRestarts);
+}
+
+// A [[cluster]] restart overrides [policy] restart for its own nodes only.
+TEST(OrderingRules, ClusterRestartPolicyOverridesTheSites) {
+  Site site;
+  site.policy.restart = RestartPolicy::rolling;
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+  site.clusters.push_back(testing::make_cluster("fin", Product::finesse, {"fin1", "fin2"}));
+  site.clusters.back().restart = RestartPolicy::all_at_once;
+  ActionGraph g;
+  auto u1 = g.add(restart("uccx1"));
+  auto u2 = g.add(restart("uccx2"));
+  auto f1 = g.add(restart("fin1"));
+  auto f2 = g.add(restart("fin2"));
+  apply_ordering_rules(g, topology_of(site));
+  EXPECT_EQ(g.rule_of(u1, u2), rules::kRollingRestarts);
+  EXPECT_EQ(g.rule_of(f1, f2), "") << "the fin cluster restarts all at once";
+}
+
+// PCCE (docs/appliances.md section 6): phase 1 (CUIC roots on Finesse, then Finesse restarted) completes before phase 2
+// (Finesse roots on CUIC): the restarts a phase-0 write owes, on its node and on the subscriber it replicates to,
+// precede every phase-1 write.
+TEST(OrderingRules, PhaseZeroRestartsPrecedePhaseOneWrites) {
+  Site site;
+  site.clusters.push_back(testing::make_cluster("fin", Product::finesse, {"fin1", "fin2"}));
+  site.clusters.push_back(testing::make_cluster("cuic", Product::cuic, {"cuic1", "cuic2"}));
+  auto cuic_root = make_root("CUIC Root");
+  auto finesse_root = make_root("Finesse Root");
+  Action on_finesse = upload("fin1", cuic_root.certificate);
+  on_finesse.orderings.push_back({"pcce:cuic+fin", 0});
+  on_finesse.owes = {{"fin1", "Cisco Finesse Tomcat"}, {"fin2", "Cisco Finesse Tomcat"}};
+  Action on_cuic = upload("cuic1", finesse_root.certificate);
+  on_cuic.orderings.push_back({"pcce:cuic+fin", 1});
+  on_cuic.owes = {{"cuic1", "Cisco Tomcat"}};
+  ActionGraph g;
+  auto write0 = g.add(on_finesse);
+  auto write1 = g.add(on_cuic);
+  auto fin1 = g.add(restart("fin1", "Cisco Finesse Tomcat"));
+  auto fin2 = g.add(system_restart("fin2"));  // a system restart settles what fin2 owes
+  auto cuic1 = g.add(restart("cuic1"));
+  apply_ordering_rules(g, topology_of(site));
+  EXPECT_EQ(g.rule_of(write0, write1), rules::kCrossProduct);
+  EXPECT_EQ(g.rule_of(fin1, write1), rules::kCrossProduct);
+  EXPECT_EQ(g.rule_of(fin2, write1), rules::kCrossProduct);
+  EXPECT_EQ(g.rule_of(cuic1, write1), "") << "phase 1's own restart comes after its write";
+  auto order = *g.topological_order();
+  EXPECT_TRUE(before(order, fin2, write1));
+  EXPECT_TRUE(before(order, write1, cuic1));
 }
 
 }  // namespace

@@ -41,6 +41,27 @@ TEST(Journal, PendingRestartsAreOwedUntilTheRestartIsDone) {
   EXPECT_EQ(pending[0].owed_by, "y");
 }
 
+// restart = "system": the journal owes "system" for the node; a completed system restart settles every restart the
+// node owes (its services and the system restart itself), and nothing on other nodes.
+TEST(Journal, ACompletedSystemRestartSettlesEveryRestartItsNodeOwes) {
+  std::vector<nlohmann::json> records = {
+      {{"event", "restart-owed"}, {"node", "fin1"}, {"service", "system"}, {"owed_by", "x"}},
+      {{"event", "restart-owed"}, {"node", "fin1"}, {"service", "Cisco Tomcat"}, {"owed_by", "earlier"}},
+      {{"event", "restart-owed"}, {"node", "fin2"}, {"service", "system"}, {"owed_by", "x"}},
+  };
+  auto pending = pending_restarts(records);
+  ASSERT_EQ(pending.size(), 3u);
+  EXPECT_EQ(pending[0].service, "Cisco Tomcat");
+  EXPECT_EQ(pending[1].service, "system");
+  records.push_back({{"event", "action-done"}, {"kind", "restart-system"}, {"node", "fin1"}});
+  pending = pending_restarts(records);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].node, "fin2");
+  EXPECT_EQ(pending[0].service, "system");
+  records.push_back({{"event", "action-failed"}, {"kind", "restart-system"}, {"node", "fin2"}});
+  EXPECT_EQ(pending_restarts(records).size(), 1u) << "a failed system restart settles nothing";
+}
+
 TEST(Journal, ATornLastLineIsToleratedButDamageInTheMiddleIsAnError) {
   auto dir = temp_dir("journal-torn");
   std::filesystem::create_directories(dir);
