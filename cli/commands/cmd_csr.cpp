@@ -221,7 +221,7 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
   }
   if (!open_sessions(*context)) return kExitError;
   if (common.format != "json") term.progress("reading identities and pending CSRs...");
-  auto refreshed = providers::refresh(context->site, context->registry, *context->pool, context->parallelism());
+  auto refreshed = refresh_cached(*context, {}, {});
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, common, term);
     return kExitError;

@@ -23,6 +23,12 @@ void add_common(CLI::App& cmd, Invocation& in, bool connects, std::vector<std::s
                    "nodes worked on at once (default: the site's connection.parallelism)")
         ->check(CLI::Range(1, 1000))
         ->default_str("site");
+    cmd.add_option_function<std::string>(
+           "--refresh", [&in](const std::string& how) { in.common.refresh_full = how == "full"; },
+           "cached: read only the trust files whose listed name is new since the last refresh (the default); full: "
+           "read every trust file again")
+        ->check(CLI::IsMember({"cached", "full"}))
+        ->default_str("cached");
   }
 }
 

@@ -21,6 +21,7 @@ struct CommonOptions {
   bool no_color = false;
   bool trust_on_first_use = false;
   int parallelism = 0;          // 0: the site's connection.parallelism
+  bool refresh_full = false;    // --refresh=full: read every trust file, whatever the trust cache holds
 };
 
 struct PlanOptions {

@@ -3,6 +3,7 @@
 #include "cli/output/errors.hpp"
 
 #include <cstdio>
+#include <iostream>
 
 namespace trustctl::cli {
 
@@ -18,6 +19,28 @@ bool open_sessions(RunContext& context) {
   context.pool = std::make_unique<providers::SessionPool>(
       context.site, providers::ConnectOptions{tofu, providers::ssh_opener(shared, tofu), shared});
   return true;
+}
+
+providers::RefreshResult refresh_cached(RunContext& context, const providers::RefreshProgress& progress,
+                                        providers::RefreshScope scope) {
+  const Site& site = context.site;
+  if (!context.trust_cache) {
+    std::vector<std::string> nodes, warnings;
+    for (const auto& cluster : site.clusters) {
+      for (const auto& node : cluster.nodes) nodes.push_back(node.name);
+    }
+    // --refresh=full starts from nothing; what it reads still becomes the cache.
+    context.trust_cache = context.common.refresh_full ? TrustCache() : TrustCache::load(site.state_dir, nodes, warnings);
+    for (const auto& w : warnings) std::cerr << context.term.yellow("warning: ") << w << "\n";
+  }
+  scope.known = &context.trust_cache->nodes();
+  auto refreshed = providers::refresh(site, context.registry, *context.pool, context.parallelism(), progress, scope);
+  context.trust_cache->remember(refreshed.state);
+  if (auto saved = context.trust_cache->save(site.state_dir, refreshed.state); !saved) {
+    std::cerr << context.term.yellow("warning: ") << "the trust cache was not saved (" << saved.error().message
+              << "); the next refresh reads the trust stores in full\n";
+  }
+  return refreshed;
 }
 
 bool refresh(RunContext& context) {
@@ -36,13 +59,17 @@ bool refresh(RunContext& context) {
       if (result) {
         std::size_t entries = 0;
         for (const auto& [store, list] : result->stores) entries += list.size();
-        term.progress(node.name + ": read " + std::to_string(entries) + " trust certificate(s) in " + took);
+        std::string reused = result->trust_files_reused == 0
+                                 ? ""
+                                 : " (" + std::to_string(result->trust_files_reused) + " file(s) unchanged since the "
+                                   "last refresh, not read again)";
+        term.progress(node.name + ": read " + std::to_string(entries) + " trust certificate(s) in " + took + reused);
       } else {
         term.progress(node.name + ": " + term.red("refresh failed") + " after " + took);
       }
     };
   }
-  auto refreshed = providers::refresh(context.site, context.registry, *context.pool, context.parallelism(), progress);
+  auto refreshed = refresh_cached(context, progress, {});
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, context.common, context.term);
     return false;
@@ -53,7 +80,7 @@ bool refresh(RunContext& context) {
 
 std::optional<providers::RefreshResult> refresh_partial(RunContext& context, const providers::RefreshScope& scope) {
   if (!open_sessions(context)) return std::nullopt;
-  return providers::refresh(context.site, context.registry, *context.pool, context.parallelism(), {}, scope);
+  return refresh_cached(context, {}, scope);
 }
 
 bool read_stores(RunContext& context) {

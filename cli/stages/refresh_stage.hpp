@@ -12,6 +12,12 @@ namespace trustctl::cli {
 // Resolves every secret up front (reporting what is missing) and opens the session pool. False after reporting.
 bool open_sessions(RunContext& context);
 
+// providers::refresh through the trust cache (loaded from the state directory at the first call, unless
+// --refresh=full; each refresh updates and saves it): a trust file whose listed name an earlier refresh read is not
+// read again. A damaged cache file is a warning and a full read of its node.
+providers::RefreshResult refresh_cached(RunContext& context, const providers::RefreshProgress& progress,
+                                        providers::RefreshScope scope);
+
 // Every node, with a progress line per node (not with --format json): context.live. False after reporting errors.
 bool refresh(RunContext& context);
 

@@ -8,12 +8,14 @@
 #include "engine/model/site.hpp"
 #include "engine/state/managed_record.hpp"
 #include "engine/state/pending_restart.hpp"
+#include "engine/state/trust_cache.hpp"
 #include "plans/plan.hpp"
 #include "providers/pki/lint/finding.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/session_pool.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace trustctl::cli {
@@ -28,6 +30,7 @@ struct RunContext {
   Site site;                                  // load
   std::unique_ptr<providers::SessionPool> pool;  // refresh opens it; apply and verify reuse its sessions
   LiveState live;                             // refresh
+  std::optional<TrustCache> trust_cache;      // refresh: loaded at the first one, updated by each (verify's too)
   std::vector<PendingRestart> owed;           // plan: restarts the journal still owes
   ManagedRecord managed;                      // plan: what trustctl added earlier (apply keeps it up to date)
   plans::Plan plan;                           // plan

@@ -37,7 +37,8 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
   auto owed = pending_restarts(*journal);
   if (!open_sessions(context)) return std::nullopt;
   if (!context.json()) term.progress("verify: reading every node and handshaking every service port...");
-  auto refreshed = providers::refresh(site, context.registry, *context.pool, context.parallelism());
+  // Through the trust cache: after apply only the files it wrote are read, every listing and identity is read again.
+  auto refreshed = refresh_cached(context, {}, {});
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, context.common, term);
     return std::nullopt;

@@ -30,6 +30,10 @@ struct PresentedPort {
   std::string error;               // why it failed: the service may be down or restarting
 };
 
+// Trust files an earlier refresh of one node read, by path as listed ("tomcat-trust/x_1a2b.pem"): refresh reads
+// again only the files whose name it does not know (engine/state/trust_cache.hpp keeps them between runs).
+using KnownTrustFiles = std::map<std::string, std::vector<Certificate>>;
+
 struct NodeState {
   std::string node;
   std::map<std::string, std::vector<StoreEntry>> stores;  // "tomcat-trust" -> entries
@@ -43,6 +47,10 @@ struct NodeState {
   // A service keeps presenting the identity it loaded at its last start, so a port that differs from the stored
   // identity owes a restart. Not part of digest(): what a port presents changes with restarts, not with the stores.
   std::vector<PresentedPort> presented;
+  // How refresh came by the trust files (for progress lines and tests; not part of digest()): read with
+  // `show cert trust`, or taken from what an earlier refresh read under the same file name.
+  std::size_t trust_files_read = 0;
+  std::size_t trust_files_reused = 0;
 
   bool holds(const std::string& store, const std::string& fingerprint) const;
   const StoreEntry* find(const std::string& store, const std::string& fingerprint) const;

@@ -68,16 +68,33 @@ Result<NodeState> labelled(Result<NodeState> result, const Node& node) {
 
 }  // namespace
 
-Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec) {
+bool reusable_trust_file(const std::string& listed_file, const std::vector<Certificate>& known) {
+  return !known.empty() && known.front().trust_file_name() == listed_file;
+}
+
+Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec,
+                                  const KnownTrustFiles* known) {
   NodeState state;
   state.node = node.name;
   auto read = pool.with_session(node, [&](transport::CliSession& writable) -> Result<void> {
     ReadOnlySession session(writable);
+    auto listed = vos::list_trust(session);
+    if (!listed) return fail(listed.error());
     for (const auto& store : refreshed_stores()) {
-      auto entries = vos::read_trust_store(session, store);
-      if (!entries) return fail(entries.error());
       auto& list = state.stores[store];
-      for (auto& [file, certificate] : *entries) list.push_back({file, std::move(certificate)});
+      for (const auto& entry : *listed) {
+        if (entry.unit != store) continue;
+        auto reuse = known ? known->find(entry.path()) : KnownTrustFiles::const_iterator{};
+        if (known && reuse != known->end() && reusable_trust_file(entry.file, reuse->second)) {
+          for (const auto& certificate : reuse->second) list.push_back({entry.file, certificate});
+          ++state.trust_files_reused;
+          continue;
+        }
+        auto certificates = vos::read_trust_certificate(session, entry.path());
+        if (!certificates) return fail(certificates.error());
+        for (auto& certificate : *certificates) list.push_back({entry.file, std::move(certificate)});
+        ++state.trust_files_read;
+      }
     }
     // The identity peers must trust (integrations): read over the authenticated session, so it can be relied on.
     for (const auto& unit : spec.identity_units) {
@@ -182,7 +199,12 @@ RefreshResult refresh(const Site& site, const ProviderLookup& providers, Session
     } else if (over_api) {
       results[i] = read_node_state_api(pool, site, product, *nodes[i], spec_for(*cluster));
     } else {
-      results[i] = read_node_state(pool, *nodes[i], cluster ? spec_for(*cluster) : NodeReadSpec{});
+      const KnownTrustFiles* known = nullptr;
+      if (scope.known) {
+        auto it = scope.known->find(nodes[i]->name);
+        if (it != scope.known->end()) known = &it->second;
+      }
+      results[i] = read_node_state(pool, *nodes[i], cluster ? spec_for(*cluster) : NodeReadSpec{}, known);
     }
     if (presented.valid()) {
       auto ports = presented.get();

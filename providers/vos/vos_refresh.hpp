@@ -26,9 +26,17 @@ NodeReadSpec read_spec_for(const Site& site, const ProviderLookup& providers, co
 
 // Over the admin CLI (every VOS product), or over a product's certificate API (ProductExtensions: CUCM 14+'s REST
 // API); pending CSRs come over the CLI on both (the REST API has no call that shows one).
-Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec = {});
+// known: the trust files an earlier refresh read on this node; a listed file found there under the same name is not
+// read again (see reusable_trust_file).
+Result<NodeState> read_node_state(SessionPool& pool, const Node& node, const NodeReadSpec& spec = {},
+                                  const KnownTrustFiles* known = nullptr);
 Result<NodeState> read_node_state_api(SessionPool& pool, const Site& site, const ProductExtensions& product,
                                       const Node& node, const NodeReadSpec& spec = {});
+
+// Whether a file an earlier refresh read under this name still holds what it held then. On 12.x/14.x a trust file is
+// named <CN>_<serial>.pem (docs/appliances.md section 2), so the same name means the same certificate; an older
+// <CN>.pem name says nothing about which certificate of that CN it holds, so such a file is read every time.
+bool reusable_trust_file(const std::string& listed_file, const std::vector<Certificate>& known);
 
 struct RefreshProgress {
   std::function<void(const Node&)> started;
@@ -50,6 +58,8 @@ struct RefreshScope {
   bool every_identity_unit = false;
   // show: every external host, not only those whose chain an integration needs.
   bool every_external = false;
+  // Trust files earlier refreshes read, per node (engine/state/trust_cache.hpp); nullptr: read every file.
+  const std::map<std::string, KnownTrustFiles>* known = nullptr;
 };
 RefreshResult refresh(const Site& site, const ProviderLookup& providers, SessionPool& pool, int parallelism, const RefreshProgress& progress = {},
                       const RefreshScope& scope = {});
