@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl openssh-client sshpass curl
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
+  chromium                  # tests/e2e/html_report_test.cpp renders `trustctl report` in headless Chromium
 )
 
 missing=()

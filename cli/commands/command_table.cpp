@@ -82,6 +82,12 @@ void define_bundle(CLI::App& cmd, Invocation& in) {
 
 void define_show(CLI::App& cmd, Invocation& in) { add_common(cmd, in, true); }
 
+void define_report(CLI::App& cmd, Invocation& in) {
+  add_common(cmd, in, true, {});
+  cmd.add_option("--out", in.report.out, "the HTML file to write (self-contained: open it anywhere, offline)")
+      ->required();
+}
+
 void define_csr(CLI::App& cmd, Invocation& in) {
   add_common(cmd, in, true);
   cmd.add_option("--out", in.csr.out, "the directory the CSR files are written to (FQDN.UNIT.csr)")->required();
@@ -158,6 +164,11 @@ const CommandSpec kCommands[] = {
      "presents and pending CSRs, read live.",
      "trustctl show site.toml --format json > inventory.json", define_show,
      [](const Invocation& in, const providers::Registry& r) { return run_show(in.common, r); }},
+    {"report", "one HTML page: trust map, verify matrix, expiry timeline, pending work",
+     "Reads every node like plan, show, expiry and verify do, and lays their results out on one self-contained page "
+     "(inline CSS and SVG, nothing fetched): for a change board or an on-call engineer.",
+     "trustctl report site.toml --out report.html", define_report,
+     [](const Invocation& in, const providers::Registry& r) { return run_report(in.common, in.report, r); }},
     {"graph", "the plan's action graph as Graphviz DOT", "Refreshes and plans like `plan`, then prints the graph.",
      "trustctl graph site.toml | dot -Tsvg > plan.svg", define_graph,
      [](const Invocation& in, const providers::Registry& r) { return run_graph(in.common, in.graph, r); }},

@@ -90,6 +90,10 @@ struct UnlockOptions {
   bool force = false;  // remove it even if its holder still runs here, or the lock cannot be read
 };
 
+struct ReportOptions {
+  std::string out;  // the HTML file
+};
+
 struct BundleOptions {
   std::string format = "pem";  // pem | p7b
   std::string out;
@@ -101,6 +105,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
 int run_bundle(const CommonOptions& common, const BundleOptions& options, const providers::Registry& registry);
 int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry);
 int run_show(const CommonOptions& common, const providers::Registry& registry);
+int run_report(const CommonOptions& common, const ReportOptions& options, const providers::Registry& registry);
 int run_journal(const CommonOptions& common, const JournalOptions& options, const providers::Registry& registry);
 int run_verify(const CommonOptions& common, const providers::Registry& registry);
 int run_ca_init(const CaInitOptions& options);
