@@ -15,6 +15,7 @@ packages=(
   openssl openssh-client sshpass curl
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
   chromium                  # tests/e2e/html_report_test.cpp renders `trustctl report` in headless Chromium
+  graphviz                  # `trustctl graph --format svg`, and the tests that render graphs with dot
 )
 
 missing=()

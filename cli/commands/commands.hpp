@@ -17,7 +17,7 @@ inline constexpr int kExitChanges = 2;
 
 struct CommonOptions {
   std::string site;
-  std::string format = "text";  // text | json | markdown (plan) | dot (graph)
+  std::string format = "text";  // text | json | markdown (plan) | dot, svg (graph)
   bool no_color = false;
   bool trust_on_first_use = false;
   int parallelism = 0;          // 0: the site's connection.parallelism
@@ -30,7 +30,8 @@ struct PlanOptions {
 };
 
 struct GraphOptions {
-  std::string out;   // DOT to this file instead of stdout
+  std::string type = "plan";  // plan (the action graph) | trust (who must trust whom, from the site file)
+  std::string out;   // DOT (or SVG) to this file instead of stdout
   std::string from;  // draw a saved plan instead of refreshing
 };
 
