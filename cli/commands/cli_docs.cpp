@@ -161,10 +161,10 @@ std::string bash_completion(const CLI::App& app) {
     const CLI::App* command = app.get_subcommand_ptr(std::string(spec.name)).get();
     if (!command) continue;
     auto nested = command->get_subcommands([](const CLI::App*) { return true; });
-    std::string words;
+    std::string words, subcommands;
     std::vector<OptionDoc> options = options_of(*command);
     for (const CLI::App* sub : nested) {
-      words += sub->get_name() + " ";
+      subcommands += sub->get_name() + " ";
       for (auto& o : options_of(*sub)) options.push_back(o);
     }
     std::ostringstream values;
@@ -181,7 +181,8 @@ std::string bash_completion(const CLI::App& app) {
     }
     out << "    " << spec.name << ")\n      case \"$prev\" in\n" << values.str() << "      esac\n"
         << "      if [[ \"$cur\" == -* ]]; then COMPREPLY=($(compgen -W \"" << words << "--help\" -- \"$cur\"))\n"
-        << "      else COMPREPLY=($(compgen -f -- \"$cur\")); fi\n      ;;\n";
+        << "      else COMPREPLY=($(compgen "
+        << (subcommands.empty() ? std::string("-f") : "-W \"" + subcommands + "\"") << " -- \"$cur\")); fi\n      ;;\n";
   }
   out << "  esac\n}\ncomplete -o filenames -F _trustctl trustctl\n";
   return out.str();

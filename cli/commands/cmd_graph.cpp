@@ -29,7 +29,7 @@ std::optional<std::string> graph_dot(const CommonOptions& common, const GraphOpt
       return std::nullopt;
     }
     if (!require_site("graph", common, term)) return std::nullopt;
-    auto site = load_site(common, term);
+    auto site = load_site(common, term, registry);
     if (!site) return std::nullopt;
     return plans::render_trust_dot(*site, registry);
   }
