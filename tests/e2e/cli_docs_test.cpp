@@ -31,7 +31,7 @@ std::vector<std::string> generated_commands() {
 
 TEST(CliDocs, ManPageAndCompletionCoverEverySubcommand) {
   auto commands = generated_commands();
-  ASSERT_GE(commands.size(), 16u);
+  ASSERT_GE(commands.size(), 15u) << "the 14 commands and ca init";
   auto man = run({TRUSTCTL_BIN, "--generate", "man"});
   ASSERT_EQ(man.exit_code, 0);
   auto bash = run({TRUSTCTL_BIN, "--generate", "bash"});

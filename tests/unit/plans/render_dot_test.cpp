@@ -44,7 +44,8 @@ TEST(RenderDot, OneClusterPerChangedNodeHoldingItsBoxes) {
   EXPECT_EQ(boxes, view.boxes.size());
   EXPECT_EQ(edges, view.edges.size());
   EXPECT_LT(view.boxes.size(), plan.graph.size()) << "restarts share a box per node";
-  EXPECT_TRUE(contains(dot, "[label=\"chain-order\"]"));
+  // Chain order now lives inside a node's box of writes (listed in run order); the edges between boxes remain.
+  EXPECT_TRUE(contains(dot, "tomcat-trust, in this order:\\n1. add Corp Root CA")) << dot;
   EXPECT_TRUE(contains(dot, "[label=\"replication\"]"));
   EXPECT_TRUE(contains(dot, "[label=\"rolling-restarts\"]"));
 }
