@@ -1,6 +1,7 @@
 // trustctl: puts Cisco contact-center appliances into the certificate-trust state a site file describes.
 // main builds the command line from the one subcommand table (cli/commands/command_table.hpp) and dispatches to it.
 
+#include "cli/commands/cli_docs.hpp"
 #include "cli/commands/command_table.hpp"
 #include "cli/output/last_resort.hpp"
 
@@ -46,19 +47,16 @@ std::optional<int> refuse_unknown_command(int argc, char** argv) {
   return kExitError;
 }
 
-int run_command_line(int argc, char** argv) {
-  if (auto refused = refuse_unknown_command(argc, argv)) return *refused;
+using Commands = std::vector<std::pair<CLI::App*, const CommandSpec*>>;
 
-  CLI::App app{"trustctl: declarative certificate trust for Cisco contact-center (VOS) appliances", "trustctl"};
+// The whole command line from the one table: what --help shows, dispatch, and every generated document.
+Commands define_command_line(CLI::App& app, Invocation& invocation, std::string& color) {
   app.set_version_flag("--version", "trustctl " TRUSTCTL_VERSION);
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
-  std::string color = "auto";
   app.add_option("--color", color, "colour the output: auto (a terminal only), always (CI logs), never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-
-  Invocation invocation;
-  std::vector<std::pair<CLI::App*, const CommandSpec*>> commands;
+  Commands commands;
   for (const auto& spec : command_table()) {
     CLI::App* command = app.add_subcommand(std::string(spec.name), std::string(spec.summary));
     command->fallthrough();  // --color may follow the command's name
@@ -67,6 +65,26 @@ int run_command_line(int argc, char** argv) {
     if (spec.name != "ca") command->footer(footer + "Example:\n  " + std::string(spec.example) + "\n");
     commands.emplace_back(command, &spec);
   }
+  return commands;
+}
+
+int run_command_line(int argc, char** argv) {
+  CLI::App app{"trustctl: declarative certificate trust for Cisco contact-center (VOS) appliances", "trustctl"};
+  Invocation invocation;
+  std::string color = "auto";
+  const Commands commands = define_command_line(app, invocation, color);
+  // Hidden: `trustctl --generate man|bash|zsh|markdown` prints a document generated from the definitions (the build
+  // makes the man page and the completion scripts this way).
+  if (argc == 3 && std::string_view(argv[1]) == "--generate") {
+    auto text = generate_cli_doc(app, argv[2]);
+    if (!text) {
+      std::cerr << "trustctl: --generate takes man, bash, zsh or markdown\n";
+      return kExitError;
+    }
+    std::cout << *text;
+    return kExitOk;
+  }
+  if (auto refused = refuse_unknown_command(argc, argv)) return *refused;
 
   try {
     app.parse(argc, argv);

@@ -14,6 +14,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl openssh-client sshpass curl
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
+  chromium                  # tests/e2e/html_report_test.cpp renders `trustctl report` in headless Chromium
+  graphviz                  # `trustctl graph --format svg`, and the tests that render graphs with dot
+  dpkg-dev file             # CPack DEB: dpkg-shlibdeps computes the packages' Depends
+  man-db groff-base         # tests/package: the packaged man page is rendered
 )
 
 missing=()

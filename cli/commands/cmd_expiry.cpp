@@ -3,6 +3,7 @@
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/model/printable.hpp"
+#include "plans/expiry.hpp"
 #include "plans/render_text.hpp"
 #include "providers/vos/vos_refresh.hpp"
 
@@ -11,17 +12,6 @@
 #include <iostream>
 
 namespace trustctl::cli {
-namespace {
-
-struct ExpiryRow {
-  std::string node;
-  std::string kind;  // "identity tomcat" or "trust tomcat-trust"
-  Certificate certificate;
-  long days_left = 0;
-  long renew_in_days = 0;  // days until it enters its renewal window (negative: already inside)
-};
-
-}  // namespace
 
 // Every identity and trust certificate on every node, soonest expiry first. With --within, exit 2 when anything
 // expires or enters its renewal window within that many days (for monitoring jobs).
@@ -31,39 +21,11 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
   const Terminal& term = context->term;
   const Site* site = &context->site;
   const LiveState* live = &context->live;
-  const TimePoint now = now_utc();
-  auto days_until = [&](TimePoint t) { return std::chrono::duration_cast<std::chrono::hours>(t - now).count() / 24; };
-  std::vector<ExpiryRow> rows;
-  for (const auto& [name, state] : live->nodes) {
-    const Node* node = site->find_node(name);
-    const Cluster* cluster = node ? site->find_cluster(node->cluster) : nullptr;
-    for (const auto& [unit, chain] : state.identities) {
-      if (chain.empty()) continue;
-      std::optional<int> before;
-      if (cluster) {
-        for (const auto& p : cluster->identities) {
-          if (p.unit == unit) before = p.renew_before_days;
-        }
-      }
-      const Certificate& leaf = chain.front();
-      long left = days_until(leaf.not_after());
-      rows.push_back({name, "identity " + unit, leaf, left, left - renewal_window_days(leaf, before)});
-    }
-    for (const auto& [store, entries] : state.stores) {
-      for (const auto& entry : entries) {
-        long left = days_until(entry.certificate.not_after());
-        rows.push_back({name, "trust " + store, entry.certificate, left, left - 30});
-      }
-    }
-  }
-  std::sort(rows.begin(), rows.end(), [](const ExpiryRow& a, const ExpiryRow& b) {
-    return a.days_left != b.days_left ? a.days_left < b.days_left : a.node < b.node;
-  });
+  const auto rows = plans::expiry_rows(*site, *live, now_utc());
   bool due = false;
   if (options.within >= 0) {
-    due = std::any_of(rows.begin(), rows.end(), [&](const ExpiryRow& r) {
-      return r.days_left <= options.within || r.renew_in_days <= options.within;
-    });
+    due = std::any_of(rows.begin(), rows.end(),
+                      [&](const plans::ExpiryRow& r) { return plans::expiry_due(r, options.within); });
   }
   if (common.format == "json") {
     nlohmann::json list = nlohmann::json::array();
@@ -87,7 +49,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
                     plans::utc_date(r.certificate.not_after()).c_str(), r.days_left, r.renew_in_days,
                     printable(cn.empty() ? r.certificate.subject() : cn).c_str());
       line = buf;
-      bool soon = options.within >= 0 && (r.days_left <= options.within || r.renew_in_days <= options.within);
+      bool soon = plans::expiry_due(r, options.within);
       std::cout << (r.days_left < 0 ? term.red(line) : soon ? term.yellow(line) : line) << "\n";
     }
   }

@@ -3,6 +3,7 @@
 #include "cli/stages/load_stage.hpp"
 #include "engine/graph/action.hpp"
 #include "engine/state/journal.hpp"
+#include "engine/state/journal_summary.hpp"
 #include "engine/state/state_lock.hpp"
 
 #include <unistd.h>
@@ -12,64 +13,6 @@
 
 namespace trustctl::cli {
 namespace {
-
-// One apply (or csr run) as the journal tells it. Read with record_text: a record may lack any field, and an apply
-// killed before its end has no end record at all.
-struct ApplyRun {
-  std::string id;
-  std::string started, user, host, site_digest;  // from apply-start ("" when its start record is missing)
-  std::string finished;                            // the apply-end record's time ("" when interrupted)
-  bool ended = false;
-  std::string stopped_by;                          // a signal that stopped it ("SIGTERM"), from its end record
-  int done = 0, failed = 0, skipped = 0;
-  std::vector<std::string> failures;
-};
-
-// A `--forget-owed` record: who settled which owed restarts without running them, and when.
-struct Forgotten {
-  std::string node, service, user, host, ts;  // service "" = every restart of the node
-};
-
-struct JournalView {
-  std::vector<ApplyRun> applies;  // in the order they started
-  std::vector<Forgotten> forgotten;
-};
-
-JournalView summarise(const std::vector<nlohmann::json>& records) {
-  JournalView view;
-  std::map<std::string, std::size_t> index;
-  for (const auto& r : records) {
-    const std::string event = record_text(r, "event");
-    if (event == kRestartForgottenEvent) {
-      view.forgotten.push_back({record_text(r, "node"), record_text(r, "service"), record_text(r, "user"),
-                                record_text(r, "host"), record_text(r, "ts")});
-      continue;
-    }
-    const std::string id = record_text(r, "apply");
-    if (id.empty()) continue;
-    auto [at, added] = index.emplace(id, view.applies.size());
-    if (added) view.applies.push_back(ApplyRun{.id = id});
-    ApplyRun& a = view.applies[at->second];
-    if (event == "apply-start") {
-      a.started = record_text(r, "ts");
-      a.user = record_text(r, "user");
-      a.host = record_text(r, "host");
-      a.site_digest = record_text(r, "site_digest");
-    } else if (event == "apply-end") {
-      a.ended = true;
-      a.finished = record_text(r, "ts");
-      a.stopped_by = record_text(r, "interrupted_by");
-    } else if (event == "action-done") {
-      ++a.done;
-    } else if (event == "action-failed") {
-      ++a.failed;
-      a.failures.push_back(record_text(r, "error", record_text(r, "action")));
-    } else if (event == "action-skipped") {
-      ++a.skipped;
-    }
-  }
-  return view;
-}
 
 nlohmann::json to_json(const JournalView& view, const JournalContents& contents,
                        const std::vector<PendingRestart>& pending) {

@@ -48,8 +48,13 @@ void define_plan(CLI::App& cmd, Invocation& in) {
 }
 
 void define_graph(CLI::App& cmd, Invocation& in) {
-  add_common(cmd, in, true, {"dot"});
-  cmd.add_option("--out", in.graph.out, "write the DOT to FILE instead of standard output");
+  add_common(cmd, in, true, {"dot", "svg"});
+  cmd.get_option("--format")->description("dot, or svg (needs Graphviz's dot)");
+  cmd.add_option("--type", in.graph.type,
+                 "plan: the action graph (restart chains in one box, redundant edges left out); trust: who must "
+                 "trust whom, from the site file (nothing is contacted)")
+      ->check(CLI::IsMember({"plan", "trust"}));
+  cmd.add_option("--out", in.graph.out, "write the graph to FILE instead of standard output");
   cmd.add_option("--from", in.graph.from, "draw a plan saved with `plan --out` (no connection)")
       ->check(CLI::ExistingFile);
   cmd.get_option("site")->required(false);  // run_graph requires it unless --from is given
@@ -87,6 +92,12 @@ void define_bundle(CLI::App& cmd, Invocation& in) {
 }
 
 void define_show(CLI::App& cmd, Invocation& in) { add_common(cmd, in, true); }
+
+void define_report(CLI::App& cmd, Invocation& in) {
+  add_common(cmd, in, true, {});
+  cmd.add_option("--out", in.report.out, "the HTML file to write (self-contained: open it anywhere, offline)")
+      ->required();
+}
 
 void define_csr(CLI::App& cmd, Invocation& in) {
   add_common(cmd, in, true);
@@ -164,8 +175,16 @@ const CommandSpec kCommands[] = {
      "presents and pending CSRs, read live.",
      "trustctl show site.toml --format json > inventory.json", define_show,
      [](const Invocation& in, const providers::Registry& r) { return run_show(in.common, r); }},
-    {"graph", "the plan's action graph as Graphviz DOT", "Refreshes and plans like `plan`, then prints the graph.",
-     "trustctl graph site.toml | dot -Tsvg > plan.svg", define_graph,
+    {"report", "one HTML page: trust map, verify matrix, expiry timeline, pending work",
+     "Reads every node like plan, show, expiry and verify do, and lays their results out on one self-contained page "
+     "(inline CSS and SVG, nothing fetched): for a change board or an on-call engineer.",
+     "trustctl report site.toml --out report.html", define_report,
+     [](const Invocation& in, const providers::Registry& r) { return run_report(in.common, in.report, r); }},
+    {"graph", "the plan's action graph, or who trusts whom, as Graphviz DOT or SVG",
+     "--type plan (the default) refreshes and plans like `plan`, then draws the actions: a node's restarts in one box, "
+     "only the edges no other path implies. --type trust draws the site's clusters and nodes, the trust each "
+     "integration makes and each [[trust]] entry, without connecting.",
+     "trustctl graph site.toml --type trust --format svg --out trust.svg", define_graph,
      [](const Invocation& in, const providers::Registry& r) { return run_graph(in.common, in.graph, r); }},
     {"expiry", "every identity and trust certificate, soonest expiry first", "",
      "trustctl expiry site.toml --within 30", define_expiry,

@@ -21,6 +21,7 @@ struct Invocation {
   ApplyOptions apply;
   ExpiryOptions expiry;
   BundleOptions bundle;
+  ReportOptions report;
   CsrOptions csr;
   LintOptions lint;
   ProbeOptions probe;

@@ -17,7 +17,7 @@ inline constexpr int kExitChanges = 2;
 
 struct CommonOptions {
   std::string site;
-  std::string format = "text";  // text | json | markdown (plan) | dot (graph)
+  std::string format = "text";  // text | json | markdown (plan) | dot, svg (graph)
   bool no_color = false;
   bool trust_on_first_use = false;
   int parallelism = 0;          // 0: the site's connection.parallelism
@@ -31,7 +31,8 @@ struct PlanOptions {
 };
 
 struct GraphOptions {
-  std::string out;   // DOT to this file instead of stdout
+  std::string type = "plan";  // plan (the action graph) | trust (who must trust whom, from the site file)
+  std::string out;   // DOT (or SVG) to this file instead of stdout
   std::string from;  // draw a saved plan instead of refreshing
 };
 
@@ -91,6 +92,10 @@ struct UnlockOptions {
   bool force = false;  // remove it even if its holder still runs here, or the lock cannot be read
 };
 
+struct ReportOptions {
+  std::string out;  // the HTML file
+};
+
 struct BundleOptions {
   std::string format = "pem";  // pem | p7b
   std::string out;
@@ -102,6 +107,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
 int run_bundle(const CommonOptions& common, const BundleOptions& options, const providers::Registry& registry);
 int run_csr(const CommonOptions& common, const CsrOptions& options, const providers::Registry& registry);
 int run_show(const CommonOptions& common, const providers::Registry& registry);
+int run_report(const CommonOptions& common, const ReportOptions& options, const providers::Registry& registry);
 int run_journal(const CommonOptions& common, const JournalOptions& options, const providers::Registry& registry);
 int run_verify(const CommonOptions& common, const providers::Registry& registry);
 int run_ca_init(const CaInitOptions& options);

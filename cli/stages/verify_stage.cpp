@@ -116,6 +116,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
        << rows.size() - static_cast<std::size_t>(failing) << " ok, " << failing << " failing.\n";
   out.text = text.str();
   out.json = {{"ok", out.ok}, {"endpoints", list}, {"failing", failing}};
+  out.rows = std::move(rows);
   return out;
 }
 

@@ -3,15 +3,18 @@
 // matrix for people or JSON for pipelines. Used by `trustctl verify` and at the end of `trustctl apply`.
 
 #include "cli/stages/run_context.hpp"
+#include "plans/verify.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <vector>
 
 namespace trustctl::cli {
 
 struct VerifyOutcome {
   bool ok = false;
+  std::vector<plans::VerifyRow> rows;  // the matrix itself, for renderings of their own (the HTML report)
   nlohmann::json json;
   std::string text;
 };

@@ -65,8 +65,9 @@ TEST(SavedPlan, GraphPrintsTheActionGraphAsDot) {
   EXPECT_EQ(graph.out.rfind("digraph \"trustctl plan e2e\" {", 0), 0u) << graph.out;
   EXPECT_TRUE(contains(graph.out, "subgraph \"cluster_uccx1\"")) << graph.out;
   EXPECT_TRUE(contains(graph.out, "subgraph \"cluster_uccx2\"")) << graph.out;
-  EXPECT_TRUE(contains(graph.out, "[label=\"chain-order\"]")) << graph.out;
-  EXPECT_TRUE(contains(graph.out, "[label=\"replication\"]")) << graph.out;
+  // Chain order is the order inside uccx1's box of writes; replication orders uccx2's waits after it.
+  EXPECT_TRUE(contains(graph.out, "tomcat-trust, in this order:\\n1. add Corp Root CA")) << graph.out;
+  EXPECT_TRUE(contains(graph.out, "[xlabel=\"replication\"]")) << graph.out;
   EXPECT_EQ(lab.count_commands("uccx1", "set cert import trust tomcat"), 0) << "graph never writes";
 
   auto out = lab.dir() / "plan.dot";
