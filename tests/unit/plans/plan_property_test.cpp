@@ -155,8 +155,22 @@ struct Simulation {
   void apply(const Plan& plan) {
     const CaPool& pool = CaPool::get();
     for (auto i : plan.order) {
-      const Action& a = plan.graph.action(i);
+      Action a = plan.graph.action(i);
       std::string where = a.id();
+      // An upload or a wait "known after apply" carries the identity made earlier in this apply: as the runner does,
+      // read it from the node that made it; it must exist by now (rule 2b orders it after its making).
+      if (!a.certificate && !a.identity_node.empty()) {
+        auto made = state.nodes[a.identity_node].identities.find(a.identity_unit);
+        if (made == state.nodes[a.identity_node].identities.end() || made->second.empty()) {
+          problems.push_back(where + ": the identity it distributes does not exist yet");
+          continue;
+        }
+        a.certificate = made->second.front();
+      }
+      if ((a.kind == ActionKind::upload_trust || a.kind == ActionKind::wait_replication) && !a.certificate) {
+        problems.push_back(where + ": no certificate and no identity to distribute");
+        continue;
+      }
       if (a.kind == ActionKind::upload_trust) {
         import(a.node, a.store, *a.certificate);
         replicate_from(a.node, a.store, *a.certificate);

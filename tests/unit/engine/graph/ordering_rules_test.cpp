@@ -87,7 +87,7 @@ TEST(OrderingRules, IdentitiesMadeInThisApplyReachTheirPeersAfterEveryIdentityCh
   auto to_sm1 = g.add(carry("sm1", "uccx1"));
   Topology topology{{"uccx1", {"uccx", Role::publisher, 0}}, {"uccx2", {"uccx", Role::subscriber, 1}},
                     {"sm1", {"sm", Role::publisher, 0}}};
-  apply_ordering_rules(g, topology, RestartPolicy::rolling);
+  apply_ordering_rules(g, topology);
   for (auto made : {uccx1, sm1}) {
     for (auto carried : {to_uccx1, to_sm1}) EXPECT_EQ(g.rule_of(made, carried), rules::kIdentityBeforeItsPeers);
   }
