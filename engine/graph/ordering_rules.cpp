@@ -78,7 +78,9 @@ void trust_before_identity(ActionGraph& graph) {
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
     if (a.changes_identity()) {
-      identities[a.node].push_back(i);
+      // A regenerated identity is self-signed: the appliance checks no issuing chain, so it waits for no trust write
+      // (and must not: with the PCCE phases and rule 2b a CUIC regeneration would wait for itself through Finesse).
+      if (a.kind != ActionKind::regenerate_identity) identities[a.node].push_back(i);
     } else if ((a.kind == ActionKind::upload_trust || a.kind == ActionKind::wait_replication) &&
                a.identity_node.empty()) {
       // A peer's identity made in this apply is not an issuer this node's identity needs: rule 2b puts it after

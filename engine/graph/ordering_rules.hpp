@@ -38,7 +38,7 @@ void chain_order_in_store(ActionGraph& graph);
 // multi-server identity follows the publisher's identity change that makes it.
 void replication_after_upload(ActionGraph& graph);
 // Rule 2: a node's identity change waits for every trust write on that node (its issuing chain must be in the
-// node's tomcat-trust, or the appliance refuses the upload).
+// node's tomcat-trust, or the appliance refuses the upload). A regeneration is self-signed and waits for none.
 void trust_before_identity(ActionGraph& graph);
 // Rule 2b: an identity made in this apply reaches its peers' stores after it exists: their uploads (and the waits
 // for them to replicate) follow the identity change on its node. Every such identity is made before any of them is

@@ -61,7 +61,7 @@ class HtmlReport : public ::testing::Test {
     m_sim = std::make_unique<Server>(
         std::vector<std::string>{VOS_SIM_BIN, site_file(), "--state-dir", (m_dir / "sim").string(),
                                  "--replication-delay-ms", "200", "--restart-ms", "100", "--identity-wait-ms",
-                                 "120000", "--ecdsa-cop", "--external",
+                                 "120000", "--external",
                                  "partner=" + (m_dir / "partner-chain.pem").string() + ":" +
                                      (m_dir / "partner.key").string()},
         "nodes listening");

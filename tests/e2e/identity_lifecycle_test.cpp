@@ -173,7 +173,8 @@ TEST(IdentityLifecycle, EcdsaIdentityOfAFinesseClusterIsSignedByAnEcCa) {
   auto again = lab.trustctl({"plan", lab.site().string(), "--detailed-exitcode"});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
 
-  // Agents' browsers that prefer ECDSA are presented the EC identity: the bundle carries its CA beside the RSA ones.
+  // A Finesse port presents the RSA identity: the ECDSA guide's table (docs/appliances.md section 10) has only UCCX's
+  // Socket.IO and SocialMiner's Openfire present tomcat-ECDSA, so the bundle does not offer the EC CA for 8445.
   const std::string bundle_file = (lab.dir() / "agents.pem").string();
   auto bundle = lab.trustctl({"bundle", lab.site().string(), "--out", bundle_file});
   ASSERT_EQ(bundle.exit_code, 0) << bundle.out << bundle.err;
@@ -183,7 +184,7 @@ TEST(IdentityLifecycle, EcdsaIdentityOfAFinesseClusterIsSignedByAnEcCa) {
     if (entry["fingerprint_sha256"] != lab_ca.certificate.fingerprint()) continue;
     for (const auto& url : entry["serves"]) ec_ca_serves_finesse |= url == "https://fin1.lab.example:8445/";
   }
-  EXPECT_TRUE(ec_ca_serves_finesse) << manifest.dump(2);
+  EXPECT_FALSE(ec_ca_serves_finesse) << manifest.dump(2);
   for (const char* node : {"fin1", "fin2"}) {
     EXPECT_TRUE(contains(manifest.dump(), stored(lab, node, "tomcat").fingerprint())) << "the RSA identity stays: " << node;
   }

@@ -94,8 +94,8 @@ TEST(GraphView, TenNodePlanKeepsEveryOrderingWithOneRestartBoxPerNodeAndNoImplie
 TEST(GraphView, RestartChainBoxListsTheServicesInOrder) {
   auto s = trustctl::testing::mixed_scenario();
   std::string dot = render_dot(s.plan(), s.site);
-  EXPECT_NE(dot.find("restart, in this order:\\n1. Cisco Tomcat\\n2. Cisco Finesse Tomcat\\n3. Cisco Unified CCX "
-                     "Notification Service"),
+  EXPECT_NE(dot.find("restart, in this order:\\n1. Cisco Tomcat\\n2. Cisco Unified CCX Engine\\n3. Cisco Finesse "
+                     "Tomcat\\n4. Cisco Unified CCX Notification Service"),
             std::string::npos)
       << dot;
 }

@@ -417,7 +417,8 @@ class Checker {
       }
       if (a.kind != ActionKind::wait_replication) continue;
       if (!a.certificate) {
-        violate(prop::kReplication, label(plan, i) + " waits for no certificate");
+        // A wait for an identity made in this apply names its node instead (known after apply).
+        if (a.identity_node.empty()) violate(prop::kReplication, label(plan, i) + " waits for no certificate");
         continue;
       }
       const Node* publisher = cluster_of(a.node).publisher();
@@ -449,6 +450,16 @@ class Checker {
         if (needs && !reach.path(i, j)) violate(prop::kReplication, edge(plan, i, j) + " (needs what it waits for)");
       }
     }
+    // Identities this plan replaces: the live one's fingerprint -> (node, unit).
+    std::map<std::string, std::pair<std::string, std::string>> replaced_identities;
+    for (const auto& a : g.actions()) {
+      if (!a.changes_identity()) continue;
+      auto live_node = m_in.live.nodes.find(a.node);
+      if (live_node == m_in.live.nodes.end()) continue;
+      auto unit = live_node->second.identities.find(a.store);
+      if (unit == live_node->second.identities.end() || unit->second.empty()) continue;
+      replaced_identities[unit->second.front().fingerprint()] = {a.node, a.store};
+    }
     // A cluster-wide requirement the publisher lacks reaches a subscriber that lacks it by a wait.
     std::set<std::pair<std::string, std::string>> node_scoped;
     auto wants = testing::desired_trust(m_in.site, m_in.live, m_in.book);
@@ -464,9 +475,14 @@ class Checker {
       if (m_in.live.nodes.at(publisher->name).holds(w.store, w.certificate.fingerprint())) continue;
       if (m_in.live.nodes.at(w.node).holds(w.store, w.certificate.fingerprint())) continue;
       bool waits = false;
+      // An identity this plan replaces travels as its successor, known after apply: the wait names the node.
+      auto replaced = replaced_identities.find(w.certificate.fingerprint());
       for (const auto& a : g.actions()) {
         waits = waits || (a.kind == ActionKind::wait_replication && a.node == w.node && a.certificate &&
                           *a.certificate == w.certificate);
+        waits = waits || (a.kind == ActionKind::wait_replication && a.node == w.node && !a.certificate &&
+                          replaced != replaced_identities.end() && a.identity_node == replaced->second.first &&
+                          a.identity_unit == replaced->second.second);
       }
       if (!waits) {
         violate(prop::kReplication, w.node + " needs " + m_book.label(w.certificate) + " (" + w.why +
@@ -671,7 +687,9 @@ class Checker {
             violate(prop::kRolling, label(plan, a) + " and " + label(plan, b) + " may run at the same time");
           }
         }
-        if (policy == RestartPolicy::all_at_once && reach.path(a, b)) {
+        // Across clusters a restart may lead: the PCCE phases (rule 4) finish phase 0, its restarts included, before
+        // phase 1 writes anything.
+        if (policy == RestartPolicy::all_at_once && same_cluster && reach.path(a, b)) {
           violate(prop::kRolling, "all-at-once, yet " + label(plan, b) + " waits for " + label(plan, a));
         }
       }
