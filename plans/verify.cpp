@@ -129,7 +129,8 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
       }
     }
 
-    for (const auto& [truster_cluster, integration] : trusters[cluster->name]) {
+    for (const auto& [truster_name, integration] : trusters[cluster->name]) {
+      const std::string& truster_cluster = truster_name;  // a lambda below uses it: clang 14 cannot capture a binding
       const Cluster* tc = site.find_cluster(truster_cluster);
       for (const auto& truster : tc->nodes) {
         auto ts = live.nodes.find(truster.name);
