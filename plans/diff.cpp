@@ -178,12 +178,13 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     const std::string& fp = req.certificate.fingerprint();
     const Cluster* cluster = clusters_by_name.at(req.cluster);
     const Provider* provider = providers.find(cluster->product);
-    auto owe_restarts = [&](const std::string& change_id) {
+    // The reason names the change as the plan shows it ("upload Corp Root (ab12cd34) to tomcat-trust"), not its id.
+    auto owe_restarts = [&](const std::string& change_id, const std::string& change) {
       auto services = provider->services_to_restart(req.store);
       services.insert(services.end(), req.extra_restarts.begin(), req.extra_restarts.end());
       for (const auto& service : services) {
-        restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + " (" + change_id + ")",
-                     false, req.region, change_id);
+        restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + ": " + change, false,
+                     req.region, change_id);
       }
     };
     auto [previous, first_time] = planned.emplace(std::make_tuple(req.node, req.store, fp), kNone);
@@ -197,7 +198,7 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
             std::find(earlier.orderings.begin(), earlier.orderings.end(), membership) == earlier.orderings.end()) {
           earlier.orderings.push_back(std::move(membership));
         }
-        owe_restarts(earlier.id());
+        owe_restarts(earlier.id(), earlier.describe());
       }
       continue;
     }
@@ -238,13 +239,15 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
       action.file = entry->file;
     }
     std::string change_id = action.id();
+    std::string change = action.describe();
     previous->second = plan.graph.add(std::move(action));
-    owe_restarts(change_id);
+    owe_restarts(change_id, change);
   }
 
   for (auto& action : identities->actions) {
     const Provider* provider = providers.find(clusters_by_name.at(action.cluster)->product);
     std::string change_id = action.id();
+    std::string change = action.describe();
     std::string node = action.node;
     std::string unit = action.store;
     auto services = provider->services_to_restart(unit);
@@ -256,8 +259,8 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
     std::optional<SourceRegion> region = action.region;
     plan.graph.add(std::move(action));
     for (const auto& service : services) {
-      restarts.owe(node, service, "after the new " + unit + " identity on " + node + " (" + change_id + ")", false,
-                   region, change_id);
+      restarts.owe(node, service, "after the new " + unit + " identity on " + node + ": " + change, false, region,
+                   change_id);
     }
   }
   plan.notes = std::move(identities->notes);
@@ -295,10 +298,11 @@ Result<Plan> make_plan(const Site& site, const LiveState& live, const ProviderLo
                             ManagedRecord::path_in(site.state_dir).string() + ") and the site no longer asks for it";
             action.region = site.policy.region;
             std::string change_id = action.id();
+            std::string change = action.describe();
             plan.graph.add(std::move(action));
             for (const auto& service : provider->services_to_restart(store)) {
-              restarts.owe(node.name, service, "after the " + store + " change on " + node.name + " (" + change_id + ")",
-                           false, site.policy.region, change_id);
+              restarts.owe(node.name, service, "after the " + store + " change on " + node.name + ": " + change, false,
+                           site.policy.region, change_id);
             }
           }
         }

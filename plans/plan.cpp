@@ -6,14 +6,14 @@ PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& a : graph.actions()) {
     switch (a.kind) {
-      case ActionKind::upload_trust:
-      case ActionKind::wait_replication: ++s.add; break;
+      case ActionKind::upload_trust: ++s.add; break;
+      case ActionKind::wait_replication:
+      case ActionKind::wait_identity: ++s.waits; break;
       case ActionKind::delete_trust: ++s.remove; break;
       case ActionKind::restart_service: ++s.restarts; break;
       case ActionKind::renew_identity:
       case ActionKind::regenerate_identity:
-      case ActionKind::install_identity:
-      case ActionKind::wait_identity: ++s.change; break;  // a multi-server identity arriving replaces one too
+      case ActionKind::install_identity: ++s.change; break;
     }
   }
   s.manual_restarts = static_cast<int>(manual_restarts.size());

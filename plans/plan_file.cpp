@@ -223,6 +223,7 @@ class PlanDecoder {
         plan.graph.order(static_cast<ActionGraph::Index>(before), static_cast<ActionGraph::Index>(after), rule);
       }
     }
+    if (const json* lint = m_read.member(doc, "", "lint", false)) plan.lint = this->lint(*lint);
     if (const json* layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
     if (m_read.failed()) return fail(m_read.error());
     saved.layout.name = plan.site_name;
@@ -359,6 +360,32 @@ class PlanDecoder {
     return it->second;
   }
 
+  std::vector<std::string> strings(const json& j, const std::string& where, const char* key) {
+    std::vector<std::string> out;
+    const json& list = m_read.array(j, where, key);
+    for (std::size_t k = 0; k < list.size() && !m_read.failed(); ++k) {
+      if (!list[k].is_string()) m_read.problem(Reader::join(where, key) + "[" + std::to_string(k) + "]", "expected a string");
+      else out.push_back(list[k].get<std::string>());
+    }
+    return out;
+  }
+
+  // Plans saved before findings travelled with them have no "lint": an empty one.
+  PlanLint lint(const json& j) {
+    PlanLint out;
+    out.policy = m_read.string(j, "lint", "policy");
+    out.blocks_apply = m_read.boolean(j, "lint", "blocks_apply");
+    const json& findings = m_read.array(j, "lint", "findings");
+    for (std::size_t k = 0; k < findings.size() && !m_read.failed(); ++k) {
+      std::string where = "lint.findings[" + std::to_string(k) + "]";
+      PlanFinding f{m_read.string(findings[k], where, "rule"), m_read.string(findings[k], where, "severity"),
+                    m_read.string(findings[k], where, "subject"), m_read.string(findings[k], where, "message"),
+                    m_read.string(findings[k], where, "fix")};
+      out.findings.push_back(std::move(f));
+    }
+    return out;
+  }
+
   Site layout(const json& j) {
     Site site;
     std::string policy = m_read.string(j, "layout", "restart_policy");
@@ -415,6 +442,7 @@ std::string site_path_for(const std::string& site_file, const std::filesystem::p
 
 json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
   json j = plan_to_json(plan);
+  j["trustctl_version"] = TRUSTCTL_VERSION;  // which trustctl made it, for the reviewer and for apply's comparison
   j["site"]["file"] = site_path_for(plan.site_file, plan_path);
   json& actions = j["actions"];
   json certificates = json::object();

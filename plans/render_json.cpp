@@ -52,6 +52,16 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
 
 }  // namespace
 
+nlohmann::json finding_to_json(const PlanFinding& f) {
+  return {{"rule", f.rule}, {"severity", f.severity}, {"subject", f.subject}, {"message", f.message}, {"fix", f.fix}};
+}
+
+nlohmann::json lint_to_json(const PlanLint& lint) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : lint.findings) findings.push_back(finding_to_json(f));
+  return {{"policy", lint.policy}, {"blocks_apply", lint.blocks_apply}, {"findings", std::move(findings)}};
+}
+
 nlohmann::json plan_to_json(const Plan& plan) {
   nlohmann::json j;
   j["format_version"] = kPlanFormatVersion;
@@ -65,12 +75,14 @@ nlohmann::json plan_to_json(const Plan& plan) {
   for (const auto& a : plan.manual_restarts) manual.push_back(action_to_json(plan, static_cast<ActionGraph::Index>(-1), a, certificates));
   j["manual_restarts"] = std::move(manual);
   j["notes"] = plan.notes;
+  j["lint"] = lint_to_json(plan.lint);
   PlanSummary s = plan.summary();
   j["summary"] = {{"add", s.add},
                   {"change", s.change},
                   {"remove", s.remove},
                   {"restarts", s.restarts},
                   {"manual_restarts", s.manual_restarts},
+                  {"waits", s.waits},
                   {"no_changes", plan.empty()}};
   return j;
 }

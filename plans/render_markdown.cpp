@@ -70,6 +70,18 @@ void write_notes(std::ostringstream& out, const Plan& plan) {
   for (const auto& note : plan.notes) out << "> :information_source: " << escape_markdown(note) << "\n\n";
 }
 
+// Each finding once, with its fix: reviewers see in the merge request what the lint gate will say at apply.
+void write_lint(std::ostringstream& out, const PlanLint& lint) {
+  if (lint.findings.empty()) return;
+  out << "\n#### Lint findings (policy.lint = \"" << escape_markdown(lint.policy) << "\")\n\n";
+  if (lint.blocks_apply) out << "> :no_entry: **Error findings block apply.** Fix them, or set policy.lint = \"warn\".\n\n";
+  out << "| Rule | Severity | Subject | Finding | Fix |\n|---|---|---|---|---|\n";
+  for (const auto& f : lint.findings) {
+    out << "| " << escape_markdown(f.rule) << " | " << escape_markdown(f.severity) << " | " << escape_markdown(f.subject)
+        << " | " << escape_markdown(f.message) << " | " << escape_markdown(f.fix) << " |\n";
+  }
+}
+
 }  // namespace
 
 std::string render_markdown(const Plan& plan, const Site& site) {
@@ -82,6 +94,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
     // Notes still matter with nothing to do: a port that did not answer, an identity waiting for an outside CA.
     if (!plan.notes.empty()) out << "\n";
     write_notes(out, plan);
+    write_lint(out, plan.lint);
     return out.str();
   }
 
@@ -179,6 +192,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
           << " |\n";
     }
   }
+  write_lint(out, plan.lint);
   return out.str();
 }
 

@@ -35,9 +35,13 @@ bool plan(RunContext& context) {
   auto externals = probe_external_clusters(site, context.parallelism());
   context.findings.insert(context.findings.end(), externals.findings.begin(), externals.findings.end());
   context.findings = pki::lint::deduplicate(std::move(context.findings));
-  if (!context.json()) {
-    for (const auto& e : externals.unreachable) context.term.progress("warning: " + e.describe());
+  // The findings travel with the plan: every rendering and the saved plan carry them, each once.
+  context.plan.lint.policy = site.policy.lint;
+  context.plan.lint.blocks_apply = lint_blocks_apply(context.findings, site);
+  for (const auto& f : context.findings) {
+    context.plan.lint.findings.push_back({f.rule, pki::lint::to_string(f.severity), f.subject, f.message, f.fix});
   }
+  for (const auto& e : externals.unreachable) context.term.progress("warning: " + e.describe());
   return true;
 }
 
