@@ -3,11 +3,14 @@
 
 #include "cli/commands/command_table.hpp"
 #include "cli/output/last_resort.hpp"
+#include "cli/output/machine_output.hpp"
+#include "engine/base/log.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -46,6 +49,26 @@ std::optional<int> refuse_unknown_command(int argc, char** argv) {
   return kExitError;
 }
 
+// TRUSTCTL_LOG=debug|trace and --log-file: the debug log (engine/base/log.hpp). A log file alone means debug.
+bool start_log(const std::string& file, int argc, char** argv) {
+  const char* env = std::getenv("TRUSTCTL_LOG");
+  auto level = trustctl::log::parse_level(env ? env : "");
+  if (!level) {
+    std::cerr << "trustctl: " << level.error().message << "\n";
+    return false;
+  }
+  if (*level == trustctl::log::Level::off && !file.empty()) level = trustctl::log::Level::debug;
+  if (*level == trustctl::log::Level::off) return true;
+  if (auto ok = trustctl::log::configure(*level, file); !ok) {
+    std::cerr << "trustctl: " << ok.error().message << "\n";
+    return false;
+  }
+  std::string line = "trustctl " TRUSTCTL_VERSION;
+  for (int i = 1; i < argc; ++i) line += std::string(" ") + argv[i];
+  trustctl::log::debug("run", line);
+  return true;
+}
+
 int run_command_line(int argc, char** argv) {
   if (auto refused = refuse_unknown_command(argc, argv)) return *refused;
 
@@ -56,6 +79,9 @@ int run_command_line(int argc, char** argv) {
   std::string color = "auto";
   app.add_option("--color", color, "colour the output: auto (a terminal only), always (CI logs), never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  std::string log_file;
+  app.add_option("--log-file", log_file,
+                 "write the debug log to FILE (TRUSTCTL_LOG=debug|trace sets the level; debug when unset)");
 
   Invocation invocation;
   std::vector<std::pair<CLI::App*, const CommandSpec*>> commands;
@@ -76,10 +102,16 @@ int run_command_line(int argc, char** argv) {
   Terminal::set_color_mode(color == "always" ? ColorMode::always
                            : color == "never" ? ColorMode::never
                                               : ColorMode::automatic);
+  if (!start_log(log_file, argc, argv)) return kExitError;
   // The one registry of products, built once and passed to every command that needs product knowledge.
   const trustctl::providers::Registry registry = trustctl::providers::make_registry();
   for (const auto& [command, spec] : commands) {
-    if (command->parsed()) return spec->run(invocation, registry);
+    if (!command->parsed()) continue;
+    if (invocation.common.format == "jsonl") EventStream::open(std::string(spec->name));
+    int code = spec->run(invocation, registry);
+    EventStream::close(code);
+    trustctl::log::debug("run", "exit code " + std::to_string(code));
+    return code;
   }
   return kExitError;
 }

@@ -6,8 +6,11 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
+#include "cli/stages/lock_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "engine/base/duration.hpp"
 #include "engine/model/printable.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
@@ -104,7 +107,9 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
     return kExitError;
   }
   // Generating a CSR changes the node (it replaces any pending one): one writer per state directory, as for apply.
-  auto lock = StateLock::acquire(site->state_dir, "csr " + common.site);
+  // Checked when the command line was parsed (command_table.cpp), so it parses here.
+  auto wait = parse_duration(options.lock_timeout, "--lock-timeout").value_or(std::chrono::milliseconds(0));
+  auto lock = acquire_state_lock(site->state_dir, "csr " + common.site, wait, options.lock_timeout, term);
   if (!lock) {
     report_errors({lock.error()}, common, term);
     return kExitError;
@@ -188,7 +193,7 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
     }
     nlohmann::json errs = nlohmann::json::array();
     for (const auto& e : errors) errs.push_back(error_to_json(e));
-    std::cout << nlohmann::json{{"ok", errors.empty()}, {"csrs", list}, {"errors", errs}}.dump(2) << std::endl;
+    print_json({{"ok", errors.empty()}, {"csrs", list}, {"errors", errs}});
     return errors.empty() ? kExitOk : kExitError;
   }
   if (rows.empty() && errors.empty()) {

@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/model/printable.hpp"
@@ -76,7 +77,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
                       {"days_left", r.days_left},
                       {"renew_in_days", r.renew_in_days}});
     }
-    std::cout << nlohmann::json{{"certificates", list}, {"due", due}}.dump(2) << std::endl;
+    print_json({{"certificates", list}, {"due", due}});
   } else {
     std::printf("%-10s %-22s %-11s %9s %9s  %s\n", "node", "what", "expires", "days left", "renew in", "subject");
     for (const auto& r : rows) {

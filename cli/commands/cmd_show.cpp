@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "plans/inventory.hpp"
@@ -27,7 +28,7 @@ int run_show(const CommonOptions& common, const providers::Registry& registry) {
   auto inventory = plans::make_inventory(*site, refreshed->state, registry, *managed, refreshed->errors,
                                          now_utc());
   if (common.format == "json") {
-    std::cout << plans::inventory_to_json(inventory).dump(2) << std::endl;
+    print_json(plans::inventory_to_json(inventory));
   } else {
     std::cout << plans::render_inventory_text(inventory, {.color = term.color});
   }

@@ -1,6 +1,6 @@
 #pragma once
 // Every subcommand's options and its entry point. Exit codes: 0 success (no changes), 1 error, 2 success with
-// changes pending (plan --detailed-exitcode). command_table.hpp lists the commands; main dispatches through it.
+// changes pending (plan --detailed-exitcode), 3 changes pending that lint errors block (plan --detailed-exitcode). command_table.hpp lists the commands; main dispatches through it.
 
 #include "cli/output/terminal.hpp"
 #include "providers/registry.hpp"
@@ -14,10 +14,11 @@ namespace trustctl::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitChanges = 2;
+inline constexpr int kExitBlocked = 3;  // plan --detailed-exitcode: changes, but error findings block apply
 
 struct CommonOptions {
   std::string site;
-  std::string format = "text";  // text | json | markdown (plan) | dot (graph)
+  std::string format = "text";  // text | json | jsonl (plan, apply, verify) | markdown (plan) | dot (graph)
   bool no_color = false;
   bool trust_on_first_use = false;
   int parallelism = 0;          // 0: the site's connection.parallelism
@@ -38,6 +39,7 @@ struct ApplyOptions {
   bool auto_approve = false;
   bool fail_fast = false;
   bool no_verify = false;
+  std::string lock_timeout = "0s";  // how long to wait for a held state lock
 };
 
 struct LintOptions {
@@ -78,6 +80,7 @@ struct ExpiryOptions {
 struct CsrOptions {
   std::string out;          // where the CSR files go
   bool regenerate = false;  // replace CSRs already pending on the nodes
+  std::string lock_timeout = "0s";
 };
 
 struct JournalOptions {

@@ -19,7 +19,7 @@ std::optional<Site> load_site(const CommonOptions& common, const Terminal& term)
     loaded.warnings.insert(loaded.warnings.end(), checked.warnings.begin(), checked.warnings.end());
   }
   for (const auto& w : loaded.warnings) {
-    if (common.format != "json") std::cerr << term.yellow("warning: ") << w.describe() << "\n";
+    std::cerr << term.yellow("warning: ") << w.describe() << "\n";
   }
   if (!loaded.errors.empty() || !loaded.site) {
     report_errors(loaded.errors, common, term);

@@ -1,6 +1,7 @@
 #include "cli/stages/verify_stage.hpp"
 
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/exec/parallel.hpp"
 #include "engine/model/printable.hpp"
@@ -35,7 +36,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
   }
   auto owed = pending_restarts(*journal);
   if (!open_sessions(context)) return std::nullopt;
-  if (!context.json()) term.progress("verify: reading every node and handshaking every service port...");
+  term.progress("verify: reading every node and handshaking every service port...");
   auto refreshed = providers::refresh(site, *context.pool, context.parallelism());
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, context.common, term);
@@ -89,6 +90,10 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
                     {"trusted_by", trusted},
                     {"ok", row.ok()},
                     {"problems", row.problems}});
+    // The jsonl stream gets each endpoint's result as an event of its own.
+    nlohmann::json event = list.back();
+    event["type"] = "verify";
+    EventStream::emit(event);
     char line[256];
     std::snprintf(line, sizeof line, "  %-8s %-28s %-24s ", row.node.c_str(),
                   endpoint(row).c_str(), row.port.what.c_str());
