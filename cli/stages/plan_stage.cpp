@@ -7,6 +7,9 @@
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"
 
+#include <set>
+#include <tuple>
+
 namespace trustctl::cli {
 
 bool plan(RunContext& context) {
@@ -38,7 +41,11 @@ bool plan(RunContext& context) {
   // The findings travel with the plan: every rendering and the saved plan carry them, each once.
   context.plan.lint.policy = site.policy.lint;
   context.plan.lint.blocks_apply = lint_blocks_apply(context.findings, site);
+  // The site lint and the plan lint can find the same thing about one certificate under two subjects (the
+  // certificate, and the certificate in its store): the same rule, message and fix is one finding, the first kept.
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
   for (const auto& f : context.findings) {
+    if (!seen.emplace(f.rule, f.message, f.fix).second) continue;
     context.plan.lint.findings.push_back({f.rule, pki::lint::to_string(f.severity), f.subject, f.message, f.fix});
   }
   for (const auto& e : externals.unreachable) context.term.progress("warning: " + e.describe());
