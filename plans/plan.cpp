@@ -6,15 +6,15 @@ PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& a : graph.actions()) {
     switch (a.kind) {
-      case ActionKind::upload_trust:
-      case ActionKind::wait_replication: ++s.add; break;
+      case ActionKind::upload_trust: ++s.add; break;
+      case ActionKind::wait_replication:
+      case ActionKind::wait_identity: ++s.waits; break;
       case ActionKind::delete_trust: ++s.remove; break;
       case ActionKind::restart_service:
       case ActionKind::restart_system: ++s.restarts; break;
       case ActionKind::renew_identity:
       case ActionKind::regenerate_identity:
       case ActionKind::install_identity:
-      case ActionKind::wait_identity:  // a multi-server identity arriving replaces one too
       case ActionKind::export_csr: ++s.change; break;
     }
   }

@@ -219,6 +219,8 @@ class PlanDecoder {
         plan.graph.order(static_cast<ActionGraph::Index>(before), static_cast<ActionGraph::Index>(after), rule);
       }
     }
+    if (const json* lint = m_read.member(doc, "", "lint", false)) plan.lint = this->lint(*lint);
+    if (const json* target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
     if (const json* layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
     if (m_read.failed()) return fail(m_read.error());
     saved.layout.name = plan.site_name;
@@ -365,6 +367,58 @@ class PlanDecoder {
     return it->second;
   }
 
+  std::vector<std::string> strings(const json& j, const std::string& where, const char* key) {
+    std::vector<std::string> out;
+    const json& list = m_read.array(j, where, key);
+    for (std::size_t k = 0; k < list.size() && !m_read.failed(); ++k) {
+      if (!list[k].is_string()) m_read.problem(Reader::join(where, key) + "[" + std::to_string(k) + "]", "expected a string");
+      else out.push_back(list[k].get<std::string>());
+    }
+    return out;
+  }
+
+  // Plans saved before findings travelled with them have no "lint": an empty one.
+  PlanLint lint(const json& j) {
+    PlanLint out;
+    out.policy = m_read.string(j, "lint", "policy");
+    out.blocks_apply = m_read.boolean(j, "lint", "blocks_apply");
+    const json& findings = m_read.array(j, "lint", "findings");
+    for (std::size_t k = 0; k < findings.size() && !m_read.failed(); ++k) {
+      std::string where = "lint.findings[" + std::to_string(k) + "]";
+      PlanFinding f{m_read.string(findings[k], where, "rule"), m_read.string(findings[k], where, "severity"),
+                    m_read.string(findings[k], where, "subject"), m_read.string(findings[k], where, "message"),
+                    m_read.string(findings[k], where, "fix"), m_read.boolean(findings[k], where, "deployed")};
+      out.findings.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  std::vector<std::string> strings(const json& j, const char* key) {
+    std::vector<std::string> out;
+    const json& list = m_read.array(j, "target", key);
+    for (std::size_t k = 0; k < list.size() && !m_read.failed(); ++k) {
+      std::string where = std::string("target.") + key + "[" + std::to_string(k) + "]";
+      if (!list[k].is_string()) {
+        m_read.problem(where, "expected a string");
+      } else {
+        out.push_back(list[k].get<std::string>());
+      }
+    }
+    return out;
+  }
+
+  // A partial plan's target (absent: the whole site).
+  PlanTarget target(const json& j) {
+    PlanTarget out;
+    out.clusters = strings(j, "clusters");
+    out.nodes = strings(j, "nodes");
+    out.exclude_clusters = strings(j, "exclude_clusters");
+    out.exclude_nodes = strings(j, "exclude_nodes");
+    out.pulled_in = strings(j, "pulled_in");
+    if (!m_read.failed() && !out.partial()) m_read.problem("target", "names no cluster or node");
+    return out;
+  }
+
   Site layout(const json& j) {
     Site site;
     std::string policy = m_read.string(j, "layout", "restart_policy");
@@ -422,9 +476,31 @@ std::string site_path_for(const std::string& site_file, const std::filesystem::p
   return relative.empty() ? site_abs.string() : relative.string();
 }
 
+namespace {
+
+// Every mention of the site file's path in the plan's text (reasons, sources, regions, notes, findings) as the plan
+// file names it: a plan saved in one checkout then reads the same in another, and compares equal there.
+void rewrite_site_path(json& value, const std::string& from, const std::string& to) {
+  if (value.is_string()) {
+    std::string text = value.get<std::string>();
+    bool changed = false;
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+      changed = true;
+    }
+    if (changed) value = std::move(text);
+  } else if (value.is_structured()) {
+    for (auto& item : value) rewrite_site_path(item, from, to);
+  }
+}
+
+}  // namespace
+
 json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
   json j = plan_to_json(plan);
-  j["site"]["file"] = site_path_for(plan.site_file, plan_path);
+  j["trustctl_version"] = TRUSTCTL_VERSION;  // which trustctl made it, for the reviewer and for apply's comparison
+  const std::string site_path = site_path_for(plan.site_file, plan_path);
+  j["site"]["file"] = site_path;
   json& actions = j["actions"];
   json certificates = json::object();
   std::vector<std::size_t> position(plan.graph.size());
@@ -445,6 +521,11 @@ json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem
     }
   }
   j["edges"] = std::move(edges);
+  if (!plan.site_file.empty() && site_path != plan.site_file) {
+    for (const char* key : {"actions", "manual_restarts", "notes", "lint", "restarts"}) {
+      if (j.contains(key)) rewrite_site_path(j[key], plan.site_file, site_path);
+    }
+  }
   j["layout"] = layout_to_json(site);
   return j;
 }
@@ -477,15 +558,32 @@ Result<json> read_plan_document(const std::filesystem::path& path) {
 Result<SavedPlan> read_saved_plan(const std::filesystem::path& path) {
   auto doc = read_plan_document(path);
   if (!doc) return fail(doc.error());
+  // A relative site path is relative to the plan file's directory, wherever trustctl runs from; the plan's text names
+  // the site file that way again, as plan printed it.
+  auto site = doc->is_object() ? doc->find("site") : doc->end();
+  if (site != doc->end() && site->is_object() && site->contains("file") && (*site)["file"].is_string()) {
+    std::filesystem::path site_file = (*site)["file"].get<std::string>();
+    if (!site_file.empty() && site_file.is_relative()) {
+      auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+      const std::string resolved = (dir / site_file).lexically_normal().string();
+      // In the text, as a person in this directory would name it: relative below it, absolute elsewhere.
+      std::error_code ec;
+      auto absolute = std::filesystem::absolute(resolved, ec).lexically_normal();
+      auto here = std::filesystem::current_path(ec);
+      auto below = absolute.lexically_relative(here);
+      const std::string shown =
+          !ec && !below.empty() && *below.begin() != ".." ? below.string() : absolute.string();
+      if (shown != site_file.string()) {
+        for (const char* key : {"actions", "manual_restarts", "notes", "lint", "restarts"}) {
+          if (doc->contains(key)) rewrite_site_path((*doc)[key], site_file.string(), shown);
+        }
+      }
+      (*site)["file"] = resolved;
+    }
+  }
   auto saved = plan_from_file_json(*doc, path.string());
   if (!saved) return saved;
-  // A relative site path is relative to the plan file's directory, wherever trustctl runs from.
-  std::filesystem::path site_file = saved->plan.site_file;
-  if (!site_file.empty() && site_file.is_relative()) {
-    auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    saved->plan.site_file = (dir / site_file).lexically_normal().string();
-    saved->layout.file = saved->plan.site_file;
-  }
+  saved->layout.file = saved->plan.site_file;
   return saved;
 }
 

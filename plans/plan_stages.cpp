@@ -29,13 +29,14 @@ std::set<StoreKey> publisher_uploads(const PlanDraft& draft) {
   return out;
 }
 
+// The reason names the change as the plan shows it ("upload Corp Root (ab12cd34) to tomcat-trust"), not its id.
 void owe_store_restarts(PlanDraft& draft, const TrustRequirement& req, const Provider& provider,
-                        const std::string& change_id) {
+                        const std::string& change_id, const std::string& change) {
   auto services = provider.services_to_restart(req.store);
   services.insert(services.end(), req.extra_restarts.begin(), req.extra_restarts.end());
   for (const auto& service : services) {
-    draft.restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + " (" + change_id + ")",
-                       false, req.region, change_id);
+    draft.restarts.owe(req.node, service, "after the " + req.store + " change on " + req.node + ": " + change, false,
+                       req.region, change_id);
   }
 }
 
@@ -50,7 +51,7 @@ void merge_into_earlier(PlanDraft& draft, const TrustRequirement& req, const Pro
       std::find(earlier.orderings.begin(), earlier.orderings.end(), membership) == earlier.orderings.end()) {
     earlier.orderings.push_back(std::move(membership));
   }
-  owe_store_restarts(draft, req, provider, earlier.id());
+  owe_store_restarts(draft, req, provider, earlier.id(), earlier.describe());
 }
 
 // The write (or wait) that brings a present requirement about; nullopt when the node holds it already.
@@ -163,9 +164,10 @@ Result<void> diff_trust(PlanDraft& draft) {
       change = std::move(action);
     }
     if (!change) continue;
-    std::string change_id = change->id();
+    const std::string change_id = change->id();
+    const std::string described = change->describe();
     previous->second = draft.plan.graph.add(std::move(*change));
-    owe_store_restarts(draft, req, provider, change_id);
+    owe_store_restarts(draft, req, provider, change_id, described);
   }
   return {};
 }
@@ -180,13 +182,14 @@ void add_peer_uploads(PlanDraft& draft, std::vector<PeerUpload> peers) {
     auto services = provider->services_to_restart(peer.action.store);
     services.insert(services.end(), peer.extra_restarts.begin(), peer.extra_restarts.end());
     const std::string change_id = peer.action.id();
+    const std::string change = peer.action.describe();
     const std::string node = peer.action.node;
     const std::string store = peer.action.store;
     const std::optional<SourceRegion> region = peer.action.region;
     draft.plan.graph.add(std::move(peer.action));
     for (const auto& service : services) {
-      draft.restarts.owe(node, service, "after the " + store + " change on " + node + " (" + change_id + ")", false,
-                         region, change_id);
+      draft.restarts.owe(node, service, "after the " + store + " change on " + node + ": " + change, false, region,
+                         change_id);
     }
   }
 }
@@ -198,6 +201,7 @@ void add_identities(PlanDraft& draft) {
   for (auto& action : draft.identities.actions) {
     const Provider* provider = draft.providers.find(draft.clusters_by_name.at(action.cluster)->product);
     std::string change_id = action.id();
+    std::string change = action.describe();
     std::string node = action.node;
     std::string unit = action.store;
     auto services = provider->services_to_restart(unit);
@@ -209,8 +213,8 @@ void add_identities(PlanDraft& draft) {
     std::optional<SourceRegion> region = action.region;
     draft.plan.graph.add(std::move(action));
     for (const auto& service : services) {
-      draft.restarts.owe(node, service, "after the new " + unit + " identity on " + node + " (" + change_id + ")",
-                         false, region, change_id);
+      draft.restarts.owe(node, service, "after the new " + unit + " identity on " + node + ": " + change, false,
+                         region, change_id);
     }
   }
   draft.identities.actions.clear();
@@ -262,10 +266,11 @@ void prune(PlanDraft& draft, const ManagedRecord* managed) {
           if (in_identity_chain(*state, entry.certificate, replaced_identities)) continue;
           Action action = prune_action(draft, cluster, node, store, entry);
           std::string change_id = action.id();
+          std::string change = action.describe();
           draft.plan.graph.add(std::move(action));
           for (const auto& service : provider->services_to_restart(store)) {
             draft.restarts.owe(node.name, service,
-                               "after the " + store + " change on " + node.name + " (" + change_id + ")", false,
+                               "after the " + store + " change on " + node.name + ": " + change, false,
                                draft.site.policy.region, change_id);
           }
         }

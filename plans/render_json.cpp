@@ -55,6 +55,17 @@ nlohmann::json action_to_json(const Plan& plan, ActionGraph::Index i, const Acti
 
 }  // namespace
 
+nlohmann::json finding_to_json(const PlanFinding& f) {
+  return {{"rule", f.rule},       {"severity", f.severity}, {"subject", f.subject},
+          {"message", f.message}, {"fix", f.fix},           {"deployed", f.deployed}};
+}
+
+nlohmann::json lint_to_json(const PlanLint& lint) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : lint.findings) findings.push_back(finding_to_json(f));
+  return {{"policy", lint.policy}, {"blocks_apply", lint.blocks_apply}, {"findings", std::move(findings)}};
+}
+
 nlohmann::json plan_to_json(const Plan& plan) {
   nlohmann::json j;
   j["format_version"] = kPlanFormatVersion;
@@ -77,12 +88,23 @@ nlohmann::json plan_to_json(const Plan& plan) {
   }
   j["restarts"] = std::move(restarts);
   j["notes"] = plan.notes;
+  j["lint"] = lint_to_json(plan.lint);
+  // Only a partial plan says so: a whole-site plan's document is unchanged by targeting's existence.
+  if (plan.target.partial()) {
+    j["target"] = {{"partial", true},
+                   {"clusters", plan.target.clusters},
+                   {"nodes", plan.target.nodes},
+                   {"exclude_clusters", plan.target.exclude_clusters},
+                   {"exclude_nodes", plan.target.exclude_nodes},
+                   {"pulled_in", plan.target.pulled_in}};
+  }
   PlanSummary s = plan.summary();
   j["summary"] = {{"add", s.add},
                   {"change", s.change},
                   {"remove", s.remove},
                   {"restarts", s.restarts},
                   {"manual_restarts", s.manual_restarts},
+                  {"waits", s.waits},
                   {"no_changes", plan.empty()}};
   return j;
 }

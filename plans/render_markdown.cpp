@@ -1,6 +1,7 @@
 #include "plans/render_markdown.hpp"
 
 #include "engine/model/printable.hpp"
+#include "plans/plan_target.hpp"
 #include "plans/render_text.hpp"
 #include "plans/restart_waves.hpp"
 
@@ -71,6 +72,19 @@ void write_notes(std::ostringstream& out, const Plan& plan) {
   for (const auto& note : plan.notes) out << "> :information_source: " << escape_markdown(note) << "\n\n";
 }
 
+// Each finding once, with its fix: reviewers see in the merge request what the lint gate will say at apply.
+void write_lint(std::ostringstream& out, const PlanLint& lint) {
+  if (lint.findings.empty()) return;
+  out << "\n#### Lint findings (policy.lint = \"" << escape_markdown(lint.policy) << "\")\n\n";
+  if (lint.blocks_apply) out << "> :no_entry: **Error findings block apply.** Fix them, or set policy.lint = \"warn\".\n\n";
+  out << "| Rule | Severity | Subject | Finding | Fix |\n|---|---|---|---|---|\n";
+  for (const auto& f : lint.findings) {
+    out << "| " << escape_markdown(f.rule) << " | " << escape_markdown(f.severity) << " | " << escape_markdown(f.subject)
+        << " | " << escape_markdown(f.message) << (f.deployed ? " *(deployed: does not block apply)*" : "") << " | "
+        << escape_markdown(f.fix) << " |\n";
+  }
+}
+
 }  // namespace
 
 std::string render_markdown(const Plan& plan, const Site& site) {
@@ -78,11 +92,14 @@ std::string render_markdown(const Plan& plan, const Site& site) {
   // A fixed marker lets a CI job find and update its earlier comment instead of adding a new one per push.
   out << "<!-- trustctl plan -->\n";
   out << "### trustctl plan for " << escape_markdown(site.name) << "\n\n";
+  if (plan.target.partial()) out << "> :dart: " << escape_markdown(describe_target(plan.target)) << "\n\n";
   if (plan.empty()) {
-    out << "**No changes.** Every node of " << escape_markdown(site.name) << " is in the described trust state.\n";
+    std::string which = plan.target.partial() ? "in the target" : "of " + escape_markdown(site.name);
+    out << "**No changes.** Every node " << which << " is in the described trust state.\n";
     // Notes still matter with nothing to do: a port that did not answer, an identity waiting for an outside CA.
     if (!plan.notes.empty()) out << "\n";
     write_notes(out, plan);
+    write_lint(out, plan.lint);
     return out.str();
   }
 
@@ -169,6 +186,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
           << " |\n";
     }
   }
+  write_lint(out, plan.lint);
   return out.str();
 }
 

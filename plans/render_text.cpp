@@ -1,6 +1,7 @@
 #include "plans/render_text.hpp"
 
 #include "engine/model/printable.hpp"
+#include "plans/plan_target.hpp"
 #include "plans/restart_waves.hpp"
 
 #include <algorithm>
@@ -26,16 +27,50 @@ std::string render_summary_line(const PlanSummary& s) {
   return out.str();
 }
 
+std::string finding_headline(const PlanFinding& f) {
+  std::string head = f.rule + " " + f.severity + " ";
+  if (f.message.rfind(f.subject, 0) == 0) return head + f.message;
+  return head + f.subject + ": " + f.message;
+}
+
+namespace {
+
+void render_lint(std::ostringstream& out, const PlanLint& lint, const Palette& p) {
+  if (lint.findings.empty()) return;
+  out << "\nLint (" << lint.findings.size() << " finding(s); policy.lint = \"" << lint.policy << "\""
+      << (lint.blocks_apply ? "; the errors block apply" : "") << "):\n";
+  for (const auto& f : lint.findings) {
+    const char* colour = f.severity == "error" ? p.red : f.severity == "warning" ? p.yellow : "";
+    // Findings name certificates and hosts: their text is not ours.
+    out << "  " << colour << printable(finding_headline(f)) << p.reset << "\n    fix: " << printable(f.fix) << "\n";
+    if (f.deployed && f.severity == "error") out << "    (deployed: apply does not change it; verify fails the calls it breaks)\n";
+  }
+}
+
+std::string render_actions(const Plan& plan, const Site& site, const Palette& p);
+
+}  // namespace
+
 std::string render_text(const Plan& plan, const Site& site, const TextStyle& style) {
   Palette p = palette(style);
   std::ostringstream out;
+  if (plan.target.partial()) out << p.cyan << printable(describe_target(plan.target)) << p.reset << "\n\n";
   if (plan.empty()) {
-    out << p.green << "No changes." << p.reset << " Every node of " << printable(site.name)
-        << " is in the described trust state.\n";
+    std::string which = plan.target.partial() ? "in the target" : "of " + printable(site.name);
+    out << p.green << "No changes." << p.reset << " Every node " << which << " is in the described trust state.\n";
     // A note can still matter with nothing to do (a port that did not answer).
     for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << printable(note) << p.reset << "\n";
-    return out.str();
+  } else {
+    out << render_actions(plan, site, p);
   }
+  render_lint(out, plan.lint, p);
+  return out.str();
+}
+
+namespace {
+
+std::string render_actions(const Plan& plan, const Site& site, const Palette& p) {
+  std::ostringstream out;
 
   // Position of each action in the run order, so "after" hints read naturally.
   std::map<ActionGraph::Index, std::size_t> step;
@@ -88,6 +123,10 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   PlanSummary s = plan.summary();
   for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << printable(note) << p.reset << "\n";
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
+  if (s.waits > 0) {
+    out << p.dim << s.waits << " wait(s) confirm copies that replication or distribution makes (not writes)." << p.reset
+        << "\n";
+  }
   if (s.restarts > 0) {
     // Per cluster, nodes in run order: "uccx: uccx1 (6 services), then uccx2 (6 services); fin: fin1 (whole node)".
     // Clusters restart independently, so "then" only joins nodes of one cluster; a fleet lists at most 8 clusters.
@@ -112,5 +151,7 @@ std::string render_text(const Plan& plan, const Site& site, const TextStyle& sty
   }
   return out.str();
 }
+
+}  // namespace
 
 }  // namespace trustctl::plans

@@ -29,7 +29,10 @@ Palette palette(const TextStyle& style);
 std::string utc_date(TimePoint t);
 std::string utc_timestamp(TimePoint t);
 
+// The plan, then its lint findings (each once).
 std::string render_text(const Plan& plan, const Site& site, const TextStyle& style);
 std::string render_summary_line(const PlanSummary& summary);
+// "TC003 error SUBJECT: MESSAGE" (the subject once when the message already opens with it).
+std::string finding_headline(const PlanFinding& finding);
 
 }  // namespace trustctl::plans

@@ -2,12 +2,16 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/apply_stage.hpp"
 #include "cli/stages/interruption.hpp"
 #include "cli/stages/lint_gate.hpp"
 #include "cli/stages/load_stage.hpp"
+#include "cli/stages/lock_stage.hpp"
 #include "cli/stages/plan_stage.hpp"
+#include "cli/stages/target_stage.hpp"
 #include "cli/stages/verify_stage.hpp"
+#include "engine/base/duration.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
 #include "plans/plan_compare.hpp"
@@ -89,10 +93,13 @@ int finish_empty(RunContext& context, const ApplyOptions& options) {
     if (!verified) return kExitError;
   }
   bool ok = !verified || verified->ok;
-  if (context.json()) {
+  if (context.jsonl()) {
+    EventStream::summary({{"ok", ok}, {"done", 0}, {"failed", 0}, {"skipped", 0}, {"verified", verified.has_value()},
+                          {"exit_code", ok ? kExitOk : kExitError}});
+  } else if (context.json()) {
     nlohmann::json doc = {{"ok", ok}, {"plan", plans::plan_to_json(context.plan)}, {"results", nlohmann::json::array()}};
     if (verified) doc["verify"] = verified->json;
-    std::cout << doc.dump(2) << std::endl;
+    print_json(doc);
   } else if (verified) {
     std::cout << "\n" << verified->text;
   }
@@ -118,9 +125,22 @@ int print_json_result(const RunContext& context, const ApplyReport& report,
                         {"summary", {{"done", report.done}, {"failed", report.failed}, {"skipped", report.skipped}}}};
   if (!report.interrupted_by.empty()) doc["summary"]["interrupted_by"] = report.interrupted_by;
   if (verified) doc["verify"] = verified->json;
-  std::cout << doc.dump(2) << std::endl;
+  print_json(doc);
   if (!report.interrupted_by.empty()) return InterruptGuard::exit_code();
   return ok ? kExitOk : kExitError;
+}
+
+// --format jsonl: the actions were streamed as they ran; the summary closes the stream.
+int print_jsonl_result(const ApplyReport& report, const std::optional<VerifyOutcome>& verified) {
+  bool ok = report.complete() && (!verified || verified->ok);
+  int code = !report.interrupted_by.empty() ? InterruptGuard::exit_code() : ok ? kExitOk : kExitError;
+  nlohmann::json summary = {{"ok", ok},           {"done", report.done},
+                            {"failed", report.failed}, {"skipped", report.skipped},
+                            {"verified", verified.has_value()}, {"exit_code", code}};
+  if (verified) summary["verify_ok"] = verified->ok;
+  if (!report.interrupted_by.empty()) summary["interrupted_by"] = report.interrupted_by;
+  EventStream::summary(summary);
+  return code;
 }
 
 int print_text_result(const RunContext& context, const ApplyReport& report,
@@ -176,11 +196,23 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options, const pro
     reviewed = read_reviewed(given, term);
     if (!reviewed) return kExitError;
     common.site = reviewed->saved.plan.site_file;
+    // A saved plan carries its own target: it is recomputed with exactly that one, never another.
+    if (given.target.any()) {
+      report_errors({Error(ErrorCode::invalid_site,
+                           "--cluster/--node/--exclude-* cannot be given with a saved plan: " + given.site +
+                               " was planned with its own target and is applied with it; plan again with the "
+                               "target you want")},
+                    given, term);
+      return kExitError;
+    }
+    common.target = target_options(reviewed->saved.plan.target);
   }
   auto context = load(common, registry);
   if (!context) return kExitError;
 
-  auto lock = StateLock::acquire(context->site.state_dir, "apply " + common.site);
+  // Checked when the command line was parsed (command_table.cpp), so it parses here.
+  auto wait = parse_duration(options.lock_timeout, "--lock-timeout").value_or(std::chrono::milliseconds(0));
+  auto lock = acquire_state_lock(context->site.state_dir, "apply " + common.site, wait, options.lock_timeout, term);
   if (!lock) {
     report_errors({lock.error()}, common, term);
     return kExitError;
@@ -191,15 +223,13 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options, const pro
   const plans::Plan& plan = context->plan;
 
   // Flushed now: progress lines go to stderr and must not overtake the plan they carry out.
-  if (!context->json()) {
-    std::cout << plans::render_text(plan, context->site, {.color = term.color})
-              << render_findings(context->findings, context->site) << std::flush;
-  }
+  if (!context->machine()) std::cout << plans::render_text(plan, context->site, {.color = term.color}) << std::flush;
+  EventStream::emit({{"type", "plan"}, {"plan", plans::plan_to_json(plan)}});
   if (!pass_lint_gate(*context)) return kExitError;
   if (plan.empty()) return finish_empty(*context, options);
   // Reviewing a saved plan was the approval: applying it asks nothing more.
   if (!options.auto_approve && !reviewed) {
-    if (!term.interactive || context->json()) {
+    if (!term.interactive || context->machine()) {
       report_errors({Error(ErrorCode::cancelled,
                            "apply needs confirmation and no terminal is attached; review the plan "
                            "(trustctl plan), then run apply with --auto-approve")},
@@ -221,6 +251,7 @@ int run_apply(const CommonOptions& given, const ApplyOptions& options, const pro
     verified = verify(*context);
     if (!verified) return kExitError;
   }
+  if (context->jsonl()) return print_jsonl_result(*report, verified);
   return context->json() ? print_json_result(*context, *report, verified)
                          : print_text_result(*context, *report, verified);
 }

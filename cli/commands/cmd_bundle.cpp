@@ -2,6 +2,7 @@
 
 #include "engine/base/openssl_handles.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/model/printable.hpp"
@@ -69,10 +70,10 @@ int run_bundle(const CommonOptions& common, const BundleOptions& options, const 
                         {"serves", e.serves}});
   }
   std::ofstream(options.out) << body;
-  std::ofstream(options.out + ".manifest.json") << nlohmann::json{{"site", site->name}, {"entries", manifest}}.dump(2)
+  std::ofstream(options.out + ".manifest.json") << versioned({{"site", site->name}, {"entries", manifest}}).dump(2)
                                                 << "\n";
   if (common.format == "json") {
-    std::cout << nlohmann::json{{"file", options.out}, {"entries", manifest}}.dump(2) << std::endl;
+    print_json({{"file", options.out}, {"entries", manifest}});
   } else {
     std::cout << "wrote " << entries.size() << " certificate(s) to " << options.out << " (" << options.format
               << ") and the manifest to " << options.out << ".manifest.json\n";

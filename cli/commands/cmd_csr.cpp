@@ -8,9 +8,12 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
+#include "cli/stages/lock_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "engine/base/atomic_file.hpp"
+#include "engine/base/duration.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/exec/journaled_run.hpp"
 #include "engine/model/printable.hpp"
@@ -180,7 +183,7 @@ int report_csrs(const std::vector<CsrRow>& rows, const std::vector<Error>& error
     }
     nlohmann::json errs = nlohmann::json::array();
     for (const auto& e : errors) errs.push_back(error_to_json(e));
-    std::cout << nlohmann::json{{"ok", errors.empty()}, {"csrs", list}, {"errors", errs}}.dump(2) << std::endl;
+    print_json({{"ok", errors.empty()}, {"csrs", list}, {"errors", errs}});
     return errors.empty() ? kExitOk : kExitError;
   }
   if (rows.empty() && errors.empty()) {
@@ -214,7 +217,9 @@ int run_csr(const CommonOptions& common, const CsrOptions& options, const provid
     return kExitError;
   }
   // Generating a CSR changes the node (it replaces any pending one): one writer per state directory, as for apply.
-  auto lock = StateLock::acquire(context->site.state_dir, "csr " + common.site);
+  // Checked when the command line was parsed (command_table.cpp), so it parses here.
+  auto wait = parse_duration(options.lock_timeout, "--lock-timeout").value_or(std::chrono::milliseconds(0));
+  auto lock = acquire_state_lock(context->site.state_dir, "csr " + common.site, wait, options.lock_timeout, term);
   if (!lock) {
     report_errors({lock.error()}, common, term);
     return kExitError;

@@ -1,7 +1,9 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "cli/stages/target_stage.hpp"
 #include "engine/model/printable.hpp"
 #include "plans/expiry.hpp"
 #include "plans/render_text.hpp"
@@ -21,7 +23,12 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
   const Terminal& term = context->term;
   const Site* site = &context->site;
   const LiveState* live = &context->live;
-  const auto rows = plans::expiry_rows(*site, *live, now_utc());
+  auto rows = plans::expiry_rows(*site, *live, now_utc());
+  if (common.target.any()) {
+    auto targeted = target_nodes(*context);
+    if (!targeted) return kExitError;
+    std::erase_if(rows, [&](const plans::ExpiryRow& r) { return !targeted->count(r.node); });
+  }
   bool due = false;
   if (options.within >= 0) {
     due = std::any_of(rows.begin(), rows.end(),
@@ -38,7 +45,7 @@ int run_expiry(const CommonOptions& common, const ExpiryOptions& options, const 
                       {"days_left", r.days_left},
                       {"renew_in_days", r.renew_in_days}});
     }
-    std::cout << nlohmann::json{{"certificates", list}, {"due", due}}.dump(2) << std::endl;
+    print_json({{"certificates", list}, {"due", due}});
   } else {
     std::printf("%-10s %-22s %-11s %9s %9s  %s\n", "node", "what", "expires", "days left", "renew in", "subject");
     for (const auto& r : rows) {

@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "engine/graph/action.hpp"
 #include "engine/state/journal.hpp"
@@ -118,9 +119,7 @@ int forget_owed(const Site& site, const CommonOptions& common, const JournalOpti
     return kExitError;
   }
   if (common.format == "json") {
-    std::cout << nlohmann::json{{"ok", true}, {"node", options.forget_owed}, {"forgotten", forgotten}}.dump(
-                     2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << std::endl;
+    print_json({{"ok", true}, {"node", options.forget_owed}, {"forgotten", forgotten}});
     return kExitOk;
   }
   std::cout << "Forgot " << forgotten.size() << " owed restart(s) on " << options.forget_owed << ":";
@@ -149,9 +148,7 @@ int run_journal(const CommonOptions& common, const JournalOptions& options, cons
   auto view = summarise(contents->records);
   auto pending = pending_restarts(contents->records);
   if (common.format == "json") {
-    // Replace, never throw, should a path or name in it not be UTF-8.
-    std::cout << to_json(view, *contents, pending).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << std::endl;
+    print_json(to_json(view, *contents, pending));
   } else {
     print_text(view, *contents, pending, *site, term);
   }

@@ -3,8 +3,9 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
-#include "cli/stages/load_stage.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/external_probe_lint.hpp"
+#include "cli/stages/load_stage.hpp"
 #include "cli/stages/refresh_stage.hpp"
 #include "providers/pki/lint/live_lint.hpp"
 #include "engine/config/site_loader.hpp"
@@ -27,7 +28,9 @@ using pki::lint::Severity;
 int report(const std::vector<Finding>& findings, const std::string& what, const LintOptions& options,
            const Terminal& term) {
   if (options.format == "json") {
-    std::cout << pki::lint::to_json(findings).dump(2) << std::endl;
+    // One object, like every --format json document: the findings in order, and whether any is an error.
+    print_json({{"ok", !pki::lint::has_errors(findings)}, {"subject", what},
+                {"findings", nlohmann::json(pki::lint::to_json(findings))}});
   } else {
     for (const auto& f : findings) {
       std::string line = printable(pki::lint::headline(f));  // names certificates: their text is not ours

@@ -1,8 +1,9 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
+#include "cli/stages/lint_gate.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/plan_stage.hpp"
-#include "cli/stages/lint_gate.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/render_markdown.hpp"
@@ -15,7 +16,10 @@ namespace {
 
 void print_plan(const plans::Plan& plan, const Site& site, const CommonOptions& common, const Terminal& term) {
   if (common.format == "json") {
-    std::cout << plans::plan_to_json(plan).dump(2) << std::endl;
+    print_json(plans::plan_to_json(plan));
+  } else if (common.format == "jsonl") {
+    // The whole plan is one event (its actions are only known together); the summary closes the stream.
+    EventStream::emit({{"type", "plan"}, {"plan", plans::plan_to_json(plan)}});
   } else if (common.format == "markdown") {
     std::cout << plans::render_markdown(plan, site);
   } else {
@@ -23,8 +27,27 @@ void print_plan(const plans::Plan& plan, const Site& site, const CommonOptions& 
   }
 }
 
+// --detailed-exitcode: 0 nothing to do, 2 changes apply would make, 3 changes that error findings will stop apply
+// from making (1 stays "error").
 int exit_code(const plans::Plan& plan, const PlanOptions& options) {
-  return options.detailed_exitcode && !plan.empty() ? kExitChanges : kExitOk;
+  if (!options.detailed_exitcode || plan.empty()) return kExitOk;
+  return plan.lint.blocks_apply ? kExitBlocked : kExitChanges;
+}
+
+// --format jsonl: the stream ends with the plan's counts and the exit code this run returns.
+int summarised(const plans::Plan& plan, int code) {
+  auto s = plan.summary();
+  EventStream::summary({{"ok", true},
+                        {"no_changes", plan.empty()},
+                        {"add", s.add},
+                        {"change", s.change},
+                        {"remove", s.remove},
+                        {"restarts", s.restarts},
+                        {"manual_restarts", s.manual_restarts},
+                        {"waits", s.waits},
+                        {"blocks_apply", plan.lint.blocks_apply},
+                        {"exit_code", code}});
+  return code;
 }
 
 // `plan --from F [SITE]`: no connection. The saved layout labels the nodes, so the rendering matches the one made
@@ -46,7 +69,7 @@ int render_saved(const CommonOptions& common, const PlanOptions& options, const 
     }
   }
   print_plan(saved->plan, saved->layout, common, term);
-  return exit_code(saved->plan, options);
+  return summarised(saved->plan, exit_code(saved->plan, options));
 }
 
 }  // namespace
@@ -59,7 +82,6 @@ int run_plan(const CommonOptions& common, const PlanOptions& options, const prov
   if (!context || !refresh_and_plan(*context)) return kExitError;
   const Site& site = context->site;
   print_plan(context->plan, site, common, term);
-  if (common.format == "text") std::cout << render_findings(context->findings, site);
   if (!options.out.empty()) {
     if (auto written = plans::write_plan_file(context->plan, site, options.out); !written) {
       report_errors({written.error()}, common, term);
@@ -69,7 +91,7 @@ int run_plan(const CommonOptions& common, const PlanOptions& options, const prov
     std::cerr << "Saved this plan to " << options.out << "; `trustctl plan --from " << options.out
               << "` shows it again. To carry out exactly this plan:\n  trustctl apply " << options.out << "\n";
   }
-  return exit_code(context->plan, options);
+  return summarised(context->plan, exit_code(context->plan, options));
 }
 
 }  // namespace trustctl::cli

@@ -2,6 +2,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "engine/model/printable.hpp"
 #include "providers/pki/lint/certificate_facts.hpp"
 #include "providers/pki/lint/linter.hpp"
@@ -87,7 +88,7 @@ int run_probe(const ProbeOptions& options) {
   }
   auto findings = pki::lint::lint_probe(*probe);
   if (options.format == "json") {
-    std::cout << probe_to_json(*probe, findings).dump(2) << std::endl;
+    print_json(probe_to_json(*probe, findings));
   } else {
     print_text(*probe, findings, term);
   }

@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "engine/state/state_lock.hpp"
 
@@ -15,6 +16,10 @@ int run_unlock(const CommonOptions& common, const UnlockOptions& options, const 
   if (!removed) {
     report_errors({removed.error()}, common, term);
     return kExitError;
+  }
+  if (common.format == "json") {
+    print_json({{"ok", true}, {"removed", options.id}, {"state_dir", site->state_dir.string()}});
+    return kExitOk;
   }
   std::cout << "removed lock " << options.id << " from " << site->state_dir.string() << "\n";
   return kExitOk;

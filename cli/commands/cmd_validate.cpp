@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "engine/config/site_loader.hpp"
 #include "engine/model/printable.hpp"
 #include "providers/registry.hpp"
@@ -48,7 +49,7 @@ int run_validate(const CommonOptions& common, const providers::Registry& registr
       out["clusters"] = loaded.site->clusters.size();
       out["nodes"] = loaded.site->all_nodes().size();
     }
-    std::cout << out.dump(2) << std::endl;
+    print_json(out);
     return ok ? kExitOk : kExitError;
   }
   for (const auto& w : loaded.warnings) std::cerr << term.yellow("warning: ") << w.describe() << "\n";

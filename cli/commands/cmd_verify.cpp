@@ -1,4 +1,5 @@
 #include "cli/commands/commands.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/load_stage.hpp"
 #include "cli/stages/verify_stage.hpp"
 
@@ -12,7 +13,13 @@ int run_verify(const CommonOptions& common, const providers::Registry& registry)
   auto outcome = verify(*context);
   if (!outcome) return kExitError;
   if (context->json()) {
-    std::cout << outcome->json.dump(2) << std::endl;
+    print_json(outcome->json);
+  } else if (context->jsonl()) {
+    // The endpoints were streamed as "verify" events; the summary counts them.
+    EventStream::summary({{"ok", outcome->ok},
+                          {"endpoints", outcome->json["endpoints"].size()},
+                          {"failing", outcome->json["failing"]},
+                          {"exit_code", outcome->ok ? kExitOk : kExitError}});
   } else {
     std::cout << outcome->text;
   }

@@ -1,5 +1,7 @@
 #include "cli/commands/command_table.hpp"
 
+#include "engine/base/duration.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -32,12 +34,39 @@ void add_common(CLI::App& cmd, Invocation& in, bool connects, std::vector<std::s
   }
 }
 
+// --cluster/--node and their opposites, for the commands that can be limited to part of a site.
+void add_target(CLI::App& cmd, Invocation& in) {
+  TargetOptions& t = in.common.target;
+  cmd.add_option("--cluster", t.clusters, "limit to this cluster's nodes (repeatable)")->allow_extra_args(false);
+  cmd.add_option("--node", t.nodes, "limit to this node (repeatable)")->allow_extra_args(false);
+  cmd.add_option("--exclude-cluster", t.exclude_clusters, "leave this cluster's nodes out (repeatable)")
+      ->allow_extra_args(false);
+  cmd.add_option("--exclude-node", t.exclude_nodes, "leave this node out (repeatable)")->allow_extra_args(false);
+}
+
+// A duration as parse_duration reads it, checked while the command line is parsed.
+const CLI::Validator kDuration(
+    [](std::string& text) {
+      auto parsed = parse_duration(text, "--lock-timeout");
+      return parsed ? std::string() : parsed.error().message;
+    },
+    "DURATION");
+
+void add_lock_timeout(CLI::App& cmd, std::string& value) {
+  cmd.add_option("--lock-timeout", value,
+                 "wait this long for another trustctl's lock on the state directory (90s, 5m), showing who holds it; "
+                 "0 refuses at once")
+      ->check(kDuration);
+}
+
 void define_validate(CLI::App& cmd, Invocation& in) { add_common(cmd, in, false); }
 
 void define_plan(CLI::App& cmd, Invocation& in) {
-  add_common(cmd, in, true, {"text", "json", "markdown"});
+  add_common(cmd, in, true, {"text", "json", "jsonl", "markdown"});
+  add_target(cmd, in);
   cmd.add_flag("--detailed-exitcode", in.plan.detailed_exitcode,
-               "exit 0 when there is nothing to do, 2 when there are changes, 1 on error");
+               "exit 0 when there is nothing to do, 2 when there are changes, 3 when there are changes but lint "
+               "errors will block apply, 1 on error");
   auto* from = cmd.add_option("--from", in.plan.from,
                               "render a plan saved with --out again (no connection; SITE optional: given, it warns "
                               "when the site file changed since)")
@@ -61,8 +90,10 @@ void define_graph(CLI::App& cmd, Invocation& in) {
 }
 
 void define_apply(CLI::App& cmd, Invocation& in) {
-  add_common(cmd, in, true);
+  add_common(cmd, in, true, {"text", "json", "jsonl"});
   cmd.get_option("site")->description("the site file, or a plan saved by `trustctl plan --out`");
+  add_target(cmd, in);
+  add_lock_timeout(cmd, in.apply.lock_timeout);
   cmd.add_flag("--auto-approve", in.apply.auto_approve, "do not ask for confirmation (pipelines)");
   cmd.add_flag("--fail-fast", in.apply.fail_fast, "stop starting new actions after the first failure");
   cmd.add_flag("--no-verify", in.apply.no_verify, "skip the TLS verification that ends every apply");
@@ -75,10 +106,14 @@ void define_unlock(CLI::App& cmd, Invocation& in) {
                "remove it even if its holder is still running on this host, or the lock cannot be read");
 }
 
-void define_verify(CLI::App& cmd, Invocation& in) { add_common(cmd, in, true); }
+void define_verify(CLI::App& cmd, Invocation& in) {
+  add_common(cmd, in, true, {"text", "json", "jsonl"});
+  add_target(cmd, in);
+}
 
 void define_expiry(CLI::App& cmd, Invocation& in) {
   add_common(cmd, in, true);
+  add_target(cmd, in);
   cmd.add_option("--within", in.expiry.within,
                  "exit 2 when anything expires or is due for renewal within DAYS (monitoring)")
       ->check(CLI::Range(0, 36500));
@@ -91,7 +126,10 @@ void define_bundle(CLI::App& cmd, Invocation& in) {
   cmd.add_option("--out", in.bundle.out, "the bundle file (FILE.manifest.json is written beside it)")->required();
 }
 
-void define_show(CLI::App& cmd, Invocation& in) { add_common(cmd, in, true); }
+void define_show(CLI::App& cmd, Invocation& in) {
+  add_common(cmd, in, true);
+  add_target(cmd, in);
+}
 
 void define_report(CLI::App& cmd, Invocation& in) {
   add_common(cmd, in, true, {});
@@ -104,6 +142,7 @@ void define_csr(CLI::App& cmd, Invocation& in) {
   cmd.add_option("--out", in.csr.out, "the directory the CSR files are written to (FQDN.UNIT.csr)")->required();
   cmd.add_flag("--regenerate", in.csr.regenerate,
                "make new CSRs even where a fitting one is pending (orphans what the CA is signing)");
+  add_lock_timeout(cmd, in.csr.lock_timeout);
 }
 
 void define_journal(CLI::App& cmd, Invocation& in) {
@@ -160,12 +199,18 @@ int run_ca(const Invocation& in, const providers::Registry&) { return run_ca_ini
 const CommandSpec kCommands[] = {
     {"validate", "check a site file; report every problem with file:line:col", "", "trustctl validate site.toml",
      define_validate, [](const Invocation& in, const providers::Registry& r) { return run_validate(in.common, r); }},
-    {"plan", "read every node and show what apply would change, and why", "",
+    {"plan", "read every node and show what apply would change, and why",
+     "Lint findings come with the plan in every format and in the saved plan. Exit codes with --detailed-exitcode: 0 "
+     "no changes, 2 changes, 3 changes that lint errors will block at apply, 1 error. --format jsonl streams one JSON "
+     "object per line (version, events, summary); progress stays on stderr. --out FILE saves the plan (any name) for "
+     "`trustctl apply FILE`.",
      "trustctl plan site.toml --out site.tfplan    # then: trustctl apply site.tfplan", define_plan,
      [](const Invocation& in, const providers::Registry& r) { return run_plan(in.common, in.plan, r); }},
     {"apply", "carry out the plan: writes in order, restarts last, then verify",
-     "SITE plans, asks, applies and verifies. A plan saved by `plan --out` is applied only if it is exactly what "
-     "would be planned now.",
+     "SITE plans, asks, applies and verifies. A plan saved by `plan --out` (any file name) is applied without a "
+     "second question, and only if it is exactly what would be planned now. --lock-timeout waits for another "
+     "trustctl's lock; --format jsonl streams one JSON object per line. TRUSTCTL_LOG=debug|trace or --log-file FILE "
+     "writes a debug log (secrets redacted).",
      "trustctl apply site.toml --auto-approve", define_apply,
      [](const Invocation& in, const providers::Registry& r) { return run_apply(in.common, in.apply, r); }},
     {"verify", "handshake every service port; check identities and who trusts them", "", "trustctl verify site.toml",

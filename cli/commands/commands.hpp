@@ -1,6 +1,6 @@
 #pragma once
 // Every subcommand's options and its entry point. Exit codes: 0 success (no changes), 1 error, 2 success with
-// changes pending (plan --detailed-exitcode). command_table.hpp lists the commands; main dispatches through it.
+// changes pending (plan --detailed-exitcode), 3 changes pending that lint errors block (plan --detailed-exitcode). command_table.hpp lists the commands; main dispatches through it.
 
 #include "cli/output/terminal.hpp"
 #include "providers/registry.hpp"
@@ -14,14 +14,27 @@ namespace trustctl::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitChanges = 2;
+inline constexpr int kExitBlocked = 3;  // plan --detailed-exitcode: changes, but error findings block apply
+
+// --cluster/--node (repeatable) and their --exclude-* opposites: the nodes a command is limited to (cli/stages/target.hpp).
+struct TargetOptions {
+  std::vector<std::string> clusters;
+  std::vector<std::string> nodes;
+  std::vector<std::string> exclude_clusters;
+  std::vector<std::string> exclude_nodes;
+  bool any() const {
+    return !clusters.empty() || !nodes.empty() || !exclude_clusters.empty() || !exclude_nodes.empty();
+  }
+};
 
 struct CommonOptions {
   std::string site;
-  std::string format = "text";  // text | json | markdown (plan) | dot, svg (graph)
+  std::string format = "text";  // text | json | jsonl (plan, apply, verify) | markdown (plan) | dot, svg (graph)
   bool no_color = false;
   bool trust_on_first_use = false;
   int parallelism = 0;          // 0: the site's connection.parallelism
   bool refresh_full = false;    // --refresh=full: read every trust file, whatever the trust cache holds
+  TargetOptions target;         // plan, apply, verify, show, expiry
 };
 
 struct PlanOptions {
@@ -40,6 +53,7 @@ struct ApplyOptions {
   bool auto_approve = false;
   bool fail_fast = false;
   bool no_verify = false;
+  std::string lock_timeout = "0s";  // how long to wait for a held state lock
 };
 
 struct LintOptions {
@@ -80,6 +94,7 @@ struct ExpiryOptions {
 struct CsrOptions {
   std::string out;          // where the CSR files go
   bool regenerate = false;  // replace CSRs already pending on the nodes
+  std::string lock_timeout = "0s";
 };
 
 struct JournalOptions {

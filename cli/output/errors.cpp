@@ -1,5 +1,7 @@
 #include "cli/output/errors.hpp"
 
+#include "cli/output/machine_output.hpp"
+
 #include <iostream>
 
 namespace trustctl::cli {
@@ -21,8 +23,16 @@ void report_errors(const std::vector<Error>& errors, const CommonOptions& common
   if (common.format == "json") {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : errors) list.push_back(error_to_json(e));
-    std::cout << nlohmann::json{{"ok", false}, {"errors", list}}.dump(2) << std::endl;
+    print_json({{"ok", false}, {"errors", list}});
     return;
+  }
+  // jsonl: each error is an event of the stream, and people watching the job's log read it on stderr too.
+  for (const auto& e : errors) {
+    if (EventStream::active()) {
+      nlohmann::json event = error_to_json(e);
+      event["type"] = "error";
+      EventStream::emit(event);
+    }
   }
   for (const auto& e : errors) std::cerr << term.red("error: ") << e.describe() << "\n";
 }

@@ -1,6 +1,7 @@
 #pragma once
 // How a command reports errors: for people on stderr ("error: site.toml:12:5: ..."), for pipelines as one JSON
-// document on stdout when --format json.
+// document on stdout when --format json (schemas/error.schema.json), or as "error" events of the stream (and on stderr)
+// when --format jsonl.
 
 #include "cli/commands/commands.hpp"
 #include "cli/output/terminal.hpp"

@@ -1,6 +1,7 @@
 #include "cli/stages/apply_stage.hpp"
 
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/output/progress_display.hpp"
 #include "cli/stages/interruption.hpp"
 #include "engine/exec/journaled_run.hpp"
@@ -11,21 +12,40 @@
 #include <unistd.h>
 
 #include <memory>
+#include <set>
 
 namespace trustctl::cli {
 namespace {
 
-// The progress display follows the executor's events after the journal has recorded them.
+// Progress on stderr and the jsonl stream follow the executor's events after the journal has recorded them.
 class ProgressObserver final : public ExecObserver {
  public:
-  explicit ProgressObserver(ProgressDisplay& display) : m_display(display) {}
-  void started(ActionGraph::Index, const Action& action, int attempt) override { m_display.started(action, attempt); }
+  explicit ProgressObserver(ProgressDisplay* display) : m_display(display) {}
+  void started(ActionGraph::Index, const Action& action, int attempt) override {
+    if (m_display) m_display->started(action, attempt);
+    if (!EventStream::active()) return;
+    // A restart wave: the first restart on a node takes its services down, one node of a cluster at a time.
+    if (action.kind == ActionKind::restart_service && m_restarting.insert(action.node).second) {
+      EventStream::emit({{"type", "restart_wave"}, {"node", action.node}, {"cluster", action.cluster}});
+    }
+    EventStream::emit({{"type", "action"}, {"event", "started"}, {"id", action.id()}, {"node", action.node},
+                       {"kind", to_string(action.kind)}, {"attempt", attempt}, {"description", action.describe()}});
+  }
   void finished(ActionGraph::Index, const Action& action, const ActionOutcome& outcome) override {
-    m_display.finished(action, outcome);
+    if (m_display) m_display->finished(action, outcome);
+    if (!EventStream::active()) return;
+    nlohmann::json event = {{"type", "action"},           {"event", to_string(outcome.status)},
+                            {"id", action.id()},          {"node", action.node},
+                            {"kind", to_string(action.kind)}, {"attempts", outcome.attempts},
+                            {"seconds", outcome.seconds}};
+    if (outcome.error) event["error"] = error_to_json(*outcome.error);
+    if (!outcome.skipped_because.empty()) event["skipped_because"] = outcome.skipped_because;
+    EventStream::emit(event);
   }
 
  private:
-  ProgressDisplay& m_display;
+  ProgressDisplay* m_display;
+  std::set<std::string> m_restarting;  // the executor serialises observer calls
 };
 
 }  // namespace
@@ -54,11 +74,10 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
   }
 
   providers::VosActionRunner real(site, context.registry, *context.pool);
-  std::unique_ptr<ProgressDisplay> progress =
-      context.json() ? nullptr : ProgressDisplay::for_stderr(context.term, plan.graph.size());
-  std::optional<ProgressObserver> shown;
-  if (progress) shown.emplace(*progress);
-  JournaledRun run(*journal, apply_id, real, context.managed, site.state_dir, shown ? &*shown : nullptr);
+  // Progress stays on stderr in every format: stdout carries the JSON document or the jsonl stream.
+  std::unique_ptr<ProgressDisplay> progress = ProgressDisplay::for_stderr(context.term, plan.graph.size());
+  ProgressObserver shown(progress.get());
+  JournaledRun run(*journal, apply_id, real, context.managed, site.state_dir, &shown);
   ExecOptions exec;
   exec.parallelism = context.parallelism();
   exec.fail_fast = options.fail_fast;

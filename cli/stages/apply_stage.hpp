@@ -1,7 +1,8 @@
 #pragma once
 // Stage 5, apply: carries out context.plan through the journaled runner (engine/exec/journaled_run.hpp): the apply's
 // start and end, every action before and after it runs, and the restarts changes owe, all in the journal; progress
-// on stderr (none with --format json). The caller holds the state lock and has passed the lint gate.
+// on stderr (in every format) and, with --format jsonl, one event per action. The caller holds the state lock and
+// has passed the lint gate.
 
 #include "cli/stages/run_context.hpp"
 #include "engine/exec/executor.hpp"

@@ -5,7 +5,6 @@
 #include "providers/pki/lint/site_lint.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 namespace trustctl::cli {
 
@@ -74,14 +73,6 @@ std::vector<pki::lint::Finding> lint_plan(const Site& site, const LiveState& liv
   return pki::lint::deduplicate(std::move(findings));
 }
 
-std::string render_findings(const std::vector<pki::lint::Finding>& findings, const Site& site) {
-  if (findings.empty()) return {};
-  std::ostringstream out;
-  out << "\nLint (" << findings.size() << " finding(s); policy.lint = \"" << site.policy.lint << "\"):\n";
-  for (const auto& f : findings) out << "  " << pki::lint::headline(f) << "\n    fix: " << f.fix << "\n";
-  return out.str();
-}
-
 // A deployed certificate's finding does not block: apply cannot change it by uploading (verify fails its calls).
 bool lint_blocks_apply(const std::vector<pki::lint::Finding>& findings, const Site& site) {
   return site.policy.lint != "warn" && std::any_of(findings.begin(), findings.end(), [](const pki::lint::Finding& f) {
@@ -92,14 +83,15 @@ bool lint_blocks_apply(const std::vector<pki::lint::Finding>& findings, const Si
 bool pass_lint_gate(const RunContext& context) {
   if (!lint_blocks_apply(context.findings, context.site)) return true;
   std::vector<Error> errors;
+  // The text plan just printed lists every finding with its fix: said once there, not again here.
   for (const auto& f : context.findings) {
-    if (f.severity == pki::lint::Severity::error && !f.deployed) {
+    if (context.machine() && f.severity == pki::lint::Severity::error && !f.deployed) {
       errors.push_back(Error(ErrorCode::invalid_site, pki::lint::headline(f) + " (fix: " + f.fix + ")"));
     }
   }
   errors.push_back(Error(ErrorCode::invalid_site,
-                         "lint errors block apply (policy.lint = \"error\"); nothing was changed. Fix them, or set "
-                         "policy.lint = \"warn\" to apply anyway"));
+                         "lint errors block apply (policy.lint = \"error\"; the plan lists them); nothing was "
+                         "changed. Fix them, or set policy.lint = \"warn\" to apply anyway"));
   report_errors(errors, context.common, context.term);
   return false;
 }

@@ -16,9 +16,6 @@ namespace trustctl::cli {
 
 std::vector<pki::lint::Finding> lint_plan(const Site& site, const LiveState& live, const plans::Plan& plan);
 
-// Text block for people ("" when there is nothing to say).
-std::string render_findings(const std::vector<pki::lint::Finding>& findings, const Site& site);
-
 bool lint_blocks_apply(const std::vector<pki::lint::Finding>& findings, const Site& site);
 
 // The gate itself: true when apply may go on; otherwise the error findings are reported, with what to do, and

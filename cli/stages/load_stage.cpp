@@ -1,6 +1,7 @@
 #include "cli/stages/load_stage.hpp"
 
 #include "cli/output/errors.hpp"
+#include "cli/stages/target_stage.hpp"
 #include "engine/config/site_loader.hpp"
 #include "providers/site_checks.hpp"
 
@@ -17,7 +18,7 @@ std::optional<Site> load_site(const CommonOptions& common, const Terminal& term,
     loaded.warnings.insert(loaded.warnings.end(), checked.warnings.begin(), checked.warnings.end());
   }
   for (const auto& w : loaded.warnings) {
-    if (common.format != "json") std::cerr << term.yellow("warning: ") << w.describe() << "\n";
+    std::cerr << term.yellow("warning: ") << w.describe() << "\n";
   }
   if (!loaded.errors.empty() || !loaded.site) {
     report_errors(loaded.errors, common, term);
@@ -30,7 +31,10 @@ std::optional<RunContext> load(const CommonOptions& common, const providers::Reg
   Terminal term = Terminal::detect(common.no_color);
   auto site = load_site(common, term, registry);
   if (!site) return std::nullopt;
-  return std::optional<RunContext>(std::in_place, common, term, registry, std::move(*site));
+  std::optional<RunContext> context(std::in_place, common, term, registry, std::move(*site));
+  // --cluster/--node names are checked before anything is contacted.
+  if (common.target.any() && !target_nodes(*context)) return std::nullopt;
+  return context;
 }
 
 bool require_site(const std::string& verb, const CommonOptions& common, const Terminal& term) {

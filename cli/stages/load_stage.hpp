@@ -8,7 +8,7 @@
 
 namespace trustctl::cli {
 
-// The site, or nullopt after reporting every problem (warnings are printed too, except with --format json).
+// The site, or nullopt after reporting every problem (warnings go to stderr, whatever the format).
 std::optional<Site> load_site(const CommonOptions& common, const Terminal& term, const ProviderLookup& providers);
 // The same, wrapped in the context the later stages fill.
 std::optional<RunContext> load(const CommonOptions& common, const providers::Registry& registry);

@@ -4,9 +4,13 @@
 #include "cli/stages/external_probe_lint.hpp"
 #include "cli/stages/lint_gate.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "cli/stages/target_stage.hpp"
 #include "engine/state/journal.hpp"
 #include "plans/diff.hpp"
 #include "providers/pki/lint/live_lint.hpp"
+
+#include <set>
+#include <tuple>
 
 namespace trustctl::cli {
 
@@ -30,6 +34,7 @@ bool plan(RunContext& context) {
     return false;
   }
   context.plan = std::move(*planned);
+  if (!limit_to_target(context)) return false;
   context.findings = lint_plan(site, context.live, context.plan);
   // What is deployed (identities, trust entries integrations rely on): shown with the plan, failed by verify.
   auto deployed = pki::lint::findings_of(pki::lint::lint_live(site, context.live, context.registry));
@@ -39,9 +44,18 @@ bool plan(RunContext& context) {
   auto externals = probe_external_clusters(site, context.parallelism());
   context.findings.insert(context.findings.end(), externals.findings.begin(), externals.findings.end());
   context.findings = pki::lint::deduplicate(std::move(context.findings));
-  if (!context.json()) {
-    for (const auto& e : externals.unreachable) context.term.progress("warning: " + e.describe());
+  // The findings travel with the plan: every rendering and the saved plan carry them, each once.
+  context.plan.lint.policy = site.policy.lint;
+  context.plan.lint.blocks_apply = lint_blocks_apply(context.findings, site);
+  // The site lint and the plan lint can find the same thing about one certificate under two subjects (the
+  // certificate, and the certificate in its store): the same rule, message and fix is one finding, the first kept.
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const auto& f : context.findings) {
+    if (!seen.emplace(f.rule, f.message, f.fix).second) continue;
+    context.plan.lint.findings.push_back(
+        {f.rule, pki::lint::to_string(f.severity), f.subject, f.message, f.fix, f.deployed});
   }
+  for (const auto& e : externals.unreachable) context.term.progress("warning: " + e.describe());
   return true;
 }
 

@@ -1,6 +1,8 @@
 #include "cli/stages/refresh_stage.hpp"
 
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
+#include "engine/base/log.hpp"
 
 #include <cstdio>
 #include <iostream>
@@ -14,6 +16,8 @@ bool open_sessions(RunContext& context) {
     report_errors({secrets.error()}, context.common, context.term);
     return false;
   }
+  // Every password is known to the debug log before any connection: no line can show it, whoever builds the line.
+  for (const auto& [name, secret] : *secrets) log::add_secret(secret.password);
   auto shared = std::make_shared<const providers::SecretMap>(std::move(*secrets));
   bool tofu = context.common.trust_on_first_use;
   context.pool = std::make_unique<providers::SessionPool>(
@@ -51,24 +55,31 @@ bool refresh(RunContext& context) {
     if (is_vos(cluster.product)) total += cluster.nodes.size();
   }
   providers::RefreshProgress progress;
-  if (!context.json()) {
-    term.progress("refreshing " + std::to_string(total) + " node(s)...");
-    progress.finished = [&](const Node& node, const Result<NodeState>& result, double seconds) {
-      char took[32];
-      std::snprintf(took, sizeof took, "%.1f s", seconds);
-      if (result) {
-        std::size_t entries = 0;
-        for (const auto& [store, list] : result->stores) entries += list.size();
-        std::string reused = result->trust_files_reused == 0
-                                 ? ""
-                                 : " (" + std::to_string(result->trust_files_reused) + " file(s) unchanged since the "
-                                   "last refresh, not read again)";
-        term.progress(node.name + ": read " + std::to_string(entries) + " trust certificate(s) in " + took + reused);
-      } else {
-        term.progress(node.name + ": " + term.red("refresh failed") + " after " + took);
-      }
-    };
-  }
+  // Progress on stderr in every format (stdout may carry JSON); the jsonl stream gets one event per node as well.
+  term.progress("refreshing " + std::to_string(total) + " node(s)...");
+  progress.finished = [&](const Node& node, const Result<NodeState>& result, double seconds) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f s", seconds);
+    std::size_t entries = 0;
+    if (result) {
+      for (const auto& [store, list] : result->stores) entries += list.size();
+      std::string reused = result->trust_files_reused == 0
+                               ? ""
+                               : " (" + std::to_string(result->trust_files_reused) + " file(s) unchanged since the "
+                                 "last refresh, not read again)";
+      term.progress(node.name + ": read " + std::to_string(entries) + " trust certificate(s) in " + took + reused);
+    } else {
+      term.progress(node.name + ": " + term.red("refresh failed") + " after " + took);
+    }
+    nlohmann::json event = {{"type", "refresh"}, {"node", node.name}, {"cluster", node.cluster},
+                            {"ok", result.has_value()}, {"seconds", seconds}};
+    if (result) {
+      event["trust_entries"] = entries;
+      event["trust_files_reused"] = result->trust_files_reused;
+    }
+    if (!result) event["error"] = result.error().describe();
+    EventStream::emit(event);
+  };
   auto refreshed = refresh_cached(context, progress, {});
   if (!refreshed.errors.empty()) {
     report_errors(refreshed.errors, context.common, context.term);

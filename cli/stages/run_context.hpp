@@ -37,6 +37,9 @@ struct RunContext {
   std::vector<pki::lint::Finding> findings;   // lint gate
 
   bool json() const { return common.format == "json"; }
+  bool jsonl() const { return common.format == "jsonl"; }
+  // Standard output is for a program (one JSON document or the jsonl stream): no text rendering goes there.
+  bool machine() const { return json() || jsonl(); }
   int parallelism() const { return common.parallelism > 0 ? common.parallelism : site.connection.parallelism; }
 };
 

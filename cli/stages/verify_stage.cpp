@@ -1,7 +1,9 @@
 #include "cli/stages/verify_stage.hpp"
 
 #include "cli/output/errors.hpp"
+#include "cli/output/machine_output.hpp"
 #include "cli/stages/refresh_stage.hpp"
+#include "cli/stages/target_stage.hpp"
 #include "engine/exec/parallel.hpp"
 #include "engine/model/printable.hpp"
 #include "engine/state/journal.hpp"
@@ -36,7 +38,7 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
   }
   auto owed = pending_restarts(*journal);
   if (!open_sessions(context)) return std::nullopt;
-  if (!context.json()) term.progress("verify: reading every node and handshaking every service port...");
+  term.progress("verify: reading every node and handshaking every service port...");
   // Through the trust cache: after apply only the files it wrote are read, every listing and identity is read again.
   auto refreshed = refresh_cached(context, {}, {});
   if (!refreshed.errors.empty()) {
@@ -82,6 +84,13 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
     }
   }
   auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry, owed, defects);
+  // Targeted (--cluster/--node): every node is read (a peer's store decides whether a call works), the targeted nodes'
+  // endpoints are reported.
+  if (context.common.target.any()) {
+    auto targeted = target_nodes(context);
+    if (!targeted) return std::nullopt;
+    std::erase_if(rows, [&](const plans::VerifyRow& row) { return !targeted->count(row.node); });
+  }
   VerifyOutcome out;
   out.ok = std::all_of(rows.begin(), rows.end(), [](const plans::VerifyRow& r) { return r.ok(); });
   int failing = 0;
@@ -100,6 +109,10 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
                     {"trusted_by", trusted},
                     {"ok", row.ok()},
                     {"problems", row.problems}});
+    // The jsonl stream gets each endpoint's result as an event of its own.
+    nlohmann::json event = list.back();
+    event["type"] = "verify";
+    EventStream::emit(event);
     char line[256];
     std::snprintf(line, sizeof line, "  %-8s %-28s %-24s ", row.node.c_str(),
                   endpoint(row).c_str(), row.port.what.c_str());

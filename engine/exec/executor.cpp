@@ -1,5 +1,7 @@
 #include "engine/exec/executor.hpp"
 
+#include "engine/base/log.hpp"
+
 #include <algorithm>
 #include <condition_variable>
 #include <functional>
@@ -149,6 +151,9 @@ class Scheduler {
         auto cap = std::min(m_options.backoff_cap, m_options.backoff_base * (1 << (attempt - 1)));
         std::uniform_int_distribution<long> jitter(cap.count() / 2, std::max<long>(cap.count(), 1));
         auto pause = std::chrono::milliseconds(jitter(rng));
+        log::debug("retry", action.id() + ": attempt " + std::to_string(attempt) + " failed (" +
+                                result.error().describe() + "); attempt " + std::to_string(attempt + 1) + " in " +
+                                std::to_string(pause.count()) + " ms");
         lock.unlock();
         std::this_thread::sleep_for(pause);
         lock.lock();

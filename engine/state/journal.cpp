@@ -112,6 +112,7 @@ Result<void> Journal::end_torn_record() {
   m_unsure = false;
   if (!cut.is_discarded() && cut.is_object()) return write_all("\n");  // complete but for its newline
   nlohmann::json marker = {{"event", std::string(kTornRecordEvent)},
+                           {"format_version", kJournalFormatVersion},
                            {"line", line},
                            {"ts", utc_now_iso8601()},
                            {"user", current_user()},
@@ -127,6 +128,8 @@ Result<void> Journal::append(nlohmann::json record) {
     if (auto ended = end_torn_record(); !ended) return ended;
   }
   record["ts"] = utc_now_iso8601();
+  // Every record names the format it was written in, so a reader can tell a newer trustctl's records from damage.
+  record["format_version"] = kJournalFormatVersion;
   return write_all(record.dump() + "\n");
 }
 

@@ -26,7 +26,7 @@ class Journal {
   Journal& operator=(Journal&&) = delete;
   ~Journal();
 
-  // Adds "ts" (UTC, ISO 8601) and writes one line, then fsyncs. Never pass secrets: records are for people.
+  // Adds "ts" (UTC, ISO 8601) and "format_version" and writes one line, then fsyncs. Never pass secrets: records are for people.
   Result<void> append(nlohmann::json record);
 
   // Every record, in order. No file: empty. A malformed line or a field of the wrong type: an error naming the line.

@@ -37,6 +37,16 @@ std::optional<Error> check_record(const nlohmann::json& record, const std::strin
                      std::string("field \"") + key + "\" is " + type_name(*found) + ", expected a string");
     }
   }
+  if (auto version = record.find("format_version"); version != record.end()) {
+    if (!version->is_number_integer() || version->get<long long>() < 1) {
+      return damaged(origin, line, "field \"format_version\" is " + type_name(*version) + ", expected a whole number >= 1");
+    }
+    if (version->get<long long>() > kJournalFormatVersion) {
+      return Error(ErrorCode::journal, at(origin, line) + ": the record has format_version " + version->dump() +
+                                           ", written by a newer trustctl; use that version (this one reads " +
+                                           std::to_string(kJournalFormatVersion) + ")");
+    }
+  }
   if (record_text(record, "event") == kTornRecordEvent) {
     auto torn = record.find("line");
     if (torn == record.end() || !torn->is_number_integer() || torn->get<long long>() < 1 ||

@@ -15,6 +15,10 @@
 
 namespace trustctl {
 
+// Written into every record as "format_version"; records of trustctl before it have none (read as 1). A record of a
+// later version is refused (named), never half understood.
+inline constexpr int kJournalFormatVersion = 1;
+
 // The event the writer records when it finds the journal ending in a cut record: {"event": "torn-record",
 // "line": N}. The cut bytes stay in the file (nothing is rewritten); the next record starts on a new line.
 inline constexpr std::string_view kTornRecordEvent = "torn-record";

@@ -1,5 +1,6 @@
 #include "providers/transport/http_client.hpp"
 
+#include "engine/base/log.hpp"
 #include "providers/transport/tls_pins.hpp"
 
 #include <curl/curl.h>
@@ -174,7 +175,7 @@ class CurlHttpClient final : public HttpClient {
   Result<HttpResponse> request(const HttpRequest& request, const std::string& operation) override {
     const auto started = std::chrono::steady_clock::now();
     auto result = perform(request, operation);
-    if (m_target.log) {
+    if (m_target.log || log::enabled(log::Level::debug)) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       std::string line = m_target.node + ": " + request.method + " " + base_url() + request.path + " -> ";
       if (result) {
@@ -183,7 +184,8 @@ class CurlHttpClient final : public HttpClient {
       } else {
         line += std::string("failed: ") + to_string(result.error().code) + " after " + std::to_string(ms.count()) + " ms";
       }
-      m_target.log(line);
+      log::debug("https", result ? line : line + " (" + result.error().message + ")");
+      if (m_target.log) m_target.log(line);
     }
     return result;
   }

@@ -1,7 +1,7 @@
 #include "providers/transport/ssh_cli_session.hpp"
 
+#include "engine/base/log.hpp"
 #include "engine/base/text.hpp"
-
 #include "providers/transport/known_hosts_lock.hpp"
 #include "providers/transport/admin_terminal.hpp"
 
@@ -177,13 +177,24 @@ Result<std::string> StreamCliSession::exchange(std::string_view command, const s
   // command's output, and a session that dropped in the meantime is reported while nothing has been sent yet.
   if (auto clean = discard_stale("before " + quoted(command) + " was sent"); !clean) return fail(clean.error());
 
+  const auto sent_at = std::chrono::steady_clock::now();
+  log::debug("ssh", m_options.node + ": > " + std::string(command));
   if (auto sent = m_stream->write(std::string(command) + "\n"); !sent) {
     return broken(ErrorCode::connection, "the SSH session to " + m_options.node + " dropped while sending " +
                                              quoted(command) + " (" + sent.error().message +
                                              "); it may or may not have taken effect");
   }
   PromptReader reader;
-  if (auto ok = converse(reader, command, questions, m_options.timeout, disconnected); !ok) return fail(ok.error());
+  auto conversed = converse(reader, command, questions, m_options.timeout, disconnected);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent_at);
+  if (log::enabled(log::Level::debug)) {
+    log::debug("ssh", m_options.node + ": " + quoted(command) + (conversed ? " answered" : " failed") + " in " +
+                          std::to_string(took.count()) + " ms" +
+                          (conversed ? std::string() : " (" + conversed.error().message + ")"));
+    // The answer as the node printed it (answers to its questions included): the transcript.
+    log::trace("ssh", m_options.node + ": < " + reader.text());
+  }
+  if (!conversed) return fail(conversed.error());
   if (disconnected && *disconnected) {
     // The node went away as the command said it would: nothing may be sent until reconnect() has a new session.
     Error gone(ErrorCode::connection, "the node closed the session after " + quoted(command));
@@ -242,6 +253,7 @@ Result<void> StreamCliSession::reconnect(std::chrono::milliseconds within) {
     } else {
       last = stream.error();
     }
+    log::debug("ssh", m_options.node + ": reconnect attempt " + std::to_string(attempts) + " failed: " + last->message);
     // A changed host key or a refused password will not mend by waiting: report it now.
     if (!is_transient(last->code)) {
       Error error = *last;
@@ -651,7 +663,11 @@ Result<OpenedShell> open_shell_stream(const SshTarget& target, const std::string
                                   ", the one it had before; refusing it. Check with its administrator why the key "
                                   "changed"));
   }
-  if (auto ok = authenticate(target, session->get()); !ok) return fail(ok.error());
+  log::debug("ssh", target.node + ": host key " + key->fingerprint + " accepted; logging in as " + target.username);
+  if (auto ok = authenticate(target, session->get()); !ok) {
+    log::debug("ssh", target.node + ": login failed: " + ok.error().message);
+    return fail(ok.error());
+  }
   auto channel = open_shell(target, session->get());
   if (!channel) return fail(channel.error());
   return OpenedShell{std::make_unique<SshChannelStream>(std::move(*session), std::move(*channel)),
@@ -666,6 +682,7 @@ Result<std::unique_ptr<CliSession>> open_ssh_cli(const SshTarget& target) {
     return fail(connect_error(target, ErrorCode::host_key,
                               "no known_hosts file is configured for " + named_endpoint(target)));
   }
+  log::debug("ssh", target.node + ": connecting to " + target.host + ":" + std::to_string(target.port));
   auto opened = open_shell_stream(target, "");
   if (!opened) return fail(opened.error());
 

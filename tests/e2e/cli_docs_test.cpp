@@ -55,5 +55,23 @@ TEST(CliDocs, ReadmeCommandsTableNamesEverySubcommand) {
   }
 }
 
+// Every option of every subcommand, as the generated table (the same definitions --help shows) lists it, is
+// documented in README: in its command's row or among the common options.
+TEST(CliDocs, ReadmeDocumentsEveryOptionTheHelpShows) {
+  std::string readme = read_text(std::filesystem::path(TRUSTCTL_SOURCE_DIR) / "README.md");
+  auto table = run({TRUSTCTL_BIN, "--generate", "markdown"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::regex option("--[a-z][a-z-]*");
+  std::set<std::string> options;
+  for (std::sregex_iterator it(table.out.begin(), table.out.end(), option), end; it != end; ++it) {
+    options.insert(it->str());
+  }
+  ASSERT_GE(options.size(), 30u) << table.out;
+  for (const auto& name : options) {
+    EXPECT_TRUE(contains(readme, "`" + name) || contains(readme, " " + name + " ") || contains(readme, "[" + name))
+        << "README does not document " << name;
+  }
+}
+
 }  // namespace
 }  // namespace trustctl::testing

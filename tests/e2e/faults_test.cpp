@@ -86,7 +86,7 @@ TEST(Faults, ACrashBetweenUploadAndRestartLosesNoRestart) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto journal = read_text(lab.state() / "journal.jsonl");
     restarting = contains(journal, "\"action\":\"uccx1:restart:Cisco Tomcat\",\"apply\"") &&
-                 contains(journal, "\"event\":\"action-start\",\"kind\":\"restart\"");
+                 contains(journal, "\"event\":\"action-start\",\"format_version\":1,\"kind\":\"restart\"");
   }
   ASSERT_TRUE(restarting) << read_text(lab.state() / "journal.jsonl");
   kill(pid, SIGKILL);

@@ -106,7 +106,11 @@ TEST(LintCli, JsonIsAListOfRuleSeveritySubjectMessageFix) {
   args.push_back("json");
   auto result = trustctl(args);
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  auto json = nlohmann::json::parse(result.out);
+  auto document = nlohmann::json::parse(result.out);
+  ASSERT_TRUE(document.is_object()) << "one versioned document: " << result.out;
+  EXPECT_EQ(document["ok"], false);
+  EXPECT_TRUE(document.contains("format_version"));
+  const auto& json = document["findings"];
   ASSERT_TRUE(json.is_array());
   std::vector<std::string> rules;
   for (const auto& f : json) {
@@ -182,7 +186,7 @@ TEST(LintCli, ASiteIsLintedAgainstTheProductsItsCertificatesAreBoundFor) {
   fs::copy_file(lab.site(), lab.dir() / "site.conf");
   auto renamed = trustctl({"lint", (lab.dir() / "site.conf").string(), "--format", "json", "--offline"});
   EXPECT_EQ(renamed.exit_code, 1);
-  EXPECT_EQ(nlohmann::json::parse(renamed.out).size(), 1u) << renamed.out;
+  EXPECT_EQ(nlohmann::json::parse(renamed.out)["findings"].size(), 1u) << renamed.out;
 }
 
 // RFC 5280's "no expiry" date (notAfter 99991231235959Z) once overflowed a nanosecond clock: "expired on 1816", an

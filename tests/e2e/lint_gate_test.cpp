@@ -68,7 +68,9 @@ TEST(LintGate, AnExternalHostNegotiatingDheIsFoundByPlanAndLintAndBlocksApply) {
   EXPECT_TRUE(contains(plan.out, "TC010")) << plan.out;
   auto refused = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_TRUE(contains(refused.err, "TC010")) << refused.err;
+  // Listed once with the plan apply printed (stdout), then the refusal (stderr).
+  EXPECT_TRUE(contains(refused.out, "TC010")) << refused.out;
+  EXPECT_TRUE(contains(refused.err, "lint errors block apply")) << refused.err;
   EXPECT_EQ(lab.count_commands("uccx1", "set cert import trust tomcat"), 0) << "nothing was changed";
 }
 

@@ -237,7 +237,7 @@ TEST(Reliability, SigtermStopsNewActionsEndsTheJournalReleasesTheLockAndLosesNoR
       [&] {
         auto journal = read_text(lab.state() / "journal.jsonl");
         return contains(journal, "\"action\":\"uccx1:restart:Cisco Tomcat\"") &&
-               contains(journal, "\"event\":\"action-start\",\"kind\":\"restart\"");
+               contains(journal, "\"event\":\"action-start\",\"format_version\":1,\"kind\":\"restart\"");
       },
       std::chrono::seconds(60)));
   kill(pid, SIGTERM);
@@ -247,7 +247,7 @@ TEST(Reliability, SigtermStopsNewActionsEndsTheJournalReleasesTheLockAndLosesNoR
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM) << read_text(lab.dir() / "apply.log");
   std::string journal = read_text(lab.state() / "journal.jsonl");
   EXPECT_TRUE(contains(journal, "\"interrupted_by\":\"interrupted by SIGTERM\"")) << journal;
-  EXPECT_TRUE(contains(journal, "\"event\":\"action-done\",\"kind\":\"restart\"")) << "the running restart finished";
+  EXPECT_TRUE(contains(journal, "\"event\":\"action-done\",\"format_version\":1,\"kind\":\"restart\"")) << "the running restart finished";
   EXPECT_FALSE(std::filesystem::exists(lab.state() / "lock")) << "the lock was released";
   EXPECT_EQ(lab.count_commands("uccx2", "utils service restart Cisco Tomcat"), 0) << "nothing new started";
 

@@ -56,6 +56,13 @@ struct Citation {
   std::string sections;  // "5", "3 and 4"; "" when no section is named
 };
 
+// A name joined to a directory at run time (`out / "plan.md"`) or after a shell variable (`$OUT/plan.md`) is a file
+// the code or a script writes, not a document it cites.
+bool names_a_written_file(const std::string& line, std::size_t at) {
+  if (at >= 1 && line[at - 1] == '$') return true;
+  return at >= 3 && line.compare(at - 3, 3, "/ \"") == 0;
+}
+
 // Every *.md named in the C++ sources of the layers and the tests.
 std::vector<Citation> citations() {
   static const std::regex document(
@@ -69,6 +76,8 @@ std::vector<Citation> citations() {
     for (std::string line; std::getline(text, line);) {
       if (line.find(".md") == std::string::npos) continue;  // std::regex is slow: only where a citation can be
       for (std::sregex_iterator it(line.begin(), line.end(), document), end; it != end; ++it) {
+        const auto at = static_cast<std::size_t>(it->position(1));
+        if (names_a_written_file(line, at)) continue;
         out.push_back({file, (*it)[1].str(), (*it)[3].str()});
       }
     }

@@ -3,7 +3,7 @@
 #include "golden.hpp"
 #include "providers/pki/certificate_builder.hpp"
 #include "inventory_fixtures.hpp"
-#include "json_schema_subset.hpp"
+#include "support/json_schema_subset.hpp"
 #include "providers/pki/certificate_builder.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 #include "plans/plan_file.hpp"
 
 #include "golden.hpp"
-#include "json_schema_subset.hpp"
+#include "support/json_schema_subset.hpp"
 #include "plan_fixtures.hpp"
 
 #include <gtest/gtest.h>
