@@ -1,5 +1,6 @@
 #include "plans/client_bundle.hpp"
 
+#include "engine/model/vos_units.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
@@ -16,7 +17,7 @@ std::optional<Certificate> anchor_of(const std::vector<Certificate>& chain, cons
   if (leaf.is_self_issued()) return leaf;
   std::vector<Certificate> candidates = site_cas;
   candidates.insert(candidates.end(), chain.begin() + 1, chain.end());
-  auto store = state.stores.find("tomcat-trust");
+  auto store = state.stores.find(kTomcatTrustStore);
   if (store != state.stores.end()) {
     for (const auto& entry : store->second) candidates.push_back(entry.certificate);
   }

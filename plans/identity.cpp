@@ -1,5 +1,7 @@
 #include "plans/identity.hpp"
 
+#include "engine/model/vos_units.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -29,7 +31,7 @@ bool names_all(const Certificate& leaf, const std::vector<std::string>& wanted) 
 }
 
 bool key_fits_unit(const Certificate& leaf, const std::string& unit) {
-  return (leaf.key_type() == "EC") == (unit == "tomcat-ECDSA");
+  return (leaf.key_type() == "EC") == (unit == kTomcatEcdsaUnit);
 }
 
 // Why this node's identity is not what the policy wants ("" when it is).
@@ -119,7 +121,7 @@ Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& si
           out.push_back(TrustRequirement{
               .node = node.name,
               .cluster = cluster.name,
-              .store = "tomcat-trust",
+              .store = kTomcatTrustStore,
               .certificate = cert,
               .present = true,
               .whole_cluster = true,

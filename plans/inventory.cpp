@@ -1,5 +1,6 @@
 #include "plans/inventory.hpp"
 
+#include "engine/model/vos_units.hpp"
 #include "plans/identity.hpp"
 #include "plans/presented.hpp"
 #include "plans/requirements.hpp"
@@ -184,7 +185,7 @@ Inventory make_inventory(const Site& site, const LiveState& live, const Provider
       }
       // tomcat first, then the other units by name (std::map order puts "tomcat-ECDSA" after "tomcat" already).
       std::stable_partition(n.identities.begin(), n.identities.end(),
-                            [](const InventoryIdentity& i) { return i.unit == "tomcat"; });
+                            [](const InventoryIdentity& i) { return i.unit == kTomcatUnit; });
 
       for (const auto& [store, entries] : s.stores) {
         InventoryTrustStore view{.store = store};

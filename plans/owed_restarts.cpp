@@ -1,5 +1,7 @@
 #include "plans/owed_restarts.hpp"
 
+#include "engine/model/vos_units.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -12,7 +14,7 @@ namespace {
 std::set<std::string> known_services(const Provider& provider, const Node& node) {
   std::set<std::string> out;
   for (auto& service : provider.services()) out.insert(std::move(service));
-  for (const char* store : {"tomcat", "tomcat-ECDSA", "tomcat-trust"}) {
+  for (const char* store : {kTomcatUnit, kTomcatEcdsaUnit, kTomcatTrustStore}) {
     for (auto& service : provider.services_to_restart(store)) out.insert(std::move(service));
   }
   for (auto& service : provider.multi_server_restarts()) out.insert(std::move(service));

@@ -1,5 +1,6 @@
 #include "plans/peer_identities.hpp"
 
+#include "engine/model/vos_units.hpp"
 #include "plans/requirements.hpp"
 
 #include <algorithm>
@@ -42,19 +43,19 @@ std::vector<PeerUpload> peer_uploads(const Site& site, const ProviderLookup& pro
     if (made.kind != ActionKind::regenerate_identity) continue;
     const Cluster* cluster = site.find_cluster(made.cluster);
     if (!cluster) continue;
-    if (made.store == "tomcat-ECDSA" && !presents_ecdsa_to_peers(*cluster, providers)) continue;
+    if (made.store == kTomcatEcdsaUnit && !presents_ecdsa_to_peers(*cluster, providers)) continue;
     for (const auto& truster : trusters_of(site, providers, *cluster)) {
       const Provider* provider = providers.find(truster.cluster->product);
       if (!provider || !provider->administered() || truster.cluster == cluster) continue;
       const Node* publisher = truster.cluster->publisher();
-      const bool replicated = provider->is_replicated("tomcat-trust") && publisher;
+      const bool replicated = provider->is_replicated(kTomcatTrustStore) && publisher;
       for (const auto& node : truster.cluster->nodes) {
         if (planned(node.name, made.node, made.store)) continue;
         PeerUpload peer;
         Action& a = peer.action;
         a.node = node.name;
         a.cluster = truster.cluster->name;
-        a.store = "tomcat-trust";
+        a.store = kTomcatTrustStore;
         a.identity_node = made.node;
         a.identity_unit = made.store;
         a.region = truster.integration->region;

@@ -1,6 +1,7 @@
 #include "plans/plan_stages.hpp"
 
 #include "engine/graph/ordering_rules.hpp"
+#include "engine/model/vos_units.hpp"
 #include "plans/owed_restarts.hpp"
 #include "plans/peer_identities.hpp"
 #include "plans/presented.hpp"
@@ -86,7 +87,7 @@ std::optional<Action> presence_action(const PlanDraft& draft, const TrustRequire
 // An identity this plan replaces does not count: its successor's chain is wanted by the identity policy itself.
 bool in_identity_chain(const NodeState& state, const Certificate& certificate,
                        const std::set<std::pair<std::string, std::string>>& replaced) {
-  auto trust = state.stores.find("tomcat-trust");
+  auto trust = state.stores.find(kTomcatTrustStore);
   if (trust == state.stores.end()) return false;
   std::vector<Certificate> held;
   for (const auto& entry : trust->second) held.push_back(entry.certificate);

@@ -1,5 +1,7 @@
 #include "plans/presented.hpp"
 
+#include "engine/model/vos_units.hpp"
+
 #include <algorithm>
 
 namespace trustctl::plans {
@@ -13,17 +15,17 @@ struct StalePort {
 
 }  // namespace
 
-const char* presented_unit(const Certificate& leaf) { return leaf.key_type() == "EC" ? "tomcat-ECDSA" : "tomcat"; }
+const char* presented_unit(const Certificate& leaf) { return leaf.key_type() == "EC" ? kTomcatEcdsaUnit : kTomcatUnit; }
 
 bool ecdsa_presentable(const Certificate& ecdsa_identity) {
   return ecdsa_identity.is_self_issued() || ecdsa_identity.signer_key_type() == "EC";
 }
 
 const char* unit_presented_on(const ServicePort& port, const NodeState* state) {
-  if (!port.may_present_ecdsa || !state) return "tomcat";
-  auto ec = state->identities.find("tomcat-ECDSA");
-  if (ec == state->identities.end() || ec->second.empty() || !ecdsa_presentable(ec->second.front())) return "tomcat";
-  return "tomcat-ECDSA";
+  if (!port.may_present_ecdsa || !state) return kTomcatUnit;
+  auto ec = state->identities.find(kTomcatEcdsaUnit);
+  if (ec == state->identities.end() || ec->second.empty() || !ecdsa_presentable(ec->second.front())) return kTomcatUnit;
+  return kTomcatEcdsaUnit;
 }
 
 PresentedFindings stale_presented(const Site& site, const LiveState& live) {

@@ -1,5 +1,6 @@
 #include "plans/requirements.hpp"
 
+#include "engine/model/vos_units.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
@@ -89,7 +90,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
 bool presents_ecdsa_to_peers(const Cluster& cluster, const ProviderLookup& providers) {
   const Provider* provider = providers.find(cluster.product);
   if (!provider || !is_vos(cluster.product) || cluster.nodes.empty()) return false;
-  if (!provider->has_identity_unit("tomcat-ECDSA", cluster.version)) return false;
+  if (!provider->has_identity_unit(kTomcatEcdsaUnit, cluster.version)) return false;
   auto ports = provider->service_ports(cluster.nodes.front());
   return std::any_of(ports.begin(), ports.end(), [](const ServicePort& p) { return p.may_present_ecdsa; });
 }
@@ -116,7 +117,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   }
 
   auto state = live.nodes.find(node.name);
-  const bool ecdsa = unit == "tomcat-ECDSA";
+  const bool ecdsa = unit == kTomcatEcdsaUnit;
   const std::string read_unit = is_vos(cluster.product) ? unit : "presented";
   if (ecdsa) {
     // No tomcat-ECDSA read (the product lacks it), or one no port presents: peers never see it.
@@ -156,7 +157,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   if (is_vos(cluster.product)) {
     // Read over an authenticated SSH session: the appliance's own trust store and chain are trustworthy sources.
     candidates.insert(candidates.end(), presented.begin() + 1, presented.end());
-    auto store = state->second.stores.find("tomcat-trust");
+    auto store = state->second.stores.find(kTomcatTrustStore);
     if (store != state->second.stores.end()) {
       for (const auto& entry : store->second) candidates.push_back(entry.certificate);
     }
@@ -209,8 +210,8 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
       if (!provider || !provider->administered()) return {};  // an external caller is not ours to configure
       // The EC chain behind tomcat-ECDSA travels like the RSA one where a port presents it (docs/appliances.md
       // section 10: the EC CA must be trusted wherever the RSA one is).
-      std::vector<std::string> units = {"tomcat"};
-      if (presents_ecdsa_to_peers(trusted, providers)) units.push_back("tomcat-ECDSA");
+      std::vector<std::string> units = {kTomcatUnit};
+      if (presents_ecdsa_to_peers(trusted, providers)) units.push_back(kTomcatEcdsaUnit);
       for (const auto& peer : trusted.nodes) {
         for (const auto& unit : units) {
           auto chain = identity_chain(site, live, trusted, peer, declared, unit);
@@ -221,13 +222,13 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
             if (!e.region) e.region = integration.region;
             return fail(std::move(e));
           }
-          const std::string whose = peer.fqdn + (unit == "tomcat" ? "'s chain" : "'s " + unit + " chain");
+          const std::string whose = peer.fqdn + (unit == kTomcatUnit ? "'s chain" : "'s " + unit + " chain");
           for (const auto& cert : *chain) {
             for (const auto& node : truster.nodes) {
               out->push_back(TrustRequirement{
                   .node = node.name,
                   .cluster = truster.name,
-                  .store = "tomcat-trust",
+                  .store = kTomcatTrustStore,
                   .certificate = cert,
                   .present = true,
                   .whole_cluster = true,

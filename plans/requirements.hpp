@@ -6,6 +6,7 @@
 #include "engine/model/live_state.hpp"
 #include "engine/model/provider.hpp"
 #include "engine/model/site.hpp"
+#include "engine/model/vos_units.hpp"
 
 #include <string>
 #include <vector>
@@ -41,7 +42,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
 // (an RSA CA signed it: docs/appliances.md section 10).
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
                                                 const Node& node, const std::vector<Certificate>& declared_certs,
-                                                const std::string& unit = "tomcat");
+                                                const std::string& unit = kTomcatUnit);
 
 // Whether peers may be presented this cluster's tomcat-ECDSA identity: the product has the unit at its version and a
 // port that presents it (docs/appliances.md section 10). Its EC chain must then travel like the RSA one.

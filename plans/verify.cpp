@@ -1,5 +1,6 @@
 #include "plans/verify.hpp"
 
+#include "engine/model/vos_units.hpp"
 #include "plans/owed_restarts.hpp"
 #include "plans/presented.hpp"
 
@@ -101,7 +102,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     if (is_vos(cluster->product) && state != live.nodes.end()) {
       // The ECDSA guide's table says which identity the port presents (docs/appliances.md section 10); without the
       // node's tomcat-ECDSA read (no integration or policy needs it), an EC leaf is taken for that unit.
-      const bool ec_read = state->second.identities.count("tomcat-ECDSA") > 0;
+      const bool ec_read = state->second.identities.count(kTomcatEcdsaUnit) > 0;
       const std::string unit = ec_read ? unit_presented_on(observation.port, &state->second) : presented_unit(leaf);
       auto stored = state->second.identities.find(unit);
       if (stored != state->second.identities.end() && !stored->second.empty() && !(stored->second.front() == leaf)) {
@@ -137,7 +138,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
         static const std::vector<StoreEntry> none;
         const std::vector<StoreEntry>* store = &none;
         if (ts != live.nodes.end()) {
-          auto it = ts->second.stores.find("tomcat-trust");
+          auto it = ts->second.stores.find(kTomcatTrustStore);
           if (it != ts->second.stores.end()) store = &it->second;
         }
         bool ok = store_accepts(*store, observation.chain);

@@ -1,5 +1,7 @@
 #include "engine/config/site_keys.hpp"
 
+#include "engine/model/vos_units.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -63,8 +65,8 @@ constexpr KeySpec kKeys[] = {
     {"cluster.nodes", "timeout_s", integer},
     {"cluster.nodes", "answer_delay_ms", integer},
 
-    {"cluster.identity", "tomcat", table},
-    {"cluster.identity", "tomcat-ECDSA", table},
+    {"cluster.identity", kTomcatUnit, table},
+    {"cluster.identity", kTomcatEcdsaUnit, table},
 
     {"cluster.identity.*", "issuer", string},
     {"cluster.identity.*", "distribution", string},

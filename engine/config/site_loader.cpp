@@ -5,6 +5,7 @@
 #include "engine/config/site_keys.hpp"
 #include "engine/config/unique_endpoints.hpp"
 #include "engine/config/version.hpp"
+#include "engine/model/vos_units.hpp"
 
 #include <openssl/evp.h>
 #include <toml++/toml.h>
@@ -715,15 +716,15 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
     if (auto v = choice(u, "distribution", kDistributions)) policy.distribution = *v;
     if (auto v = choice(u, "key", kKeySpecs)) {
       policy.key = *v;
-    } else if (unit == "tomcat-ECDSA") {
+    } else if (unit == kTomcatEcdsaUnit) {
       policy.key = "ec-256";
     }
     // The units hold one key type each (docs/appliances.md section 4): RSA for tomcat, EC for tomcat-ECDSA.
     const bool ec_key = policy.key.starts_with("ec-");
-    if (ec_key != (unit == "tomcat-ECDSA")) {
+    if (ec_key != (unit == kTomcatEcdsaUnit)) {
       error(u.table.contains("key") ? value_region(u, "key") : u.region,
             path + ".key: " + policy.key + " does not fit " + std::string(unit) + ", which holds " +
-                (unit == "tomcat-ECDSA" ? "an EC key (ec-256, ec-384, ec-521)" : "an RSA key (rsa-1024 .. rsa-4096)"));
+                (unit == kTomcatEcdsaUnit ? "an EC key (ec-256, ec-384, ec-521)" : "an RSA key (rsa-1024 .. rsa-4096)"));
     }
     if (auto days = u.integer("renew_before_days"); days && *days > kMaxRenewBeforeDays) {
       error(value_region(u, "renew_before_days"),

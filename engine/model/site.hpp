@@ -4,6 +4,7 @@
 
 #include "engine/model/certificate.hpp"
 #include "engine/model/source_region.hpp"
+#include "engine/model/vos_units.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -141,7 +142,7 @@ struct CertificateRef {
 struct TrustRule {
   std::optional<std::string> cluster;
   std::optional<std::string> node;
-  std::string store = "tomcat-trust";
+  std::string store = kTomcatTrustStore;
   std::vector<CertificateRef> certificates;
   std::vector<CertificateRef> absent;
   SourceRegion region;
