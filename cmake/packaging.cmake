@@ -47,9 +47,9 @@ set(CPACK_DEBIAN_SIM_PACKAGE_NAME trustctl-sim)
 # One quoted argument each (three would make a CMake list, and the control file's lines would start with " ;"); a
 # backslash at a line's end continues the string.
 set(CPACK_COMPONENT_TRUSTCTL_DESCRIPTION "plans, applies and verifies certificate trust on Cisco contact-center \
-appliances\n A site file describes the trust each cluster must have; trustctl reads every node over SSH and HTTPS,\n \
+appliances\nA site file describes the trust each cluster must have; trustctl reads every node over SSH and HTTPS,\n\
 plans what must change, applies it in a safe order with every step journaled, and verifies the result.")
-set(CPACK_COMPONENT_SIM_DESCRIPTION "vos-sim: simulated Cisco VOS appliances for trustctl labs and rehearsals\n A real \
+set(CPACK_COMPONENT_SIM_DESCRIPTION "vos-sim: simulated Cisco VOS appliances for trustctl labs and rehearsals\nA real \
 SSH server with the admin CLI, HTTPS and the service ports of each node of a site file.")
 set(CPACK_COMPONENTS_ALL trustctl)
 if(TARGET vos-sim)
