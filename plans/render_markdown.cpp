@@ -87,6 +87,27 @@ void write_lint(std::ostringstream& out, const PlanLint& lint) {
 
 }  // namespace
 
+namespace {
+
+// Grouped by cluster: restarts roll within a cluster, while different clusters may restart at the same time.
+void write_restart_warning(std::ostringstream& out, const Plan& plan) {
+  auto waves = restart_waves(plan);
+  out << "> :warning: **Restarts interrupt the services agents use** on ";
+  std::size_t shown = std::min(waves.size(), kClustersCalledOut);
+  for (std::size_t c = 0; c < shown; ++c) {
+    out << (c ? "; " : "") << escape_markdown(waves[c].cluster) << ": ";
+    const auto& nodes = waves[c].nodes;
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      out << (k ? (waves[c].rolling ? ", then " : ", ") : "") << "**" << escape_markdown(nodes[k].node) << "** ("
+          << what_goes_down(nodes[k]) << ")";
+    }
+  }
+  if (waves.size() > shown) out << "; and " << waves.size() - shown << " more clusters";
+  out << ". " << escape_markdown(restart_pace(waves)) << " Schedule a change window.\n\n";
+}
+
+}  // namespace
+
 std::string render_markdown(const Plan& plan, const Site& site) {
   std::ostringstream out;
   // A fixed marker lets a CI job find and update its earlier comment instead of adding a new one per push.
@@ -125,22 +146,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
 
   PlanSummary s = plan.summary();
   out << "**" << render_summary_line(s) << "**\n\n";
-  if (s.restarts > 0) {
-    // Grouped by cluster: restarts roll within a cluster, while different clusters may restart at the same time.
-    auto waves = restart_waves(plan);
-    out << "> :warning: **Restarts interrupt the services agents use** on ";
-    std::size_t shown = std::min(waves.size(), kClustersCalledOut);
-    for (std::size_t c = 0; c < shown; ++c) {
-      out << (c ? "; " : "") << escape_markdown(waves[c].cluster) << ": ";
-      const auto& nodes = waves[c].nodes;
-      for (std::size_t k = 0; k < nodes.size(); ++k) {
-        out << (k ? (waves[c].rolling ? ", then " : ", ") : "") << "**" << escape_markdown(nodes[k].node) << "** ("
-            << what_goes_down(nodes[k]) << ")";
-      }
-    }
-    if (waves.size() > shown) out << "; and " << waves.size() - shown << " more clusters";
-    out << ". " << escape_markdown(restart_pace(waves)) << " Schedule a change window.\n\n";
-  }
+  if (s.restarts > 0) write_restart_warning(out, plan);
   write_notes(out, plan);
   if (s.manual_restarts > 0) {
     out << "> :warning: **" << s.manual_restarts

@@ -26,30 +26,15 @@ std::string endpoint(const plans::VerifyRow& row) {
 
 }  // namespace
 
-std::optional<VerifyOutcome> verify(RunContext& context) {
-  const Site& site = context.site;
-  const Terminal& term = context.term;
-  const providers::Registry& registry = context.registry;
-  // What the journal still owes: a service that missed its restart cannot pass, whatever its port presents.
-  auto journal = Journal::read(site.state_dir);
-  if (!journal) {
-    report_errors({journal.error()}, context.common, term);
-    return std::nullopt;
-  }
-  auto owed = pending_restarts(*journal);
-  if (!open_sessions(context)) return std::nullopt;
-  term.progress("verify: reading every node and handshaking every service port...");
-  // Through the trust cache: after apply only the files it wrote are read, every listing and identity is read again.
-  auto refreshed = refresh_cached(context, {}, {});
-  if (!refreshed.errors.empty()) {
-    report_errors(refreshed.errors, context.common, term);
-    return std::nullopt;
-  }
+namespace {
 
+// What every service port presents: refresh handshook every VOS node's ports already; only what it did not (external
+// hosts) is handshaken here.
+std::vector<plans::EndpointObservation> observe_ports(const RunContext& context, const LiveState& live) {
   std::vector<plans::EndpointObservation> observations;
   std::vector<const Node*> owners;
-  for (const auto& cluster : site.clusters) {
-    const Provider* provider = registry.find(cluster.product);
+  for (const auto& cluster : context.site.clusters) {
+    const Provider* provider = context.registry.find(cluster.product);
     if (!provider) continue;
     for (const auto& node : cluster.nodes) {
       for (const auto& port : provider->service_ports(node)) {
@@ -58,10 +43,9 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
       }
     }
   }
-  // Refresh handshook every VOS node's ports already; only what it did not (external hosts) is handshaken here.
   parallel_for_each(observations.size(), context.parallelism() * 2, [&](std::size_t i) {
-    auto state = refreshed.state.nodes.find(observations[i].node);
-    if (state != refreshed.state.nodes.end()) {
+    auto state = live.nodes.find(observations[i].node);
+    if (state != live.nodes.end()) {
       for (const auto& seen : state->second.presented) {
         if (seen.port.port != observations[i].port.port) continue;
         observations[i].chain = seen.chain;
@@ -73,24 +57,25 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
     observations[i].chain = std::move(presented.front().chain);
     observations[i].error = std::move(presented.front().error);
   });
+  return observations;
+}
 
-  // What is deployed is judged too: a callee identity with a critical EKU, or an expired one, fails the calls to it
-  // even when every store holds its chain (docs/appliances.md section 10).
+// What is deployed is judged too: a callee identity with a critical EKU, or an expired one, fails the calls to it
+// even when every store holds its chain (docs/appliances.md section 10).
+std::vector<plans::DeployedDefect> deployed_defects(const Site& site, const LiveState& live,
+                                                    const providers::Registry& registry) {
   std::vector<plans::DeployedDefect> defects;
-  for (const auto& found : pki::lint::lint_live(site, refreshed.state, registry)) {
+  for (const auto& found : pki::lint::lint_live(site, live, registry)) {
     for (const auto& call : found.breaks) {
       defects.push_back({call.caller_cluster, call.callee_node,
                          found.finding.rule + " " + found.finding.message + "; fix: " + found.finding.fix});
     }
   }
-  auto rows = plans::evaluate_verification(site, refreshed.state, observations, registry, owed, defects);
-  // Targeted (--cluster/--node): every node is read (a peer's store decides whether a call works), the targeted nodes'
-  // endpoints are reported.
-  if (context.common.target.any()) {
-    auto targeted = target_nodes(context);
-    if (!targeted) return std::nullopt;
-    std::erase_if(rows, [&](const plans::VerifyRow& row) { return !targeted->count(row.node); });
-  }
+  return defects;
+}
+
+// The rows for people (text), pipelines (JSON) and the jsonl stream (one event per endpoint).
+VerifyOutcome render_outcome(std::vector<plans::VerifyRow> rows, const Site& site, const Terminal& term) {
   VerifyOutcome out;
   out.ok = std::all_of(rows.begin(), rows.end(), [](const plans::VerifyRow& r) { return r.ok(); });
   int failing = 0;
@@ -109,7 +94,6 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
                     {"trusted_by", trusted},
                     {"ok", row.ok()},
                     {"problems", row.problems}});
-    // The jsonl stream gets each endpoint's result as an event of its own.
     nlohmann::json event = list.back();
     event["type"] = "verify";
     EventStream::emit(event);
@@ -131,6 +115,39 @@ std::optional<VerifyOutcome> verify(RunContext& context) {
   out.json = {{"ok", out.ok}, {"endpoints", list}, {"failing", failing}};
   out.rows = std::move(rows);
   return out;
+}
+
+}  // namespace
+
+std::optional<VerifyOutcome> verify(RunContext& context) {
+  const Site& site = context.site;
+  const Terminal& term = context.term;
+  // What the journal still owes: a service that missed its restart cannot pass, whatever its port presents.
+  auto journal = Journal::read(site.state_dir);
+  if (!journal) {
+    report_errors({journal.error()}, context.common, term);
+    return std::nullopt;
+  }
+  auto owed = pending_restarts(*journal);
+  if (!open_sessions(context)) return std::nullopt;
+  term.progress("verify: reading every node and handshaking every service port...");
+  // Through the trust cache: after apply only the files it wrote are read, every listing and identity is read again.
+  auto refreshed = refresh_cached(context, {}, {});
+  if (!refreshed.errors.empty()) {
+    report_errors(refreshed.errors, context.common, term);
+    return std::nullopt;
+  }
+  auto observations = observe_ports(context, refreshed.state);
+  auto defects = deployed_defects(site, refreshed.state, context.registry);
+  auto rows = plans::evaluate_verification(site, refreshed.state, observations, context.registry, owed, defects);
+  // Targeted (--cluster/--node): every node is read (a peer's store decides whether a call works), the targeted nodes'
+  // endpoints are reported.
+  if (context.common.target.any()) {
+    auto targeted = target_nodes(context);
+    if (!targeted) return std::nullopt;
+    std::erase_if(rows, [&](const plans::VerifyRow& row) { return !targeted->count(row.node); });
+  }
+  return render_outcome(std::move(rows), site, term);
 }
 
 }  // namespace trustctl::cli
