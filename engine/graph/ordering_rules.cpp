@@ -101,7 +101,7 @@ void publisher_first_identity(ActionGraph& graph, const Topology& topology) {
   std::map<std::string, std::map<int, std::vector<ActionGraph::Index>>> by_cluster;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
-    if (!a.changes_identity()) continue;
+    if (!a.changes_identity() || !a.multi_server) continue;
     auto it = topology.find(a.node);
     if (it == topology.end()) continue;
     by_cluster[it->second.cluster][it->second.position].push_back(i);

@@ -48,7 +48,9 @@ void identity_before_its_peers(ActionGraph& graph);
 // before Finesse roots on CUIC). Within one ordering group, every write of phase 0 precedes every write of phase 1,
 // and so does every restart a phase-0 write owes: a phase is complete only when its nodes have restarted.
 void cross_product_phases(ActionGraph& graph);
-// Rule 5: identity changes go publisher first, then each subscriber in turn.
+// Rule 5: multi-server identity changes go publisher first, then each subscriber in turn. A per-node identity is the
+// node's own (CSR, signature, upload on that node): it waits for no other node, so a subscriber's identity work runs
+// while the publisher's does, and only the restarts roll (rule 6b).
 void publisher_first_identity(ActionGraph& graph, const Topology& topology);
 // Rule 6a: every change on a node precedes that node's restarts; a node's services restart one after another in the
 // order the provider listed them.

@@ -47,7 +47,7 @@ constexpr const char* kPublisherOnly =
 constexpr const char* kReplication =
     "replicated store: subscribers await the publisher's write, and what needs it follows the wait";
 constexpr const char* kTrustBeforeIdentity = "trust before identity";
-constexpr const char* kPublisherFirst = "publisher before subscriber for identity changes";
+constexpr const char* kPublisherFirst = "publisher before subscriber for multi-server identity changes";
 constexpr const char* kCrossProduct = "PCCE: CUIC roots on Finesse before Finesse roots on CUIC";
 constexpr const char* kRestartsLast = "every change on a node precedes that node's restarts";
 constexpr const char* kRestartsOwed = "restarts: one per (node, service), every owed one present, none unowed";
@@ -530,10 +530,10 @@ class Checker {
   void check_publisher_first(const Plan& plan, const Reach& reach) {
     const auto& g = plan.graph;
     for (std::size_t i = 0; i < g.size(); ++i) {
-      if (!g.action(i).changes_identity() || !is_publisher(g.action(i).node)) continue;
+      if (!g.action(i).changes_identity() || !g.action(i).multi_server || !is_publisher(g.action(i).node)) continue;
       for (std::size_t j = 0; j < g.size(); ++j) {
         const Action& b = g.action(j);
-        if (b.changes_identity() && !is_publisher(b.node) && node(b.node).cluster == node(g.action(i).node).cluster &&
+        if (b.changes_identity() && b.multi_server && !is_publisher(b.node) && node(b.node).cluster == node(g.action(i).node).cluster &&
             !reach.path(i, j)) {
           violate(prop::kPublisherFirst, edge(plan, i, j));
         }

@@ -95,6 +95,37 @@ TEST(OrderingRules, IdentitiesMadeInThisApplyReachTheirPeersAfterEveryIdentityCh
   EXPECT_TRUE(g.topological_order().has_value()) << "no cycle";
 }
 
+// A per-node identity is the node's own (its CSR, its signature, its upload): the subscriber's does not wait for the
+// publisher's identity change nor for its restarts; only the restarts roll.
+TEST(OrderingRules, PerNodeIdentitiesOfAClusterDoNotWaitForEachOther) {
+  auto install = [](const std::string& node, bool multi_server) {
+    Action a;
+    a.kind = ActionKind::install_identity;
+    a.node = node;
+    a.store = "tomcat";
+    a.multi_server = multi_server;
+    return a;
+  };
+  ActionGraph g;
+  auto publisher = g.add(install("uccx1", false));
+  auto subscriber = g.add(install("uccx2", false));
+  auto publisher_restart = g.add(restart("uccx1", "Cisco Tomcat"));
+  auto subscriber_restart = g.add(restart("uccx2", "Cisco Tomcat"));
+  Topology topology{{"uccx1", {"uccx", Role::publisher, 0}}, {"uccx2", {"uccx", Role::subscriber, 1}}};
+  apply_ordering_rules(g, topology);
+  EXPECT_TRUE(g.predecessors(subscriber).empty()) << "neither the publisher's identity nor its restart";
+  EXPECT_EQ(g.rule_of(publisher, publisher_restart), rules::kRestartsLast);
+  EXPECT_EQ(g.rule_of(publisher_restart, subscriber_restart), rules::kRollingRestarts) << "the restarts still roll";
+
+  // A multi-server identity is made once on the publisher: a second change in the cluster (a renewal planned on a
+  // subscriber as well) comes after it.
+  ActionGraph shared;
+  auto made = shared.add(install("uccx1", true));
+  auto later = shared.add(install("uccx2", true));
+  apply_ordering_rules(shared, topology);
+  EXPECT_EQ(shared.rule_of(made, later), rules::kPublisherFirst);
+}
+
 TEST(OrderingRules, EveryChangeOnANodePrecedesItsRestartsAndServicesRestartInOrder) {
   auto root = make_root("Root");
   ActionGraph g;
