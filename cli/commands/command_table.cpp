@@ -47,8 +47,11 @@ void add_target(CLI::App& cmd, Invocation& in) {
 // A duration as parse_duration reads it, checked while the command line is parsed.
 const CLI::Validator kDuration(
     [](std::string& text) {
-      auto parsed = parse_duration(text, "--lock-timeout");
-      return parsed ? std::string() : parsed.error().message;
+      // CLI11 puts the option's name in front of what the validator says: the message starts at the value.
+      auto parsed = parse_duration(text, "");
+      if (parsed) return std::string();
+      const std::string& message = parsed.error().message;
+      return message.substr(std::min(message.find('\''), message.size()));
     },
     "DURATION");
 

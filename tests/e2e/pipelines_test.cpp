@@ -258,6 +258,7 @@ TEST(Pipelines, ASecondApplyWithLockTimeoutWaitsForTheFirstThenSucceeds) {
   auto typo = lab.trustctl({"apply", lab.site().string(), "--lock-timeout", "soon"});
   EXPECT_EQ(typo.exit_code, 1);
   EXPECT_TRUE(contains(typo.err, "--lock-timeout: 'soon' is not a duration")) << typo.err;
+  EXPECT_FALSE(contains(typo.err, "--lock-timeout: --lock-timeout")) << "the option is named once: " << typo.err;
 }
 
 TEST(Pipelines, TheDebugLogShowsTheCliTranscriptAndNeverThePassword) {
