@@ -19,7 +19,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 // A model-correctness check with a generous margin (the "within 25%"), not a speed requirement: the apply is
 // dominated by the restarts the simulator takes kRestartMs for, which the estimate must account for one by one.
-TEST(Estimate, ThePlansEstimateIsWithinAQuarterOfTheMeasuredApply) {
+TEST(ChangeWindow, ThePlansEstimateIsWithinAQuarterOfTheMeasuredApply) {
   constexpr int kRestartMs = 700, kLatencyMs = 20, kReplicationMs = 300;
   Lab lab("estimate", {.subnet = 176, .restart_ms = kRestartMs, .replication_delay_ms = kReplicationMs});
   lab.write_site("\n[timing]\ncommand_s = 0.02\nrestart_s = 0.7\nsystem_restart_s = 0.7\nreplication_s = 0.3\n");
@@ -51,7 +51,7 @@ TEST(Estimate, ThePlansEstimateIsWithinAQuarterOfTheMeasuredApply) {
 
 // A deadline the restart wave cannot meet: the uploads run, no restart starts, apply exits 1 naming the restarts it
 // left owed; the next plan lists them as owed by an earlier apply, and a plain apply runs them.
-TEST(Estimate, ADeadlineTooShortForARestartWaveLeavesItsRestartsOwed) {
+TEST(ChangeWindow, ADeadlineTooShortForARestartWaveLeavesItsRestartsOwed) {
   Lab lab("deadline", {.subnet = 177});
   // The site says a restart takes a minute: each node's six need more than the two minutes the deadline leaves.
   lab.write_site("\n[timing]\ncommand_s = 1\nrestart_s = 60\n");
