@@ -1,9 +1,9 @@
 #include "plans/render_markdown.hpp"
 
 #include "engine/model/printable.hpp"
+#include "plans/estimate.hpp"
 #include "plans/plan_target.hpp"
 #include "plans/render_text.hpp"
-#include "plans/estimate.hpp"
 #include "plans/restart_waves.hpp"
 
 #include <algorithm>
