@@ -1,5 +1,7 @@
 #include "plans/critical_path.hpp"
 
+#include "engine/model/vos_units.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -23,7 +25,7 @@ double DurationModel::restart_for(const std::string& service) const {
 // Counted from what the runner sends; every exchange waits for the appliance's answer. A new tomcat identity is read
 // back once more to pin it (pin_new_identity).
 int action_exchanges(const Action& action) {
-  const int pin = action.store == "tomcat" ? 1 : 0;
+  const int pin = action.store == kTomcatUnit ? 1 : 0;
   switch (action.kind) {
     case ActionKind::upload_trust: return 2;   // set cert import trust, the paste
     case ActionKind::delete_trust: return 3;   // set cert delete, "yes", show cert list trust (still listed?)
