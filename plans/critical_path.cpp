@@ -1,24 +1,57 @@
 #include "plans/critical_path.hpp"
 
+#include "engine/model/vos_units.hpp"
+
 #include <algorithm>
 #include <map>
 
 namespace trustctl::plans {
 
-double action_seconds(const Action& action, const DurationModel& model) {
+DurationModel DurationModel::from(const Timing& timing) {
+  return {.command_s = timing.command_s,
+          .restart_s = timing.restart_s,
+          .restart_by_service = timing.restart_by_service,
+          .system_restart_s = timing.system_restart_s,
+          .replication_s = timing.replication_s};
+}
+
+double DurationModel::restart_for(const std::string& service) const {
+  Timing timing;
+  timing.restart_s = restart_s;
+  timing.restart_by_service = restart_by_service;
+  return timing.restart_for(service);
+}
+
+// Counted from what the runner sends; every exchange waits for the appliance's answer. A new tomcat identity is read
+// back once more to pin it (pin_new_identity).
+int action_exchanges(const Action& action) {
+  const int pin = action.store == kTomcatUnit ? 1 : 0;
   switch (action.kind) {
-    case ActionKind::upload_trust: return model.command_s;       // set cert import trust (paste in the same exchange)
-    case ActionKind::delete_trust: return model.command_s;
-    case ActionKind::wait_replication: return model.replication_s;
-    case ActionKind::restart_service: return model.restart_s + model.command_s;  // restart, then utils service list
-    case ActionKind::restart_system: return model.system_restart_s + model.command_s;
-    case ActionKind::renew_identity: return 4 * model.command_s;  // csr gen, show csr, import own, show cert own
-    case ActionKind::regenerate_identity: return 2 * model.command_s;
-    case ActionKind::install_identity: return 2 * model.command_s;  // import own, show cert own
-    case ActionKind::wait_identity: return model.replication_s;
-    case ActionKind::export_csr: return 2 * model.command_s;  // csr gen, show csr
+    case ActionKind::upload_trust: return 2;   // set cert import trust, the paste
+    case ActionKind::delete_trust: return 3;   // set cert delete, "yes", show cert list trust (still listed?)
+    case ActionKind::wait_replication: return 2;  // show cert list trust, show cert trust of the entry
+    case ActionKind::restart_service: return 2;   // utils service restart, utils service list
+    case ActionKind::restart_system: return 2;    // utils system restart, "yes" (then the session comes back)
+    case ActionKind::renew_identity: return 6 + pin;  // set csr gen, its OU answer, show csr own, import own, paste,
+                                                      // show cert own
+    case ActionKind::regenerate_identity: return 2 + pin;  // set cert regen, "yes"
+    case ActionKind::install_identity: return 3 + pin;     // import own, paste, show cert own
+    case ActionKind::wait_identity: return 1 + pin + (action.certificate ? 0 : 1);  // the node's, the publisher's
+    case ActionKind::export_csr: return 3;  // set csr gen, its OU answer, show csr own
   }
   return 0;
+}
+
+double action_seconds(const Action& action, const DurationModel& model) {
+  double own = 0;
+  switch (action.kind) {
+    case ActionKind::restart_service: own = model.restart_for(action.service); break;
+    case ActionKind::restart_system: own = model.system_restart_s; break;
+    case ActionKind::wait_replication:
+    case ActionKind::wait_identity: own = model.replication_s; break;
+    default: break;
+  }
+  return own + action_exchanges(action) * model.command_s;
 }
 
 double critical_path_seconds(const Plan& plan, const DurationModel& model) {

@@ -2,6 +2,7 @@
 // A plan: the actions, their ordering edges and reasons, and what was observed when it was computed.
 
 #include "engine/graph/action_graph.hpp"
+#include "engine/model/timing.hpp"
 
 #include <map>
 #include <string>
@@ -65,6 +66,7 @@ struct Plan {
   std::vector<std::string> notes;             // what the plan cannot know yet ("known after apply") and similar
   PlanLint lint;                              // the lint gate's findings on what this plan would run
   PlanTarget target;                          // not partial: the whole site
+  Timing timing;                              // the site's [timing]: the estimate (plans/estimate.hpp) is made from it
 
   PlanSummary summary() const;
   bool empty() const { return graph.size() == 0 && manual_restarts.empty(); }

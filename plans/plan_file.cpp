@@ -47,6 +47,17 @@ void add_saved_fields(json& j, const Action& a, json& certificates) {
   }
 }
 
+// The [timing] the plan's estimate was made from, so a saved plan renders the same estimate.
+json timing_to_json(const Timing& timing) {
+  json per_service = json::object();
+  for (const auto& [service, seconds] : timing.restart_by_service) per_service[service] = seconds;
+  return {{"command_s", timing.command_s},
+          {"restart_s", timing.restart_s},
+          {"restart_by_service", std::move(per_service)},
+          {"system_restart_s", timing.system_restart_s},
+          {"replication_s", timing.replication_s}};
+}
+
 json layout_to_json(const Site& site) {
   json clusters = json::array();
   for (const auto& cluster : site.clusters) {
@@ -222,7 +233,9 @@ class PlanDecoder {
     if (const json* lint = m_read.member(doc, "", "lint", false)) plan.lint = this->lint(*lint);
     if (const json* target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
     if (const json* layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
+    if (const json* timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
     if (m_read.failed()) return fail(m_read.error());
+    saved.layout.timing = plan.timing;
     saved.layout.name = plan.site_name;
     saved.layout.file = plan.site_file;
     saved.layout.file_digest = plan.site_digest;
@@ -377,6 +390,37 @@ class PlanDecoder {
     return out;
   }
 
+  // Seconds as [timing] allows them (docs/site-format.md): a number from 0 to a day.
+  double seconds(const json& j, const std::string& where, const std::string& key) {
+    const json* value = m_read.member(j, where, key.c_str(), true);
+    if (!value) return 0;
+    if (!value->is_number() || !(value->get<double>() >= 0 && value->get<double>() <= 86400)) {
+      m_read.problem(Reader::join(where, key), "expected seconds (a number from 0 to 86400)");
+      return 0;
+    }
+    return value->get<double>();
+  }
+
+  // Plans saved before the estimate have no "timing": they keep the defaults.
+  Timing timing(const json& j) {
+    Timing out;
+    out.command_s = seconds(j, "timing", "command_s");
+    out.restart_s = seconds(j, "timing", "restart_s");
+    out.system_restart_s = seconds(j, "timing", "system_restart_s");
+    out.replication_s = seconds(j, "timing", "replication_s");
+    const json* per_service = m_read.member(j, "timing", "restart_by_service", true);
+    if (!per_service) return out;
+    if (!per_service->is_object()) {
+      m_read.problem("timing.restart_by_service", "expected an object of service -> seconds");
+      return out;
+    }
+    for (const auto& [service, value] : per_service->items()) {
+      if (m_read.failed()) break;
+      out.restart_by_service[service] = seconds(*per_service, "timing.restart_by_service", service);
+    }
+    return out;
+  }
+
   // Plans saved before findings travelled with them have no "lint": an empty one.
   PlanLint lint(const json& j) {
     PlanLint out;
@@ -527,6 +571,7 @@ json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem
     }
   }
   j["layout"] = layout_to_json(site);
+  j["timing"] = timing_to_json(plan.timing);
   return j;
 }
 

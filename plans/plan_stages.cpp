@@ -109,6 +109,7 @@ PlanDraft::PlanDraft(const Site& s, const LiveState& l, const ProviderLookup& p)
   plan.site_name = site.name;
   plan.site_file = site.file.string();
   plan.site_digest = site.file_digest;
+  plan.timing = site.timing;
   for (const auto& [name, state] : live.nodes) plan.observed[name] = state.digest();
 }
 

@@ -1,5 +1,6 @@
 #include "plans/render_json.hpp"
 
+#include "plans/estimate.hpp"
 #include "plans/restart_waves.hpp"
 
 #include <string>
@@ -87,6 +88,13 @@ nlohmann::json plan_to_json(const Plan& plan) {
     restarts.push_back({{"cluster", wave.cluster}, {"rolling", wave.rolling}, {"nodes", std::move(nodes)}});
   }
   j["restarts"] = std::move(restarts);
+  const Estimate e = estimate(plan);
+  nlohmann::json per_node = nlohmann::json::array();
+  for (const auto& node : e.per_node) {
+    per_node.push_back(
+        {{"node", node.node}, {"cluster", node.cluster}, {"down_s", node.down_s}, {"restarts", node.restarts}});
+  }
+  j["estimate"] = {{"duration_s", e.duration_s}, {"per_node", std::move(per_node)}};
   j["notes"] = plan.notes;
   j["lint"] = lint_to_json(plan.lint);
   // Only a partial plan says so: a whole-site plan's document is unchanged by targeting's existence.

@@ -1,6 +1,7 @@
 #include "plans/render_markdown.hpp"
 
 #include "engine/model/printable.hpp"
+#include "plans/estimate.hpp"
 #include "plans/plan_target.hpp"
 #include "plans/render_text.hpp"
 #include "plans/restart_waves.hpp"
@@ -146,6 +147,7 @@ std::string render_markdown(const Plan& plan, const Site& site) {
 
   PlanSummary s = plan.summary();
   out << "**" << render_summary_line(s) << "**\n\n";
+  out << escape_markdown(estimate_line(estimate(plan))) << "\n\n";
   if (s.restarts > 0) write_restart_warning(out, plan);
   write_notes(out, plan);
   if (s.manual_restarts > 0) {

@@ -1,6 +1,7 @@
 #include "plans/render_text.hpp"
 
 #include "engine/model/printable.hpp"
+#include "plans/estimate.hpp"
 #include "plans/plan_target.hpp"
 #include "plans/restart_waves.hpp"
 
@@ -123,6 +124,7 @@ std::string render_actions(const Plan& plan, const Site& site, const Palette& p)
   PlanSummary s = plan.summary();
   for (const auto& note : plan.notes) out << "\n" << p.cyan << "note: " << printable(note) << p.reset << "\n";
   out << "\n" << p.bold << render_summary_line(s) << p.reset << "\n";
+  out << printable(estimate_line(estimate(plan))) << "\n";
   if (s.waits > 0) {
     out << p.dim << s.waits << " wait(s) confirm copies that replication or distribution makes (not writes)." << p.reset
         << "\n";

@@ -11,6 +11,7 @@
 #include "cli/stages/plan_stage.hpp"
 #include "cli/stages/target_stage.hpp"
 #include "cli/stages/verify_stage.hpp"
+#include "engine/base/deadline.hpp"
 #include "engine/base/duration.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/state/state_lock.hpp"
@@ -186,10 +187,20 @@ int print_text_result(const RunContext& context, const ApplyReport& report,
 
 }  // namespace
 
-int run_apply(const CommonOptions& given, const ApplyOptions& options, const providers::Registry& registry) {
+int run_apply(const CommonOptions& given, const ApplyOptions& asked, const providers::Registry& registry) {
   InterruptGuard interruptions;
   Terminal term = Terminal::detect(given.no_color);
   CommonOptions common = given;
+  ApplyOptions options = asked;
+  // The deadline is read before anything is contacted: a typo must not surface after the writes.
+  if (!options.deadline.empty()) {
+    auto at = parse_deadline(options.deadline, WallClock::now(), "--deadline");
+    if (!at) {
+      report_errors({at.error()}, common, term);
+      return kExitError;
+    }
+    options.deadline_at = *at;
+  }
   // `apply FILE`: a saved plan is recognised by its content, whatever its name (tfplan, plan.out, plan.json).
   std::optional<Reviewed> reviewed;
   if (plans::looks_like_plan_file(given.site)) {

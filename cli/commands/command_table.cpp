@@ -100,6 +100,9 @@ void define_apply(CLI::App& cmd, Invocation& in) {
   cmd.add_flag("--auto-approve", in.apply.auto_approve, "do not ask for confirmation (pipelines)");
   cmd.add_flag("--fail-fast", in.apply.fail_fast, "stop starting new actions after the first failure");
   cmd.add_flag("--no-verify", in.apply.no_verify, "skip the TLS verification that ends every apply");
+  cmd.add_option("--deadline", in.apply.deadline,
+                 "end of the change window: a duration from now (90m), a local time (23:30) or an ISO-8601 time; a "
+                 "node's restarts that the plan's estimate says cannot finish by then are not started and stay owed");
 }
 
 void define_unlock(CLI::App& cmd, Invocation& in) {

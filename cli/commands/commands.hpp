@@ -5,6 +5,7 @@
 #include "cli/output/terminal.hpp"
 #include "providers/registry.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,8 @@ struct ApplyOptions {
   bool fail_fast = false;
   bool no_verify = false;
   std::string lock_timeout = "0s";  // how long to wait for a held state lock
+  std::string deadline;  // --deadline as typed (engine/base/deadline.hpp)
+  std::optional<std::chrono::system_clock::time_point> deadline_at;  // parsed by run_apply
 };
 
 struct LintOptions {

@@ -3,14 +3,17 @@
 #include "cli/output/errors.hpp"
 #include "cli/output/machine_output.hpp"
 #include "cli/output/progress_display.hpp"
+#include "cli/stages/deadline_runner.hpp"
 #include "cli/stages/interruption.hpp"
 #include "engine/exec/journaled_run.hpp"
 #include "engine/state/apply_records.hpp"
 #include "engine/state/journal.hpp"
+#include "plans/estimate.hpp"
 #include "providers/vos/vos_action_runner.hpp"
 
 #include <unistd.h>
 
+#include <iostream>
 #include <memory>
 #include <set>
 
@@ -48,6 +51,34 @@ class ProgressObserver final : public ExecObserver {
   std::set<std::string> m_restarting;  // the executor serialises observer calls
 };
 
+// --deadline refused waves: which restarts stay owed (the refused nodes' and those rolling after them), why, and what
+// to run next.
+void report_refused_waves(const RunContext& context, const ApplyOptions& options, const DeadlineRunner& deadline,
+                          const std::vector<ActionOutcome>& outcomes) {
+  const auto refused = deadline.refused();
+  if (refused.empty()) return;
+  const plans::Plan& plan = context.plan;
+  std::string why;
+  for (const auto& wave : refused) {
+    why += (why.empty() ? "" : "; ") + wave.node + " needs about " + plans::format_duration(wave.needs_s) + ", " +
+           plans::format_duration(wave.left_s) + " were left";
+  }
+  std::string owed;
+  for (auto i : plan.order) {
+    const Action& a = plan.graph.action(i);
+    if (!a.restarts() || outcomes[i].status == ActionStatus::done) continue;  // a restart not done stays owed
+    owed += (owed.empty() ? "" : ", ") + a.node + " " + (a.kind == ActionKind::restart_system ? "system restart" : a.service);
+  }
+  const std::string site = context.site.file.string();
+  // On stderr in every format: with --format json, stdout carries the one result document.
+  const Error held_back(ErrorCode::cancelled,
+                        "--deadline " + options.deadline + ": restart waves not started, as they would end after the "
+                        "deadline (" + why + "). Left owed in the journal: " + owed + ". `trustctl plan " + site +
+                        "` lists them as owed by an earlier apply; run `trustctl apply " + site +
+                        "` in a change window long enough for them (the plan's estimate says how long)");
+  std::cerr << context.term.red("error: ") << held_back.describe() << "\n";
+}
+
 }  // namespace
 
 std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& options, const std::string& apply_id) {
@@ -77,7 +108,11 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
   // Progress stays on stderr in every format: stdout carries the JSON document or the jsonl stream.
   std::unique_ptr<ProgressDisplay> progress = ProgressDisplay::for_stderr(context.term, plan.graph.size());
   ProgressObserver shown(progress.get());
-  JournaledRun run(*journal, apply_id, real, context.managed, site.state_dir, &shown);
+  // --deadline: between the journal and the appliance, so a refused restart is journaled as not done and stays owed.
+  std::optional<DeadlineRunner> deadline;
+  if (options.deadline_at) deadline.emplace(real, plan, *options.deadline_at);
+  ActionRunner& runner = deadline ? static_cast<ActionRunner&>(*deadline) : real;
+  JournaledRun run(*journal, apply_id, runner, context.managed, site.state_dir, &shown);
   ExecOptions exec;
   exec.parallelism = context.parallelism();
   exec.fail_fast = options.fail_fast;
@@ -85,6 +120,7 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
   ApplyReport report;
   report.outcomes = execute(plan.graph, run, exec, run);
   if (progress) progress->close();  // the summary stays on screen; verify and the result follow below it
+  if (deadline) report_refused_waves(context, options, *deadline, report.outcomes);
 
   for (const auto& o : report.outcomes) {
     report.done += o.status == ActionStatus::done;

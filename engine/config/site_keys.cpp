@@ -21,6 +21,7 @@ constexpr KeySpec kKeys[] = {
     {"", "integration", array_of_tables},
     {"", "trust", array_of_tables},
     {"", "policy", table},
+    {"", "timing", table},
 
     {"site", "name", string},
     {"site", "domain", string},
@@ -86,6 +87,11 @@ constexpr KeySpec kKeys[] = {
     {"policy", "prune", boolean},
     {"policy", "restart", string},
     {"policy", "lint", string},
+
+    {"timing", "command_s", number},
+    {"timing", "restart_s", number_map},
+    {"timing", "system_restart_s", number},
+    {"timing", "replication_s", number},
 };
 
 // Case-insensitive: "tomcat-ecdsa" should still find "tomcat-ECDSA".
@@ -114,6 +120,8 @@ const char* to_string(KeyType type) {
   switch (type) {
     case string: return "string";
     case integer: return "integer";
+    case number: return "number";
+    case number_map: return "number or table of numbers";
     case boolean: return "boolean";
     case string_array: return "array of strings";
     case table: return "table";

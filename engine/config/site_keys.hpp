@@ -17,6 +17,8 @@ namespace trustctl::config {
 enum class KeyType {
   string,
   integer,
+  number,      // an integer or a float
+  number_map,  // a number, or a table of numbers under names the user picks ([timing] restart_s)
   boolean,
   string_array,
   table,            // [site], identity = { ... }

@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -56,6 +57,8 @@ std::string type_phrase(KeyType type) {
   switch (type) {
     case KeyType::string: return "a string";
     case KeyType::integer: return "an integer";
+    case KeyType::number: return "a number";
+    case KeyType::number_map: return "a number or a table of numbers";
     case KeyType::boolean: return "a boolean";
     case KeyType::string_array: return "an array of strings";
     case KeyType::table: return "a table";
@@ -69,6 +72,8 @@ bool has_type(const toml::node& node, KeyType type) {
   switch (type) {
     case KeyType::string: return node.is_string();
     case KeyType::integer: return node.is_integer();
+    case KeyType::number: return node.is_number();
+    case KeyType::number_map: return node.is_number() || node.is_table();  // the table's values are checked where read
     case KeyType::boolean: return node.is_boolean();
     case KeyType::string_array: return node.is_array();  // elements are checked where they are read
     case KeyType::table:
@@ -208,6 +213,8 @@ class Loader {
   std::optional<CertificateRef> read_certificate_ref(const std::string& text, const std::string& key_name,
                                                      const SourceRegion& where);
   void read_policy(const Section& root);
+  void read_timing(const Section& root);
+  std::optional<double> seconds(const toml::node& value, const std::string& key_name);
   std::optional<std::vector<Certificate>> load_certificates(const std::string& as_written, const std::string& key_name,
                                                             const SourceRegion& where);
 
@@ -954,6 +961,80 @@ void Loader::read_policy(const Section& root) {
   if (auto lint = choice(s, "lint", kLintLevels)) m_site.policy.lint = *lint;
 }
 
+// The longest duration [timing] takes, in seconds: a day. Anything longer is a typo (milliseconds for seconds), and
+// the estimate's arithmetic stays far from overflow.
+constexpr double kMaxTimingSeconds = 86400;
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// A [timing] value: a finite number of seconds, 0 to a day; an error says what was wrong and what to write.
+std::optional<double> Loader::seconds(const toml::node& value, const std::string& key_name) {
+  const std::string what = "; write the seconds it takes on your appliances, e.g. " + key_name.substr(key_name.rfind('.') + 1) + " = 90";
+  if (!value.is_number()) {
+    error(region_of(value), key_name + ": expected a number of seconds, got " + type_phrase(value.type()) + what);
+    return std::nullopt;
+  }
+  double number = value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
+  if (!std::isfinite(number) || number < 0 || number > kMaxTimingSeconds) {
+    std::string problem = std::isnan(number) ? "nan is not a duration"
+                          : number < 0       ? number_text(number) + " is negative"
+                                             : number_text(number) + " is more than a day (" +
+                                                   number_text(kMaxTimingSeconds) + " s)";
+    error(region_of(value), key_name + ": " + problem + what);
+    return std::nullopt;
+  }
+  return number;
+}
+
+// [timing] feeds the plan's estimate of the change window (docs/site-format.md); every value is seconds.
+void Loader::read_timing(const Section& root) {
+  const toml::table* table = root.table.get_as<toml::table>("timing");
+  if (!table) return;
+  Section s{*table, "timing", "[timing]", region_of(*table)};
+  // The values are checked below, each with what to write instead.
+  std::set<std::string_view> own;
+  for (auto key : keys_in("timing")) own.insert(key);
+  check_table(s, "timing", own);
+  Timing& timing = m_site.timing;
+  timing.region = s.region;
+  auto number = [&](std::string_view key, double& into) {
+    if (const toml::node* value = s.node(key)) {
+      if (auto v = seconds(*value, s.key_name(key))) into = *v;
+    }
+  };
+  number("command_s", timing.command_s);
+  number("system_restart_s", timing.system_restart_s);
+  number("replication_s", timing.replication_s);
+  const toml::node* restart = s.node("restart_s");
+  if (!restart) return;
+  const toml::table* per_service = restart->as_table();
+  if (!per_service) {
+    if (auto v = seconds(*restart, s.key_name("restart_s"))) timing.restart_s = *v;
+    return;
+  }
+  // A table: service name (as `utils service list` shows it) -> seconds; "*" for every service it does not name.
+  for (auto&& [name, value] : *per_service) {
+    const std::string service(name.str());
+    const std::string key_name = s.key_name("restart_s") + ".\"" + service + "\"";
+    if (service.empty()) {
+      error(region(name.source()), s.key_name("restart_s") + ": a service name is empty; write the name as `utils "
+                                   "service list` shows it, e.g. \"Cisco Tomcat\" = 240, or \"*\" for the others");
+      continue;
+    }
+    auto v = seconds(value, key_name);
+    if (!v) continue;
+    if (service == "*") {
+      timing.restart_s = *v;
+    } else {
+      timing.restart_by_service[service] = *v;
+    }
+  }
+}
+
 LoadResult Loader::run() {
   LoadResult result;
   std::ifstream in(m_site.file, std::ios::binary);
@@ -991,6 +1072,7 @@ LoadResult Loader::run_text(std::string bytes) {
     read_integrations(root);
     read_trust(root);
     read_policy(root);
+    read_timing(root);
     for (auto& duplicate : duplicate_endpoints(m_site)) m_errors.push_back(std::move(duplicate));
   }
 

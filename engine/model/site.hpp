@@ -4,6 +4,7 @@
 
 #include "engine/model/certificate.hpp"
 #include "engine/model/source_region.hpp"
+#include "engine/model/timing.hpp"
 #include "engine/model/vos_units.hpp"
 
 #include <filesystem>
@@ -178,6 +179,7 @@ struct Site {
   std::vector<Integration> integrations;
   std::vector<TrustRule> trust;
   Policy policy;
+  Timing timing;
 
   const Cluster* find_cluster(std::string_view name) const;
   const Node* find_node(std::string_view name) const;

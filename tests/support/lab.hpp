@@ -38,6 +38,8 @@ struct LabOptions {
   int subnet = 60;  // nodes listen on 127.0.<subnet>.1 and .2: distinct per test so ctest -j works
   int ssh_port = 2222;
   std::string password = "lab-secret-1";
+  int restart_ms = 100;            // vos-sim --restart-ms
+  int replication_delay_ms = 300;  // vos-sim --replication-delay-ms
 };
 
 class Lab {
@@ -87,7 +89,8 @@ class Lab {
   void start_sim(const std::vector<std::string>& extra_args = {}) {
     // The ready line waits for every identity (however loaded the machine): tests read the simulator's state files.
     std::vector<std::string> argv{VOS_SIM_BIN,   site().string(), "--state-dir", sim_state().string(),
-                                  "--replication-delay-ms", "300", "--restart-ms", "100", "--control-port", "0",
+                                  "--replication-delay-ms", std::to_string(m_options.replication_delay_ms),
+                                  "--restart-ms", std::to_string(m_options.restart_ms), "--control-port", "0",
                                   "--identity-wait-ms", "120000"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     sim = std::make_unique<Server>(argv, "nodes listening");

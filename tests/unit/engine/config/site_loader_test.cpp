@@ -343,6 +343,12 @@ TEST_F(SiteLoaderTest, LoadsTheSiteFormatExample) {
   EXPECT_EQ(site.trust.size(), 2u);
   EXPECT_EQ(site.trust[1].absent.at(0).certificates.at(0), certs().retired);
   EXPECT_EQ(site.connection.known_hosts, m_dir.path() / ".trustctl/known_hosts");
+  EXPECT_EQ(site.timing.command_s, 1.5);
+  EXPECT_EQ(site.timing.restart_for("Cisco Tomcat"), 240);
+  EXPECT_EQ(site.timing.restart_for("cisco tomcat"), 240);  // the CLI's names, whatever their case
+  EXPECT_EQ(site.timing.restart_for("Cisco Unified CCX Engine"), 120);  // "*"
+  EXPECT_EQ(site.timing.system_restart_s, 900);
+  EXPECT_EQ(site.timing.replication_s, 60);
 }
 
 TEST_F(SiteLoaderTest, MinimalSiteGetsEveryDefault) {
@@ -361,6 +367,53 @@ TEST_F(SiteLoaderTest, MinimalSiteGetsEveryDefault) {
   EXPECT_FALSE(site.policy.prune);
   EXPECT_EQ(site.policy.restart, RestartPolicy::rolling);
   EXPECT_EQ(site.policy.lint, "error");
+  EXPECT_EQ(site.timing.command_s, 1.5);
+  EXPECT_EQ(site.timing.restart_for("Cisco Tomcat"), 180);
+  EXPECT_EQ(site.timing.system_restart_s, 900);
+  EXPECT_EQ(site.timing.replication_s, 60);
+  EXPECT_FALSE(site.timing.region.has_value());
+}
+
+TEST_F(SiteLoaderTest, TimingTakesIntegersDecimalsAndAPerServiceTable) {
+  LoadResult result = load(kPrefix + "[timing]\ncommand_s = 0.25\nrestart_s = { \"Cisco Tomcat\" = 4 }\n"
+                                     "system_restart_s = 0\nreplication_s = 2\n");
+  ASSERT_TRUE(result.site.has_value()) << all(result.errors);
+  const Timing& timing = result.site->timing;
+  EXPECT_EQ(timing.command_s, 0.25);
+  EXPECT_EQ(timing.restart_for("Cisco Tomcat"), 4);
+  EXPECT_EQ(timing.restart_for("Cisco Finesse Tomcat"), 180);  // a service the table does not name: the default
+  EXPECT_EQ(timing.system_restart_s, 0);
+  EXPECT_EQ(timing.replication_s, 2);
+  ASSERT_TRUE(timing.region.has_value());
+  EXPECT_EQ(timing.region->line, 10);
+}
+
+TEST_F(SiteLoaderTest, TimingRefusesNegativeNonNumberAndAbsurdValuesSayingWhatToWrite) {
+  expect_error(only_error(kPrefix + "[timing]\ncommand_s = -1\n"),
+               "timing.command_s: -1 is negative; write the seconds it takes on your appliances, e.g. command_s = 90",
+               11, 13);
+  expect_error(only_error(kPrefix + "[timing]\nrestart_s = \"3m\"\n"),
+               "timing.restart_s: expected a number of seconds, got a string; write the seconds it takes on your "
+               "appliances, e.g. restart_s = 90",
+               11, 13);
+  expect_error(only_error(kPrefix + "[timing]\nreplication_s = nan\n"),
+               "timing.replication_s: nan is not a duration; write the seconds it takes on your appliances, e.g. "
+               "replication_s = 90",
+               11, 17);
+  expect_error(only_error(kPrefix + "[timing]\nsystem_restart_s = 900000\n"),
+               "timing.system_restart_s: 900000 is more than a day (86400 s); write the seconds it takes on your "
+               "appliances, e.g. system_restart_s = 90",
+               11, 20);
+  expect_error(only_error(kPrefix + "[timing]\nrestart_s = { \"Cisco Tomcat\" = -5 }\n"),
+               "timing.restart_s.\"Cisco Tomcat\": -5 is negative; write the seconds it takes on your appliances, "
+               "e.g. \"Cisco Tomcat\" = 90",
+               11, 32);
+  expect_error(only_error(kPrefix + "[timing]\nrestart_s = { \"Cisco Tomcat\" = true }\n"),
+               "timing.restart_s.\"Cisco Tomcat\": expected a number of seconds, got a boolean; write the seconds it "
+               "takes on your appliances, e.g. \"Cisco Tomcat\" = 90",
+               11, 32);
+  expect_error(only_error(kPrefix + "[timing]\nrestart = 5\n"),
+               "unknown key 'restart' in [timing] (did you mean 'restart_s'?)", 11, 1);
 }
 
 TEST_F(SiteLoaderTest, NodeWithoutDomainUsesItsNameAsFqdn) {

@@ -80,6 +80,15 @@ bool schema_type_matches(const json& property, KeyType type) {
   switch (type) {
     case KeyType::string: return t == "string";
     case KeyType::integer: return t == "integer";
+    case KeyType::number: return t == "number";
+    case KeyType::number_map: {
+      // anyOf: a number, or an object whose every value is a number.
+      if (!p.contains("anyOf") || p.at("anyOf").size() != 2) return false;
+      const json& one = p.at("anyOf").at(0);
+      const json& map = p.at("anyOf").at(1);
+      return one.value("type", "") == "number" && map.value("type", "") == "object" &&
+             map.contains("additionalProperties") && map.at("additionalProperties").value("type", "") == "number";
+    }
     case KeyType::boolean: return t == "boolean";
     case KeyType::string_array: return t == "array" && resolve(p.at("items")).value("type", "") == "string";
     case KeyType::table: return t == "object";
