@@ -84,7 +84,9 @@ TEST(Targeting, AClusterIsPlannedAppliedAndVerifiedAloneAndTheRestStaysPlanned) 
   for (const auto& e : endpoints) EXPECT_EQ(e["node"], "fin2") << e.dump();
   auto expiry = lab.trustctl({"expiry", site, "--node", "fin2", "--format", "json"});
   ASSERT_EQ(expiry.exit_code, 0) << expiry.err;
-  for (const auto& row : nlohmann::json::parse(expiry.out)["certificates"]) EXPECT_EQ(row["node"], "fin2") << row.dump();
+  const auto rows = nlohmann::json::parse(expiry.out);  // kept alive: the loop walks one of its members
+  ASSERT_FALSE(rows["certificates"].empty()) << expiry.out;
+  for (const auto& row : rows["certificates"]) EXPECT_EQ(row["node"], "fin2") << row.dump();
 }
 
 TEST(Targeting, ASubscriberPullsInItsPublishersUploadAndSaysSo) {
