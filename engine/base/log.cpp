@@ -1,5 +1,7 @@
 #include "engine/base/log.hpp"
 
+#include "engine/base/utc_time.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -36,18 +38,6 @@ Sink& sink() {
   return s;
 }
 
-std::string timestamp() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
 
 // Every "-----BEGIN ... PRIVATE KEY-----" block, to its END line (or the end of the text when it has none).
 std::string without_private_keys(std::string text) {
@@ -148,7 +138,7 @@ void write(Level level, std::string_view topic, std::string_view message) {
     indented += c;
     if (c == '\n') indented += "    | ";
   }
-  std::string line = timestamp() + (level == Level::trace ? " TRACE " : " DEBUG ") + std::string(topic) + ": " +
+  std::string line = utc_now_iso8601() + (level == Level::trace ? " TRACE " : " DEBUG ") + std::string(topic) + ": " +
                      indented + "\n";
   std::size_t done = 0;
   while (done < line.size()) {

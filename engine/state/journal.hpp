@@ -3,6 +3,7 @@
 // crash can never lose what was done or a restart that is still owed. A journal that cannot be read stops trustctl
 // with an error; it is never deleted or silently rewritten (a lost journal can mean a lost restart).
 
+#include "engine/base/utc_time.hpp"
 #include "engine/model/error.hpp"
 #include "engine/state/journal_records.hpp"
 #include "engine/state/pending_restart.hpp"
@@ -52,7 +53,7 @@ inline constexpr std::string_view kRestartForgottenEvent = "restart-forgotten";
 // "restart-forgotten" record). A system restart is owed as the service "system".
 std::vector<PendingRestart> pending_restarts(const std::vector<nlohmann::json>& records);
 
-std::string utc_now_iso8601();
+
 // Who runs trustctl, for the journal's records (the login name, else $USER, else the uid).
 std::string current_user();
 

@@ -56,7 +56,7 @@ struct Citation {
   std::string sections;  // "5", "3 and 4"; "" when no section is named
 };
 
-// A name joined to a directory at run time (`out / "plan.md"`) or after a shell variable (`$OUT/plan.md`) is a file
+// A Markdown file name joined to a directory at run time (`out / "..."`) or after a shell variable (`$OUT/...`) is a file
 // the code or a script writes, not a document it cites.
 bool names_a_written_file(const std::string& line, std::size_t at) {
   if (at >= 1 && line[at - 1] == '$') return true;
