@@ -123,7 +123,11 @@ int print_json_result(const RunContext& context, const ApplyReport& report,
   nlohmann::json doc = {{"ok", ok},
                         {"plan", plans::plan_to_json(plan)},
                         {"results", results},
-                        {"summary", {{"done", report.done}, {"failed", report.failed}, {"skipped", report.skipped}}}};
+                        {"summary",
+                         {{"done", report.done},
+                          {"failed", report.failed},
+                          {"held_back", report.held_back},
+                          {"skipped", report.skipped}}}};
   if (!report.interrupted_by.empty()) doc["summary"]["interrupted_by"] = report.interrupted_by;
   if (verified) doc["verify"] = verified->json;
   print_json(doc);
@@ -135,9 +139,13 @@ int print_json_result(const RunContext& context, const ApplyReport& report,
 int print_jsonl_result(const ApplyReport& report, const std::optional<VerifyOutcome>& verified) {
   bool ok = report.complete() && (!verified || verified->ok);
   int code = !report.interrupted_by.empty() ? InterruptGuard::exit_code() : ok ? kExitOk : kExitError;
-  nlohmann::json summary = {{"ok", ok},           {"done", report.done},
-                            {"failed", report.failed}, {"skipped", report.skipped},
-                            {"verified", verified.has_value()}, {"exit_code", code}};
+  nlohmann::json summary = {{"ok", ok},
+                            {"done", report.done},
+                            {"failed", report.failed},
+                            {"held_back", report.held_back},
+                            {"skipped", report.skipped},
+                            {"verified", verified.has_value()},
+                            {"exit_code", code}};
   if (verified) summary["verify_ok"] = verified->ok;
   if (!report.interrupted_by.empty()) summary["interrupted_by"] = report.interrupted_by;
   EventStream::summary(summary);
@@ -170,13 +178,17 @@ int print_text_result(const RunContext& context, const ApplyReport& report,
     return !verified || verified->ok ? kExitOk : kExitError;
   }
   std::cout << term.red("Apply incomplete: ") << report.done << " done, " << report.failed << " failed, "
+            << (report.held_back ? std::to_string(report.held_back) + " held back by --deadline, " : "")
             << report.skipped << " skipped. The journal (" << Journal::path_in(context.site.state_dir).string()
             << ") records what was done; restarts owed by completed changes stay pending and the next plan shows "
                "them.\n";
   for (auto i : plan.order) {
     const auto& o = report.outcomes[i];
     const Action& a = plan.graph.action(i);
-    if (o.status == ActionStatus::failed) std::cout << "  " << term.red("failed: ") << o.error->describe() << "\n";
+    if (o.status == ActionStatus::failed) {
+      const bool owed = a.restarts() && o.error->code == ErrorCode::cancelled;
+      std::cout << "  " << (owed ? term.yellow("held back: ") : term.red("failed: ")) << o.error->describe() << "\n";
+    }
     if (o.status == ActionStatus::skipped) {
       std::cout << "  " << term.yellow("skipped: ") << a.node << ": " << a.describe() << " (blocked by "
                 << o.skipped_because << ")\n";

@@ -20,6 +20,12 @@
 namespace trustctl::cli {
 namespace {
 
+// A restart apply --deadline did not start (DeadlineRunner refuses with `cancelled`): owed, not failed.
+bool held_back(const Action& action, const ActionOutcome& outcome) {
+  return action.restarts() && outcome.status == ActionStatus::failed && outcome.error &&
+         outcome.error->code == ErrorCode::cancelled;
+}
+
 // Progress on stderr and the jsonl stream follow the executor's events after the journal has recorded them.
 class ProgressObserver final : public ExecObserver {
  public:
@@ -28,8 +34,9 @@ class ProgressObserver final : public ExecObserver {
     if (m_display) m_display->started(action, attempt);
     if (!EventStream::active()) return;
     // A restart wave: the first restart on a node takes its services down, one node of a cluster at a time.
-    if (action.kind == ActionKind::restart_service && m_restarting.insert(action.node).second) {
-      EventStream::emit({{"type", "restart_wave"}, {"node", action.node}, {"cluster", action.cluster}});
+    if (action.restarts() && m_restarting.insert(action.node).second) {
+      EventStream::emit({{"type", "restart_wave"}, {"event", "started"}, {"node", action.node},
+                         {"cluster", action.cluster}});
     }
     EventStream::emit({{"type", "action"}, {"event", "started"}, {"id", action.id()}, {"node", action.node},
                        {"kind", to_string(action.kind)}, {"attempt", attempt}, {"description", action.describe()}});
@@ -44,11 +51,17 @@ class ProgressObserver final : public ExecObserver {
     if (outcome.error) event["error"] = error_to_json(*outcome.error);
     if (!outcome.skipped_because.empty()) event["skipped_because"] = outcome.skipped_because;
     EventStream::emit(event);
+    // apply --deadline refused the node's wave before anything was sent: its restarts stay owed.
+    if (held_back(action, outcome) && m_held_back.insert(action.node).second) {
+      EventStream::emit({{"type", "restart_wave"}, {"event", "held_back"}, {"node", action.node},
+                         {"cluster", action.cluster}, {"error", error_to_json(*outcome.error)}});
+    }
   }
 
  private:
   ProgressDisplay* m_display;
   std::set<std::string> m_restarting;  // the executor serialises observer calls
+  std::set<std::string> m_held_back;
 };
 
 // --deadline refused waves: which restarts stay owed (the refused nodes' and those rolling after them), why, and what
@@ -122,9 +135,12 @@ std::optional<ApplyReport> apply(RunContext& context, const ApplyOptions& option
   if (progress) progress->close();  // the summary stays on screen; verify and the result follow below it
   if (deadline) report_refused_waves(context, options, *deadline, report.outcomes);
 
-  for (const auto& o : report.outcomes) {
+  for (ActionGraph::Index i = 0; i < report.outcomes.size(); ++i) {
+    const ActionOutcome& o = report.outcomes[i];
+    const bool owed = deadline && held_back(plan.graph.action(i), o);
     report.done += o.status == ActionStatus::done;
-    report.failed += o.status == ActionStatus::failed;
+    report.failed += o.status == ActionStatus::failed && !owed;
+    report.held_back += owed;
     report.skipped += o.status == ActionStatus::skipped;
   }
   report.interrupted_by = InterruptGuard::reason().value_or("");

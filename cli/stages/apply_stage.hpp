@@ -18,8 +18,9 @@ struct ApplyReport {
   int done = 0;
   int failed = 0;
   int skipped = 0;
+  int held_back = 0;  // restarts apply --deadline did not start: owed in the journal, not failures of the appliance
   std::string interrupted_by;  // "interrupted by SIGTERM": nothing new was started after it
-  bool complete() const { return failed + skipped == 0 && interrupted_by.empty(); }
+  bool complete() const { return failed + skipped + held_back == 0 && interrupted_by.empty(); }
 };
 
 // nullopt after reporting when the journal could not be opened or started (nothing was changed then).
