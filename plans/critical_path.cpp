@@ -64,7 +64,7 @@ double critical_path_seconds(const Plan& plan, const DurationModel& model) {
     longest = std::max(longest, finish[i]);
   }
   std::map<std::string, double> per_node;
-  for (const auto& a : plan.graph.actions()) per_node[a.node] += action_seconds(a, model);
+  for (const auto& a : plan.graph.actions()) per_node[a.lane()] += action_seconds(a, model);
   for (const auto& [node, total] : per_node) longest = std::max(longest, total);
   return longest;
 }

@@ -2,6 +2,7 @@
 // A plan: the actions, their ordering edges and reasons, and what was observed when it was computed.
 
 #include "engine/graph/action_graph.hpp"
+#include "engine/graph/ordering_rules.hpp"
 #include "engine/model/timing.hpp"
 
 #include <map>
@@ -67,6 +68,7 @@ struct Plan {
   PlanLint lint;                              // the lint gate's findings on what this plan would run
   PlanTarget target;                          // not partial: the whole site
   Timing timing;                              // the site's [timing]: the estimate (plans/estimate.hpp) is made from it
+  Topology topology;  // where each node sits and how its cluster restarts: the estimate's other restart_services
 
   PlanSummary summary() const;
   bool empty() const { return graph.size() == 0 && manual_restarts.empty(); }

@@ -67,9 +67,15 @@ json layout_to_json(const Site& site) {
     }
     json entry = {{"name", cluster.name}, {"product", to_string(cluster.product)}, {"nodes", nodes}};
     if (cluster.restart) entry["restart"] = to_string(*cluster.restart);  // the renderers say how each cluster restarts
+    if (cluster.restart_services) entry["restart_services"] = to_string(*cluster.restart_services);
     clusters.push_back(std::move(entry));
   }
-  return {{"restart_policy", to_string(site.policy.restart)}, {"clusters", clusters}};
+  json out = {{"restart_policy", to_string(site.policy.restart)}, {"clusters", clusters}};
+  // Written only when set, so a plan saved before the key existed still compares equal where the site never set it.
+  if (site.policy.restart_services != ServiceRestarts::one_by_one) {
+    out["restart_services"] = to_string(site.policy.restart_services);
+  }
+  return out;
 }
 
 // Reads typed fields and remembers the first problem with its JSON path, so the checks read as a list of fields
@@ -236,6 +242,7 @@ class PlanDecoder {
     if (const json* timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
     if (m_read.failed()) return fail(m_read.error());
     saved.layout.timing = plan.timing;
+    plan.topology = topology_of(saved.layout);
     saved.layout.name = plan.site_name;
     saved.layout.file = plan.site_file;
     saved.layout.file_digest = plan.site_digest;
@@ -468,6 +475,11 @@ class PlanDecoder {
     std::string policy = m_read.string(j, "layout", "restart_policy");
     if (auto known = restart_policy_from_string(policy)) site.policy.restart = *known;
     else if (!m_read.failed()) m_read.problem("layout.restart_policy", "unknown restart policy '" + policy + "'");
+    std::string services = m_read.string(j, "layout", "restart_services", false);
+    if (auto known = service_restarts_from_string(services)) site.policy.restart_services = *known;
+    else if (!services.empty() || j.contains("restart_services")) {
+      if (!m_read.failed()) m_read.problem("layout.restart_services", "unknown restart_services '" + services + "'");
+    }
     const json& clusters = m_read.array(j, "layout", "clusters");
     for (std::size_t c = 0; c < clusters.size() && !m_read.failed(); ++c) {
       std::string where = "layout.clusters[" + std::to_string(c) + "]";
@@ -480,6 +492,11 @@ class PlanDecoder {
       if (auto known = restart_policy_from_string(restart)) cluster.restart = *known;
       else if (!restart.empty() || clusters[c].contains("restart")) {
         if (!m_read.failed()) m_read.problem(where + ".restart", "unknown restart policy '" + restart + "'");
+      }
+      std::string own = m_read.string(clusters[c], where, "restart_services", false);
+      if (auto known = service_restarts_from_string(own)) cluster.restart_services = *known;
+      else if (!own.empty() || clusters[c].contains("restart_services")) {
+        if (!m_read.failed()) m_read.problem(where + ".restart_services", "unknown restart_services '" + own + "'");
       }
       const json& nodes = m_read.array(clusters[c], where, "nodes");
       for (std::size_t n = 0; n < nodes.size() && !m_read.failed(); ++n) {

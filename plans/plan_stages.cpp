@@ -110,6 +110,7 @@ PlanDraft::PlanDraft(const Site& s, const LiveState& l, const ProviderLookup& p)
   plan.site_file = site.file.string();
   plan.site_digest = site.file_digest;
   plan.timing = site.timing;
+  plan.topology = topology_of(site);
   for (const auto& [name, state] : live.nodes) plan.observed[name] = state.digest();
 }
 
@@ -381,7 +382,7 @@ void plan_restarts(PlanDraft& draft, const std::vector<PendingRestart>& pending)
   }
   draft.plan.notes.insert(draft.plan.notes.end(), presented.notes.begin(), presented.notes.end());
 
-  auto topology = topology_of(draft.site);
+  const Topology& topology = draft.plan.topology;
   draft.restarts.order_by_product(topology, draft.site, draft.providers);
   auto whole_nodes = system_restart_nodes(draft.restarts, topology);
   add_restart_actions(draft.plan, draft.restarts, topology, whole_nodes);
@@ -389,7 +390,7 @@ void plan_restarts(PlanDraft& draft, const std::vector<PendingRestart>& pending)
 }
 
 Result<void> order(PlanDraft& draft) {
-  apply_ordering_rules(draft.plan.graph, topology_of(draft.site));
+  apply_ordering_rules(draft.plan.graph, draft.plan.topology);
   auto run_order = draft.plan.graph.topological_order();
   if (!run_order) return fail(run_order.error());
   draft.plan.order = std::move(*run_order);

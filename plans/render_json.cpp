@@ -84,6 +84,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
     nlohmann::json nodes = nlohmann::json::array();
     for (const auto& node : wave.nodes) {
       nodes.push_back({{"node", node.node}, {"down", node.whole ? "node" : "services"}, {"services", node.services}});
+      if (node.together) nodes.back()["together"] = true;
     }
     restarts.push_back({{"cluster", wave.cluster}, {"rolling", wave.rolling}, {"nodes", std::move(nodes)}});
   }
@@ -95,6 +96,10 @@ nlohmann::json plan_to_json(const Plan& plan) {
         {{"node", node.node}, {"cluster", node.cluster}, {"down_s", node.down_s}, {"restarts", node.restarts}});
   }
   j["estimate"] = {{"duration_s", e.duration_s}, {"per_node", std::move(per_node)}};
+  if (e.other) {
+    j["estimate"]["other"] = {{"restart_services", to_string(e.other->restart_services)},
+                              {"duration_s", e.other->duration_s}};
+  }
   j["notes"] = plan.notes;
   j["lint"] = lint_to_json(plan.lint);
   // Only a partial plan says so: a whole-site plan's document is unchanged by targeting's existence.

@@ -25,6 +25,13 @@ std::vector<ClusterRestarts> restart_waves(const Plan& plan) {
       node->services.push_back(a.service);
     }
   }
+  for (auto& cluster : out) {
+    for (auto& node : cluster.nodes) {
+      auto placement = plan.topology.find(node.node);
+      node.together = !node.whole && node.services.size() > 1 && placement != plan.topology.end() &&
+                      placement->second.services == ServiceRestarts::together;
+    }
+  }
   // Rolling when every node after the first waits for the one before it.
   std::map<std::string, std::set<std::pair<std::string, std::string>>> rolled;  // cluster -> (before, after) nodes
   for (const auto& [before, after] : plan.graph.edges()) {
@@ -42,7 +49,8 @@ std::vector<ClusterRestarts> restart_waves(const Plan& plan) {
 
 std::string what_goes_down(const NodeDown& node) {
   if (node.whole) return "whole node";
-  return std::to_string(node.services.size()) + (node.services.size() == 1 ? " service" : " services");
+  return std::to_string(node.services.size()) + (node.services.size() == 1 ? " service" : " services") +
+         (node.together ? " together" : "");
 }
 
 std::string restart_pace(const std::vector<ClusterRestarts>& waves) {

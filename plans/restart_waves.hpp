@@ -14,6 +14,7 @@ struct NodeDown {
   std::string node;
   bool whole = false;                 // utils system restart
   std::vector<std::string> services;  // otherwise: these, in the order they restart
+  bool together = false;              // several services restarting at once (restart_services = "together")
 };
 
 struct ClusterRestarts {
@@ -24,7 +25,7 @@ struct ClusterRestarts {
 
 std::vector<ClusterRestarts> restart_waves(const Plan& plan);
 
-// "whole node" or "6 services".
+// "whole node", "6 services" or "6 services together".
 std::string what_goes_down(const NodeDown& node);
 
 // How the clusters' nodes go, for the end of the sentence: "Rolling: one node of a cluster at a time." / "All at

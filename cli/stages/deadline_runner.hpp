@@ -40,6 +40,7 @@ class DeadlineRunner final : public ActionRunner {
   Now m_now;
   mutable std::mutex m_mutex;       // run() is called from several worker threads
   std::set<std::string> m_started;  // nodes whose wave was started
+  std::set<std::string> m_refused_nodes;  // nodes whose wave was refused
   std::vector<RefusedWave> m_refused;
 };
 

@@ -52,6 +52,7 @@ constexpr KeySpec kKeys[] = {
     {"cluster", "nodes", array_of_tables},
     {"cluster", "identity", table},
     {"cluster", "restart", string},
+    {"cluster", "restart_services", string},
 
     // A node may override every [connection] key except parallelism, which is global.
     {"cluster.nodes", "name", string},
@@ -86,6 +87,7 @@ constexpr KeySpec kKeys[] = {
 
     {"policy", "prune", boolean},
     {"policy", "restart", string},
+    {"policy", "restart_services", string},
     {"policy", "lint", string},
 
     {"timing", "command_s", number},

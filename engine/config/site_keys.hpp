@@ -56,6 +56,7 @@ inline constexpr std::string_view kKeySpecs[] = {"rsa-1024", "rsa-2048", "rsa-30
                                                  "ec-256",   "ec-384",   "ec-521"};
 inline constexpr std::string_view kIntegrationKinds[] = {"", "script"};
 inline constexpr std::string_view kRestartPolicies[] = {"rolling", "all-at-once", "manual", "system"};
+inline constexpr std::string_view kServiceRestarts[] = {"one-by-one", "together"};
 inline constexpr std::string_view kLintLevels[] = {"error", "warn"};
 
 // The longest renewal window a site may ask for, in days (schemas/site.schema.json gives the same maximum). Identities

@@ -770,6 +770,14 @@ void Loader::read_clusters(const Section& root) {
         cluster.restart = restart_policy_from_string(*restart);
       }
     }
+    if (auto mode = choice(s, "restart_services", kServiceRestarts)) {
+      if (cluster.product == Product::external) {
+        error(value_region(s, "restart_services"), "cluster '" + cluster.name + "' is external: trustctl restarts "
+                                                   "nothing there; remove cluster.restart_services");
+      } else {
+        cluster.restart_services = service_restarts_from_string(*mode);
+      }
+    }
     if (auto version = s.string("version")) {
       if (parse_version(*version)) {
         cluster.version = *version;
@@ -958,6 +966,9 @@ void Loader::read_policy(const Section& root) {
   m_site.policy.region = s.region;
   if (auto prune = s.boolean("prune")) m_site.policy.prune = *prune;
   if (auto restart = choice(s, "restart", kRestartPolicies)) m_site.policy.restart = *restart_policy_from_string(*restart);
+  if (auto mode = choice(s, "restart_services", kServiceRestarts)) {
+    m_site.policy.restart_services = *service_restarts_from_string(*mode);
+  }
   if (auto lint = choice(s, "lint", kLintLevels)) m_site.policy.lint = *lint;
 }
 

@@ -41,7 +41,7 @@ class Scheduler {
         m_waiting_on(graph.size(), 0), m_started(graph.size(), 0), m_node_of(graph.size(), 0) {
     std::unordered_map<std::string, std::size_t> node_ids;
     for (Index i = 0; i < graph.size(); ++i) {
-      auto [it, added] = node_ids.try_emplace(graph.action(i).node, node_ids.size());
+      auto [it, added] = node_ids.try_emplace(graph.action(i).lane(), node_ids.size());
       m_node_of[i] = it->second;
       m_waiting_on[i] = graph.predecessors(i).size();
     }

@@ -1,5 +1,6 @@
 #pragma once
-// Runs an action DAG: parallel across nodes, at most one action per node at a time, transient failures retried with
+// Runs an action DAG: parallel across nodes, at most one action per node at a time (per lane: a restart has its own,
+// Action::lane), transient failures retried with
 // capped jittered backoff, a permanent failure stops its branch (dependents are skipped), independent branches finish.
 
 #include "engine/exec/action_runner.hpp"

@@ -12,11 +12,26 @@ Topology topology_of(const Site& site) {
   for (const auto& cluster : site.clusters) {
     int position = 0;
     for (const auto& node : cluster.nodes) {
-      out[node.name] = NodePlacement{cluster.name, node.role, position++, site.restart_policy(cluster.name)};
+      out[node.name] = NodePlacement{cluster.name, node.role, position++, site.restart_policy(cluster.name),
+                                     site.service_restarts(cluster.name)};
     }
   }
   return out;
 }
+
+Topology with_service_restarts(Topology topology, ServiceRestarts services) {
+  for (auto& [node, placement] : topology) placement.services = services;
+  return topology;
+}
+
+namespace {
+
+bool restarts_together(const Topology& topology, const std::string& node) {
+  auto it = topology.find(node);
+  return it != topology.end() && it->second.services == ServiceRestarts::together;
+}
+
+}  // namespace
 
 namespace rules {
 
@@ -172,20 +187,30 @@ void cross_product_phases(ActionGraph& graph) {
   }
 }
 
-void restarts_last(ActionGraph& graph) {
+void restarts_last(ActionGraph& graph, const Topology& topology) {
   std::unordered_map<std::string, std::vector<ActionGraph::Index>> changes, restarts;
   for (ActionGraph::Index i = 0; i < graph.size(); ++i) {
     const Action& a = graph.action(i);
     (a.restarts() ? restarts : changes)[a.node].push_back(i);
   }
   for (const auto& [node, node_restarts] : restarts) {
-    for (std::size_t k = 1; k < node_restarts.size(); ++k) {
-      graph.order(node_restarts[k - 1], node_restarts[k], kRestartsLast);
+    const bool together = restarts_together(topology, node);
+    if (!together) {
+      for (std::size_t k = 1; k < node_restarts.size(); ++k) {
+        graph.order(node_restarts[k - 1], node_restarts[k], kRestartsLast);
+      }
     }
     auto it = changes.find(node);
     if (it == changes.end()) continue;
-    // Only the first restart needs every change before it; the later ones follow it.
-    for (auto change : it->second) graph.order(change, node_restarts.front(), kRestartsLast);
+    // One by one, only the first restart needs every change before it (the later ones follow it); together, each
+    // does.
+    for (auto change : it->second) {
+      if (!together) {
+        graph.order(change, node_restarts.front(), kRestartsLast);
+        continue;
+      }
+      for (auto restart : node_restarts) graph.order(change, restart, kRestartsLast);
+    }
   }
 }
 
@@ -203,10 +228,33 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
   for (const auto& [cluster, positions] : by_cluster) {
     const std::vector<ActionGraph::Index>* previous = nullptr;
     for (const auto& [position, node_restarts] : positions) {
-      if (previous) graph.order(previous->back(), node_restarts.front(), kRollingRestarts);
+      if (previous) {
+        // Together, the node's restarts are unordered among themselves: the next node waits for each of them, and
+        // each of its own restarts waits, since none of them follows another.
+        const bool previous_together = restarts_together(topology, graph.action(previous->front()).node);
+        const bool this_together = restarts_together(topology, graph.action(node_restarts.front()).node);
+        const auto before = previous_together ? *previous : std::vector{previous->back()};
+        const auto after = this_together ? node_restarts : std::vector{node_restarts.front()};
+        for (auto b : before) {
+          for (auto a : after) graph.order(b, a, kRollingRestarts);
+        }
+      }
       previous = &node_restarts;
     }
   }
+}
+
+ActionGraph reorder_restarts(const ActionGraph& graph, const Topology& topology) {
+  ActionGraph out;
+  for (const auto& action : graph.actions()) out.add(action);
+  for (const auto& [before, after] : graph.edges()) {
+    const std::string rule = graph.rule_of(before, after);
+    if (rule == kRestartsLast || rule == kRollingRestarts) continue;
+    out.order(before, after, rule);
+  }
+  restarts_last(out, topology);
+  rolling_restarts(out, topology);
+  return out;
 }
 
 }  // namespace rules
@@ -218,7 +266,7 @@ void apply_ordering_rules(ActionGraph& graph, const Topology& topology) {
   rules::identity_before_its_peers(graph);
   rules::cross_product_phases(graph);
   rules::publisher_first_identity(graph, topology);
-  rules::restarts_last(graph);
+  rules::restarts_last(graph, topology);
   rules::rolling_restarts(graph, topology);
 }
 

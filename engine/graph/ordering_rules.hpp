@@ -16,9 +16,12 @@ struct NodePlacement {
   Role role = Role::publisher;
   int position = 0;  // 0 = publisher
   RestartPolicy restart = RestartPolicy::rolling;  // the cluster's own, or the site's
+  ServiceRestarts services = ServiceRestarts::one_by_one;  // the cluster's own, or the site's
 };
 using Topology = std::map<std::string, NodePlacement, std::less<>>;
 Topology topology_of(const Site& site);
+// The same topology with every node's restart_services set to `services` (the plan's estimate of the other choice).
+Topology with_service_restarts(Topology topology, ServiceRestarts services);
 
 namespace rules {
 
@@ -53,11 +56,16 @@ void cross_product_phases(ActionGraph& graph);
 // while the publisher's does, and only the restarts roll (rule 6b).
 void publisher_first_identity(ActionGraph& graph, const Topology& topology);
 // Rule 6a: every change on a node precedes that node's restarts; a node's services restart one after another in the
-// order the provider listed them.
-void restarts_last(ActionGraph& graph);
+// order the provider listed them, or, where restart_services is together, all at once (no order between them).
+void restarts_last(ActionGraph& graph, const Topology& topology);
 // Rule 6b: within a cluster whose restart policy is rolling or system, restarts roll one node at a time, publisher
-// first, so an HA pair never loses both nodes.
+// first, so an HA pair never loses both nodes: a node's first restart waits for every restart of the node before it
+// (its last one, when they run one by one).
 void rolling_restarts(ActionGraph& graph, const Topology& topology);
+
+// Rules 6a and 6b again, for another restart_services: the graph without their edges, then the rules with
+// `topology`. The other rules' edges are kept as they are.
+ActionGraph reorder_restarts(const ActionGraph& graph, const Topology& topology);
 
 }  // namespace rules
 

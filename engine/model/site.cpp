@@ -34,6 +34,17 @@ std::optional<RestartPolicy> restart_policy_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(ServiceRestarts mode) {
+  return mode == ServiceRestarts::together ? "together" : "one-by-one";
+}
+
+std::optional<ServiceRestarts> service_restarts_from_string(std::string_view text) {
+  for (ServiceRestarts mode : {ServiceRestarts::one_by_one, ServiceRestarts::together}) {
+    if (text == to_string(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
 const char* to_string(Role role) { return role == Role::publisher ? "publisher" : "subscriber"; }
 
 const Node* Cluster::publisher() const {
@@ -46,6 +57,11 @@ const Node* Cluster::publisher() const {
 RestartPolicy Site::restart_policy(std::string_view cluster) const {
   const Cluster* found = find_cluster(cluster);
   return found && found->restart ? *found->restart : policy.restart;
+}
+
+ServiceRestarts Site::service_restarts(std::string_view cluster) const {
+  const Cluster* found = find_cluster(cluster);
+  return found && found->restart_services ? *found->restart_services : policy.restart_services;
 }
 
 const Cluster* Site::find_cluster(std::string_view wanted) const {

@@ -95,11 +95,19 @@ enum class RestartPolicy { rolling, all_at_once, manual, system };
 const char* to_string(RestartPolicy policy);
 std::optional<RestartPolicy> restart_policy_from_string(std::string_view text);
 
+// In a node's turn, how its service restarts run (docs/site-format.md, [policy] restart_services). one_by_one: one
+// service after another, in the product's order; together: all at once over parallel CLI sessions, the node's turn
+// ending when every port of every service is back. The node is down for its longest restart instead of their sum.
+enum class ServiceRestarts { one_by_one, together };
+const char* to_string(ServiceRestarts mode);
+std::optional<ServiceRestarts> service_restarts_from_string(std::string_view text);
+
 struct Cluster {
   std::string name;
   Product product = Product::uccx;
   std::string version;
   std::optional<RestartPolicy> restart;  // [[cluster]] restart: overrides [policy] restart for this cluster
+  std::optional<ServiceRestarts> restart_services;  // [[cluster]] restart_services: overrides [policy]'s
   std::vector<Node> nodes;          // publisher first
   std::vector<IdentityPolicy> identities;
   SourceRegion region;
@@ -160,6 +168,7 @@ struct Integration {
 struct Policy {
   bool prune = false;
   RestartPolicy restart = RestartPolicy::rolling;
+  ServiceRestarts restart_services = ServiceRestarts::one_by_one;
   std::string lint = "error";
   std::optional<SourceRegion> region;  // the [policy] table, when the file has one (prune deletes point at it)
 };
@@ -187,6 +196,8 @@ struct Site {
   const Credentials* find_credentials(std::string_view name) const;
   // The cluster's own restart policy, or [policy] restart (also for a name the site does not know).
   RestartPolicy restart_policy(std::string_view cluster) const;
+  // The cluster's own restart_services, or [policy] restart_services (also for a name the site does not know).
+  ServiceRestarts service_restarts(std::string_view cluster) const;
   std::vector<const Node*> all_nodes() const;
 };
 

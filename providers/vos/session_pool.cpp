@@ -27,21 +27,49 @@ Result<void> SessionPool::with_session(const Node& node,
   Slot* slot;
   {
     std::lock_guard lock(m_slots_mutex);
-    auto& entry = m_slots[node.name];
-    if (!entry) entry = std::make_unique<Slot>();
-    slot = entry.get();
+    auto& slots = m_slots[node.name];
+    if (slots.empty()) slots.push_back(std::make_unique<Slot>());
+    slot = slots.front().get();
   }
   std::lock_guard lock(slot->mutex);
+  return run_in(*slot, node, fn);
+}
+
+Result<void> SessionPool::with_idle_session(const Node& node,
+                                            const std::function<Result<void>(transport::CliSession&)>& fn) {
+  std::unique_lock<std::mutex> held;
+  Slot* slot = nullptr;
+  {
+    std::lock_guard lock(m_slots_mutex);
+    auto& slots = m_slots[node.name];
+    for (auto& candidate : slots) {
+      std::unique_lock<std::mutex> attempt(candidate->mutex, std::try_to_lock);
+      if (!attempt.owns_lock()) continue;
+      held = std::move(attempt);
+      slot = candidate.get();
+      break;
+    }
+    if (!slot) {
+      slots.push_back(std::make_unique<Slot>());
+      slot = slots.back().get();
+      held = std::unique_lock<std::mutex>(slot->mutex);  // new: nobody else can hold it yet
+    }
+  }
+  return run_in(*slot, node, fn);
+}
+
+Result<void> SessionPool::run_in(Slot& slot, const Node& node,
+                                 const std::function<Result<void>(transport::CliSession&)>& fn) {
   // A session the node closed while it sat in the pool (an idle timeout, a node restarted by hand) is replaced before
   // anything is sent on it, so the caller's first command does not fail for a reason that has nothing to do with it.
-  if (slot->session && !slot->session->usable()) slot->session.reset();
-  if (!slot->session) {
+  if (slot.session && !slot.session->usable()) slot.session.reset();
+  if (!slot.session) {
     auto opened = open(node);
     if (!opened) return fail(opened.error());
-    slot->session = std::move(*opened);
+    slot.session = std::move(*opened);
   }
-  auto result = fn(*slot->session);
-  if (!result && unusable_after(result.error().code)) slot->session.reset();
+  auto result = fn(*slot.session);
+  if (!result && unusable_after(result.error().code)) slot.session.reset();
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace trustctl::providers {
 
@@ -32,6 +33,10 @@ class SessionPool {
   // the next call reconnects, as does a host key or login refusal (which only a reconnect inside fn, after a system
   // restart, can meet). A session that reconnected by itself (vos::restart_system) is kept.
   Result<void> with_session(const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
+  // The same with any idle session of the node, another one opened when every session is busy: the node's service
+  // restarts run at once where the site's restart_services is together, each on its own session (a VOS node accepts
+  // several admin CLI sessions). One at a time, this is the node's usual session.
+  Result<void> with_idle_session(const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
 
   // The node's resolved credentials, or an error naming the node (for HTTPS).
   Result<config::Secret> secret_for(const Node& node) const;
@@ -42,11 +47,12 @@ class SessionPool {
     std::unique_ptr<transport::CliSession> session;
   };
   Result<std::unique_ptr<transport::CliSession>> open(const Node& node);
+  Result<void> run_in(Slot& slot, const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
 
   const Site& m_site;
   ConnectOptions m_options;
   std::mutex m_slots_mutex;
-  std::map<std::string, std::unique_ptr<Slot>> m_slots;
+  std::map<std::string, std::vector<std::unique_ptr<Slot>>> m_slots;  // per node: its usual session first
 };
 
 // Resolves every credential set that an administered node uses, once, before any connection: a missing secret is

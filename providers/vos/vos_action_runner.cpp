@@ -77,7 +77,7 @@ Result<void> VosActionRunner::run(const Action& action) {
   }
 
   std::optional<Certificate> platform_identity;  // what the platform port must present after this restart
-  auto result = m_pool.with_session(*node, [&](transport::CliSession& session) -> Result<void> {
+  auto result = with_session(*node, action, [&](transport::CliSession& session) -> Result<void> {
     switch (action.kind) {
       case ActionKind::upload_trust: return vos::import_trust(session, {*action.certificate});
       case ActionKind::delete_trust: return vos::delete_trust(session, action.file);
@@ -119,7 +119,7 @@ Result<void> VosActionRunner::run(const Action& action) {
         return label(std::move(settled), action);
       }
     }
-    auto listed = m_pool.with_session(*node, [&](transport::CliSession& session) {
+    auto listed = with_session(*node, action, [&](transport::CliSession& session) {
       return vos::check_service_started(session, action.service);
     });
     if (!listed) return label(std::move(listed), action);
@@ -166,12 +166,17 @@ Result<bool> VosActionRunner::wait_service_ports(const Cluster& cluster, const N
   return confirmed;
 }
 
+Result<void> VosActionRunner::with_session(const Node& node, const Action& action,
+                                           const std::function<Result<void>(transport::CliSession&)>& fn) {
+  return action.restarts() ? m_pool.with_idle_session(node, fn) : m_pool.with_session(node, fn);
+}
+
 // A failed restart says what state the service was left in and what happens next, so the person reading the
 // summary knows whether agents are affected now and that nothing more is needed than the next apply.
 Result<void> VosActionRunner::explain_failed_restart(const Node& node, const Action& action,
                                                      const Result<void>& failed) {
   std::string state = "in an unknown state";
-  auto listed = m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+  auto listed = with_session(node, action, [&](transport::CliSession& session) -> Result<void> {
     auto services = vos::list_services(session);
     if (!services) return fail(services.error());
     for (const auto& s : *services) {
@@ -190,7 +195,8 @@ Result<void> VosActionRunner::explain_failed_restart(const Node& node, const Act
 Result<void> VosActionRunner::start_platform_if_stopped(const Cluster& cluster, const Node& node) {
   const std::string platform = platform_service(cluster, node);
   if (platform.empty()) return {};
-  return m_pool.with_session(node, [&](transport::CliSession& session) -> Result<void> {
+  // Part of a restart: the node's other restarts may hold its usual session (restart_services together).
+  return m_pool.with_idle_session(node, [&](transport::CliSession& session) -> Result<void> {
     auto services = vos::list_services(session);
     if (!services) return fail(services.error());
     for (const auto& s : *services) {

@@ -9,6 +9,7 @@
 #include "providers/vos/session_pool.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 namespace trustctl::providers {
@@ -26,6 +27,9 @@ class VosActionRunner final : public ActionRunner {
   Result<void> run(const Action& action) override;
 
  private:
+  // The node's session, or for a restart any idle one: its other restarts may hold the usual session.
+  Result<void> with_session(const Node& node, const Action& action,
+                            const std::function<Result<void>(transport::CliSession&)>& fn);
   Result<Action> with_made_identity(const Action& action);
   Result<void> wait_replication(const Node& node, const Action& action);
   Result<void> renew_identity(transport::CliSession& session, const Action& action);

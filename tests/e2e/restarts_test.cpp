@@ -1,12 +1,14 @@
 // Restarts as the vendor guides do them (docs/appliances.md sections 5 and 6), trustctl against a real vos-sim: a
 // UCCX trust change restarts the CCX Engine on each node; restart = "system" restarts each changed node whole, one
 // node of a cluster at a time; PCCE's phase 1 (CUIC roots on Finesse, Finesse restarted) completes before phase 2
-// (Finesse roots on CUIC). Addresses: 127.0.40.x to 127.0.44.x.
+// (Finesse roots on CUIC); restart_services = "together" restarts a node's services at once. Addresses: 127.0.40.x to
+// 127.0.44.x.
 
 #include "support/lab.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <sstream>
@@ -56,6 +58,47 @@ TEST(Restarts, UccxTrustChangeRestartsTheCcxEngineOnEachNode) {
   };
   EXPECT_LT(first_on("uccx1", "utils service restart Cisco Unified CCX Engine"),
             first_on("uccx2", "utils service restart Cisco Tomcat"));
+}
+
+// [policy] restart_services = "together": in each node's turn its services restart at once, each over its own admin
+// CLI session, and the next node goes down only when every port of the first is back. vos-sim's command log shows it
+// (its timestamps, not trustctl's word).
+TEST(Restarts, TogetherRestartsANodesServicesAtOnceAndStillRollsNodeByNode) {
+  constexpr int kRestartMs = 1500;
+  Lab lab("restarts-together", {.subnet = 43, .restart_ms = kRestartMs});
+  lab.write_site("\n[policy]\nrestart_services = \"together\"\n");
+  lab.start_sim();
+
+  auto plan = lab.trustctl({"plan", lab.site().string(), "--no-color"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, "uccx1 (6 services together), then uccx2 (6 services together)")) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "with restart_services = \"one-by-one\")")) << plan.out;
+
+  auto apply = lab.trustctl({"apply", lab.site().string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+
+  // Each node's restart commands: when they were sent.
+  auto restarts_of = [&](const std::string& node) {
+    std::vector<long long> at;
+    for (const auto& c : lab.commands(node)) {
+      if (c.value("command", "").rfind("utils service restart ", 0) == 0) at.push_back(c.value("ts_ms", 0LL));
+    }
+    std::sort(at.begin(), at.end());
+    return at;
+  };
+  auto first = restarts_of("uccx1"), second = restarts_of("uccx2");
+  ASSERT_EQ(first.size(), 6u);
+  ASSERT_EQ(second.size(), 6u);
+  // One after another, six restarts of 1.5 s would span at least 7.5 s; together they are sent at once (each session
+  // opened first), well within one restart.
+  EXPECT_LT(first.back() - first.front(), 5 * kRestartMs) << "uccx1's restarts were sent one after another";
+  EXPECT_LT(second.back() - second.front(), 5 * kRestartMs) << "uccx2's restarts were sent one after another";
+  // Rolling: uccx2's first restart only after every restart of uccx1 ran its full length.
+  EXPECT_GE(second.front(), first.back() + kRestartMs);
+
+  auto again = lab.trustctl({"plan", lab.site().string(), "--no-color", "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_TRUE(contains(again.out, "No changes")) << again.out;
 }
 
 // A PCCE site: a Finesse pair and a CUIC pair that trust each other's self-signed identities (the integration's

@@ -127,5 +127,68 @@ TEST(Estimate, TheLineGroupsNodesByCluster) {
   EXPECT_EQ(estimate_line(Estimate{12, {}}), "Estimated duration: 12s (critical path)");
 }
 
+// The same two uccx nodes as two_clusters, ordered by the rules from a site whose restart_services is `services`.
+Plan ordered_by_the_rules(ServiceRestarts services) {
+  Site site;
+  site.policy.restart_services = services;
+  Cluster uccx;
+  uccx.name = "uccx";
+  for (const char* name : {"uccx1", "uccx2"}) {
+    Node node;
+    node.name = name;
+    node.cluster = "uccx";
+    node.role = uccx.nodes.empty() ? Role::publisher : Role::subscriber;
+    uccx.nodes.push_back(node);
+  }
+  site.clusters.push_back(uccx);
+  Plan plan;
+  plan.timing.command_s = 1;
+  plan.timing.restart_s = 10;
+  plan.timing.restart_by_service = {{"Cisco Tomcat", 20}};
+  plan.topology = topology_of(site);
+  auto& g = plan.graph;
+  g.add(make(ActionKind::upload_trust, "uccx1", "uccx"));
+  for (const char* node : {"uccx1", "uccx2"}) {
+    g.add(make(ActionKind::restart_service, node, "uccx", "Cisco Tomcat"));
+    g.add(make(ActionKind::restart_service, node, "uccx", "Cisco Unified CCX Engine"));
+  }
+  apply_ordering_rules(g, plan.topology);
+  plan.order = *g.topological_order();
+  return plan;
+}
+
+TEST(Estimate, TogetherANodeIsDownForItsLongestRestartAndThePlanWeighsTheOtherChoice) {
+  // One by one: upload 2; uccx1 Tomcat 22 + Engine 12 (36); uccx2 the same (70).
+  Estimate one = estimate(ordered_by_the_rules(ServiceRestarts::one_by_one));
+  EXPECT_DOUBLE_EQ(one.duration_s, 70);
+  ASSERT_TRUE(one.other);
+  EXPECT_EQ(one.other->restart_services, ServiceRestarts::together);
+  // Together: uccx1 down for its Tomcat (22, the Engine's 12 overlapping it): 2 + 22 + 22 = 46.
+  EXPECT_DOUBLE_EQ(one.other->duration_s, 46);
+  Estimate together = estimate(ordered_by_the_rules(ServiceRestarts::together));
+  EXPECT_DOUBLE_EQ(together.duration_s, 46);
+  ASSERT_TRUE(together.other);
+  EXPECT_EQ(together.other->restart_services, ServiceRestarts::one_by_one);
+  EXPECT_DOUBLE_EQ(together.other->duration_s, 70);
+  ASSERT_FALSE(together.per_node.empty());
+  EXPECT_DOUBLE_EQ(together.per_node.front().down_s, 22);
+  EXPECT_EQ(together.per_node.front().restarts, 2);
+  EXPECT_DOUBLE_EQ(node_restart_seconds(ordered_by_the_rules(ServiceRestarts::together), "uccx2"), 22);
+  EXPECT_EQ(estimate_line(together).rfind("Estimated duration: 46s (critical path; 1m 10s with restart_services = "
+                                          "\"one-by-one\"); services down per node: uccx: uccx1 22s, uccx2 22s", 0),
+            0u)
+      << estimate_line(together);
+}
+
+TEST(Estimate, NoOtherChoiceWhereNoNodeRestartsTwoServices) {
+  EXPECT_FALSE(estimate(two_clusters()).other) << "a hand-made plan without topology";
+  Plan plan = ordered_by_the_rules(ServiceRestarts::one_by_one);
+  Plan single;
+  single.topology = plan.topology;
+  single.graph.add(make(ActionKind::restart_service, "uccx1", "uccx", "Cisco Tomcat"));
+  single.order = *single.graph.topological_order();
+  EXPECT_FALSE(estimate(single).other);
+}
+
 }  // namespace
 }  // namespace trustctl::plans

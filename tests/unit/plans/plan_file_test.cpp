@@ -1,5 +1,7 @@
 #include "plans/plan_file.hpp"
 
+#include "engine/graph/ordering_rules.hpp"
+
 #include "plans/render_dot.hpp"
 #include "plans/render_json.hpp"
 #include "plans/render_markdown.hpp"
@@ -203,6 +205,44 @@ TEST_F(PlanFile, KeepsSystemRestartsAndClusterRestartPolicies) {
   std::string text = render_text(saved->plan, saved->layout, {});
   EXPECT_TRUE(contains(text, "restart the whole node (utils system restart)")) << text;
   EXPECT_TRUE(contains(text, "finesse: fin1 (whole node)")) << text;
+  EXPECT_EQ(text, render_text(plan, site, {}));
+}
+
+// A saved plan keeps restart_services, the site's and a cluster's own, so it renders the same restarts and the same
+// estimate of the other choice.
+TEST_F(PlanFile, KeepsRestartServices) {
+  Site site;
+  site.name = "lab";
+  site.policy.restart_services = ServiceRestarts::together;
+  site.clusters.push_back(trustctl::testing::make_cluster("uccx", Product::uccx, {"uccx1"}));
+  site.clusters.push_back(trustctl::testing::make_cluster("sm", Product::socialminer, {"sm1"}));
+  site.clusters.back().restart_services = ServiceRestarts::one_by_one;
+  Plan plan;
+  plan.site_name = "lab";
+  plan.topology = topology_of(site);
+  for (const char* service : {"Cisco Tomcat", "Cisco Unified CCX Engine"}) {
+    Action restart;
+    restart.kind = ActionKind::restart_service;
+    restart.node = "uccx1";
+    restart.cluster = "uccx";
+    restart.service = service;
+    plan.graph.add(restart);
+  }
+  apply_ordering_rules(plan.graph, plan.topology);
+  plan.order = *plan.graph.topological_order();
+
+  ASSERT_TRUE(write_plan_file(plan, site, path("plan.json")));
+  auto saved = read_saved_plan(path("plan.json"));
+  ASSERT_TRUE(saved) << saved.error().describe();
+  EXPECT_EQ(saved->layout.policy.restart_services, ServiceRestarts::together);
+  ASSERT_EQ(saved->layout.clusters.size(), 2u);
+  EXPECT_FALSE(saved->layout.clusters[0].restart_services.has_value());
+  EXPECT_EQ(saved->layout.clusters[1].restart_services, ServiceRestarts::one_by_one);
+  EXPECT_EQ(saved->plan.topology.at("uccx1").services, ServiceRestarts::together);
+  EXPECT_EQ(saved->plan.topology.at("sm1").services, ServiceRestarts::one_by_one);
+  std::string text = render_text(saved->plan, saved->layout, {});
+  EXPECT_TRUE(contains(text, "uccx: uccx1 (2 services together)")) << text;
+  EXPECT_TRUE(contains(text, "with restart_services = \"one-by-one\"")) << text;
   EXPECT_EQ(text, render_text(plan, site, {}));
 }
 

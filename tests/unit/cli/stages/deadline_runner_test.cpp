@@ -29,14 +29,16 @@ Action restart(const std::string& node, const std::string& service) {
   return a;
 }
 
-// uccx1 and uccx2 restart two services each; a restart costs 1 + 100 + 1 s with these timings.
-plans::Plan plan_of_two_nodes() {
+// uccx1 and uccx2 restart two services each, one after the other (together: at once); a restart costs 1 + 100 + 1 s
+// with these timings.
+plans::Plan plan_of_two_nodes(bool together = false) {
   plans::Plan plan;
   plan.timing.command_s = 1;
   plan.timing.restart_s = 100;
   for (const char* node : {"uccx1", "uccx2"}) {
-    plan.graph.add(restart(node, "Cisco Tomcat"));
-    plan.graph.add(restart(node, "Cisco Unified CCX Engine"));
+    auto tomcat = plan.graph.add(restart(node, "Cisco Tomcat"));
+    auto engine = plan.graph.add(restart(node, "Cisco Unified CCX Engine"));
+    if (!together) plan.graph.order(tomcat, engine, "restarts-last");
   }
   Action upload;
   upload.kind = ActionKind::upload_trust;
@@ -85,6 +87,25 @@ TEST(DeadlineRunner, APassedDeadlineLeavesNoTime) {
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("no time is left"), std::string::npos) << refused.error().message;
   EXPECT_DOUBLE_EQ(runner.refused()[0].left_s, 0);
+}
+
+TEST(DeadlineRunner, RestartsTogetherAreOneWaveAsLongAsTheLongestAndRefusedOnce) {
+  plans::Plan plan = plan_of_two_nodes(true);
+  Recorder inner;
+  DeadlineRunner runner(inner, plan, g_now + 101s, &fake_now);  // together, uccx1's wave needs 102 s
+  auto first = runner.run(plan.graph.action(0));
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().message.find("need about 1m 42s"), std::string::npos) << first.error().message;
+  auto second = runner.run(plan.graph.action(1));  // started beside the first: the same wave
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::cancelled);
+  EXPECT_TRUE(inner.ran.empty());
+  ASSERT_EQ(runner.refused().size(), 1u) << "one wave, refused once";
+
+  DeadlineRunner in_time(inner, plan, g_now + 103s, &fake_now);
+  EXPECT_TRUE(in_time.run(plan.graph.action(2)));
+  EXPECT_TRUE(in_time.run(plan.graph.action(3)));
+  EXPECT_TRUE(in_time.refused().empty());
 }
 
 }  // namespace

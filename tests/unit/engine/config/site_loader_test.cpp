@@ -436,7 +436,7 @@ TEST_F(SiteLoaderTest, RejectsUnknownKeyWithSuggestion) {
 
 TEST_F(SiteLoaderTest, RejectsUnknownKeyListingTheAllowedOnes) {
   expect_error(only_error(kPrefix + "[policy]\ncolour = \"blue\"\n"),
-               "unknown key 'colour' in [policy] (allowed: prune, restart, lint)", 11, 1);
+               "unknown key 'colour' in [policy] (allowed: prune, restart, restart_services, lint)", 11, 1);
 }
 
 // restart = "system" in [policy] and a cluster's own restart, which overrides it for that cluster only.
@@ -481,6 +481,49 @@ restart = "system"
 nodes = [{ name = "api", fqdn = "api.partner.example" }]
 )"),
                "cluster 'partner' is external: trustctl restarts nothing there; remove cluster.restart", 13, 11);
+}
+
+// restart_services in [policy] and a cluster's own, which overrides it for that cluster only.
+TEST_F(SiteLoaderTest, ReadsRestartServicesAndAClustersOverride) {
+  LoadResult result = load(kPrefix + R"([[cluster]]
+name = "uccx"
+product = "uccx"
+restart_services = "one-by-one"
+nodes = [{ name = "uccx1" }]
+[[cluster]]
+name = "sm"
+product = "socialminer"
+nodes = [{ name = "sm1" }]
+[policy]
+restart_services = "together"
+)");
+  ASSERT_TRUE(result.site) << all(result.errors);
+  EXPECT_EQ(result.site->policy.restart_services, ServiceRestarts::together);
+  EXPECT_EQ(result.site->service_restarts("uccx"), ServiceRestarts::one_by_one);
+  EXPECT_EQ(result.site->service_restarts("sm"), ServiceRestarts::together);
+  LoadResult defaults = load(kPrefix);
+  ASSERT_TRUE(defaults.site) << all(defaults.errors);
+  EXPECT_EQ(defaults.site->policy.restart_services, ServiceRestarts::one_by_one);
+}
+
+TEST_F(SiteLoaderTest, RejectsAnUnknownRestartServicesNamingTheChoices) {
+  expect_error(only_error(kPrefix + R"([policy]
+restart_services = "togther"
+)"),
+               "policy.restart_services: expected \"one-by-one\" or \"together\", got \"togther\" (did you "
+               "mean \"together\"?)",
+               11, 20);
+}
+
+TEST_F(SiteLoaderTest, RejectsRestartServicesOnAnExternalCluster) {
+  expect_error(only_error(kPrefix + R"([[cluster]]
+name = "partner"
+product = "external"
+restart_services = "together"
+nodes = [{ name = "api", fqdn = "api.partner.example" }]
+)"),
+               "cluster 'partner' is external: trustctl restarts nothing there; remove cluster.restart_services", 13,
+               20);
 }
 
 TEST_F(SiteLoaderTest, RejectsUnknownKeyInNode) {

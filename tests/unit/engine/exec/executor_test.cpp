@@ -18,6 +18,15 @@ namespace {
 
 using testing::restart;
 
+// A step on a node that is not a restart: one at a time per node (its admin CLI session).
+Action step(const std::string& node, const std::string& name = "A") {
+  Action a;
+  a.kind = ActionKind::delete_trust;
+  a.node = node;
+  a.store = name;
+  return a;
+}
+
 // A small world: records the order and the concurrency it saw, fails actions by assignment.
 class RecordingRunner : public ActionRunner {
  public:
@@ -59,9 +68,9 @@ ExecOptions fast() {
 
 TEST(Executor, RunsEverythingInDependencyOrderAndOneActionPerNodeAtATime) {
   ActionGraph g;
-  auto a1 = g.add(restart("n1", "A"));
-  auto a2 = g.add(restart("n1", "B"));
-  auto b1 = g.add(restart("n2", "A"));
+  auto a1 = g.add(step("n1", "A"));
+  auto a2 = g.add(step("n1", "B"));
+  auto b1 = g.add(step("n2", "A"));
   g.order(a1, b1, "test");
   RecordingRunner runner;
   ExecObserver observer;
@@ -74,7 +83,7 @@ TEST(Executor, RunsEverythingInDependencyOrderAndOneActionPerNodeAtATime) {
 
 TEST(Executor, TransientFailuresAreRetried) {
   ActionGraph g;
-  auto a = g.add(restart("n1"));
+  auto a = g.add(step("n1"));
   RecordingRunner runner;
   runner.failures[g.action(a).id()] = {Error(ErrorCode::connection, "reset"), Error(ErrorCode::timeout, "slow")};
   ExecObserver observer;
@@ -85,10 +94,10 @@ TEST(Executor, TransientFailuresAreRetried) {
 
 TEST(Executor, PermanentFailureStopsItsBranchAndIndependentBranchesFinish) {
   ActionGraph g;
-  auto a = g.add(restart("n1"));
-  auto dependent = g.add(restart("n2"));
-  auto transitively = g.add(restart("n3"));
-  auto independent = g.add(restart("n4"));
+  auto a = g.add(step("n1"));
+  auto dependent = g.add(step("n2"));
+  auto transitively = g.add(step("n3"));
+  auto independent = g.add(step("n4"));
   g.order(a, dependent, "test");
   g.order(dependent, transitively, "test");
   RecordingRunner runner;
@@ -105,8 +114,8 @@ TEST(Executor, PermanentFailureStopsItsBranchAndIndependentBranchesFinish) {
 
 TEST(Executor, FailFastStartsNothingAfterAFailure) {
   ActionGraph g;
-  auto a = g.add(restart("n1"));
-  auto later = g.add(restart("n1", "B"));
+  auto a = g.add(step("n1"));
+  auto later = g.add(step("n1", "B"));
   RecordingRunner runner;
   runner.failures[g.action(a).id()] = {Error(ErrorCode::appliance_refused, "no")};
   ExecOptions options = fast();
@@ -144,7 +153,7 @@ ActionGraph random_graph(unsigned seed, std::size_t size, int nodes) {
   std::mt19937 rng(seed);
   ActionGraph g;
   for (std::size_t i = 0; i < size; ++i) {
-    g.add(restart("n" + std::to_string(rng() % static_cast<unsigned>(nodes)), "S" + std::to_string(i)));
+    g.add(step("n" + std::to_string(rng() % static_cast<unsigned>(nodes)), "S" + std::to_string(i)));
   }
   std::vector<ActionGraph::Index> rank(size);
   for (std::size_t i = 0; i < size; ++i) rank[i] = i;
@@ -210,9 +219,9 @@ class GateRunner : public ActionRunner {
 TEST(Executor, ABusyNodeDoesNotHoldUpReadyWorkOnOtherNodes) {
   // n1's second action is ready, and has the lower index, but n1 is busy: a free worker takes n2's instead.
   ActionGraph g;
-  auto long_one = g.add(restart("n1", "A"));
-  g.add(restart("n1", "B"));
-  auto other = g.add(restart("n2", "A"));
+  auto long_one = g.add(step("n1", "A"));
+  g.add(step("n1", "B"));
+  auto other = g.add(step("n2", "A"));
   GateRunner runner;
   runner.hold = g.action(long_one).id();
   runner.until = g.action(other).id();
@@ -227,7 +236,7 @@ TEST(Executor, ABusyNodeDoesNotHoldUpReadyWorkOnOtherNodes) {
 TEST(Executor, NeverRunsMoreActionsAtOnceThanTheParallelismAllows) {
   ActionGraph g;
   for (int n = 0; n < 12; ++n) {
-    for (int k = 0; k < 3; ++k) g.add(restart("n" + std::to_string(n), "S" + std::to_string(k)));
+    for (int k = 0; k < 3; ++k) g.add(step("n" + std::to_string(n), "S" + std::to_string(k)));
   }
   GateRunner runner;
   ExecOptions options = fast();
@@ -244,7 +253,7 @@ TEST(Executor, ALongFailedChainSkipsEveryDependentDepthFirstNamingTheFailure) {
   // observer sees them in dependency order.
   ActionGraph g;
   const std::size_t length = 20000;
-  for (std::size_t i = 0; i < length; ++i) g.add(restart("n" + std::to_string(i % 7), "S" + std::to_string(i)));
+  for (std::size_t i = 0; i < length; ++i) g.add(step("n" + std::to_string(i % 7), "S" + std::to_string(i)));
   for (std::size_t i = 1; i < length; ++i) g.order(i - 1, i, "test");
   RecordingRunner runner;
   runner.failures[g.action(0).id()] = {Error(ErrorCode::appliance_refused, "no")};
@@ -264,9 +273,9 @@ TEST(Executor, ALongFailedChainSkipsEveryDependentDepthFirstNamingTheFailure) {
 
 TEST(Executor, FailFastSkipsReadyActionsOnOtherNodesWithTheReason) {
   ActionGraph g;
-  auto a = g.add(restart("n1"));
-  auto b = g.add(restart("n2"));
-  auto c = g.add(restart("n3"));
+  auto a = g.add(step("n1"));
+  auto b = g.add(step("n2"));
+  auto c = g.add(step("n3"));
   g.order(a, b, "test");
   RecordingRunner runner;
   runner.failures[g.action(a).id()] = {Error(ErrorCode::appliance_refused, "no")};
@@ -281,6 +290,31 @@ TEST(Executor, FailFastSkipsReadyActionsOnOtherNodesWithTheReason) {
   EXPECT_EQ(outcomes[c].status, ActionStatus::skipped);
   EXPECT_NE(outcomes[c].skipped_because.find("--fail-fast"), std::string::npos) << outcomes[c].skipped_because;
   EXPECT_EQ(runner.ran.size(), 1u);
+}
+
+// Restarts of one node have lanes of their own: the graph orders them (one by one) or leaves them unordered (restart
+// services together), and then they run at once, while the node's other actions stay one at a time.
+TEST(Executor, UnorderedRestartsOfOneNodeRunAtOnceWhileItsOtherActionsWaitTheirTurn) {
+  ActionGraph g;
+  auto change = g.add(step("n1", "write"));
+  auto tomcat = g.add(restart("n1", "Cisco Tomcat"));
+  auto engine = g.add(restart("n1", "Cisco Unified CCX Engine"));
+  g.order(change, tomcat, "test");
+  g.order(change, engine, "test");
+  GateRunner runner;
+  runner.hold = g.action(tomcat).id();
+  runner.until = g.action(engine).id();
+  ExecObserver observer;
+  auto outcomes = execute(g, runner, fast(), observer);
+  for (const auto& o : outcomes) EXPECT_EQ(o.status, ActionStatus::done);
+  EXPECT_TRUE(runner.overlapped) << "the Engine's restart started while Tomcat's was running";
+
+  ActionGraph steps;
+  steps.add(step("n1", "A"));
+  steps.add(step("n1", "B"));
+  RecordingRunner one_at_a_time;
+  execute(steps, one_at_a_time, fast(), observer);
+  EXPECT_EQ(one_at_a_time.max_parallel_on_one_node, 1);
 }
 
 }  // namespace

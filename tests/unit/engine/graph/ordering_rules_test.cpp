@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <tuple>
+
 namespace trustctl {
 namespace {
 
@@ -133,7 +136,7 @@ TEST(OrderingRules, EveryChangeOnANodePrecedesItsRestartsAndServicesRestartInOrd
   auto r2 = g.add(restart("uccx1", "Cisco Finesse Tomcat"));
   auto up = g.add(upload("uccx1", root.certificate));
   auto other_node = g.add(upload("uccx2", root.certificate));
-  rules::restarts_last(g);
+  rules::restarts_last(g, {});
   auto order = *g.topological_order();
   EXPECT_TRUE(before(order, up, r1));
   EXPECT_TRUE(before(order, r1, r2));
@@ -150,7 +153,7 @@ TEST(OrderingRules, RollingRestartsGoPublisherFirstOneNodeAtATime) {
   auto sub1a = g.add(restart("uccx2", "Cisco Tomcat"));
   auto sub1b = g.add(restart("uccx2", "Cisco Finesse Tomcat"));
   auto pub = g.add(restart("uccx1"));
-  rules::restarts_last(g);
+  rules::restarts_last(g, topology);
   rules::rolling_restarts(g, topology);
   auto order = *g.topological_order();
   EXPECT_TRUE(before(order, pub, sub1a));
@@ -234,6 +237,82 @@ TEST(OrderingRules, PhaseZeroRestartsPrecedePhaseOneWrites) {
   auto order = *g.topological_order();
   EXPECT_TRUE(before(order, fin2, write1));
   EXPECT_TRUE(before(order, write1, cuic1));
+}
+
+// restart_services = "together": a node's services restart at once (no order between them), each after every change
+// of the node, and the next node of the cluster goes down only when every one of them is done.
+TEST(OrderingRules, TogetherRestartsANodesServicesAtOnceAndTheNextNodeWaitsForAllOfThem) {
+  Site site;
+  site.policy.restart_services = ServiceRestarts::together;
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+  auto root = make_root("Root");
+  ActionGraph g;
+  auto up = g.add(upload("uccx1", root.certificate));
+  auto t1 = g.add(restart("uccx1", "Cisco Tomcat"));
+  auto e1 = g.add(restart("uccx1", "Cisco Unified CCX Engine"));
+  auto t2 = g.add(restart("uccx2", "Cisco Tomcat"));
+  auto e2 = g.add(restart("uccx2", "Cisco Unified CCX Engine"));
+  apply_ordering_rules(g, topology_of(site));
+  EXPECT_EQ(g.rule_of(t1, e1), "");
+  EXPECT_EQ(g.rule_of(e1, t1), "");
+  EXPECT_EQ(g.rule_of(up, t1), rules::kRestartsLast);
+  EXPECT_EQ(g.rule_of(up, e1), rules::kRestartsLast);
+  for (auto before_node : {t1, e1}) {
+    for (auto after_node : {t2, e2}) EXPECT_EQ(g.rule_of(before_node, after_node), rules::kRollingRestarts);
+  }
+  EXPECT_EQ(g.rule_of(t2, e2), "");
+  EXPECT_NE(g.action(t1).lane(), g.action(e1).lane()) << "each restart runs on its own lane";
+  EXPECT_EQ(g.action(up).lane(), "uccx1");
+}
+
+TEST(OrderingRules, AClusterMayRestartTogetherWhileTheRestOfTheSiteGoesOneByOne) {
+  Site site;
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1"}));
+  site.clusters.push_back(testing::make_cluster("sm", Product::socialminer, {"sm1"}));
+  site.clusters.back().restart_services = ServiceRestarts::together;
+  ActionGraph g;
+  auto u1 = g.add(restart("uccx1", "Cisco Tomcat"));
+  auto u2 = g.add(restart("uccx1", "Cisco Unified CCX Engine"));
+  auto s1 = g.add(restart("sm1", "Cisco Tomcat"));
+  auto s2 = g.add(restart("sm1", "Cisco SocialMiner"));
+  apply_ordering_rules(g, topology_of(site));
+  EXPECT_EQ(g.rule_of(u1, u2), rules::kRestartsLast);
+  EXPECT_EQ(g.rule_of(s1, s2), "");
+}
+
+// The estimate's other choice re-runs only the restart rules: every other edge is kept, and the result equals the
+// graph ordered with that choice from the start.
+TEST(OrderingRules, ReorderingRestartsEqualsOrderingWithTheOtherChoiceFromTheStart) {
+  Site site;
+  site.clusters.push_back(testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
+  auto root = make_root("Root");
+  auto issuing = make_intermediate("Issuing", root);
+  auto build = [&] {
+    ActionGraph g;
+    g.add(upload("uccx1", root.certificate));
+    g.add(upload("uccx1", issuing.certificate));
+    g.add(wait("uccx2", "uccx1", root.certificate));
+    for (const char* node : {"uccx1", "uccx2"}) {
+      g.add(restart(node, "Cisco Tomcat"));
+      g.add(restart(node, "Cisco Unified CCX Engine"));
+    }
+    return g;
+  };
+  auto edges_of = [](const ActionGraph& g) {
+    std::set<std::tuple<std::size_t, std::size_t, std::string>> out;
+    for (const auto& [b, a] : g.edges()) out.emplace(b, a, g.rule_of(b, a));
+    return out;
+  };
+  ActionGraph one_by_one = build();
+  apply_ordering_rules(one_by_one, topology_of(site));
+  site.policy.restart_services = ServiceRestarts::together;
+  ActionGraph together = build();
+  apply_ordering_rules(together, topology_of(site));
+  ASSERT_NE(edges_of(one_by_one), edges_of(together));
+  EXPECT_EQ(edges_of(rules::reorder_restarts(one_by_one, topology_of(site))), edges_of(together));
+  EXPECT_EQ(edges_of(rules::reorder_restarts(together, with_service_restarts(topology_of(site),
+                                                                              ServiceRestarts::one_by_one))),
+            edges_of(one_by_one));
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 namespace trustctl::providers {
 namespace {
 
@@ -63,6 +66,40 @@ TEST(SessionPool, ASessionTheNodeClosedWhileIdleIsReplacedBeforeAnythingIsSentOn
   ASSERT_TRUE(h.use()) << "the caller never sees the idle drop";
   EXPECT_EQ(h.opened, 2);
   EXPECT_EQ(h.last->commands, std::vector<std::string>{"utils service list"});
+}
+
+// restart_services = "together": a restart finds the node's usual session busy with another restart and opens its
+// own; one at a time, restarts keep using the usual session.
+TEST(SessionPool, AnIdleSessionIsTheUsualOneUnlessItIsBusyThenAnotherIsOpened) {
+  PoolHarness h;
+  auto list = [](transport::CliSession& session) -> Result<void> {
+    return session.run("utils service list").map([](const std::string&) {});
+  };
+  ASSERT_TRUE(h.pool->with_idle_session(h.node(), list));
+  ASSERT_TRUE(h.pool->with_idle_session(h.node(), list));
+  EXPECT_EQ(h.opened, 1) << "nothing else ran: the usual session";
+
+  std::promise<void> holding, release;
+  auto released = release.get_future().share();
+  std::thread busy([&] {
+    (void)h.pool->with_session(h.node(), [&](transport::CliSession&) -> Result<void> {
+      holding.set_value();
+      released.wait();
+      return {};
+    });
+  });
+  holding.get_future().wait();
+  transport::CliSession* used = nullptr;
+  ASSERT_TRUE(h.pool->with_idle_session(h.node(), [&](transport::CliSession& session) -> Result<void> {
+    used = &session;
+    return list(session);
+  }));
+  release.set_value();
+  busy.join();
+  EXPECT_EQ(h.opened, 2) << "the usual session was busy: a second one";
+  EXPECT_EQ(used, h.last);
+  ASSERT_TRUE(h.pool->with_idle_session(h.node(), list));
+  EXPECT_EQ(h.opened, 2) << "both are idle again and kept";
 }
 
 }  // namespace
