@@ -29,6 +29,11 @@
 // Both runs are then checked to have done the same work: `trustctl plan` on the result must have no change left and
 // `trustctl verify` must pass. The table gives the seconds, speedup, estimate error, apply/critical-path ratio and
 // the restarts each run made (vos-sim's commands.log); a timeline from the same log shows where trustctl's time went.
+//
+// Figures on this 2-core machine (two runs, other builds running; answer_delay_ms = 0 for both runs): script
+// 146.7-147.0 s; trustctl one-by-one 70.3-70.5 s (2.08-2.09x), estimate and bound 66.6 s (error -5.3% and -5.5%,
+// apply/bound 1.056-1.058); 24 restarts in each run. trustctl's critical path is the UCCX pair's twelve restarts one
+// after another (about 65 s); every other cluster is done by 26 s.
 
 #include "engine/base/try.hpp"
 #include "engine/config/site_loader.hpp"
