@@ -18,6 +18,7 @@ packages=(
   graphviz                  # `trustctl graph --format svg`, and the tests that render graphs with dot
   dpkg-dev file             # CPack DEB: dpkg-shlibdeps computes the packages' Depends
   man-db groff-base         # tests/package: the packaged man page is rendered
+  zsh                       # tests/package: the packaged zsh completion must parse (zsh -n)
   debootstrap               # tests/package/clean_install_test.sh: the packages installed on a clean Debian 12
 )
 
