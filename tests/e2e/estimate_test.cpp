@@ -21,11 +21,12 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 // The estimate against the measured apply; policy: more [policy] lines. Returns the measured seconds.
 double check_estimate_against_apply(const std::string& name, int subnet, const std::string& policy,
-                                    const std::string& other_choice) {
-  constexpr int kRestartMs = 700, kLatencyMs = 20, kReplicationMs = 300;
-  Lab lab(name, {.subnet = subnet, .restart_ms = kRestartMs, .replication_delay_ms = kReplicationMs});
-  lab.write_site("\n[timing]\ncommand_s = 0.02\nrestart_s = 0.7\nsystem_restart_s = 0.7\nreplication_s = 0.3\n" +
-                 policy);
+                                    const std::string& other_choice, int restart_ms) {
+  constexpr int kLatencyMs = 20, kReplicationMs = 300;
+  Lab lab(name, {.subnet = subnet, .restart_ms = restart_ms, .replication_delay_ms = kReplicationMs});
+  const std::string restart_s = std::to_string(restart_ms / 1000.0);
+  lab.write_site("\n[timing]\ncommand_s = 0.02\nrestart_s = " + restart_s + "\nsystem_restart_s = " + restart_s +
+                 "\nreplication_s = 0.3\n" + policy);
   lab.start_sim({"--command-latency-ms", std::to_string(kLatencyMs)});
 
   auto text = lab.trustctl({"plan", lab.site().string(), "--no-color"});
@@ -60,13 +61,16 @@ double check_estimate_against_apply(const std::string& name, int subnet, const s
 // A model-correctness check with a generous margin (the "within 25%"), not a speed requirement: the apply is
 // dominated by the restarts the simulator takes kRestartMs for, which the estimate must account for one by one.
 TEST(ChangeWindow, ThePlansEstimateIsWithinAQuarterOfTheMeasuredApply) {
-  check_estimate_against_apply("estimate", 176, "", "together");
+  check_estimate_against_apply("estimate", 176, "", "together", 700);
 }
 
-// The same with restart_services = "together": each node's six restarts overlap, and the estimate says so.
+// The same with restart_services = "together": each node's six restarts overlap, and the estimate says so. Longer
+// restarts (4 s), so that what the estimate leaves out, as on real appliances, stays small beside them: apply's own
+// refresh before the first change, process start, the sessions each parallel restart opens (about 1.1 s here, the
+// same in both tests).
 TEST(ChangeWindow, TheEstimateOfRestartsTogetherIsWithinAQuarterOfTheMeasuredApply) {
   check_estimate_against_apply("estimate-together", 178, "[policy]\nrestart_services = \"together\"\n",
-                               "one-by-one");
+                               "one-by-one", 4000);
 }
 
 // A deadline the restart wave cannot meet: the uploads run, no restart starts, apply exits 1 naming the restarts it
