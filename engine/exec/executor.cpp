@@ -31,29 +31,44 @@ namespace {
 using Index = ActionGraph::Index;
 
 // Picks in O(log n): an action is *ready* once every predecessor is done (in-degree counting); ready actions wait in
-// their node's queue, lowest index first; an idle node with ready work is *available*, keyed by its lowest ready
-// index. The next pick is the smallest available key: exactly the action the old linear scan found (lowest index
-// among ready actions on idle nodes), so runs stay reproducible, at 50,000 actions as at 5.
+// their lane's queue, lowest index first (a lane is what runs one action at a time: a node, or one of its restarts,
+// Action::lane); an idle lane with ready work is *available*, keyed by its lowest ready index. Available lanes of
+// nodes already at work (`m_open`) may always start; those of other nodes (`m_closed`) only while fewer than
+// `parallelism` nodes are at work, so parallelism counts nodes, however many restarts of one node run at once. The next
+// pick is the smallest startable key: the lowest index among ready actions on idle lanes, so runs stay reproducible,
+// at 50,000 actions as at 5.
 class Scheduler {
  public:
   Scheduler(const ActionGraph& graph, ActionRunner& runner, const ExecOptions& options, ExecObserver& observer)
       : m_graph(graph), m_runner(runner), m_options(options), m_observer(observer), m_outcomes(graph.size()),
-        m_waiting_on(graph.size(), 0), m_started(graph.size(), 0), m_node_of(graph.size(), 0) {
-    std::unordered_map<std::string, std::size_t> node_ids;
+        m_waiting_on(graph.size(), 0), m_started(graph.size(), 0), m_lane_of(graph.size(), 0) {
+    std::unordered_map<std::string, std::size_t> lane_ids, node_ids;
     for (Index i = 0; i < graph.size(); ++i) {
-      auto [it, added] = node_ids.try_emplace(graph.action(i).lane(), node_ids.size());
-      m_node_of[i] = it->second;
+      const Action& action = graph.action(i);
+      auto [lane, new_lane] = lane_ids.try_emplace(action.lane(), lane_ids.size());
+      m_lane_of[i] = lane->second;
+      if (new_lane) {
+        auto [node, new_node] = node_ids.try_emplace(action.node, node_ids.size());
+        if (new_node) m_node_lanes.emplace_back();
+        m_node_lanes[node->second].push_back(lane->second);
+        m_node_of_lane.push_back(node->second);
+      }
       m_waiting_on[i] = graph.predecessors(i).size();
     }
-    m_ready.resize(node_ids.size());
-    m_busy.assign(node_ids.size(), 0);
+    m_ready.resize(lane_ids.size());
+    m_busy.assign(lane_ids.size(), 0);
+    m_node_running.assign(m_node_lanes.size(), 0);
     for (Index i = 0; i < graph.size(); ++i) {
       if (m_waiting_on[i] == 0) make_ready(i);
     }
   }
 
   std::vector<ActionOutcome> run() {
-    int workers = std::max(1, std::min<int>(m_options.parallelism, static_cast<int>(m_graph.size())));
+    // Enough threads for `parallelism` nodes with every lane of each at work.
+    std::size_t most_lanes = 1;
+    for (const auto& lanes : m_node_lanes) most_lanes = std::max(most_lanes, lanes.size());
+    const std::size_t wanted = static_cast<std::size_t>(std::max(1, m_options.parallelism)) * most_lanes;
+    const int workers = static_cast<int>(std::max<std::size_t>(1, std::min(wanted, m_graph.size())));
     std::vector<std::thread> threads;
     for (int w = 0; w < workers; ++w) threads.emplace_back([this, w] { work(static_cast<unsigned>(w)); });
     for (auto& t : threads) t.join();
@@ -62,6 +77,7 @@ class Scheduler {
 
  private:
   using ReadyQueue = std::priority_queue<Index, std::vector<Index>, std::greater<>>;
+  using Available = std::set<std::pair<Index, std::size_t>>;  // (lowest ready index, lane)
 
   bool finished_all() const { return m_resolved == m_graph.size(); }
 
@@ -72,37 +88,66 @@ class Scheduler {
     return m_interrupt.has_value();
   }
 
-  // Every predecessor is done: the action joins its node's queue, and the node's key may drop.
+  Available& available_of(std::size_t lane) { return m_node_running[m_node_of_lane[lane]] > 0 ? m_open : m_closed; }
+  bool can_start_new_node() const { return m_busy_nodes < static_cast<std::size_t>(std::max(1, m_options.parallelism)); }
+  bool anything_startable() const { return !m_open.empty() || (!m_closed.empty() && can_start_new_node()); }
+
+  // Every predecessor is done: the action joins its lane's queue, and the lane's key may drop.
   void make_ready(Index i) {
-    const std::size_t node = m_node_of[i];
-    ReadyQueue& queue = m_ready[node];
-    if (!m_busy[node] && !queue.empty()) m_available.erase({queue.top(), node});
+    const std::size_t lane = m_lane_of[i];
+    ReadyQueue& queue = m_ready[lane];
+    if (!m_busy[lane] && !queue.empty()) available_of(lane).erase({queue.top(), lane});
     queue.push(i);
-    if (!m_busy[node]) m_available.insert({queue.top(), node});
+    if (!m_busy[lane]) available_of(lane).insert({queue.top(), lane});
   }
 
-  // The lowest-index ready action on an idle node, its node marked busy; nothing when no node can start anything.
+  // A node starts or stops being at work: its idle lanes with ready work move between m_closed and m_open. Called
+  // after m_node_running changed, so available_of already answers for the new state.
+  void move_lanes_of(std::size_t node, std::size_t except) {
+    for (auto lane : m_node_lanes[node]) {
+      if (lane == except || m_busy[lane] || m_ready[lane].empty()) continue;
+      const auto key = std::make_pair(m_ready[lane].top(), lane);
+      (&available_of(lane) == &m_open ? m_closed : m_open).erase(key);
+      available_of(lane).insert(key);
+    }
+  }
+
+  // The lowest-index ready action on an idle lane that may start, its lane marked busy; nothing when none may.
   std::optional<Index> pick() {
-    while (!m_available.empty()) {
-      auto [i, node] = *m_available.begin();
-      m_available.erase(m_available.begin());
-      m_ready[node].pop();
+    while (anything_startable()) {
+      Available* from = &m_open;
+      if (m_open.empty() || (!m_closed.empty() && can_start_new_node() && *m_closed.begin() < *m_open.begin())) {
+        from = &m_closed;
+      }
+      auto [i, lane] = *from->begin();
+      from->erase(from->begin());
+      m_ready[lane].pop();
       // A ready action that --fail-fast skipped meanwhile is dropped here, not started.
       if (m_outcomes[i].status != ActionStatus::pending) {
-        if (!m_ready[node].empty()) m_available.insert({m_ready[node].top(), node});
+        if (!m_ready[lane].empty()) available_of(lane).insert({m_ready[lane].top(), lane});
         continue;
       }
-      m_busy[node] = 1;
+      m_busy[lane] = 1;
       m_started[i] = 1;
+      const std::size_t node = m_node_of_lane[lane];
+      if (m_node_running[node]++ == 0) {
+        ++m_busy_nodes;
+        move_lanes_of(node, lane);
+      }
       return i;
     }
     return std::nullopt;
   }
 
-  // The node's action ended: its next ready action, if any, can be picked again.
-  void release(std::size_t node) {
-    m_busy[node] = 0;
-    if (!m_ready[node].empty()) m_available.insert({m_ready[node].top(), node});
+  // The lane's action ended: its next ready action, if any, can be picked again.
+  void release(std::size_t lane) {
+    m_busy[lane] = 0;
+    const std::size_t node = m_node_of_lane[lane];
+    if (--m_node_running[node] == 0) {
+      --m_busy_nodes;
+      move_lanes_of(node, lane);
+    }
+    if (!m_ready[lane].empty()) available_of(lane).insert({m_ready[lane].top(), lane});
   }
 
   void work(unsigned seed) {
@@ -110,7 +155,7 @@ class Scheduler {
     std::unique_lock lock(m_mutex);
     while (true) {
       // A signal cannot wake the condition variable, so an interruptible run polls.
-      auto ready = [&] { return finished_all() || m_stop || !m_available.empty() || interrupt_now(); };
+      auto ready = [&] { return finished_all() || m_stop || anything_startable() || interrupt_now(); };
       if (m_options.interrupted) {
         m_cv.wait_for(lock, std::chrono::milliseconds(100), ready);
       } else {
@@ -159,7 +204,7 @@ class Scheduler {
         lock.lock();
       }
       outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-      release(m_node_of[i]);
+      release(m_lane_of[i]);
       resolve(i, std::move(outcome));
       m_cv.notify_all();
     }
@@ -228,10 +273,15 @@ class Scheduler {
   std::vector<ActionOutcome> m_outcomes;
   std::vector<std::size_t> m_waiting_on;  // predecessors not yet done
   std::vector<char> m_started;
-  std::vector<std::size_t> m_node_of;     // action -> node number
-  std::vector<ReadyQueue> m_ready;        // per node: actions whose predecessors are all done, not yet started
-  std::vector<char> m_busy;               // per node: an action is running there
-  std::set<std::pair<Index, std::size_t>> m_available;  // (lowest ready index, node) of every idle node with work
+  std::vector<std::size_t> m_lane_of;     // action -> lane number
+  std::vector<std::size_t> m_node_of_lane;  // lane -> node number
+  std::vector<std::vector<std::size_t>> m_node_lanes;  // node -> its lanes
+  std::vector<ReadyQueue> m_ready;        // per lane: actions whose predecessors are all done, not yet started
+  std::vector<char> m_busy;               // per lane: an action is running there
+  std::vector<std::size_t> m_node_running;  // per node: actions running on its lanes
+  std::size_t m_busy_nodes = 0;           // nodes with an action running
+  Available m_open;                       // idle lanes with work, of nodes at work
+  Available m_closed;                     // idle lanes with work, of nodes not at work
   std::size_t m_resolved = 0;
   bool m_stop = false;
   std::string m_stop_reason;

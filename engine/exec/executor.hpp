@@ -15,7 +15,7 @@
 namespace trustctl {
 
 struct ExecOptions {
-  int parallelism = 10;
+  int parallelism = 10;  // nodes at work at once (a node restarting several services together counts once)
   int max_attempts = 4;
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_cap{8000};

@@ -309,6 +309,15 @@ TEST(Executor, UnorderedRestartsOfOneNodeRunAtOnceWhileItsOtherActionsWaitTheirT
   for (const auto& o : outcomes) EXPECT_EQ(o.status, ActionStatus::done);
   EXPECT_TRUE(runner.overlapped) << "the Engine's restart started while Tomcat's was running";
 
+  // parallelism counts nodes: one node restarting its services together is one node at work.
+  GateRunner alone;
+  alone.hold = g.action(tomcat).id();
+  alone.until = g.action(engine).id();
+  ExecOptions one_node = fast();
+  one_node.parallelism = 1;
+  for (const auto& o : execute(g, alone, one_node, observer)) EXPECT_EQ(o.status, ActionStatus::done);
+  EXPECT_TRUE(alone.overlapped) << "with parallelism 1, the node's restarts still ran at once";
+
   ActionGraph steps;
   steps.add(step("n1", "A"));
   steps.add(step("n1", "B"));
