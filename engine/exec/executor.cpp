@@ -89,7 +89,9 @@ class Scheduler {
   }
 
   Available& available_of(std::size_t lane) { return m_node_running[m_node_of_lane[lane]] > 0 ? m_open : m_closed; }
-  bool can_start_new_node() const { return m_busy_nodes < static_cast<std::size_t>(std::max(1, m_options.parallelism)); }
+  bool can_start_new_node() const {
+    return m_busy_nodes < static_cast<std::size_t>(std::max(1, m_options.parallelism));
+  }
   bool anything_startable() const { return !m_open.empty() || (!m_closed.empty() && can_start_new_node()); }
 
   // Every predecessor is done: the action joins its lane's queue, and the lane's key may drop.

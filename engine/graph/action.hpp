@@ -85,7 +85,10 @@ struct Action {
   // What the executor runs one action at a time on: the node (its admin CLI is one interactive session), except a
   // restart, which has a lane of its own. A node's restarts follow every other action of the node in the graph
   // (rule 6a), and one another unless restart_services is together: then they run at once, each over its own session.
-  std::string lane() const { return restarts() ? node + '\x1f' + (kind == ActionKind::restart_system ? kSystemRestart : service) : node; }
+  std::string lane() const {
+    if (!restarts()) return node;
+    return node + '\x1f' + (kind == ActionKind::restart_system ? kSystemRestart : service);
+  }
   // An identity written on this node (a multi-server identity arriving by distribution is not written here).
   bool changes_identity() const {
     return kind == ActionKind::renew_identity || kind == ActionKind::regenerate_identity ||
