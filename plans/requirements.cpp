@@ -4,6 +4,8 @@
 #include "plans/presented.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace trustctl::plans {
@@ -31,13 +33,31 @@ std::string label(const Certificate& c) {
   return (cn.empty() ? c.subject() : cn) + " (SHA256 " + c.fingerprint().substr(0, 16) + ")";
 }
 
-Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, const ProviderLookup& providers) {
+// A fleet has thousands of clusters and as many rules and integrations naming them: each is found through an index,
+// not by a scan of the site's clusters (Site::find_cluster), which made resolution grow with the square of the fleet.
+class ClusterIndex {
+ public:
+  explicit ClusterIndex(const Site& site) {
+    m_by_name.reserve(site.clusters.size());
+    for (const auto& c : site.clusters) m_by_name.emplace(c.name, &c);  // the first of a name, as find_cluster
+  }
+  const Cluster* find(std::string_view name) const {
+    auto it = m_by_name.find(name);
+    return it == m_by_name.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, const Cluster*> m_by_name;
+};
+
+Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, const ProviderLookup& providers,
+                                                          const ClusterIndex& clusters) {
   std::vector<TrustRequirement> out;
   for (const auto& rule : site.trust) {
     std::vector<const Node*> targets;
     const Cluster* cluster = nullptr;
     if (rule.cluster) {
-      cluster = site.find_cluster(*rule.cluster);
+      cluster = clusters.find(*rule.cluster);
       if (cluster) {
         for (const auto& node : cluster->nodes) targets.push_back(&node);
       }
@@ -45,7 +65,7 @@ Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, cons
       const Node* node = site.find_node(*rule.node);
       if (node) {
         targets.push_back(node);
-        cluster = site.find_cluster(node->cluster);
+        cluster = clusters.find(node->cluster);
       }
     }
     if (!cluster || targets.empty()) {
@@ -191,14 +211,15 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
 
 Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const LiveState& live,
                                                                  const ProviderLookup& providers) {
-  auto out = resolve_trust_rules(site, providers);
+  const ClusterIndex clusters(site);
+  auto out = resolve_trust_rules(site, providers, clusters);
   if (!out) return out;
   // Computed once: a fleet resolves thousands of peer chains against the same declared certificates.
   const std::vector<Certificate> declared = site_ca_certificates(site);
 
   for (const auto& integration : site.integrations) {
-    const Cluster* from = site.find_cluster(integration.from);
-    const Cluster* to = site.find_cluster(integration.to);
+    const Cluster* from = clusters.find(integration.from);
+    const Cluster* to = clusters.find(integration.to);
     if (!from || !to) return fail(Error(ErrorCode::invalid_site, "integration names an unknown cluster").at(integration.region));
     // A relation trustctl does not know was refused before anything was contacted (providers/site_checks).
     const IntegrationRule* rule = providers.integration(from->product, to->product, integration.kind);
