@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <unordered_map>
 
 namespace trustctl::plans {
@@ -543,13 +542,11 @@ namespace {
 // file names it: a plan saved in one checkout then reads the same in another, and compares equal there.
 void rewrite_site_path(json& value, const std::string& from, const std::string& to) {
   if (value.is_string()) {
-    std::string text = value.get<std::string>();
-    bool changed = false;
+    // In place: a fleet's plan holds hundreds of thousands of strings, few of which name the site file.
+    std::string& text = value.get_ref<std::string&>();
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
       text.replace(at, from.size(), to);
-      changed = true;
     }
-    if (changed) value = std::move(text);
   } else if (value.is_structured()) {
     for (auto& item : value) rewrite_site_path(item, from, to);
   }
@@ -608,9 +605,11 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
 Result<json> read_plan_document(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::io, "cannot read the plan file " + path.string() + ": " + errno_text());
-  std::stringstream buf;
-  buf << in.rdbuf();
-  json doc = json::parse(buf.str(), nullptr, false);
+  // Read whole into one string (a fleet's plan is tens of megabytes): no stream buffer copied into another.
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) {
     return fail(ErrorCode::io, path.string() + ": not valid JSON (a plan file is written by `trustctl plan --out`)");
   }
