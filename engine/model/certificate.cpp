@@ -81,6 +81,60 @@ SignatureMemo& verified_signatures() {
   return memo;
 }
 
+// The subject, issuer and common name as text, decoded through OpenSSL, are asked for again and again of the same
+// few CA certificates (the chain-order rule compares names within every node's store; every action's id and
+// description names its certificate). Like a signature check, the answer depends only on the DER encoding the
+// fingerprint names, so it is remembered the same way: for the life of the process, bounded, and locked for
+// refresh's threads.
+struct PrintedNames {
+  std::string subject, issuer, common_name;
+};
+
+std::string common_name_of(const X509* cert) {
+  const X509_NAME* name = X509_get_subject_name(cert);
+  int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (idx < 0) return {};
+  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, data);
+  if (len < 0) return {};
+  ossl::Buffer<unsigned char> owned(utf8);
+  return std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+}
+
+PrintedNames print_names(const X509* cert) {
+  return {name_to_string(X509_get_subject_name(cert)), name_to_string(X509_get_issuer_name(cert)),
+          common_name_of(cert)};
+}
+
+class NameMemo {
+ public:
+  std::string get(const std::string& fingerprint, std::string PrintedNames::*which, const X509* cert) {
+    if (fingerprint.empty()) return print_names(cert).*which;
+    {
+      std::lock_guard lock(m_mutex);
+      auto it = m_names.find(fingerprint);
+      if (it != m_names.end()) return it->second.*which;
+    }
+    PrintedNames names = print_names(cert);
+    std::string out = names.*which;
+    std::lock_guard lock(m_mutex);
+    if (m_names.size() >= kCapacity) m_names.clear();
+    m_names.emplace(fingerprint, std::move(names));
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 1 << 16;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, PrintedNames> m_names;  // by fingerprint
+};
+
+NameMemo& printed_names() {
+  static NameMemo memo;
+  return memo;
+}
+
 }  // namespace
 
 TimePoint now_utc() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
@@ -107,19 +161,15 @@ std::string Certificate::pem() const {
   return ossl::bio_text(bio.get());
 }
 
-std::string Certificate::subject() const { return name_to_string(X509_get_subject_name(m_cert.get())); }
-std::string Certificate::issuer() const { return name_to_string(X509_get_issuer_name(m_cert.get())); }
+std::string Certificate::subject() const {
+  return printed_names().get(m_fingerprint, &PrintedNames::subject, m_cert.get());
+}
+std::string Certificate::issuer() const {
+  return printed_names().get(m_fingerprint, &PrintedNames::issuer, m_cert.get());
+}
 
 std::string Certificate::common_name() const {
-  const X509_NAME* name = X509_get_subject_name(m_cert.get());
-  int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (idx < 0) return {};
-  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
-  unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, data);
-  if (len < 0) return {};
-  ossl::Buffer<unsigned char> owned(utf8);
-  return std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  return printed_names().get(m_fingerprint, &PrintedNames::common_name, m_cert.get());
 }
 
 std::string Certificate::serial_hex() const {
