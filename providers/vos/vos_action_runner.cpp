@@ -54,6 +54,17 @@ Result<Action> VosActionRunner::with_made_identity(const Action& action) {
   return resolved;
 }
 
+VosActionRunner::RestartUnderWay::RestartUnderWay(VosActionRunner& runner, std::string node, std::string service)
+    : m_runner(runner), m_key(std::move(node), std::move(service)) {
+  std::lock_guard lock(m_runner.m_restarting_mutex);
+  m_runner.m_restarting.insert(m_key);
+}
+
+VosActionRunner::RestartUnderWay::~RestartUnderWay() {
+  std::lock_guard lock(m_runner.m_restarting_mutex);
+  m_runner.m_restarting.erase(m_runner.m_restarting.find(m_key));
+}
+
 Result<void> VosActionRunner::run(const Action& action) {
   const Node* node = m_site.find_node(action.node);
   if (!node) return fail(Error(ErrorCode::internal, "the plan names an unknown node").on(action.node, action.describe()));
@@ -76,6 +87,9 @@ Result<void> VosActionRunner::run(const Action& action) {
     return label(run_rest(*node, action), action);
   }
 
+  // Known as under way until this restart is healthy (or failed): see start_platform_if_stopped.
+  std::optional<RestartUnderWay> under_way;
+  if (action.kind == ActionKind::restart_service) under_way.emplace(*this, action.node, action.service);
   std::optional<Certificate> platform_identity;  // what the platform port must present after this restart
   auto result = with_session(*node, action, [&](transport::CliSession& session) -> Result<void> {
     switch (action.kind) {
@@ -195,6 +209,11 @@ Result<void> VosActionRunner::explain_failed_restart(const Node& node, const Act
 Result<void> VosActionRunner::start_platform_if_stopped(const Cluster& cluster, const Node& node) {
   const std::string platform = platform_service(cluster, node);
   if (platform.empty()) return {};
+  {
+    // Restarting together: the platform's own restart beside this one brings it back; the health check waits for it.
+    std::lock_guard lock(m_restarting_mutex);
+    if (m_restarting.count({node.name, platform})) return {};
+  }
   // Part of a restart: the node's other restarts may hold its usual session (restart_services together).
   return m_pool.with_idle_session(node, [&](transport::CliSession& session) -> Result<void> {
     auto services = vos::list_services(session);

@@ -10,7 +10,11 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
 
 namespace trustctl::providers {
 
@@ -60,6 +64,23 @@ class VosActionRunner final : public ActionRunner {
   const ProviderLookup& m_providers;
   SessionPool& m_pool;
   RunnerSettings m_settings;
+  // Registers a service restart in m_restarting for its lifetime.
+  class RestartUnderWay {
+   public:
+    RestartUnderWay(VosActionRunner& runner, std::string node, std::string service);
+    ~RestartUnderWay();
+    RestartUnderWay(const RestartUnderWay&) = delete;
+    RestartUnderWay& operator=(const RestartUnderWay&) = delete;
+
+   private:
+    VosActionRunner& m_runner;
+    std::pair<std::string, std::string> m_key;
+  };
+
+  // Service restarts under way, (node, service): with restart_services = "together" a node's restarts run at once, and
+  // a health check must not start again a platform service that a restart beside it is bringing back.
+  std::mutex m_restarting_mutex;
+  std::multiset<std::pair<std::string, std::string>> m_restarting;
 };
 
 }  // namespace trustctl::providers
