@@ -15,6 +15,7 @@
 #include "fleet.hpp"
 
 #include "plans/diff.hpp"
+#include "plans/estimate.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 #include "plans/requirements.hpp"
@@ -115,6 +116,9 @@ Figures measure(int nodes, const Options& options) {
     t = Clock::now();
     auto order = plan->graph.topological_order();
     f["topo_s"] = std::to_string(seconds_since(t));
+    t = Clock::now();
+    const plans::Estimate estimate = plans::estimate(*plan);
+    f["estimate_s"] = std::to_string(seconds_since(t));
     t = Clock::now();
     std::string json = plans::plan_to_json(*plan).dump();
     f["json_s"] = std::to_string(seconds_since(t));
@@ -238,9 +242,10 @@ int main(int argc, char** argv) {
                 number(f, "build_s"), number(f, "plan_s"), number(f, "plan_cpu_s"), number(f, "rss_fleet_mib"),
                 number(f, "rss_peak_mib"));
     if (options.breakdown) {
-      std::printf("%8s   resolve %.3f s, topological order %.3f s, plan_to_json %.3f s (%.1f MiB); plan file: write "
-                  "%.3f s, read %.3f s (%.1f MiB)\n",
-                  "", number(f, "resolve_s"), number(f, "topo_s"), number(f, "json_s"), number(f, "json_mib"),
+      std::printf("%8s   resolve %.3f s, topological order %.3f s, estimate %.3f s, plan_to_json %.3f s (%.1f MiB); "
+                  "plan file: write %.3f s, read %.3f s (%.1f MiB)\n",
+                  "", number(f, "resolve_s"), number(f, "topo_s"), number(f, "estimate_s"), number(f, "json_s"),
+                  number(f, "json_mib"),
                   number(f, "write_s"), number(f, "read_s"), number(f, "file_mib"));
     }
     std::fflush(stdout);
