@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 
 namespace trustctl::config {
@@ -762,21 +763,17 @@ void Loader::read_clusters(const Section& root) {
     } else {
       error(s.region, "missing required key 'product' in [[cluster]] (one of " + quoted_choices(kProducts) + ")");
     }
-    if (auto restart = choice(s, "restart", kRestartPolicies)) {
-      if (cluster.product == Product::external) {
-        error(value_region(s, "restart"), "cluster '" + cluster.name + "' is external: trustctl restarts nothing "
-                                          "there; remove cluster.restart");
-      } else {
-        cluster.restart = restart_policy_from_string(*restart);
-      }
-    }
-    if (auto mode = choice(s, "restart_services", kServiceRestarts)) {
-      if (cluster.product == Product::external) {
-        error(value_region(s, "restart_services"), "cluster '" + cluster.name + "' is external: trustctl restarts "
-                                                   "nothing there; remove cluster.restart_services");
-      } else {
-        cluster.restart_services = service_restarts_from_string(*mode);
-      }
+    // The restart keys mean nothing on a host trustctl does not administer.
+    auto restart_key = [&](const char* key, std::span<const std::string_view> choices) -> std::optional<std::string> {
+      auto value = choice(s, key, choices);
+      if (!value || cluster.product != Product::external) return value;
+      error(value_region(s, key), "cluster '" + cluster.name + "' is external: trustctl restarts nothing there; "
+                                  "remove cluster." + key);
+      return std::nullopt;
+    };
+    if (auto restart = restart_key("restart", kRestartPolicies)) cluster.restart = restart_policy_from_string(*restart);
+    if (auto mode = restart_key("restart_services", kServiceRestarts)) {
+      cluster.restart_services = service_restarts_from_string(*mode);
     }
     if (auto version = s.string("version")) {
       if (parse_version(*version)) {
