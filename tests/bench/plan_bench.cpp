@@ -67,6 +67,7 @@ struct Options {
   int repeat = 1;
   int limit_s = 600;
   bool breakdown = false;
+  std::string keep;  // --keep FILE: the saved plan of the (last) size is left there for a look at its contents
 };
 
 // What one child measured, as "key=value" lines on a pipe.
@@ -133,7 +134,8 @@ Figures measure(int nodes, const Options& options) {
     f["read_s"] = std::to_string(seconds_since(t));
     if (!written || !read) f["error"] = "saved plan: " + (!written ? written.error() : read.error()).describe();
     f["file_mib"] = std::to_string(static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024.0));
-    std::filesystem::remove(path);
+    if (options.keep.empty()) std::filesystem::remove(path);
+    else std::filesystem::rename(path, options.keep);
   }
   return f;
 }
@@ -208,8 +210,9 @@ Options parse(int argc, char** argv) {
     if (arg == "--repeat" && i + 1 < argc) o.repeat = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--limit" && i + 1 < argc) o.limit_s = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--breakdown") o.breakdown = true;
+    else if (arg == "--keep" && i + 1 < argc) o.keep = argv[++i];
     else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: plan_bench [NODES...] [--repeat N] [--limit SECONDS] [--breakdown]\n");
+      std::printf("usage: plan_bench [NODES...] [--repeat N] [--limit SECONDS] [--breakdown] [--keep FILE]\n");
       std::exit(0);
     } else {
       o.sizes.push_back(std::atoi(arg.c_str()));
