@@ -1,6 +1,5 @@
 #include "plans/client_bundle.hpp"
 
-#include "engine/model/vos_units.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
@@ -12,12 +11,12 @@ namespace {
 
 // The root of a CA-signed identity's chain, or the identity itself when self-signed; nullopt when the root is unknown.
 std::optional<Certificate> anchor_of(const std::vector<Certificate>& chain, const NodeState& state,
-                                     const std::vector<Certificate>& site_cas) {
+                                     const std::vector<Certificate>& site_cas, const std::string& trust_store) {
   const Certificate& leaf = chain.front();
   if (leaf.is_self_issued()) return leaf;
   std::vector<Certificate> candidates = site_cas;
   candidates.insert(candidates.end(), chain.begin() + 1, chain.end());
-  auto store = state.stores.find(kTomcatTrustStore);
+  auto store = state.stores.find(trust_store);
   if (store != state.stores.end()) {
     for (const auto& entry : store->second) candidates.push_back(entry.certificate);
   }
@@ -50,11 +49,11 @@ ClientBundle client_bundle(const Site& site, const LiveState& live, const Provid
       // (docs/appliances.md section 10), so each root serves exactly the URLs whose port presents its identity.
       std::map<std::string, std::optional<Certificate>> anchors;  // unit -> root (or the self-signed identity)
       for (const auto& port : provider ? provider->service_ports(node) : std::vector<ServicePort>{}) {
-        const std::string unit = unit_presented_on(port, &state->second);
+        const std::string unit = unit_presented_on(port, &state->second, providers.units());
         auto identity = state->second.identities.find(unit);
         if (identity == state->second.identities.end() || identity->second.empty()) continue;
         if (!anchors.count(unit)) {
-          anchors[unit] = anchor_of(identity->second, state->second, site_cas);
+          anchors[unit] = anchor_of(identity->second, state->second, site_cas, providers.units().trust_store);
           if (!anchors[unit]) {  // said once per identity; its ports are left out
             out.problems.push_back(Error(ErrorCode::invalid_site, "the root of " + node.fqdn + "'s " + unit +
                                                                       " identity is not known; add it as a [[ca]]")

@@ -1,18 +1,17 @@
 #include "plans/critical_path.hpp"
 
-#include "engine/model/vos_units.hpp"
-
 #include <algorithm>
 #include <map>
 
 namespace trustctl::plans {
 
-DurationModel DurationModel::from(const Timing& timing) {
+DurationModel DurationModel::from(const Timing& timing, const CertificateUnits& units) {
   return {.command_s = timing.command_s,
           .restart_s = timing.restart_s,
           .restart_by_service = timing.restart_by_service,
           .system_restart_s = timing.system_restart_s,
-          .replication_s = timing.replication_s};
+          .replication_s = timing.replication_s,
+          .pinned_unit = units.identity};
 }
 
 double DurationModel::restart_for(const std::string& service) const {
@@ -22,10 +21,10 @@ double DurationModel::restart_for(const std::string& service) const {
   return timing.restart_for(service);
 }
 
-// Counted from what the runner sends; every exchange waits for the appliance's answer. A new tomcat identity is read
-// back once more to pin it (pin_new_identity).
-int action_exchanges(const Action& action) {
-  const int pin = action.store == kTomcatUnit ? 1 : 0;
+// Counted from what the runner sends; every exchange waits for the appliance's answer. A new RSA identity (the one the
+// platform port presents) is read back once more to pin it (pin_new_identity).
+int action_exchanges(const Action& action, const std::string& pinned_unit) {
+  const int pin = !pinned_unit.empty() && action.store == pinned_unit ? 1 : 0;
   switch (action.kind) {
     case ActionKind::upload_trust: return 2;   // set cert import trust, the paste
     case ActionKind::delete_trust: return 3;   // set cert delete, "yes", show cert list trust (still listed?)
@@ -51,7 +50,7 @@ double action_seconds(const Action& action, const DurationModel& model) {
     case ActionKind::wait_identity: own = model.replication_s; break;
     default: break;
   }
-  return own + action_exchanges(action) * model.command_s;
+  return own + action_exchanges(action, model.pinned_unit) * model.command_s;
 }
 
 double critical_path_seconds(const Plan& plan, const DurationModel& model) {

@@ -17,15 +17,16 @@ struct DurationModel {
   std::map<std::string, double> restart_by_service;  // services with their own restart_s (names case-insensitive)
   double system_restart_s = 15.0;  // one `utils system restart` until the node answers again
   double replication_s = 2.0;  // publisher -> subscriber
+  std::string pinned_unit;     // the identity unit whose new certificate the runner reads back once more to pin it
 
-  // The site's [timing] (docs/site-format.md).
-  static DurationModel from(const Timing& timing);
+  // The site's [timing] (docs/site-format.md), for a plan whose identity actions name `units`.
+  static DurationModel from(const Timing& timing, const CertificateUnits& units);
   double restart_for(const std::string& service) const;
 };
 
 // How many CLI exchanges the VOS runner (providers/vos/vos_action_runner.cpp) sends for the action, its own duration
 // (a restart's, a replication's) aside.
-int action_exchanges(const Action& action);
+int action_exchanges(const Action& action, const std::string& pinned_unit);
 
 double action_seconds(const Action& action, const DurationModel& model);
 

@@ -62,13 +62,13 @@ std::optional<OtherRestartChoice> other_restart_choice(const Plan& plan, const D
 }  // namespace
 
 double node_restart_seconds(const Plan& plan, const std::string& node) {
-  const auto chains = restart_chains(plan, DurationModel::from(plan.timing));
+  const auto chains = restart_chains(plan, DurationModel::from(plan.timing, plan.units));
   auto it = chains.find(node);
   return it == chains.end() ? 0 : it->second;
 }
 
 Estimate estimate(const Plan& plan) {
-  const DurationModel model = DurationModel::from(plan.timing);
+  const DurationModel model = DurationModel::from(plan.timing, plan.units);
   Estimate out;
   out.duration_s = tenths(critical_path_seconds(plan, model));
   out.other = other_restart_choice(plan, model);

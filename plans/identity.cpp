@@ -1,6 +1,5 @@
 #include "plans/identity.hpp"
 
-#include "engine/model/vos_units.hpp"
 
 #include <algorithm>
 #include <set>
@@ -30,8 +29,9 @@ bool names_all(const Certificate& leaf, const std::vector<std::string>& wanted) 
   });
 }
 
-bool key_fits_unit(const Certificate& leaf, const std::string& unit) {
-  return (leaf.key_type() == "EC") == (unit == kTomcatEcdsaUnit);
+// Each unit holds one key type, and the site loader checks that a policy's key is of its unit's type.
+bool key_fits_policy(const Certificate& leaf, const IdentityPolicy& policy) {
+  return (leaf.key_type() == "EC") == policy.key.starts_with("ec-");
 }
 
 // Why this node's identity is not what the policy wants ("" when it is).
@@ -106,7 +106,8 @@ std::string csr_file_name(const IdentityNeed& need) {
          ".csr";
 }
 
-Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site) {
+Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site, const ProviderLookup& providers) {
+  const std::string& store = providers.units().trust_store;
   std::vector<TrustRequirement> out;
   for (const auto& cluster : site.clusters) {
     if (!is_vos(cluster.product)) continue;
@@ -121,12 +122,12 @@ Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& si
           out.push_back(TrustRequirement{
               .node = node.name,
               .cluster = cluster.name,
-              .store = kTomcatTrustStore,
+              .store = store,
               .certificate = cert,
               .present = true,
               .whole_cluster = true,
               .reason = "identity policy at " + policy.region.describe() + ": " + policy.unit + " signed by " +
-                        ca->name + " needs its chain in tomcat-trust before the identity is uploaded",
+                        ca->name + " needs its chain in " + store + " before the identity is uploaded",
               .region = policy.region});
         }
       }
@@ -197,7 +198,7 @@ SignedPick pick_signed(const IdentityNeed& need, const NodeState* state, TimePoi
   std::vector<const SignedFile*> candidates;
   for (const auto& file : need.ca->signed_files) {
     const Certificate& leaf = file.chain.front();
-    if (!names_all(leaf, need.names) || !key_fits_unit(leaf, unit)) continue;
+    if (!names_all(leaf, need.names) || !key_fits_policy(leaf, *need.policy)) continue;
     if (!need.ca->certificates.front().issued(leaf) || leaf.not_after() <= now) continue;
     if (current && leaf == *current) continue;  // already installed (and still not what the policy wants)
     candidates.push_back(&file);

@@ -16,8 +16,8 @@
 namespace trustctl::plans {
 
 // For every identity policy naming a CA: every node of the cluster must trust that CA's chain (the appliance refuses
-// an identity whose issuer is not in tomcat-trust).
-Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site);
+// an identity whose issuer is not in its trust store).
+Result<std::vector<TrustRequirement>> identity_trust_requirements(const Site& site, const ProviderLookup& providers);
 
 // One identity that is not what its policy wants. For a multi-server policy there is one need per cluster, on the
 // publisher, naming every node; `why` then says which nodes are off.

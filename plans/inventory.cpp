@@ -1,6 +1,5 @@
 #include "plans/inventory.hpp"
 
-#include "engine/model/vos_units.hpp"
 #include "plans/identity.hpp"
 #include "plans/presented.hpp"
 #include "plans/requirements.hpp"
@@ -27,7 +26,7 @@ SiteWants site_wants(const Site& site, const LiveState& live, const ProviderLook
     out.unresolved = requirements.error();
     return out;
   }
-  auto identity_trust = identity_trust_requirements(site);
+  auto identity_trust = identity_trust_requirements(site, providers);
   if (!identity_trust) {
     out.unresolved = identity_trust.error();
     return out;
@@ -42,8 +41,8 @@ SiteWants site_wants(const Site& site, const LiveState& live, const ProviderLook
   return out;
 }
 
-const Certificate* stored_identity(const NodeState& state, const Certificate& leaf) {
-  auto it = state.identities.find(presented_unit(leaf));
+const Certificate* stored_identity(const NodeState& state, const Certificate& leaf, const CertificateUnits& units) {
+  auto it = state.identities.find(units.unit_for_key(leaf.key_type()));
   if (it == state.identities.end() || it->second.empty()) return nullptr;
   return &it->second.front();
 }
@@ -183,9 +182,9 @@ Inventory make_inventory(const Site& site, const LiveState& live, const Provider
       for (const auto& [unit, chain] : s.identities) {
         if (!chain.empty()) n.identities.push_back({unit, chain});
       }
-      // tomcat first, then the other units by name (std::map order puts "tomcat-ECDSA" after "tomcat" already).
+      // The RSA identity first, then the other units by name.
       std::stable_partition(n.identities.begin(), n.identities.end(),
-                            [](const InventoryIdentity& i) { return i.unit == kTomcatUnit; });
+                            [&](const InventoryIdentity& i) { return i.unit == providers.units().identity; });
 
       for (const auto& [store, entries] : s.stores) {
         InventoryTrustStore view{.store = store};
@@ -214,7 +213,7 @@ Inventory make_inventory(const Site& site, const LiveState& live, const Provider
       for (const auto& port : s.presented) {
         InventoryPort p{.presented = port};
         if (!port.chain.empty()) {
-          if (const Certificate* stored = stored_identity(s, port.chain.front())) {
+          if (const Certificate* stored = stored_identity(s, port.chain.front(), providers.units())) {
             p.matches_identity = *stored == port.chain.front();
           }
         }

@@ -1,7 +1,5 @@
 #include "plans/owed_restarts.hpp"
 
-#include "engine/model/vos_units.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -11,10 +9,10 @@ namespace trustctl::plans {
 namespace {
 
 // Every service the node's product restarts or serves a port with (the names the journal can owe restarts of).
-std::set<std::string> known_services(const Provider& provider, const Node& node) {
+std::set<std::string> known_services(const Provider& provider, const Node& node, const CertificateUnits& units) {
   std::set<std::string> out;
   for (auto& service : provider.services()) out.insert(std::move(service));
-  for (const char* store : {kTomcatUnit, kTomcatEcdsaUnit, kTomcatTrustStore}) {
+  for (const std::string& store : {units.identity, units.ec_identity, units.trust_store}) {
     for (auto& service : provider.services_to_restart(store)) out.insert(std::move(service));
   }
   for (auto& service : provider.multi_server_restarts()) out.insert(std::move(service));
@@ -49,12 +47,12 @@ std::optional<std::string> unrunnable_owed_restart(const Site& site, const Provi
   const Provider* provider = providers.find(cluster->product);
   std::set<std::string> services;
   if (provider && provider->administered()) {
-    services = known_services(*provider, *node);
+    services = known_services(*provider, *node, providers.units());
     services.insert(kSystemRestart);  // every administered node can be restarted whole
   }
   // Services only an integration restarts (UCCX scripts: the CCX Engine), whether or not the site still declares it.
-  for (Product to : {Product::uccx, Product::finesse, Product::cuic, Product::socialminer, Product::mediasense,
-                     Product::cucm, Product::external}) {
+  for (std::string_view name : kProductNames) {
+    const Product to = *product_from_string(name);
     for (const char* kind : {"", "script"}) {
       if (const IntegrationRule* rule = providers.integration(cluster->product, to, kind)) {
         services.insert(rule->caller_restarts.begin(), rule->caller_restarts.end());

@@ -1,6 +1,5 @@
 #include "plans/peer_identities.hpp"
 
-#include "engine/model/vos_units.hpp"
 #include "plans/requirements.hpp"
 
 #include <algorithm>
@@ -39,23 +38,24 @@ std::vector<PeerUpload> peer_uploads(const Site& site, const ProviderLookup& pro
       return p.action.node == node && p.action.identity_node == of && p.action.identity_unit == unit;
     });
   };
+  const CertificateUnits& units = providers.units();
   for (const auto& made : identity_actions) {
     if (made.kind != ActionKind::regenerate_identity) continue;
     const Cluster* cluster = site.find_cluster(made.cluster);
     if (!cluster) continue;
-    if (made.store == kTomcatEcdsaUnit && !presents_ecdsa_to_peers(*cluster, providers)) continue;
+    if (units.is_ec(made.store) && !presents_ecdsa_to_peers(*cluster, providers)) continue;
     for (const auto& truster : trusters_of(site, providers, *cluster)) {
       const Provider* provider = providers.find(truster.cluster->product);
       if (!provider || !provider->administered() || truster.cluster == cluster) continue;
       const Node* publisher = truster.cluster->publisher();
-      const bool replicated = provider->is_replicated(kTomcatTrustStore) && publisher;
+      const bool replicated = provider->is_replicated(units.trust_store) && publisher;
       for (const auto& node : truster.cluster->nodes) {
         if (planned(node.name, made.node, made.store)) continue;
         PeerUpload peer;
         Action& a = peer.action;
         a.node = node.name;
         a.cluster = truster.cluster->name;
-        a.store = kTomcatTrustStore;
+        a.store = units.trust_store;
         a.identity_node = made.node;
         a.identity_unit = made.store;
         a.region = truster.integration->region;
@@ -66,7 +66,7 @@ std::vector<PeerUpload> peer_uploads(const Site& site, const ProviderLookup& pro
         a.kind = via_replication ? ActionKind::wait_replication : ActionKind::upload_trust;
         if (via_replication) {
           a.source_node = publisher->name;
-          a.reason += "; tomcat-trust replicates from the publisher " + publisher->name;
+          a.reason += "; " + units.trust_store + " replicates from the publisher " + publisher->name;
         }
         if (truster.caller) peer.extra_restarts = truster.rule->caller_restarts;
         out.push_back(std::move(peer));

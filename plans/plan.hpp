@@ -3,6 +3,7 @@
 
 #include "engine/graph/action_graph.hpp"
 #include "engine/graph/ordering_rules.hpp"
+#include "engine/model/certificate_units.hpp"
 #include "engine/model/timing.hpp"
 
 #include <map>
@@ -69,6 +70,7 @@ struct Plan {
   PlanTarget target;                          // not partial: the whole site
   Timing timing;                              // the site's [timing]: the estimate (plans/estimate.hpp) is made from it
   Topology topology;  // where each node sits and how its cluster restarts: the estimate's other restart_services
+  CertificateUnits units;  // the providers' unit names (ProviderLookup::units()): the estimate counts identity pins
 
   PlanSummary summary() const;
   bool empty() const { return graph.size() == 0 && manual_restarts.empty(); }

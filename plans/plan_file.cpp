@@ -157,7 +157,8 @@ class Reader {
 
 class PlanDecoder {
  public:
-  explicit PlanDecoder(const std::string& source) : m_source(source), m_read(source) {}
+  PlanDecoder(const std::string& source, const CertificateUnits& units)
+      : m_source(source), m_read(source), m_units(units) {}
 
   Result<SavedPlan> decode(const json& doc) {
     if (!doc.is_object()) return fail(Error(ErrorCode::io, source_error("expected a JSON object")));
@@ -188,6 +189,7 @@ class PlanDecoder {
 
     SavedPlan saved;
     Plan& plan = saved.plan;
+    plan.units = m_units;
     const json* site = m_read.member(doc, "", "site", true);
     if (site) {
       plan.site_name = m_read.string(*site, "site", "name");
@@ -519,6 +521,7 @@ class PlanDecoder {
  private:
   std::string m_source;
   Reader m_read;
+  const CertificateUnits& m_units;
   std::unordered_map<std::string, Certificate> m_certificates;  // by fingerprint
   std::unordered_map<std::string, std::shared_ptr<const std::string>> m_paths;
 };
@@ -589,8 +592,8 @@ json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem
   return j;
 }
 
-Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source) {
-  return PlanDecoder(source).decode(document);
+Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source, const CertificateUnits& units) {
+  return PlanDecoder(source, units).decode(document);
 }
 
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
@@ -616,7 +619,7 @@ Result<json> read_plan_document(const std::filesystem::path& path) {
   return doc;
 }
 
-Result<SavedPlan> read_saved_plan(const std::filesystem::path& path) {
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units) {
   auto doc = read_plan_document(path);
   if (!doc) return fail(doc.error());
   // A relative site path is relative to the plan file's directory, wherever trustctl runs from; the plan's text names
@@ -642,7 +645,7 @@ Result<SavedPlan> read_saved_plan(const std::filesystem::path& path) {
       (*site)["file"] = resolved;
     }
   }
-  auto saved = plan_from_file_json(*doc, path.string());
+  auto saved = plan_from_file_json(*doc, path.string(), units);
   if (!saved) return saved;
   saved->layout.file = saved->plan.site_file;
   return saved;
@@ -658,8 +661,8 @@ bool looks_like_plan_file(const std::filesystem::path& path) {
   return false;
 }
 
-Result<Plan> read_plan_file(const std::filesystem::path& path) {
-  auto saved = read_saved_plan(path);
+Result<Plan> read_plan_file(const std::filesystem::path& path, const CertificateUnits& units) {
+  auto saved = read_saved_plan(path, units);
   if (!saved) return fail(saved.error());
   return std::move(saved->plan);
 }

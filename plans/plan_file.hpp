@@ -31,8 +31,10 @@ struct SavedPlan {
 // site file is named relative to the plan file's directory, so a plan and its site copied together to another
 // checkout still find each other.
 nlohmann::json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path = {});
-// Parses a document; `source` names it in errors ("plan.json").
-Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source);
+// Parses a document; `source` names it in errors ("plan.json"). `units` are the providers' unit names
+// (ProviderLookup::units()) the plan's identity actions use.
+Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source,
+                                      const CertificateUnits& units);
 
 // Writes atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves half a plan.
 // The site supplies the layout; the plan's actions must belong to it.
@@ -42,13 +44,13 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
 // fingerprint that names it, that every certificate an action names is in the table, and that every edge points forward in the saved run order (so the graph is acyclic).
 // Errors name the file and what is wrong with it.
 // The site file it names is resolved against the plan file's directory (plan.site_file).
-Result<SavedPlan> read_saved_plan(const std::filesystem::path& path);
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units);
 // The file's JSON document as written, for comparing what was reviewed with what would run now (plan_compare.hpp).
 Result<nlohmann::json> read_plan_document(const std::filesystem::path& path);
 // Whether a file holds a saved plan rather than a site file, judged by its content, not its name (`tfplan`,
 // `plan.out`): a saved plan is a JSON object, and a TOML site file cannot begin with `{`.
 bool looks_like_plan_file(const std::filesystem::path& path);
-Result<Plan> read_plan_file(const std::filesystem::path& path);
+Result<Plan> read_plan_file(const std::filesystem::path& path, const CertificateUnits& units);
 
 // Why a saved plan no longer describes the work to do, one line each, empty when it is still current:
 // the site file changed, a node's live state changed, a node the plan observed is gone, a node is new.

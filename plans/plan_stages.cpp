@@ -1,7 +1,6 @@
 #include "plans/plan_stages.hpp"
 
 #include "engine/graph/ordering_rules.hpp"
-#include "engine/model/vos_units.hpp"
 #include "plans/owed_restarts.hpp"
 #include "plans/peer_identities.hpp"
 #include "plans/presented.hpp"
@@ -86,8 +85,8 @@ std::optional<Action> presence_action(const PlanDraft& draft, const TrustRequire
 // prune never removes what the node's own identity needs (the next plan would find its chain broken, TC007).
 // An identity this plan replaces does not count: its successor's chain is wanted by the identity policy itself.
 bool in_identity_chain(const NodeState& state, const Certificate& certificate,
-                       const std::set<std::pair<std::string, std::string>>& replaced) {
-  auto trust = state.stores.find(kTomcatTrustStore);
+                       const std::set<std::pair<std::string, std::string>>& replaced, const std::string& trust_store) {
+  auto trust = state.stores.find(trust_store);
   if (trust == state.stores.end()) return false;
   std::vector<Certificate> held;
   for (const auto& entry : trust->second) held.push_back(entry.certificate);
@@ -111,6 +110,7 @@ PlanDraft::PlanDraft(const Site& s, const LiveState& l, const ProviderLookup& p)
   plan.site_digest = site.file_digest;
   plan.timing = site.timing;
   plan.topology = topology_of(site);
+  plan.units = providers.units();
   for (const auto& [name, state] : live.nodes) plan.observed[name] = state.digest();
 }
 
@@ -122,7 +122,7 @@ const NodeState* PlanDraft::node_state(const std::string& node) const {
 Result<void> resolve(PlanDraft& draft, TimePoint now) {
   auto requirements = resolve_trust_requirements(draft.site, draft.live, draft.providers);
   if (!requirements) return fail(requirements.error());
-  auto identity_trust = identity_trust_requirements(draft.site);
+  auto identity_trust = identity_trust_requirements(draft.site, draft.providers);
   if (!identity_trust) return fail(identity_trust.error());
   requirements->insert(requirements->end(), identity_trust->begin(), identity_trust->end());
   auto identities = plan_identities(draft.site, draft.live, draft.providers, now);
@@ -255,6 +255,7 @@ void prune(PlanDraft& draft, const ManagedRecord* managed) {
   for (const auto& req : draft.requirements) {
     if (req.present) wanted.emplace(req.node, req.store, req.certificate.fingerprint());
   }
+  const std::string& trust_store = draft.providers.units().trust_store;
   for (const auto& cluster : draft.site.clusters) {
     const Provider* provider = draft.providers.find(cluster.product);
     if (!provider || !provider->administered()) continue;
@@ -266,7 +267,7 @@ void prune(PlanDraft& draft, const ManagedRecord* managed) {
           const std::string& fp = entry.certificate.fingerprint();
           if (!managed->contains(node.name, store, fp) || wanted.count({node.name, store, fp})) continue;
           if (draft.planned.count({node.name, store, fp})) continue;  // an absent rule already deletes it
-          if (in_identity_chain(*state, entry.certificate, replaced_identities)) continue;
+          if (in_identity_chain(*state, entry.certificate, replaced_identities, trust_store)) continue;
           Action action = prune_action(draft, cluster, node, store, entry);
           std::string change_id = action.id();
           std::string change = action.describe();
@@ -376,7 +377,7 @@ void plan_restarts(PlanDraft& draft, const std::vector<PendingRestart>& pending)
                                                     " and did not restart (journal)", true);
   }
   // Last, so a restart already planned or owed keeps its own reason: a port still presenting an older identity.
-  auto presented = stale_presented(draft.site, draft.live);
+  auto presented = stale_presented(draft.site, draft.live, draft.providers.units());
   for (const auto& stale : presented.restarts) {
     draft.restarts.owe(stale.node, stale.service, stale.reason, false, stale.region);
   }

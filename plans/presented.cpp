@@ -1,7 +1,5 @@
 #include "plans/presented.hpp"
 
-#include "engine/model/vos_units.hpp"
-
 #include <algorithm>
 
 namespace trustctl::plans {
@@ -9,26 +7,26 @@ namespace {
 
 struct StalePort {
   const PresentedPort* port;
-  const char* unit;
+  std::string unit;
   const Certificate* stored;
 };
 
 }  // namespace
 
-const char* presented_unit(const Certificate& leaf) { return leaf.key_type() == "EC" ? kTomcatEcdsaUnit : kTomcatUnit; }
-
 bool ecdsa_presentable(const Certificate& ecdsa_identity) {
   return ecdsa_identity.is_self_issued() || ecdsa_identity.signer_key_type() == "EC";
 }
 
-const char* unit_presented_on(const ServicePort& port, const NodeState* state) {
-  if (!port.may_present_ecdsa || !state) return kTomcatUnit;
-  auto ec = state->identities.find(kTomcatEcdsaUnit);
-  if (ec == state->identities.end() || ec->second.empty() || !ecdsa_presentable(ec->second.front())) return kTomcatUnit;
-  return kTomcatEcdsaUnit;
+const std::string& unit_presented_on(const ServicePort& port, const NodeState* state, const CertificateUnits& units) {
+  if (!port.may_present_ecdsa || !state) return units.identity;
+  auto ec = state->identities.find(units.ec_identity);
+  if (ec == state->identities.end() || ec->second.empty() || !ecdsa_presentable(ec->second.front())) {
+    return units.identity;
+  }
+  return units.ec_identity;
 }
 
-PresentedFindings stale_presented(const Site& site, const LiveState& live) {
+PresentedFindings stale_presented(const Site& site, const LiveState& live, const CertificateUnits& units) {
   PresentedFindings out;
   for (const auto& cluster : site.clusters) {
     if (!is_vos(cluster.product)) continue;
@@ -48,7 +46,9 @@ PresentedFindings stale_presented(const Site& site, const LiveState& live) {
           continue;
         }
         const Certificate& leaf = presented.chain.front();
-        const char* unit = presented_unit(leaf);
+        // A Tomcat that holds an EC identity beside the RSA one presents either, by what the client offers
+        // (docs/appliances.md section 2; an agent's browser gets the EC one): an EC leaf is compared with the EC unit.
+        const std::string& unit = units.unit_for_key(leaf.key_type());
         auto stored = identities.find(unit);
         // Nothing read to compare with (tomcat-ECDSA is read only when a policy or show needs it).
         if (stored == identities.end() || stored->second.empty()) continue;
@@ -68,7 +68,7 @@ PresentedFindings stale_presented(const Site& site, const LiveState& live) {
         for (std::size_t k = 0; k < ports.size(); ++k) {
           // An init-capture, not [&]: clang 14 (the fuzz build) cannot capture a structured binding.
           bool seen = std::any_of(ports.begin(), ports.begin() + static_cast<long>(k),
-                                  [&unit = ports[k].unit](const StalePort& q) { return std::string(q.unit) == unit; });
+                                  [&unit = ports[k].unit](const StalePort& q) { return q.unit == unit; });
           if (seen) continue;
           units += std::string(units.empty() ? ", the node's " : " and its ") + ports[k].unit + " identity is " +
                    ports[k].stored->short_fingerprint();

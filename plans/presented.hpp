@@ -4,6 +4,7 @@
 // means a restart was missed (an apply killed before it, a restart that failed, an identity changed by hand): the
 // service owes one. Pure: refresh did the handshakes (NodeState::presented).
 
+#include "engine/model/certificate_units.hpp"
 #include "engine/model/live_state.hpp"
 #include "engine/model/site.hpp"
 
@@ -12,11 +13,6 @@
 
 namespace trustctl::plans {
 
-// The identity unit a presented leaf comes from: a Tomcat that holds an EC identity beside the RSA one presents either,
-// by what the client offers (docs/appliances.md section 2; an agent's browser gets the EC one), so an EC leaf is
-// compared with tomcat-ECDSA and anything else with tomcat.
-const char* presented_unit(const Certificate& leaf);
-
 // Whether a port that can present tomcat-ECDSA presents this tomcat-ECDSA identity: only when it is self-signed or an
 // EC CA signed it; one an RSA CA signed is never presented (docs/appliances.md section 10).
 bool ecdsa_presentable(const Certificate& ecdsa_identity);
@@ -24,7 +20,7 @@ bool ecdsa_presentable(const Certificate& ecdsa_identity);
 // The identity unit `port` presents to a client that offers ECDSA (trustctl's handshakes, Java peers, browsers):
 // tomcat-ECDSA on a port that may present it when the node holds a presentable one, tomcat everywhere else
 // (docs/appliances.md section 10). `state` may be nullptr (nothing read): tomcat.
-const char* unit_presented_on(const ServicePort& port, const NodeState* state);
+const std::string& unit_presented_on(const ServicePort& port, const NodeState* state, const CertificateUnits& units);
 
 struct StaleService {
   std::string node;
@@ -39,6 +35,6 @@ struct PresentedFindings {
 };
 
 // Every VOS node whose ports refresh handshook. A node without a stored tomcat identity has nothing to compare with.
-PresentedFindings stale_presented(const Site& site, const LiveState& live);
+PresentedFindings stale_presented(const Site& site, const LiveState& live, const CertificateUnits& units);
 
 }  // namespace trustctl::plans

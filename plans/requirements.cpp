@@ -1,6 +1,5 @@
 #include "plans/requirements.hpp"
 
-#include "engine/model/vos_units.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
@@ -102,22 +101,17 @@ Result<std::vector<TrustRequirement>> resolve_trust_rules(const Site& site, cons
 
 }  // namespace
 
-Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
-                                                const Node& node) {
-  return identity_chain(site, live, cluster, node, site_ca_certificates(site));
-}
-
 bool presents_ecdsa_to_peers(const Cluster& cluster, const ProviderLookup& providers) {
   const Provider* provider = providers.find(cluster.product);
   if (!provider || !is_vos(cluster.product) || cluster.nodes.empty()) return false;
-  if (!provider->has_identity_unit(kTomcatEcdsaUnit, cluster.version)) return false;
+  if (!provider->has_identity_unit(providers.units().ec_identity, cluster.version)) return false;
   auto ports = provider->service_ports(cluster.nodes.front());
   return std::any_of(ports.begin(), ports.end(), [](const ServicePort& p) { return p.may_present_ecdsa; });
 }
 
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
                                                 const Node& node, const std::vector<Certificate>& declared_certs,
-                                                const std::string& unit) {
+                                                const CertificateUnits& units, const std::string& unit) {
   // A CA-signed identity policy names the chain before the identity exists: trust follows the policy, so peers are
   // ready before the new identity is uploaded.
   for (const auto& policy : cluster.identities) {
@@ -137,7 +131,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   }
 
   auto state = live.nodes.find(node.name);
-  const bool ecdsa = unit == kTomcatEcdsaUnit;
+  const bool ecdsa = units.is_ec(unit);
   const std::string read_unit = is_vos(cluster.product) ? unit : "presented";
   if (ecdsa) {
     // No tomcat-ECDSA read (the product lacks it), or one no port presents: peers never see it.
@@ -149,8 +143,8 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   }
   if (state == live.nodes.end() || !state->second.identities.count(read_unit) ||
       state->second.identities.at(read_unit).empty()) {
-    return fail(Error(ErrorCode::protocol, std::string("its ") + (is_vos(cluster.product) ? "tomcat identity" : "TLS chain") +
-                                               " could not be read")
+    const std::string what = is_vos(cluster.product) ? units.identity + " identity" : std::string("TLS chain");
+    return fail(Error(ErrorCode::protocol, "its " + what + " could not be read")
                     .on(node.name, "read identity")
                     .at(node.region));
   }
@@ -177,7 +171,7 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   if (is_vos(cluster.product)) {
     // Read over an authenticated SSH session: the appliance's own trust store and chain are trustworthy sources.
     candidates.insert(candidates.end(), presented.begin() + 1, presented.end());
-    auto store = state->second.stores.find(kTomcatTrustStore);
+    auto store = state->second.stores.find(units.trust_store);
     if (store != state->second.stores.end()) {
       for (const auto& entry : store->second) candidates.push_back(entry.certificate);
     }
@@ -231,11 +225,12 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
       if (!provider || !provider->administered()) return {};  // an external caller is not ours to configure
       // The EC chain behind tomcat-ECDSA travels like the RSA one where a port presents it (docs/appliances.md
       // section 10: the EC CA must be trusted wherever the RSA one is).
-      std::vector<std::string> units = {kTomcatUnit};
-      if (presents_ecdsa_to_peers(trusted, providers)) units.push_back(kTomcatEcdsaUnit);
+      const CertificateUnits& names = providers.units();
+      std::vector<std::string> units = {names.identity};
+      if (presents_ecdsa_to_peers(trusted, providers)) units.push_back(names.ec_identity);
       for (const auto& peer : trusted.nodes) {
         for (const auto& unit : units) {
-          auto chain = identity_chain(site, live, trusted, peer, declared, unit);
+          auto chain = identity_chain(site, live, trusted, peer, declared, names, unit);
           if (!chain) {
             Error e = chain.error();
             e.message = "integration " + integration.from + " -> " + integration.to + ": cannot resolve what " +
@@ -243,13 +238,13 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
             if (!e.region) e.region = integration.region;
             return fail(std::move(e));
           }
-          const std::string whose = peer.fqdn + (unit == kTomcatUnit ? "'s chain" : "'s " + unit + " chain");
+          const std::string whose = peer.fqdn + (unit == names.identity ? "'s chain" : "'s " + unit + " chain");
           for (const auto& cert : *chain) {
             for (const auto& node : truster.nodes) {
               out->push_back(TrustRequirement{
                   .node = node.name,
                   .cluster = truster.name,
-                  .store = kTomcatTrustStore,
+                  .store = names.trust_store,
                   .certificate = cert,
                   .present = true,
                   .whole_cluster = true,

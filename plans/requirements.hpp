@@ -6,7 +6,6 @@
 #include "engine/model/live_state.hpp"
 #include "engine/model/provider.hpp"
 #include "engine/model/site.hpp"
-#include "engine/model/vos_units.hpp"
 
 #include <string>
 #include <vector>
@@ -32,17 +31,14 @@ struct TrustRequirement {
 Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const LiveState& live,
                                                                  const ProviderLookup& providers);
 
-// The certificates a node must trust to accept `node`'s identity: the issuers up to the root for a CA-signed
-// identity (from the site's CAs, the chain the node presents, and its own tomcat-trust), or the certificate itself
-// when self-signed. A chain that does not end at a root the site declares or the appliance itself holds is an error.
-Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
-                                                const Node& node);
-// The same, with the site's declared certificates ([[ca]] and [[trust]]) gathered once by the caller, for one identity
-// unit. For "tomcat-ECDSA" the chain is empty when the node has no such identity or holds one that no port presents
-// (an RSA CA signed it: docs/appliances.md section 10).
+// The certificates a node must trust to accept `node`'s identity `unit`: the issuers up to the root for a CA-signed
+// identity (from the site's declared certificates, [[ca]] and [[trust]], gathered once by the caller, the chain the
+// node presents, and its own trust store), or the certificate itself when self-signed. A chain that does not end at a
+// root the site declares or the appliance itself holds is an error. For the EC unit the chain is empty when the node
+// has no such identity or holds one that no port presents (an RSA CA signed it: docs/appliances.md section 10).
 Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveState& live, const Cluster& cluster,
                                                 const Node& node, const std::vector<Certificate>& declared_certs,
-                                                const std::string& unit = kTomcatUnit);
+                                                const CertificateUnits& units, const std::string& unit);
 
 // Whether peers may be presented this cluster's tomcat-ECDSA identity: the product has the unit at its version and a
 // port that presents it (docs/appliances.md section 10). Its EC chain must then travel like the RSA one.

@@ -1,6 +1,5 @@
 #include "plans/verify.hpp"
 
-#include "engine/model/vos_units.hpp"
 #include "plans/owed_restarts.hpp"
 #include "plans/presented.hpp"
 
@@ -102,8 +101,10 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
     if (is_vos(cluster->product) && state != live.nodes.end()) {
       // The ECDSA guide's table says which identity the port presents (docs/appliances.md section 10); without the
       // node's tomcat-ECDSA read (no integration or policy needs it), an EC leaf is taken for that unit.
-      const bool ec_read = state->second.identities.count(kTomcatEcdsaUnit) > 0;
-      const std::string unit = ec_read ? unit_presented_on(observation.port, &state->second) : presented_unit(leaf);
+      const CertificateUnits& units = providers.units();
+      const bool ec_read = state->second.identities.count(units.ec_identity) > 0;
+      const std::string unit = ec_read ? unit_presented_on(observation.port, &state->second, units)
+                                       : units.unit_for_key(leaf.key_type());
       auto stored = state->second.identities.find(unit);
       if (stored != state->second.identities.end() && !stored->second.empty() && !(stored->second.front() == leaf)) {
         row.problems.push_back(where + " presents " + leaf.fingerprint().substr(0, 16) + " but the node stores " +
@@ -138,7 +139,7 @@ std::vector<VerifyRow> evaluate_verification(const Site& site, const LiveState& 
         static const std::vector<StoreEntry> none;
         const std::vector<StoreEntry>* store = &none;
         if (ts != live.nodes.end()) {
-          auto it = ts->second.stores.find(kTomcatTrustStore);
+          auto it = ts->second.stores.find(providers.units().trust_store);
           if (it != ts->second.stores.end()) store = &it->second;
         }
         bool ok = store_accepts(*store, observation.chain);

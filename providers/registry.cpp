@@ -9,6 +9,7 @@
 #include "providers/socialminer/socialminer_rules.hpp"
 #include "providers/uccx/uccx_rules.hpp"
 #include "providers/vos/vos_provider.hpp"
+#include "providers/vos/vos_units.hpp"
 
 namespace trustctl::providers {
 
@@ -23,6 +24,8 @@ const IntegrationRule* Registry::integration(Product from, Product to, std::stri
   }
   return nullptr;
 }
+
+const CertificateUnits& Registry::units() const { return vos_units(); }
 
 void Registry::add(std::unique_ptr<Provider> provider) {
   Product product = provider->product();

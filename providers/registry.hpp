@@ -12,6 +12,7 @@ class Registry final : public ProviderLookup {
  public:
   const Provider* find(Product product) const override;
   const IntegrationRule* integration(Product from, Product to, std::string_view kind) const override;
+  const CertificateUnits& units() const override;
   void add(std::unique_ptr<Provider> provider);
 
  private:

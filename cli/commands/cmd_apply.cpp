@@ -50,9 +50,10 @@ struct Reviewed {
   plans::SavedPlan saved;
 };
 
-std::optional<Reviewed> read_reviewed(const CommonOptions& given, const Terminal& term) {
+std::optional<Reviewed> read_reviewed(const CommonOptions& given, const Terminal& term,
+                                      const ProviderLookup& providers) {
   auto document = plans::read_plan_document(given.site);
-  auto saved = document ? plans::read_saved_plan(given.site) : tl::unexpected(document.error());
+  auto saved = document ? plans::read_saved_plan(given.site, providers.units()) : tl::unexpected(document.error());
   if (!saved) {
     report_errors({saved.error()}, given, term);
     return std::nullopt;
@@ -216,7 +217,7 @@ int run_apply(const CommonOptions& given, const ApplyOptions& asked, const provi
   // `apply FILE`: a saved plan is recognised by its content, whatever its name (tfplan, plan.out, plan.json).
   std::optional<Reviewed> reviewed;
   if (plans::looks_like_plan_file(given.site)) {
-    reviewed = read_reviewed(given, term);
+    reviewed = read_reviewed(given, term, registry);
     if (!reviewed) return kExitError;
     common.site = reviewed->saved.plan.site_file;
     // A saved plan carries its own target: it is recomputed with exactly that one, never another.

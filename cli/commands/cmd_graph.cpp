@@ -34,7 +34,7 @@ std::optional<std::string> graph_dot(const CommonOptions& common, const GraphOpt
     return plans::render_trust_dot(*site, registry);
   }
   if (!options.from.empty()) {
-    auto saved = plans::read_saved_plan(options.from);
+    auto saved = plans::read_saved_plan(options.from, registry.units());
     if (!saved) {
       report_errors({saved.error()}, common, term);
       return std::nullopt;

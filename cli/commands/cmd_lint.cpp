@@ -184,7 +184,7 @@ int run_lint(const LintOptions& options, const providers::Registry& registry) {
   std::optional<Site> loaded;
   if (!site && !load_certificate_file(first)) {
     // Not a certificate: it may still be a site file with another name.
-    auto attempt = config::load_site(first);
+    auto attempt = config::load_site(first, registry.units());
     if (attempt.errors.empty() && attempt.site) {
       site = true;
       loaded = std::move(attempt.site);

@@ -54,7 +54,7 @@ int summarised(const plans::Plan& plan, int code) {
 // when the plan was saved; a site file, when given, is only compared with the one the plan was made from.
 int render_saved(const CommonOptions& common, const PlanOptions& options, const Terminal& term,
                  const providers::Registry& registry) {
-  auto saved = plans::read_saved_plan(options.from);
+  auto saved = plans::read_saved_plan(options.from, registry.units());
   if (!saved) {
     report_errors({saved.error()}, common, term);
     return kExitError;

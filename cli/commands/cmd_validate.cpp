@@ -30,7 +30,7 @@ void in_file_order(std::vector<Error>& errors) {
 
 int run_validate(const CommonOptions& common, const providers::Registry& registry) {
   Terminal term = Terminal::detect(common.no_color);
-  auto loaded = config::load_site(common.site);
+  auto loaded = config::load_site(common.site, registry.units());
   if (loaded.site) {
     auto checked = providers::check_site(*loaded.site, registry);
     loaded.errors.insert(loaded.errors.end(), checked.errors.begin(), checked.errors.end());

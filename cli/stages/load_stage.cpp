@@ -10,7 +10,7 @@
 namespace trustctl::cli {
 
 std::optional<Site> load_site(const CommonOptions& common, const Terminal& term, const ProviderLookup& providers) {
-  auto loaded = config::load_site(common.site);
+  auto loaded = config::load_site(common.site, providers.units());
   if (loaded.site) {
     // What the products can carry, checked before anything is contacted (providers/site_checks).
     auto checked = providers::check_site(*loaded.site, providers);

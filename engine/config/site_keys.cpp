@@ -1,6 +1,5 @@
 #include "engine/config/site_keys.hpp"
 
-#include "engine/model/vos_units.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -66,9 +65,6 @@ constexpr KeySpec kKeys[] = {
     {"cluster.nodes", "tls_pins", string},
     {"cluster.nodes", "timeout_s", integer},
     {"cluster.nodes", "answer_delay_ms", integer},
-
-    {"cluster.identity", kTomcatUnit, table},
-    {"cluster.identity", kTomcatEcdsaUnit, table},
 
     {"cluster.identity.*", "issuer", string},
     {"cluster.identity.*", "distribution", string},

@@ -4,7 +4,6 @@
 // drift.
 
 #include "engine/model/site.hpp"
-#include "engine/model/vos_units.hpp"
 
 #include <optional>
 #include <span>
@@ -50,7 +49,6 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
 // Allowed values of the enumerated keys; shared by the loader and its messages.
 inline constexpr const auto& kProducts = kProductNames;  // engine/model/site.hpp holds the one list
 inline constexpr std::string_view kRoles[] = {"publisher", "subscriber"};
-inline constexpr std::string_view kIdentityUnits[] = {kTomcatUnit, kTomcatEcdsaUnit};
 inline constexpr std::string_view kDistributions[] = {"node", "multi-server"};
 inline constexpr std::string_view kKeySpecs[] = {"rsa-1024", "rsa-2048", "rsa-3072", "rsa-4096",
                                                  "ec-256",   "ec-384",   "ec-521"};

@@ -5,7 +5,6 @@
 #include "engine/config/site_keys.hpp"
 #include "engine/config/unique_endpoints.hpp"
 #include "engine/config/version.hpp"
-#include "engine/model/vos_units.hpp"
 
 #include <openssl/evp.h>
 #include <toml++/toml.h>
@@ -147,8 +146,9 @@ bool shares_certificate(const CertificateRef& a, const CertificateRef& b) {
 
 class Loader {
  public:
-  explicit Loader(const fs::path& path)
-      : m_file(std::make_shared<const std::string>(path.string())),
+  Loader(const fs::path& path, const CertificateUnits& units)
+      : m_units(units),
+        m_file(std::make_shared<const std::string>(path.string())),
         m_directory(fs::absolute(path).lexically_normal().parent_path()) {
     m_site.file = fs::absolute(path).lexically_normal();
     m_site.directory = m_directory;
@@ -185,6 +185,7 @@ class Loader {
 
   // --- generic checks -------------------------------------------------------------------------------------------
   void check_table(const Section& s, std::string_view section, const std::set<std::string_view>& already_reported = {});
+  void check_identity_units(const Section& s);
   std::optional<std::string> required_string(const Section& s, std::string_view key, std::string_view hint = {});
   std::optional<std::string> choice(const Section& s, std::string_view key, std::span<const std::string_view> allowed);
   std::optional<int> bounded(const Section& s, std::string_view key, int64_t min, int64_t max);
@@ -235,6 +236,7 @@ class Loader {
     return out;
   }
 
+  const CertificateUnits& m_units;  // the products' unit names: [cluster.identity.<unit>] keys, the default store
   std::shared_ptr<const std::string> m_file;  // the path as the user gave it: messages echo what they typed
   fs::path m_directory;
   Site m_site;
@@ -264,6 +266,25 @@ void Loader::check_table(const Section& s, std::string_view section,
     }
     if (!has_type(value, spec->type)) {
       error(region_of(value), s.key_name(key.str()) + ": expected " + type_phrase(spec->type) + ", got " +
+                                  type_phrase(value.type()));
+    }
+  }
+}
+
+// [cluster.identity] holds one table per identity unit; the units are the products' (m_units), not the key table's.
+void Loader::check_identity_units(const Section& s) {
+  const std::vector<std::string_view> units = m_units.identities();
+  for (auto&& [key, value] : s.table) {
+    if (std::find(units.begin(), units.end(), key.str()) == units.end()) {
+      std::string message = "unknown key '" + std::string(key.str()) + "' in " + s.display;
+      if (auto suggestion = closest_match(key.str(), units)) {
+        message += " (did you mean '" + *suggestion + "'?)";
+      } else {
+        message += " (allowed: " + join(units, ", ") + ")";
+      }
+      error(region(key.source()), std::move(message));
+    } else if (!value.is_table()) {
+      error(region_of(value), s.key_name(key.str()) + ": expected " + type_phrase(KeyType::table) + ", got " +
                                   type_phrase(value.type()));
     }
   }
@@ -695,13 +716,13 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
   const toml::table* identity = cluster_section.table.get_as<toml::table>("identity");
   if (!identity) return;
   Section s{*identity, "cluster.identity", "[cluster.identity]", region_of(*identity)};
-  check_table(s, "cluster.identity");
+  check_identity_units(s);
   if (cluster.product == Product::external) {
     error(s.region, "cluster '" + cluster.name + "' is external: trustctl does not manage its identity; remove "
                     "cluster.identity");
     return;
   }
-  for (std::string_view unit : kIdentityUnits) {
+  for (std::string_view unit : m_units.identities()) {
     const toml::table* table = identity->get_as<toml::table>(unit);
     if (!table) continue;
     std::string path = "cluster.identity." + std::string(unit);
@@ -724,15 +745,15 @@ void Loader::read_identities(const Section& cluster_section, Cluster& cluster) {
     if (auto v = choice(u, "distribution", kDistributions)) policy.distribution = *v;
     if (auto v = choice(u, "key", kKeySpecs)) {
       policy.key = *v;
-    } else if (unit == kTomcatEcdsaUnit) {
+    } else if (m_units.is_ec(unit)) {
       policy.key = "ec-256";
     }
     // The units hold one key type each (docs/appliances.md section 4): RSA for tomcat, EC for tomcat-ECDSA.
     const bool ec_key = policy.key.starts_with("ec-");
-    if (ec_key != (unit == kTomcatEcdsaUnit)) {
+    if (ec_key != m_units.is_ec(unit)) {
       error(u.table.contains("key") ? value_region(u, "key") : u.region,
             path + ".key: " + policy.key + " does not fit " + std::string(unit) + ", which holds " +
-                (unit == kTomcatEcdsaUnit ? "an EC key (ec-256, ec-384, ec-521)" : "an RSA key (rsa-1024 .. rsa-4096)"));
+                (m_units.is_ec(unit) ? "an EC key (ec-256, ec-384, ec-521)" : "an RSA key (rsa-1024 .. rsa-4096)"));
     }
     if (auto days = u.integer("renew_before_days"); days && *days > kMaxRenewBeforeDays) {
       error(value_region(u, "renew_before_days"),
@@ -896,6 +917,7 @@ void Loader::read_trust(const Section& root) {
   for (const Section& s : tables_of_array(root, "trust", "trust", false)) {
     check_table(s, "trust");
     TrustRule rule;
+    rule.store = m_units.trust_store;  // unless trust.store names another
     rule.region = s.region;
     record_keys(s, rule.keys);
     auto cluster = s.string("cluster");
@@ -925,7 +947,8 @@ void Loader::read_trust(const Section& root) {
     }
     if (auto store = s.string("store")) {
       if (store->empty()) {
-        error(value_region(s, "store"), "trust.store: must not be empty (remove it for \"tomcat-trust\")");
+        error(value_region(s, "store"),
+              "trust.store: must not be empty (remove it for \"" + m_units.trust_store + "\")");
       } else {
         rule.store = *store;
       }
@@ -1098,14 +1121,16 @@ LoadResult Loader::run_text(std::string bytes) {
 
 }  // namespace
 
-LoadResult load_site(const std::filesystem::path& path) { return Loader(path).run(); }
-
-LoadResult load_site_text(std::string_view text, const std::filesystem::path& path) {
-  return Loader(path).run_text(std::string(text));
+LoadResult load_site(const std::filesystem::path& path, const CertificateUnits& units) {
+  return Loader(path, units).run();
 }
 
-Result<Site> load_site_or_error(const std::filesystem::path& path) {
-  LoadResult result = load_site(path);
+LoadResult load_site_text(std::string_view text, const std::filesystem::path& path, const CertificateUnits& units) {
+  return Loader(path, units).run_text(std::string(text));
+}
+
+Result<Site> load_site_or_error(const std::filesystem::path& path, const CertificateUnits& units) {
+  LoadResult result = load_site(path, units);
   if (!result.errors.empty()) return fail(std::move(result.errors.front()));
   return std::move(*result.site);
 }

@@ -2,6 +2,7 @@
 // What the engine needs to know about a product, and nothing more: the engine reaches product knowledge only through
 // this interface (providers/ implements it, providers/registry maps product -> provider).
 
+#include "engine/model/certificate_units.hpp"
 #include "engine/model/site.hpp"
 
 #include <algorithm>
@@ -81,6 +82,9 @@ class ProviderLookup {
   virtual const Provider* find(Product product) const = 0;
   // The rule for "from calls to" with this kind, or nullptr when trustctl knows no such relation.
   virtual const IntegrationRule* integration(Product from, Product to, std::string_view kind) const = 0;
+  // What the products call their identity units and the trust store peers' chains go in (the same on every product
+  // trustctl administers: one vocabulary for the site format and the planner).
+  virtual const CertificateUnits& units() const = 0;
 };
 
 }  // namespace trustctl

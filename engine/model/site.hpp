@@ -5,7 +5,6 @@
 #include "engine/model/certificate.hpp"
 #include "engine/model/source_region.hpp"
 #include "engine/model/timing.hpp"
-#include "engine/model/vos_units.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -151,7 +150,7 @@ struct CertificateRef {
 struct TrustRule {
   std::optional<std::string> cluster;
   std::optional<std::string> node;
-  std::string store = kTomcatTrustStore;
+  std::string store;  // as trust.store names it, or the products' trust store the loader was given
   std::vector<CertificateRef> certificates;
   std::vector<CertificateRef> absent;
   SourceRegion region;

@@ -11,6 +11,7 @@
 #include "providers/vos/session_pool.hpp"
 #include "providers/vos/vos_refresh.hpp"
 #include "support/lab.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -75,7 +76,7 @@ int count_writes(const std::filesystem::path& sim_dir) {
 void bench_apply(int clusters, int subnet) {
   auto dir = write_fleet("apply" + std::to_string(clusters), clusters, subnet);
   auto sim = start_sim(dir);
-  auto loaded = config::load_site_or_error(dir / "site.toml");
+  auto loaded = config::load_site_or_error(dir / "site.toml", providers::vos_units());
   if (!loaded) {
     std::printf("site error: %s\n", loaded.error().describe().c_str());
     return;
@@ -109,7 +110,7 @@ void bench_apply(int clusters, int subnet) {
 void bench_refresh(int nodes, int parallelism, int subnet) {
   auto dir = write_fleet("refresh", nodes / 2, subnet);
   auto sim = start_sim(dir);
-  auto loaded = config::load_site_or_error(dir / "site.toml");
+  auto loaded = config::load_site_or_error(dir / "site.toml", providers::vos_units());
   auto secrets = providers::resolve_site_secrets(*loaded);
   auto shared = std::make_shared<const providers::SecretMap>(*secrets);
   {

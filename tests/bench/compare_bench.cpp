@@ -43,6 +43,7 @@
 #include "providers/vos/session_pool.hpp"
 #include "providers/vos/vos_refresh.hpp"
 #include "support/lab.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -271,7 +272,7 @@ TrustctlRun run_trustctl(const std::string& policy, int subnet, const Pki& pki, 
 
   {
     // The critical-path bound of the same plan, computed in process from the site's [timing].
-    auto loaded = config::load_site_or_error(site);
+    auto loaded = config::load_site_or_error(site, providers::vos_units());
     if (!loaded) throw std::runtime_error(loaded.error().describe());
     auto secrets = providers::resolve_site_secrets(*loaded);
     if (!secrets) throw std::runtime_error(secrets.error().describe());
@@ -281,7 +282,8 @@ TrustctlRun run_trustctl(const std::string& policy, int subnet, const Pki& pki, 
     auto refreshed = providers::refresh(*loaded, registry, pool, 10);
     auto made = plans::make_plan(*loaded, refreshed.state, registry);
     if (!made) throw std::runtime_error(made.error().describe());
-    r.bound_s = plans::critical_path_seconds(*made, plans::DurationModel::from(loaded->timing));
+    r.bound_s =
+        plans::critical_path_seconds(*made, plans::DurationModel::from(loaded->timing, providers::vos_units()));
     std::printf("  in-process plan: %zu actions; critical-path bound %.1f s\n", made->graph.size(), r.bound_s);
   }
 
@@ -368,7 +370,7 @@ ScriptRun run_script(const Pki& pki, bool keep) {
   testing::write_text(dir / "work/bench-ca.pem", pki.ca_pem);
   testing::write_text(dir / "work/bench-ca.key", pki.key_pem);
   auto sim = start_sim(dir);
-  auto loaded = config::load_site_or_error(site);
+  auto loaded = config::load_site_or_error(site, providers::vos_units());
   if (!loaded) throw std::runtime_error(loaded.error().describe());
   auto secrets = providers::resolve_site_secrets(*loaded);
   if (!secrets) throw std::runtime_error(secrets.error().describe());

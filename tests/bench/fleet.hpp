@@ -144,6 +144,7 @@ inline Fleet make_fleet(const FleetOptions& options) {
     // Two roots with their intermediates, chosen per cluster: the chain-order rule has work to do, and the pool is
     // shared across the fleet as real corporate CAs are.
     TrustRule rule;
+    rule.store = "tomcat-trust";
     rule.cluster = site.clusters.back().name;
     rule.region = region();
     for (std::size_t r : {static_cast<std::size_t>(c) % roots.size(), static_cast<std::size_t>(c + 1) % roots.size()}) {

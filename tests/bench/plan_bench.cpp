@@ -20,6 +20,7 @@
 #include "plans/render_json.hpp"
 #include "plans/requirements.hpp"
 #include "providers/registry.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -130,7 +131,7 @@ Figures measure(int nodes, const Options& options) {
     auto written = plans::write_plan_file(*plan, fleet.site, path);
     f["write_s"] = std::to_string(seconds_since(t));
     t = Clock::now();
-    auto read = plans::read_plan_file(path);
+    auto read = plans::read_plan_file(path, providers::vos_units());
     f["read_s"] = std::to_string(seconds_since(t));
     if (!written || !read) f["error"] = "saved plan: " + (!written ? written.error() : read.error()).describe();
     f["file_mib"] = std::to_string(static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024.0));

@@ -14,6 +14,7 @@
 #include "providers/vos/port_handshakes.hpp"
 #include "providers/vos/vos_cli.hpp"
 #include "support/lab.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -76,7 +77,7 @@ class HttpsLab : public ::testing::Test {
                                  // them however loaded the machine is.
                                  "--identity-wait-ms", "120000"},
         "nodes listening");
-    auto site = config::load_site_or_error(m_dir / "site.toml");
+    auto site = config::load_site_or_error(m_dir / "site.toml", providers::vos_units());
     ASSERT_TRUE(site) << site.error().describe();
     m_site = std::move(*site);
     auto secret = config::resolve_credentials(*m_site.find_credentials("os-admin"));

@@ -7,6 +7,7 @@
 #include "providers/vos/session_pool.hpp"
 #include "providers/vos/vos_cli.hpp"
 #include "support/lab.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +24,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // Runs fn in an admin-CLI session on the node, over real SSH, as an administrator would by hand.
 Result<void> by_hand(const Lab& lab, const std::string& node,
                      const std::function<Result<void>(transport::CliSession&)>& fn) {
-  auto site = config::load_site_or_error(lab.site());
+  auto site = config::load_site_or_error(lab.site(), providers::vos_units());
   if (!site) return fail(site.error());
   auto secrets = providers::resolve_site_secrets(*site);
   if (!secrets) return fail(secrets.error());

@@ -7,6 +7,7 @@
 #include "plans/render_markdown.hpp"
 #include "plans/render_text.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // the decoder the same document.
   auto document = nlohmann::json::parse(fuzz::as_text(data, size), nullptr, false);
   if (document.is_discarded()) return 0;
-  auto saved = plans::plan_from_file_json(document, "plan.json");
+  auto saved = plans::plan_from_file_json(document, "plan.json", providers::vos_units());
   if (!saved) {
     (void)saved.error().describe();
     return 0;

@@ -4,6 +4,7 @@
 
 #include "engine/config/site_loader.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace trustctl;
   static const std::filesystem::path site_path = fuzz::scratch_dir() / "site.toml";
-  config::LoadResult result = config::load_site_text(fuzz::as_text(data, size), site_path);
+  config::LoadResult result = config::load_site_text(fuzz::as_text(data, size), site_path, providers::vos_units());
   for (const auto& e : result.errors) (void)e.describe();
   for (const auto& w : result.warnings) (void)w.describe();
   if (result.site) {

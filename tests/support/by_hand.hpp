@@ -6,6 +6,7 @@
 #include "engine/config/site_loader.hpp"
 #include "providers/vos/session_pool.hpp"
 #include "support/lab.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <functional>
 #include <memory>
@@ -14,7 +15,7 @@ namespace trustctl::testing {
 
 inline Result<void> by_hand(const std::filesystem::path& site_file, const std::string& node,
                             const std::function<Result<void>(transport::CliSession&)>& fn) {
-  auto site = config::load_site_or_error(site_file);
+  auto site = config::load_site_or_error(site_file, providers::vos_units());
   if (!site) return fail(site.error());
   auto secrets = providers::resolve_site_secrets(*site);
   if (!secrets) return fail(secrets.error());

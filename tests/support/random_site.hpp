@@ -581,6 +581,7 @@ inline RandomSite make_random_site(unsigned seed) {
   for (int k = 0; k < rules; ++k) {
     const Cluster& target = *vos[static_cast<std::size_t>(pick(static_cast<int>(vos.size())))];
     TrustRule rule;
+    rule.store = "tomcat-trust";
     rule.region = region();
     if (chance(65)) {
       rule.cluster = target.name;

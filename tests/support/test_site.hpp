@@ -28,6 +28,7 @@ inline Cluster make_cluster(const std::string& name, Product product, std::vecto
 
 inline TrustRule trust_cluster(const std::string& cluster, std::vector<Certificate> certs, int line = 10) {
   TrustRule rule;
+  rule.store = "tomcat-trust";
   rule.cluster = cluster;
   rule.region.line = line;
   rule.region.column = 1;

@@ -4,6 +4,7 @@
 
 #include "engine/config/site_loader.hpp"
 #include "tests/vossim/lab.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <CLI/CLI.hpp>
 #include <libssh/libssh.h>
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
     std::cerr << "vos-sim: " << settings.error().message << "\n";
     return 1;
   }
-  auto loaded = trustctl::config::load_site(options.site_path);
+  auto loaded = trustctl::config::load_site(options.site_path, trustctl::providers::vos_units());
   if (!loaded.site) {
     for (const auto& error : loaded.errors) std::cerr << "vos-sim: " << error.describe() << "\n";
     if (loaded.errors.empty()) std::cerr << "vos-sim: cannot load " << options.site_path << "\n";

@@ -1,4 +1,5 @@
 #include "plans/critical_path.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -38,7 +39,7 @@ TEST(CriticalPath, IsTheLongestWeightedPathOrTheBusiestNode) {
 // Each kind costs the exchanges the VOS runner sends (providers/vos/vos_action_runner.cpp) plus its own wait.
 TEST(CriticalPath, EachActionCostsTheExchangesTheRunnerSendsAndItsOwnWait) {
   DurationModel model{.command_s = 1, .restart_s = 100, .restart_by_service = {{"Cisco Tomcat", 240}},
-                      .system_restart_s = 900, .replication_s = 60};
+                      .system_restart_s = 900, .replication_s = 60, .pinned_unit = "tomcat"};
   Action a = make(ActionKind::upload_trust, "n");
   EXPECT_DOUBLE_EQ(action_seconds(a, model), 2);
   a.kind = ActionKind::delete_trust;
@@ -71,12 +72,13 @@ TEST(CriticalPath, TheModelIsTheSitesTiming) {
   timing.restart_by_service = {{"Cisco Tomcat", 60}};
   timing.system_restart_s = 300;
   timing.replication_s = 10;
-  DurationModel model = DurationModel::from(timing);
+  DurationModel model = DurationModel::from(timing, trustctl::providers::vos_units());
   EXPECT_EQ(model.command_s, 0.5);
   EXPECT_EQ(model.restart_for("Cisco Tomcat"), 60);
   EXPECT_EQ(model.restart_for("Cisco Finesse Notification Service"), 30);
   EXPECT_EQ(model.system_restart_s, 300);
   EXPECT_EQ(model.replication_s, 10);
+  EXPECT_EQ(model.pinned_unit, "tomcat");  // the providers' RSA identity: its new certificate is read back to pin
 }
 
 }  // namespace

@@ -179,6 +179,7 @@ TEST(Diff, AbsentCertificateIsDeletedOnEveryNodeWhereFound) {
   t.site.trust.clear();
   TrustRule rule;
   rule.cluster = "uccx";
+  rule.store = "tomcat-trust";
   CertificateRef ref;
   ref.text = "file:retired.pem";
   ref.certificates = {retired.certificate};

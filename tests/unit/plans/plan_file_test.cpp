@@ -8,6 +8,7 @@
 #include "plans/render_text.hpp"
 
 #include "plan_fixtures.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -53,7 +54,7 @@ class PlanFile : public ::testing::Test {
     json doc = plan_to_file_json(s.plan(), s.site);
     edit(doc);
     write(path("edited.json"), doc.dump(2));
-    auto read = read_saved_plan(path("edited.json"));
+    auto read = read_saved_plan(path("edited.json"), trustctl::providers::vos_units());
     if (read) return "(read without error)";
     return read.error().describe();
   }
@@ -67,7 +68,7 @@ TEST_F(PlanFile, ReadBackRendersExactlyAsTheOriginal) {
     auto scenario = make();
     auto plan = scenario.plan();
     ASSERT_TRUE(write_plan_file(plan, scenario.site, path("plan.json")));
-    auto saved = read_saved_plan(path("plan.json"));
+    auto saved = read_saved_plan(path("plan.json"), trustctl::providers::vos_units());
     ASSERT_TRUE(saved) << saved.error().describe();
     EXPECT_EQ(render_text(saved->plan, saved->layout, {}), render_text(plan, scenario.site, {}));
     EXPECT_EQ(render_markdown(saved->plan, saved->layout), render_markdown(plan, scenario.site));
@@ -86,7 +87,7 @@ TEST_F(PlanFile, KeepsEverythingAnApplyNeeds) {
   auto s = trustctl::testing::mixed_scenario();
   auto plan = s.plan();
   ASSERT_TRUE(write_plan_file(plan, s.site, path("plan.json")));
-  auto read = read_plan_file(path("plan.json"));
+  auto read = read_plan_file(path("plan.json"), trustctl::providers::vos_units());
   ASSERT_TRUE(read) << read.error().describe();
   ASSERT_EQ(read->graph.size(), plan.graph.size());
   EXPECT_EQ(read->site_digest, plan.site_digest);
@@ -159,12 +160,13 @@ TEST_F(PlanFile, KeepsIdentityActionsAndNotes) {
   plan.graph.order(b, d, "identity-before-its-peers");
   plan.order = {a, b, c, d};
   plan.notes = {"the new certificate of uccx1 is known after apply"};
+  plan.units = trustctl::providers::vos_units();  // as make_plan sets them: the estimate counts the tomcat pin
   Site site;
   site.name = "lab";
   site.clusters.push_back(trustctl::testing::make_cluster("uccx", Product::uccx, {"uccx1", "uccx2"}));
 
   ASSERT_TRUE(write_plan_file(plan, site, path("plan.json")));
-  auto saved = read_saved_plan(path("plan.json"));
+  auto saved = read_saved_plan(path("plan.json"), trustctl::providers::vos_units());
   ASSERT_TRUE(saved) << saved.error().describe();
   EXPECT_EQ(saved->plan.graph.action(0).kind, ActionKind::renew_identity);
   EXPECT_EQ(saved->plan.graph.action(0).issuer_ca, "corp-issuing");
@@ -196,7 +198,7 @@ TEST_F(PlanFile, KeepsSystemRestartsAndClusterRestartPolicies) {
   site.clusters.back().restart = RestartPolicy::system;
 
   ASSERT_TRUE(write_plan_file(plan, site, path("plan.json")));
-  auto saved = read_saved_plan(path("plan.json"));
+  auto saved = read_saved_plan(path("plan.json"), trustctl::providers::vos_units());
   ASSERT_TRUE(saved) << saved.error().describe();
   EXPECT_EQ(saved->plan.graph.action(0).kind, ActionKind::restart_system);
   EXPECT_EQ(saved->plan.graph.action(0).id(), "fin1:restart-system");
@@ -232,7 +234,7 @@ TEST_F(PlanFile, KeepsRestartServices) {
   plan.order = *plan.graph.topological_order();
 
   ASSERT_TRUE(write_plan_file(plan, site, path("plan.json")));
-  auto saved = read_saved_plan(path("plan.json"));
+  auto saved = read_saved_plan(path("plan.json"), trustctl::providers::vos_units());
   ASSERT_TRUE(saved) << saved.error().describe();
   EXPECT_EQ(saved->layout.policy.restart_services, ServiceRestarts::together);
   ASSERT_EQ(saved->layout.clusters.size(), 2u);
@@ -261,7 +263,7 @@ TEST_F(PlanFile, WritesAtomicallyOverAnEarlierPlan) {
   auto s = trustctl::testing::mixed_scenario();
   write(path("plan.json"), "an older plan");
   ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("plan.json")));
-  EXPECT_TRUE(read_plan_file(path("plan.json")));
+  EXPECT_TRUE(read_plan_file(path("plan.json"), trustctl::providers::vos_units()));
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(m_dir)) {
     ++files;
@@ -279,17 +281,17 @@ TEST_F(PlanFile, UnwritablePathIsAClearError) {
 }
 
 TEST_F(PlanFile, MissingOrMalformedFilesNameTheFileAndTheProblem) {
-  auto missing = read_plan_file(path("absent.json"));
+  auto missing = read_plan_file(path("absent.json"), trustctl::providers::vos_units());
   ASSERT_FALSE(missing);
   EXPECT_TRUE(contains(missing.error().message, "absent.json")) << missing.error().message;
 
   write(path("broken.json"), "{\"format_version\": 1,");
-  auto broken = read_plan_file(path("broken.json"));
+  auto broken = read_plan_file(path("broken.json"), trustctl::providers::vos_units());
   ASSERT_FALSE(broken);
   EXPECT_TRUE(contains(broken.error().message, "broken.json: not valid JSON")) << broken.error().message;
 
   write(path("other.json"), "{\"name\": \"not a plan\"}");
-  auto other = read_plan_file(path("other.json"));
+  auto other = read_plan_file(path("other.json"), trustctl::providers::vos_units());
   ASSERT_FALSE(other);
   EXPECT_TRUE(contains(other.error().message, "other.json: no format_version")) << other.error().message;
 }
@@ -309,7 +311,7 @@ TEST_F(PlanFile, RefusesOtherFormatVersions) {
 TEST_F(PlanFile, RefusesTheJsonRenderingWithAHint) {
   auto s = trustctl::testing::mixed_scenario();
   write(path("rendered.json"), plan_to_json(s.plan()).dump(2));
-  auto read = read_plan_file(path("rendered.json"));
+  auto read = read_plan_file(path("rendered.json"), trustctl::providers::vos_units());
   ASSERT_FALSE(read);
   EXPECT_TRUE(contains(read.error().message, "--out")) << read.error().message;
 }
@@ -386,7 +388,7 @@ TEST_F(PlanFile, NamesTheSiteFileRelativeToThePlanFile) {
   EXPECT_EQ(json::parse(read(path("a/plans/saved.tfplan")))["site"]["file"], "../site.toml");
   std::filesystem::create_directories(path("b"));
   std::filesystem::rename(path("a"), path("b/a"));
-  auto moved = read_saved_plan(path("b/a/plans/saved.tfplan"));
+  auto moved = read_saved_plan(path("b/a/plans/saved.tfplan"), trustctl::providers::vos_units());
   ASSERT_TRUE(moved) << moved.error().describe();
   EXPECT_EQ(moved->plan.site_file, path("b/a/site.toml").lexically_normal().string());
   EXPECT_TRUE(looks_like_plan_file(path("b/a/plans/saved.tfplan")));

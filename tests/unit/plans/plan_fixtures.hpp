@@ -57,6 +57,7 @@ struct PlanScenario {
 
   TrustRule& rule(std::optional<std::string> cluster, std::optional<std::string> node, int line) {
     TrustRule rule;
+    rule.store = "tomcat-trust";
     rule.cluster = std::move(cluster);
     rule.node = std::move(node);
     rule.region = SourceRegion{file, line, 1};

@@ -3,6 +3,7 @@
 #include "plans/diff.hpp"
 
 #include "plan_fixtures.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +46,7 @@ struct Ports {
 
 TEST(Presented, PortsPresentingTheStoredIdentityOweNothing) {
   Ports t;
-  auto found = stale_presented(t.s.site, t.s.live);
+  auto found = stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units());
   EXPECT_TRUE(found.restarts.empty());
   EXPECT_TRUE(found.notes.empty());
 }
@@ -53,7 +54,7 @@ TEST(Presented, PortsPresentingTheStoredIdentityOweNothing) {
 TEST(Presented, APortStillPresentingTheOldIdentityOwesItsServiceARestart) {
   Ports t;
   t.port("uccx2", 8445).chain = {t.uccx2_old};
-  auto found = stale_presented(t.s.site, t.s.live);
+  auto found = stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units());
   ASSERT_EQ(found.restarts.size(), 1u);
   EXPECT_EQ(found.restarts[0].node, "uccx2");
   EXPECT_EQ(found.restarts[0].service, "Cisco Finesse Tomcat") << "the ServicePort record names the service";
@@ -71,7 +72,7 @@ TEST(Presented, EveryStalePortOfOneServiceIsOneRestart) {
   for (const auto& port : t.s.registry.find(Product::socialminer)->service_ports(*sm1)) {
     t.s.live.nodes["sm1"].presented.push_back({port, {port.port == 8443 ? stored : old}, ""});
   }
-  auto found = stale_presented(t.s.site, t.s.live);
+  auto found = stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units());
   ASSERT_EQ(found.restarts.size(), 1u) << "443 and 7443 both belong to one service";
   EXPECT_EQ(found.restarts[0].node, "sm1");
   EXPECT_TRUE(contains(found.restarts[0].reason, "port 443 presents " + old.short_fingerprint() + ", port 7443 presents " +
@@ -84,7 +85,7 @@ TEST(Presented, APortThatDoesNotAnswerIsANoteNotARestart) {
   auto& port = t.port("uccx1", 7443);
   port.chain.clear();
   port.error = "cannot probe 127.0.0.1:7443: Connection refused";
-  auto found = stale_presented(t.s.site, t.s.live);
+  auto found = stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units());
   EXPECT_TRUE(found.restarts.empty());
   ASSERT_EQ(found.notes.size(), 1u);
   EXPECT_TRUE(contains(found.notes[0], "uccx1:7443 (Cisco Unified CCX Notification Service) did not answer"))
@@ -96,11 +97,13 @@ TEST(Presented, AnEcLeafIsComparedWithTomcatEcdsaOnlyWhenThatWasRead) {
   Ports t;
   Certificate ec = fixed_certificate("fin1-tomcat-ecdsa");
   t.port("uccx1", 8443).chain = {ec};
-  EXPECT_TRUE(stale_presented(t.s.site, t.s.live).restarts.empty()) << "nothing read to compare an EC leaf with";
+  EXPECT_TRUE(stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units()).restarts.empty())
+      << "nothing read to compare an EC leaf with";
   t.s.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {ec};
-  EXPECT_TRUE(stale_presented(t.s.site, t.s.live).restarts.empty()) << "it is the stored EC identity";
+  EXPECT_TRUE(stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units()).restarts.empty())
+      << "it is the stored EC identity";
   t.s.live.nodes["uccx1"].identities["tomcat-ECDSA"] = {t.uccx1};  // a stand-in for a newer stored EC identity
-  auto found = stale_presented(t.s.site, t.s.live);
+  auto found = stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units());
   ASSERT_EQ(found.restarts.size(), 1u);
   EXPECT_TRUE(contains(found.restarts[0].reason, "the node's tomcat-ECDSA identity is")) << found.restarts[0].reason;
 }
@@ -111,7 +114,7 @@ TEST(Presented, ExternalHostsAndNodesWithoutAStoredIdentityAreNotJudged) {
   t.s.live.nodes["gadget1"].identities["presented"] = {fixed_certificate("gadgets")};
   t.s.live.nodes["uccx2"].identities.clear();
   t.port("uccx2", 8445).chain = {t.uccx2_old};
-  EXPECT_TRUE(stale_presented(t.s.site, t.s.live).restarts.empty());
+  EXPECT_TRUE(stale_presented(t.s.site, t.s.live, trustctl::providers::vos_units()).restarts.empty());
 }
 
 TEST(Presented, PlanListsTheMissedRestartWithItsReason) {

@@ -1,6 +1,7 @@
 #include "engine/config/site_loader.hpp"
 #include "providers/pki/certificate_builder.hpp"
 #include "support/temp_dir.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -51,7 +52,9 @@ class SiteLoaderTest : public ::testing::Test {
     fs::permissions(m_dir.write("pki/lab-ca.key", certs().key.private_pem()), fs::perms::owner_read | fs::perms::owner_write);
   }
 
-  LoadResult load(const std::string& text) { return load_site(m_dir.write("site.toml", text)); }
+  LoadResult load(const std::string& text) {
+    return load_site(m_dir.write("site.toml", text), trustctl::providers::vos_units());
+  }
   std::string site_path() const { return (m_dir.path() / "site.toml").string(); }
 
   // The one error of a site file that has exactly one problem.
@@ -910,7 +913,7 @@ TEST_F(SiteLoaderTest, ReportsTomlSyntaxErrorWithPosition) {
 }
 
 TEST_F(SiteLoaderTest, ReportsUnreadableSiteFileAsIo) {
-  LoadResult result = load_site(m_dir.path() / "absent.toml");
+  LoadResult result = load_site(m_dir.path() / "absent.toml", trustctl::providers::vos_units());
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].code, ErrorCode::io);
   EXPECT_EQ(result.errors[0].message, "cannot read site file " + (m_dir.path() / "absent.toml").string());
@@ -936,12 +939,13 @@ to = "cuic"
 }
 
 TEST_F(SiteLoaderTest, LoadSiteOrErrorGivesTheFirstError) {
-  auto loaded = load_site_or_error(m_dir.write("site.toml", kPrefix + "a = 1\nb = 2\n"));
+  auto loaded =
+      load_site_or_error(m_dir.write("site.toml", kPrefix + "a = 1\nb = 2\n"), trustctl::providers::vos_units());
   ASSERT_FALSE(loaded.has_value());
   EXPECT_TRUE(loaded.error().message.starts_with("unknown key 'a' in [connection]")) << loaded.error().message;
   EXPECT_EQ(loaded.error().region->line, 10);
 
-  auto good = load_site_or_error(m_dir.write("site.toml", kFullSite));
+  auto good = load_site_or_error(m_dir.write("site.toml", kFullSite), trustctl::providers::vos_units());
   ASSERT_TRUE(good.has_value()) << good.error().describe();
   EXPECT_EQ(good->name, "lab-east");
 }

@@ -4,6 +4,7 @@
 #include "engine/config/names.hpp"
 #include "engine/config/site_keys.hpp"
 #include "engine/config/version.hpp"
+#include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -136,6 +137,18 @@ TEST(SiteLoaderSchema, EverySchemaKeyIsAcceptedByTheLoader) {
   }
 }
 
+// [cluster.identity] has one table per identity unit: the providers name them (the loader is given the names), so the
+// schema lists exactly the providers' units.
+TEST(SiteLoaderSchema, TheIdentityUnitsOfTheSchemaAreTheProviders) {
+  auto tables = section_schemas("cluster.identity");
+  ASSERT_EQ(tables.size(), 1u);
+  std::set<std::string> schema_units;
+  for (const auto& [name, property] : tables.front()->at("properties").items()) schema_units.insert(name);
+  EXPECT_EQ(tables.front()->value("additionalProperties", json(true)), json(false));
+  auto units = trustctl::providers::vos_units().identities();
+  EXPECT_EQ(schema_units, std::set<std::string>(units.begin(), units.end()));
+}
+
 TEST(SiteLoaderSchema, NestedTablesOfTheKeyTableHaveTheirOwnSection) {
   auto all = sections();
   for (const auto& spec : site_keys()) {
@@ -222,7 +235,7 @@ TEST(SiteLoaderSchema, PatternsAcceptWhatTheLoaderAccepts) {
 
 TEST(SiteLoaderKeys, SuggestsCloseKeysOnly) {
   EXPECT_EQ(closest_match("sssh_port", keys_in("connection")), "ssh_port");
-  EXPECT_EQ(closest_match("tomcat-ecdsa", keys_in("cluster.identity")), "tomcat-ECDSA");
+  EXPECT_EQ(closest_match("tomcat-ecdsa", trustctl::providers::vos_units().identities()), "tomcat-ECDSA");
   EXPECT_EQ(closest_match("colour", keys_in("policy")), std::nullopt);
   EXPECT_EQ(closest_match("x", keys_in("site")), std::nullopt);
 }
