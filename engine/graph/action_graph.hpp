@@ -22,6 +22,22 @@ class ActionGraph {
                                       OrderingEdge>;
   using Index = std::size_t;
 
+  ActionGraph() = default;
+  ActionGraph(const ActionGraph&) = default;
+  ActionGraph& operator=(const ActionGraph&) = default;
+  // Boost's adjacency_list declares a copy constructor and no move one, so a defaulted move would copy every vertex
+  // and edge (a fleet's plan has tens of thousands): moving swaps instead, in constant time.
+  ActionGraph(ActionGraph&& other) noexcept { swap(other); }
+  ActionGraph& operator=(ActionGraph&& other) noexcept {
+    ActionGraph taken(std::move(other));
+    swap(taken);
+    return *this;
+  }
+  void swap(ActionGraph& other) noexcept {
+    m_graph.swap(other.m_graph);
+    m_actions.swap(other.m_actions);
+  }
+
   Index add(Action action);
   // before must finish before after starts. Duplicate edges are ignored; a self-edge is a bug and is refused.
   void order(Index before, Index after, const std::string& rule);

@@ -20,6 +20,27 @@ TEST(ActionGraph, TopologicalOrderRespectsEdgesAndKeepsInsertionOrderForTies) {
   EXPECT_EQ(*order, (std::vector<ActionGraph::Index>{b, c, a}));
 }
 
+// A move hands the vertices and edges over (Boost's adjacency_list alone would copy them); a copy keeps both whole.
+TEST(ActionGraph, AMoveHandsTheGraphOverAndACopyKeepsBoth) {
+  ActionGraph g;
+  auto a = g.add(restart("a"));
+  auto b = g.add(restart("b"));
+  g.order(a, b, "test-rule");
+  ActionGraph copy = g;
+  EXPECT_EQ(copy.edges(), g.edges());
+  ActionGraph moved = std::move(g);
+  EXPECT_EQ(moved.size(), 2u);
+  EXPECT_EQ(moved.rule_of(a, b), "test-rule");
+  EXPECT_TRUE(g.edges().empty()) << "the moved-from graph gave its edges away";  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(g.size(), 0u);
+  ActionGraph assigned;
+  assigned.add(restart("c"));
+  assigned = std::move(moved);
+  EXPECT_EQ(assigned.edges(), copy.edges());
+  EXPECT_EQ(assigned.action(b).id(), copy.action(b).id());
+  EXPECT_TRUE(moved.edges().empty());  // NOLINT(bugprone-use-after-move)
+}
+
 TEST(ActionGraph, DuplicateEdgesAreIgnored) {
   ActionGraph g;
   auto a = g.add(restart("a"));
