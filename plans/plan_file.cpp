@@ -2,6 +2,7 @@
 
 #include "engine/base/atomic_file.hpp"
 
+#include "plans/plan_document.hpp"
 #include "plans/render_json.hpp"
 
 #include <fcntl.h>
@@ -25,57 +26,6 @@ constexpr ActionKind kKinds[] = {ActionKind::upload_trust,     ActionKind::delet
                                  ActionKind::restart_system,   ActionKind::renew_identity,
                                  ActionKind::regenerate_identity, ActionKind::install_identity,
                                  ActionKind::wait_identity};
-
-// What the JSON rendering leaves out and a re-apply needs, added to one rendered action. The certificate itself goes
-// into the file's one `certificates` table (fingerprint -> PEM): a fleet's plan names the same CA certificates on
-// thousands of nodes.
-void add_saved_fields(json& j, const Action& a, json& certificates) {
-  if (a.certificate && !certificates.contains(a.certificate->fingerprint())) {
-    certificates[a.certificate->fingerprint()] = a.certificate->pem();
-  }
-  if (a.region) {
-    json region = {{"line", a.region->line}, {"column", a.region->column}};
-    if (a.region->file) region["file"] = *a.region->file;
-    j["region"] = region;
-  }
-  j["pending_from_journal"] = a.pending_from_journal;
-  if (!a.orderings.empty()) {
-    json orderings = json::array();
-    for (const auto& o : a.orderings) orderings.push_back({{"group", o.group}, {"phase", o.phase}});
-    j["orderings"] = std::move(orderings);
-  }
-}
-
-// The [timing] the plan's estimate was made from, so a saved plan renders the same estimate.
-json timing_to_json(const Timing& timing) {
-  json per_service = json::object();
-  for (const auto& [service, seconds] : timing.restart_by_service) per_service[service] = seconds;
-  return {{"command_s", timing.command_s},
-          {"restart_s", timing.restart_s},
-          {"restart_by_service", std::move(per_service)},
-          {"system_restart_s", timing.system_restart_s},
-          {"replication_s", timing.replication_s}};
-}
-
-json layout_to_json(const Site& site) {
-  json clusters = json::array();
-  for (const auto& cluster : site.clusters) {
-    json nodes = json::array();
-    for (const auto& node : cluster.nodes) {
-      nodes.push_back({{"name", node.name}, {"fqdn", node.fqdn}, {"role", to_string(node.role)}});
-    }
-    json entry = {{"name", cluster.name}, {"product", to_string(cluster.product)}, {"nodes", nodes}};
-    if (cluster.restart) entry["restart"] = to_string(*cluster.restart);  // the renderers say how each cluster restarts
-    if (cluster.restart_services) entry["restart_services"] = to_string(*cluster.restart_services);
-    clusters.push_back(std::move(entry));
-  }
-  json out = {{"restart_policy", to_string(site.policy.restart)}, {"clusters", clusters}};
-  // Written only when set, so a plan saved before the key existed still compares equal where the site never set it.
-  if (site.policy.restart_services != ServiceRestarts::one_by_one) {
-    out["restart_services"] = to_string(site.policy.restart_services);
-  }
-  return out;
-}
 
 // Reads typed fields and remembers the first problem with its JSON path, so the checks read as a list of fields
 // instead of a ladder of early returns. Callers check failed() before using what they read.
@@ -558,38 +508,10 @@ void rewrite_site_path(json& value, const std::string& from, const std::string& 
 }  // namespace
 
 json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
-  json j = plan_to_json(plan);
-  j["trustctl_version"] = TRUSTCTL_VERSION;  // which trustctl made it, for the reviewer and for apply's comparison
-  const std::string site_path = site_path_for(plan.site_file, plan_path);
-  j["site"]["file"] = site_path;
-  json& actions = j["actions"];
-  json certificates = json::object();
-  std::vector<std::size_t> position(plan.graph.size());
-  for (std::size_t k = 0; k < plan.order.size(); ++k) {
-    position[plan.order[k]] = k;
-    add_saved_fields(actions[k], plan.graph.action(plan.order[k]), certificates);
-  }
-  for (std::size_t k = 0; k < plan.manual_restarts.size(); ++k) {
-    add_saved_fields(j["manual_restarts"][k], plan.manual_restarts[k], certificates);
-  }
-  j["certificates"] = std::move(certificates);
-  // Edges by position in the run order, grouped by their later action and in the graph's own order of
-  // predecessors, so a plan read back lists "after" hints exactly as the original did.
-  json edges = json::array();
-  for (std::size_t k = 0; k < plan.order.size(); ++k) {
-    for (auto pre : plan.graph.predecessors(plan.order[k])) {
-      edges.push_back({{"before", position[pre]}, {"after", k}, {"rule", plan.graph.rule_of(pre, plan.order[k])}});
-    }
-  }
-  j["edges"] = std::move(edges);
-  if (!plan.site_file.empty() && site_path != plan.site_file) {
-    for (const char* key : {"actions", "manual_restarts", "notes", "lint", "restarts"}) {
-      if (j.contains(key)) rewrite_site_path(j[key], plan.site_file, site_path);
-    }
-  }
-  j["layout"] = layout_to_json(site);
-  j["timing"] = timing_to_json(plan.timing);
-  return j;
+  JsonTreeBuilder tree;
+  SavedPlanFields saved{site, site_path_for(plan.site_file, plan_path)};
+  write_plan_document(tree, plan, &saved);
+  return tree.take();
 }
 
 Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source, const CertificateUnits& units) {
@@ -597,7 +519,13 @@ Result<SavedPlan> plan_from_file_json(const json& document, const std::string& s
 }
 
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
-  std::string text = plan_to_file_json(plan, site, path).dump(2) + "\n";
+  // Written straight to text: a fleet's plan is tens of megabytes, and a tree built first would cost more than the
+  // writing (plans/json_writer.hpp); the text is what plan_to_file_json(...).dump(2) prints.
+  std::string text;
+  JsonTextWriter writer(text);
+  SavedPlanFields saved{site, site_path_for(plan.site_file, path)};
+  write_plan_document(writer, plan, &saved);
+  text.push_back('\n');
   // Written beside the target and renamed over it (engine/base/atomic_file): a reader sees the old plan or the new one.
   if (auto written = AtomicFile::replace(path, text, 0644); !written) {
     return fail(Error(ErrorCode::io, "plan file: " + written.error().message));
