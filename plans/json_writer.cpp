@@ -1,5 +1,6 @@
 #include "plans/json_writer.hpp"
 
+#include <array>
 #include <charconv>
 #include <stdexcept>
 
@@ -157,20 +158,32 @@ void JsonTextWriter::string(std::string_view text) {
   m_out.push_back('"');
 }
 
+namespace {
+
+// Bytes a JSON string cannot hold as they are (control characters, quote, backslash), and bytes beyond ASCII, which
+// go to nlohmann; one table look-up per byte, since nearly every string of a plan is plain.
+constexpr std::array<bool, 256> kSpecial = [] {
+  std::array<bool, 256> out{};
+  for (int c = 0; c < 256; ++c) out[static_cast<std::size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  return out;
+}();
+
+}  // namespace
+
 void JsonTextWriter::escaped(std::string_view text) {
-  for (unsigned char c : text) {
+  const std::size_t start = m_out.size();
+  std::size_t plain = 0;  // the start of the run not yet copied
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const unsigned char c = static_cast<unsigned char>(text[k]);
+    if (!kSpecial[c]) continue;
     if (c >= 0x80) {
       // Beyond ASCII nlohmann checks the UTF-8 and throws on a bad byte: it writes such a string itself, so the text
       // and the exception are its own. Names and reasons are ASCII nearly always.
+      m_out.resize(start);
       std::string quoted = nlohmann::json(std::string(text)).dump();
       m_out.append(quoted, 1, quoted.size() - 2);
       return;
     }
-  }
-  std::size_t plain = 0;  // the start of the run not yet copied
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    const unsigned char c = static_cast<unsigned char>(text[k]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     m_out.append(text.data() + plain, k - plain);
     plain = k + 1;
     switch (c) {

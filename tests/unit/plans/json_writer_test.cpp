@@ -62,6 +62,8 @@ TEST(JsonWriter, EscapesAsNlohmannDoes) {
   expect_same([](JsonSink& out) {
     out.begin_object();
     out.member("control", "tab\there\nnew \"quoted\" back\\slash \b\f\r \x01\x1f end\x7f");
+    // Escaped before the first byte beyond ASCII, then handed whole to nlohmann: written once, not twice.
+    out.member("mixed", "quote \" tab\t then Zürich\n");
     out.member("nul", std::string("a\0b", 3));
     out.member("unicode", "Zürich ✓ 日本");
     out.member("with \"quote\" key", "delete");
