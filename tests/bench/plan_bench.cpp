@@ -8,7 +8,8 @@
 //
 //   plan_bench                      600, 6000 and 60000 nodes
 //   plan_bench 6000 --repeat 5      one size, best of five plans (repeats find the signature memo warm)
-//   plan_bench --limit 120 --breakdown
+//   plan_bench --limit 120 --breakdown   also make_plan's stages, plan_to_json, and the saved plan's write and read
+//                                        (issue 15: at 6,000 nodes, write and read together under 0.5 s)
 //
 // Not a ctest test: speed is measured here, never asserted (CONTRIBUTING.md).
 
@@ -16,7 +17,9 @@
 
 #include "plans/diff.hpp"
 #include "plans/estimate.hpp"
+#include "plans/plan_document.hpp"
 #include "plans/plan_file.hpp"
+#include "plans/plan_stages.hpp"
 #include "plans/render_json.hpp"
 #include "plans/requirements.hpp"
 #include "providers/registry.hpp"
@@ -115,6 +118,19 @@ Figures measure(int nodes, const Options& options) {
   f["resolve_s"] = std::to_string(seconds_since(t));
   f["requirements"] = requirements ? std::to_string(requirements->size()) : "error";
   if (options.breakdown) {
+    // make_plan's stages one by one (plans/plan_stages.hpp), on the memo make_plan left warm.
+    plans::PlanDraft draft(fleet.site, fleet.live, registry);
+    auto stage = [&](const char* name, const auto& run) {
+      auto at = Clock::now();
+      run();
+      f[std::string("stage_") + name] = std::to_string(seconds_since(at));
+    };
+    stage("1_resolve", [&] { (void)plans::resolve(draft, now_utc()); });
+    stage("2_diff_trust", [&] { (void)plans::diff_trust(draft); });
+    stage("3_add_identities", [&] { plans::add_identities(draft); });
+    stage("4_prune", [&] { plans::prune(draft, nullptr); });
+    stage("5_plan_restarts", [&] { plans::plan_restarts(draft, {}); });
+    stage("6_order", [&] { (void)plans::order(draft); });
     t = Clock::now();
     auto order = plan->graph.topological_order();
     f["topo_s"] = std::to_string(seconds_since(t));
@@ -125,6 +141,23 @@ Figures measure(int nodes, const Options& options) {
     std::string json = plans::plan_to_json(*plan).dump();
     f["json_s"] = std::to_string(seconds_since(t));
     f["json_mib"] = std::to_string(static_cast<double>(json.size()) / (1024.0 * 1024.0));
+    {
+      // The saved plan's parts: its text alone (write_plan_file adds writing it, fsync and rename), the JSON parse,
+      // and the decoding into a plan (read_plan_file adds reading the file and the site path's rewriting).
+      t = Clock::now();
+      std::string text;
+      plans::JsonTextWriter writer(text);
+      plans::SavedPlanFields fields{fleet.site, fleet.site.file.string()};
+      plans::write_plan_document(writer, *plan, &fields);
+      f["text_s"] = std::to_string(seconds_since(t));
+      t = Clock::now();
+      auto parsed = nlohmann::json::parse(text);
+      f["parse_s"] = std::to_string(seconds_since(t));
+      t = Clock::now();
+      auto decoded = plans::plan_from_file_json(parsed, "bench", providers::vos_units());
+      f["decode_s"] = std::to_string(seconds_since(t));
+      if (!decoded) f["error"] = "saved plan: " + decoded.error().describe();
+    }
     // The saved plan (plan --out, then apply F or plan --from F) at this size.
     auto path = std::filesystem::temp_directory_path() / ("trustctl-plan-bench-" + std::to_string(getpid()) + ".json");
     t = Clock::now();
@@ -251,6 +284,13 @@ int main(int argc, char** argv) {
                   "", number(f, "resolve_s"), number(f, "topo_s"), number(f, "estimate_s"), number(f, "json_s"),
                   number(f, "json_mib"),
                   number(f, "write_s"), number(f, "read_s"), number(f, "file_mib"));
+      std::printf("%8s   plan file parts: text %.3f s, JSON parse %.3f s, decode %.3f s\n", "", number(f, "text_s"),
+                  number(f, "parse_s"), number(f, "decode_s"));
+      std::printf("%8s   make_plan stages (memo warm):", "");
+      for (const auto& [key, value] : f) {
+        if (key.rfind("stage_", 0) == 0) std::printf(" %s %.3f s", key.c_str() + 6, std::atof(value.c_str()));
+      }
+      std::printf("\n");
     }
     std::fflush(stdout);
     results.emplace_back(size, f);
