@@ -8,16 +8,32 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
 namespace trustctl::plans {
 namespace {
 
 using nlohmann::json;
+
+// The site file's path as the plan file names it (from) and as this run names it (to).
+struct SitePathRewrite {
+  std::string from, to;
+};
+
+// Every mention of the site file's path in one of the plan's strings (reasons, sources, regions, notes, findings) as
+// this run names it: a plan saved in one checkout then reads the same in another, and compares equal there.
+void rewrite_site_path(std::string& text, const SitePathRewrite& rewrite) {
+  const auto& [from, to] = rewrite;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
 
 // Every kind a saved plan may hold. A kind added to ActionKind must be added here too, or its plans cannot be read
 // back (plan_file_test round-trips one action of each kind).
@@ -31,7 +47,16 @@ constexpr ActionKind kKinds[] = {ActionKind::upload_trust,     ActionKind::delet
 // instead of a ladder of early returns. Callers check failed() before using what they read.
 class Reader {
  public:
-  explicit Reader(std::string source) : m_source(std::move(source)) {}
+  explicit Reader(std::string source, const SitePathRewrite* rewrite = nullptr)
+      : m_source(std::move(source)), m_rewrite(rewrite) {}
+
+  // While on, every string read has the site file's path as the plan file names it replaced by the path as this run
+  // names it (read_saved_plan): the document itself stays as written, for apply's comparison.
+  void rewriting(bool on) { m_rewriting = on && m_rewrite; }
+  std::string text(std::string value) const {
+    if (m_rewriting) rewrite_site_path(value, *m_rewrite);
+    return value;
+  }
 
   bool failed() const { return m_error.has_value(); }
   Error error() const { return *m_error; }
@@ -62,7 +87,7 @@ class Reader {
       problem(join(where, key), "expected a string");
       return {};
     }
-    return value->get<std::string>();
+    return text(value->get<std::string>());
   }
 
   long long integer(const json& object, const std::string& where, const char* key, bool required = true) {
@@ -103,12 +128,14 @@ class Reader {
  private:
   std::string m_source;
   std::optional<Error> m_error;
+  const SitePathRewrite* m_rewrite;
+  bool m_rewriting = false;
 };
 
 class PlanDecoder {
  public:
-  PlanDecoder(const std::string& source, const CertificateUnits& units)
-      : m_source(source), m_read(source), m_units(units) {}
+  PlanDecoder(const std::string& source, const CertificateUnits& units, const SitePathRewrite* rewrite = nullptr)
+      : m_source(source), m_read(source, rewrite), m_units(units) {}
 
   Result<SavedPlan> decode(const json& doc) {
     if (!doc.is_object()) return fail(Error(ErrorCode::io, source_error("expected a JSON object")));
@@ -155,6 +182,8 @@ class PlanDecoder {
     }
 
     certificates(doc);
+    // The strings the site path is rewritten in: those of actions, manual restarts, notes and lint.
+    m_read.rewriting(true);
     const json& actions = m_read.array(doc, "", "actions");
     for (std::size_t k = 0; k < actions.size() && !m_read.failed(); ++k) {
       plan.graph.add(action(actions[k], "actions[" + std::to_string(k) + "]"));
@@ -167,8 +196,9 @@ class PlanDecoder {
     const json& notes = m_read.array(doc, "", "notes");
     for (std::size_t k = 0; k < notes.size() && !m_read.failed(); ++k) {
       if (!notes[k].is_string()) m_read.problem("notes[" + std::to_string(k) + "]", "expected a string");
-      else plan.notes.push_back(notes[k].get<std::string>());
+      else plan.notes.push_back(m_read.text(notes[k].get<std::string>()));
     }
+    m_read.rewriting(false);
     const json& edges = m_read.array(doc, "", "edges");
     for (std::size_t k = 0; k < edges.size() && !m_read.failed(); ++k) {
       std::string where = "edges[" + std::to_string(k) + "]";
@@ -187,7 +217,9 @@ class PlanDecoder {
         plan.graph.order(static_cast<ActionGraph::Index>(before), static_cast<ActionGraph::Index>(after), rule);
       }
     }
+    m_read.rewriting(true);
     if (const json* lint = m_read.member(doc, "", "lint", false)) plan.lint = this->lint(*lint);
+    m_read.rewriting(false);
     if (const json* target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
     if (const json* layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
     if (const json* timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
@@ -489,24 +521,6 @@ std::string site_path_for(const std::string& site_file, const std::filesystem::p
   return relative.empty() ? site_abs.string() : relative.string();
 }
 
-namespace {
-
-// Every mention of the site file's path in the plan's text (reasons, sources, regions, notes, findings) as the plan
-// file names it: a plan saved in one checkout then reads the same in another, and compares equal there.
-void rewrite_site_path(json& value, const std::string& from, const std::string& to) {
-  if (value.is_string()) {
-    // In place: a fleet's plan holds hundreds of thousands of strings, few of which name the site file.
-    std::string& text = value.get_ref<std::string&>();
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-      text.replace(at, from.size(), to);
-    }
-  } else if (value.is_structured()) {
-    for (auto& item : value) rewrite_site_path(item, from, to);
-  }
-}
-
-}  // namespace
-
 json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
   JsonTreeBuilder tree;
   SavedPlanFields saved{site, site_path_for(plan.site_file, plan_path)};
@@ -534,10 +548,13 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
 }
 
 Result<json> read_plan_document(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return fail(ErrorCode::io, "cannot read the plan file " + path.string() + ": " + errno_text());
-  // Read whole into one string (a fleet's plan is tens of megabytes): no stream buffer copied into another.
+  // Read whole into one string sized once (a fleet's plan is tens of megabytes); a file that grows meanwhile is read
+  // to its end all the same.
   std::string text;
+  text.reserve(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)) + 1);
+  in.seekg(0);
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
   json doc = json::parse(text, nullptr, false);
@@ -547,35 +564,34 @@ Result<json> read_plan_document(const std::filesystem::path& path) {
   return doc;
 }
 
-Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units) {
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units, json* document) {
   auto doc = read_plan_document(path);
   if (!doc) return fail(doc.error());
   // A relative site path is relative to the plan file's directory, wherever trustctl runs from; the plan's text names
-  // the site file that way again, as plan printed it.
+  // the site file that way again, as plan printed it. The document is left as written: the decoder rewrites the
+  // strings it reads.
+  std::optional<std::string> resolved;
+  std::optional<SitePathRewrite> rewrite;
   auto site = doc->is_object() ? doc->find("site") : doc->end();
   if (site != doc->end() && site->is_object() && site->contains("file") && (*site)["file"].is_string()) {
     std::filesystem::path site_file = (*site)["file"].get<std::string>();
     if (!site_file.empty() && site_file.is_relative()) {
       auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-      const std::string resolved = (dir / site_file).lexically_normal().string();
+      resolved = (dir / site_file).lexically_normal().string();
       // In the text, as a person in this directory would name it: relative below it, absolute elsewhere.
       std::error_code ec;
-      auto absolute = std::filesystem::absolute(resolved, ec).lexically_normal();
+      auto absolute = std::filesystem::absolute(*resolved, ec).lexically_normal();
       auto here = std::filesystem::current_path(ec);
       auto below = absolute.lexically_relative(here);
-      const std::string shown =
-          !ec && !below.empty() && *below.begin() != ".." ? below.string() : absolute.string();
-      if (shown != site_file.string()) {
-        for (const char* key : {"actions", "manual_restarts", "notes", "lint", "restarts"}) {
-          if (doc->contains(key)) rewrite_site_path((*doc)[key], site_file.string(), shown);
-        }
-      }
-      (*site)["file"] = resolved;
+      std::string shown = !ec && !below.empty() && *below.begin() != ".." ? below.string() : absolute.string();
+      if (shown != site_file.string()) rewrite = SitePathRewrite{site_file.string(), std::move(shown)};
     }
   }
-  auto saved = plan_from_file_json(*doc, path.string(), units);
+  auto saved = PlanDecoder(path.string(), units, rewrite ? &*rewrite : nullptr).decode(*doc);
   if (!saved) return saved;
+  if (resolved) saved->plan.site_file = *resolved;
   saved->layout.file = saved->plan.site_file;
+  if (document) *document = std::move(*doc);
   return saved;
 }
 

@@ -44,7 +44,10 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
 // fingerprint that names it, that every certificate an action names is in the table, and that every edge points forward in the saved run order (so the graph is acyclic).
 // Errors name the file and what is wrong with it.
 // The site file it names is resolved against the plan file's directory (plan.site_file).
-Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units);
+// With `document`, the file's JSON document as written is handed back too (apply compares it with what would run
+// now, plan_compare.hpp): a fleet's plan is parsed once.
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units,
+                                  nlohmann::json* document = nullptr);
 // The file's JSON document as written, for comparing what was reviewed with what would run now (plan_compare.hpp).
 Result<nlohmann::json> read_plan_document(const std::filesystem::path& path);
 // Whether a file holds a saved plan rather than a site file, judged by its content, not its name (`tfplan`,

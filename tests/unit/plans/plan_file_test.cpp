@@ -410,6 +410,29 @@ TEST_F(PlanFile, NamesTheSiteFileRelativeToThePlanFile) {
   EXPECT_TRUE(looks_like_plan_file(path("b/a/plans/saved.tfplan")));
 }
 
+// apply reads a saved plan once for both what it compares (the document as written) and what it runs (the plan, its
+// strings naming the site file as this run names it).
+TEST_F(PlanFile, HandsBackTheDocumentAsWrittenBesideThePlan) {
+  auto s = trustctl::testing::mixed_scenario();  // its site file: sites/lab.toml, in the working directory
+  std::filesystem::create_directories(path("out"));
+  ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("out/plan.json")));
+  json document;
+  auto saved = read_saved_plan(path("out/plan.json"), trustctl::providers::vos_units(), &document);
+  ASSERT_TRUE(saved) << saved.error().describe();
+  EXPECT_EQ(document, json::parse(read(path("out/plan.json"))));
+  const std::string written = document["site"]["file"].get<std::string>();  // relative to out/
+  ASSERT_NE(written, "sites/lab.toml");
+  std::size_t sources = 0;
+  for (std::size_t k = 0; k < saved->plan.order.size(); ++k) {
+    const Action& a = saved->plan.graph.action(saved->plan.order[k]);
+    if (!a.region) continue;
+    ++sources;
+    EXPECT_EQ(a.region->describe().rfind("sites/lab.toml:", 0), 0u) << a.region->describe();
+    EXPECT_EQ(document["actions"][k]["source"].get<std::string>().rfind(written + ":", 0), 0u);
+  }
+  EXPECT_GT(sources, 0u);
+}
+
 TEST_F(PlanFile, StaleReasonsListEveryDifference) {
   auto s = trustctl::testing::mixed_scenario();
   auto plan = s.plan();
