@@ -52,13 +52,13 @@ struct Reviewed {
 
 std::optional<Reviewed> read_reviewed(const CommonOptions& given, const Terminal& term,
                                       const ProviderLookup& providers) {
-  auto document = plans::read_plan_document(given.site);
-  auto saved = document ? plans::read_saved_plan(given.site, providers.units()) : tl::unexpected(document.error());
+  nlohmann::json document;
+  auto saved = plans::read_saved_plan(given.site, providers.units(), &document);
   if (!saved) {
     report_errors({saved.error()}, given, term);
     return std::nullopt;
   }
-  return Reviewed{given.site, std::move(*document), std::move(*saved)};
+  return Reviewed{given.site, std::move(document), std::move(*saved)};
 }
 
 // A saved plan runs only if it is exactly what would be planned now from the same site and the live state: the
