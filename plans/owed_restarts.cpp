@@ -1,5 +1,7 @@
 #include "plans/owed_restarts.hpp"
 
+#include "engine/config/site_keys.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -53,7 +55,7 @@ std::optional<std::string> unrunnable_owed_restart(const Site& site, const Provi
   // Services only an integration restarts (UCCX scripts: the CCX Engine), whether or not the site still declares it.
   for (std::string_view name : kProductNames) {
     const Product to = *product_from_string(name);
-    for (const char* kind : {"", "script"}) {
+    for (std::string_view kind : config::kIntegrationKinds) {
       if (const IntegrationRule* rule = providers.integration(cluster->product, to, kind)) {
         services.insert(rule->caller_restarts.begin(), rule->caller_restarts.end());
       }
