@@ -7,7 +7,9 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace trustctl {
@@ -23,19 +25,24 @@ class ActionGraph {
   using Index = std::size_t;
 
   ActionGraph() = default;
-  ActionGraph(const ActionGraph&) = default;
-  ActionGraph& operator=(const ActionGraph&) = default;
-  // Boost's adjacency_list declares a copy constructor and no move one, so a defaulted move would copy every vertex
-  // and edge (a fleet's plan has tens of thousands): moving swaps instead, in constant time.
-  ActionGraph(ActionGraph&& other) noexcept { swap(other); }
-  ActionGraph& operator=(ActionGraph&& other) noexcept {
-    ActionGraph taken(std::move(other));
-    swap(taken);
+  ActionGraph(const ActionGraph& other) : m_graph(std::make_unique<Graph>(*other.m_graph)), m_actions(other.m_actions) {}
+  ActionGraph& operator=(const ActionGraph& other) {
+    if (this != &other) *this = ActionGraph(other);
     return *this;
   }
-  void swap(ActionGraph& other) noexcept {
-    m_graph.swap(other.m_graph);
-    m_actions.swap(other.m_actions);
+  // Boost's adjacency_list has no move constructor, and its swap() copies the graph three times (adjacency_list.hpp:
+  // "Is there a more efficient way to do this?"), so the graph lives behind a pointer that moves in constant time: a
+  // fleet's plan has tens of thousands of vertices and edges, and a Plan is moved at every hand-over. The moved-from
+  // graph is left empty and usable.
+  ActionGraph(ActionGraph&& other) noexcept
+      : m_graph(std::exchange(other.m_graph, std::make_unique<Graph>())), m_actions(std::move(other.m_actions)) {
+    other.m_actions.clear();
+  }
+  ActionGraph& operator=(ActionGraph&& other) noexcept {
+    m_graph = std::exchange(other.m_graph, std::make_unique<Graph>());
+    m_actions = std::move(other.m_actions);
+    other.m_actions.clear();
+    return *this;
   }
 
   Index add(Action action);
@@ -50,6 +57,14 @@ class ActionGraph {
   std::vector<Index> predecessors(Index i) const;
   std::vector<Index> successors(Index i) const;
   std::vector<std::pair<Index, Index>> edges() const;
+  // visit(before, after, rule) for every edge, without looking each one up again as rule_of does.
+  template <class Visit>
+  void for_each_edge(Visit&& visit) const {
+    for (auto [it, end] = boost::edges(*m_graph); it != end; ++it) {
+      visit(boost::source(*it, *m_graph), boost::target(*it, *m_graph), (*m_graph)[*it].rule);
+    }
+  }
+  void reserve(std::size_t actions) { m_actions.reserve(actions); }
   std::string rule_of(Index before, Index after) const;
 
   // Actions in an order that respects every edge (ties broken by insertion order, so output is deterministic),
@@ -57,7 +72,7 @@ class ActionGraph {
   Result<std::vector<Index>> topological_order() const;
 
  private:
-  Graph m_graph;
+  std::unique_ptr<Graph> m_graph = std::make_unique<Graph>();  // never null
   std::vector<Action> m_actions;
 };
 

@@ -246,12 +246,20 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
 
 ActionGraph reorder_restarts(const ActionGraph& graph, const Topology& topology) {
   ActionGraph out;
-  for (const auto& action : graph.actions()) out.add(action);
-  for (const auto& [before, after] : graph.edges()) {
-    const std::string rule = graph.rule_of(before, after);
-    if (rule == kRestartsLast || rule == kRollingRestarts) continue;
-    out.order(before, after, rule);
+  out.reserve(graph.size());
+  for (const auto& action : graph.actions()) {
+    Action timed;
+    timed.kind = action.kind;
+    timed.node = action.node;
+    timed.cluster = action.cluster;
+    timed.store = action.store;
+    timed.service = action.service;
+    timed.certificate = action.certificate;
+    out.add(std::move(timed));
   }
+  graph.for_each_edge([&](ActionGraph::Index before, ActionGraph::Index after, const std::string& rule) {
+    if (rule != kRestartsLast && rule != kRollingRestarts) out.order(before, after, rule);
+  });
   restarts_last(out, topology);
   rolling_restarts(out, topology);
   return out;

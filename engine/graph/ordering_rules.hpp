@@ -64,7 +64,9 @@ void restarts_last(ActionGraph& graph, const Topology& topology);
 void rolling_restarts(ActionGraph& graph, const Topology& topology);
 
 // Rules 6a and 6b again, for another restart_services: the graph without their edges, then the rules with
-// `topology`. The other rules' edges are kept as they are.
+// `topology`. The other rules' edges are kept as they are. It is for weighing that choice (plans/estimate.hpp), not
+// for running: its actions keep what ordering and timing read (kind, node, cluster, store, service, certificate),
+// not their reasons, regions or owed restarts, which would make the copy of a fleet's plan cost as much as planning.
 ActionGraph reorder_restarts(const ActionGraph& graph, const Topology& topology);
 
 }  // namespace rules

@@ -39,6 +39,16 @@ TEST(ActionGraph, AMoveHandsTheGraphOverAndACopyKeepsBoth) {
   EXPECT_EQ(assigned.edges(), copy.edges());
   EXPECT_EQ(assigned.action(b).id(), copy.action(b).id());
   EXPECT_TRUE(moved.edges().empty());  // NOLINT(bugprone-use-after-move)
+  // The moved-from graph is empty and usable, and a copy does not share its edges with the original.
+  auto d = g.add(restart("d"));  // NOLINT(bugprone-use-after-move)
+  auto e = g.add(restart("e"));
+  g.order(d, e, "after-move");
+  EXPECT_EQ(g.rule_of(d, e), "after-move");
+  copy.order(b, a, "copy-only");
+  EXPECT_EQ(assigned.rule_of(b, a), "");
+  ActionGraph copied_over;
+  copied_over = copy;
+  EXPECT_EQ(copied_over.edges(), copy.edges());
 }
 
 TEST(ActionGraph, DuplicateEdgesAreIgnored) {
