@@ -1,9 +1,11 @@
 #include "plans/requirements.hpp"
 
+#include "engine/exec/parallel.hpp"
 #include "plans/presented.hpp"
 
 #include <algorithm>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -203,6 +205,29 @@ Result<std::vector<Certificate>> identity_chain(const Site& site, const LiveStat
   return chain.issuers;
 }
 
+namespace {
+
+// The signature checks the peer chains below ask of every node identity (is it self-issued, which declared CA
+// issued it), made first on every core. On a fleet's first plan they are most of resolving's time, one public-key
+// operation per identity (tests/bench/plan_bench); Certificate::issued remembers each answer, so the walk below finds
+// them made. A small site gains nothing from threads and skips this.
+void check_identity_signatures(const LiveState& live, const std::vector<Certificate>& declared) {
+  std::vector<const Certificate*> leaves;
+  for (const auto& [name, state] : live.nodes) {
+    for (const auto& [unit, chain] : state.identities) {
+      if (!chain.empty()) leaves.push_back(&chain.front());
+    }
+  }
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  if (threads < 2 || leaves.size() < 64) return;
+  parallel_for_each(leaves.size(), threads, [&](std::size_t k) {
+    if (leaves[k]->is_self_issued()) return;
+    for (const auto& ca : declared) (void)ca.issued(*leaves[k]);
+  });
+}
+
+}  // namespace
+
 Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& site, const LiveState& live,
                                                                  const ProviderLookup& providers) {
   const ClusterIndex clusters(site);
@@ -210,6 +235,7 @@ Result<std::vector<TrustRequirement>> resolve_trust_requirements(const Site& sit
   if (!out) return out;
   // Computed once: a fleet resolves thousands of peer chains against the same declared certificates.
   const std::vector<Certificate> declared = site_ca_certificates(site);
+  check_identity_signatures(live, declared);
 
   for (const auto& integration : site.integrations) {
     const Cluster* from = clusters.find(integration.from);

@@ -1,8 +1,10 @@
 #include "plans/diff.hpp"
 #include "plans/requirements.hpp"
 
+#include "bench/fleet.hpp"
 #include "providers/integration_rules.hpp"
 #include "providers/pki/certificate_builder.hpp"
+#include "providers/pki/key_pair.hpp"
 #include "providers/registry.hpp"
 #include "support/test_pki.hpp"
 #include "support/test_site.hpp"
@@ -172,6 +174,45 @@ TEST(Requirements, PcceCuicRootsGoOnFinesseBeforeFinesseRootsOnCuic) {
   bool labelled = false;
   for (auto [from, to] : plan->graph.edges()) labelled = labelled || plan->graph.rule_of(from, to) == "cross-product-order";
   EXPECT_TRUE(labelled);
+}
+
+// A fleet of 100 nodes is large enough for resolving to check the node identities' signatures on every core first
+// (plans/requirements.cpp) and remember the answers: a second resolve gives the same requirements, and an identity
+// that names a fleet CA as its issuer without that CA's signature is still refused, not taken as issued by it.
+TEST(Requirements, ResolvingAFleetChecksEveryIdentitySignatureAndRefusesAForgedOne) {
+  auto fleet = bench::make_fleet({.nodes = 100});
+  auto registry = providers::make_registry();
+  auto first = resolve_trust_requirements(fleet.site, fleet.live, registry);
+  ASSERT_TRUE(first) << first.error().describe();
+  auto again = resolve_trust_requirements(fleet.site, fleet.live, registry);
+  ASSERT_TRUE(again) << again.error().describe();
+  ASSERT_EQ(first->size(), again->size());
+  for (std::size_t k = 0; k < first->size(); ++k) {
+    EXPECT_EQ((*first)[k].node, (*again)[k].node);
+    EXPECT_EQ((*first)[k].certificate.fingerprint(), (*again)[k].certificate.fingerprint());
+  }
+
+  // The first cluster's nodes carry CA-signed identities; its publisher's is replaced by one with the same names,
+  // signed by another key.
+  const Node& victim = fleet.site.clusters.front().nodes.front();
+  const Certificate genuine = fleet.live.nodes.at(victim.name).identities.at("tomcat").front();
+  const Certificate* issuer = nullptr;
+  for (const auto& ca : fleet.site.cas) {
+    const bool named = !ca.certificates.empty() && ca.certificates.front().subject() == genuine.issuer();
+    if (named) issuer = &ca.certificates.front();
+  }
+  ASSERT_NE(issuer, nullptr) << "the fleet's first cluster has CA-signed identities";
+  auto forger = pki::KeyPair::generate("ec-256");
+  ASSERT_TRUE(forger);
+  pki::CertificateSpec spec{.common_name = victim.fqdn, .dns_names = {victim.fqdn}, .organization = "Fleet"};
+  auto forged = pki::issue_certificate(spec, *forger, issuer, *forger);
+  ASSERT_TRUE(forged) << forged.error().describe();
+  ASSERT_EQ(forged->issuer(), genuine.issuer());
+  fleet.live.nodes.at(victim.name).identities["tomcat"] = {*forged};
+  auto refused = resolve_trust_requirements(fleet.site, fleet.live, registry);
+  ASSERT_FALSE(refused) << "a forged identity was taken as issued by " << issuer->subject();
+  EXPECT_NE(refused.error().message.find("the chain of " + victim.fqdn + " stops at"), std::string::npos)
+      << refused.error().describe();
 }
 
 }  // namespace
