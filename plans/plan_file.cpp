@@ -188,6 +188,7 @@ class PlanDecoder {
     m_read.rewriting(true);
     const json& actions = m_read.array(doc, "", "actions");
     plan.order.reserve(actions.size());
+    plan.graph.reserve(actions.size());  // exact: an Action is large, and growing by doubling moved them all each time
     for (std::size_t k = 0; k < actions.size() && !m_read.failed(); ++k) {
       plan.graph.add(action(actions[k], "actions[" + std::to_string(k) + "]"));
       plan.order.push_back(k);
