@@ -247,15 +247,9 @@ void rolling_restarts(ActionGraph& graph, const Topology& topology) {
 ActionGraph reorder_restarts(const ActionGraph& graph, const Topology& topology) {
   ActionGraph out;
   out.reserve(graph.size());
-  for (const auto& action : graph.actions()) {
-    Action timed;
-    timed.kind = action.kind;
-    timed.node = action.node;
-    timed.cluster = action.cluster;
-    timed.store = action.store;
-    timed.service = action.service;
-    timed.certificate = action.certificate;
-    out.add(std::move(timed));
+  for (const auto& a : graph.actions()) {
+    out.add(Action{.kind = a.kind, .node = a.node, .cluster = a.cluster, .store = a.store, .certificate = a.certificate,
+                   .service = a.service});
   }
   graph.for_each_edge([&](ActionGraph::Index before, ActionGraph::Index after, const std::string& rule) {
     if (rule != kRestartsLast && rule != kRollingRestarts) out.order(before, after, rule);
