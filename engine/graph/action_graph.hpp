@@ -25,7 +25,8 @@ class ActionGraph {
   using Index = std::size_t;
 
   ActionGraph() = default;
-  ActionGraph(const ActionGraph& other) : m_graph(std::make_unique<Graph>(*other.m_graph)), m_actions(other.m_actions) {}
+  ActionGraph(const ActionGraph& other)
+      : m_graph(std::make_unique<Graph>(*other.m_graph)), m_actions(other.m_actions) {}
   ActionGraph& operator=(const ActionGraph& other) {
     if (this != &other) *this = ActionGraph(other);
     return *this;
