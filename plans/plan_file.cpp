@@ -136,8 +136,9 @@ class Reader {
 
 class PlanDecoder {
  public:
-  PlanDecoder(const std::string& source, const CertificateUnits& units, const SitePathRewrite* rewrite = nullptr)
-      : m_source(source), m_read(source, rewrite), m_units(units) {}
+  PlanDecoder(const std::string& source, const CertificateUnits& units, const SitePathRewrite* rewrite = nullptr,
+              CertificateDecoding decoding = CertificateDecoding::now)
+      : m_source(source), m_read(source, rewrite), m_units(units), m_decoding(decoding) {}
 
   Result<SavedPlan> decode(const json& doc) {
     if (!doc.is_object()) return fail(Error(ErrorCode::io, source_error("expected a JSON object")));
@@ -352,10 +353,20 @@ class PlanDecoder {
     entries.reserve(table->size());
     for (auto it = table->begin(); it != table->end(); ++it) entries.push_back(it);
     std::vector<std::optional<Result<std::vector<Certificate>>>> decoded(entries.size());
-    const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
-    parallel_for_each(entries.size(), threads, [&](std::size_t k) {
-      if (entries[k]->is_string()) decoded[k] = parse_certificates(entries[k]->get_ref<const std::string&>());
-    });
+    if (m_decoding == CertificateDecoding::now) {
+      const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+      parallel_for_each(entries.size(), threads, [&](std::size_t k) {
+        if (entries[k]->is_string()) decoded[k] = parse_certificates(entries[k]->get_ref<const std::string&>());
+      });
+    } else {
+      // Only the Base64 is decoded, and the fingerprint computed from the DER (microseconds each).
+      for (std::size_t k = 0; k < entries.size(); ++k) {
+        if (!entries[k]->is_string()) continue;
+        auto one = parse_pem_certificate_deferred(entries[k]->get_ref<const std::string&>());
+        decoded[k] = one ? Result<std::vector<Certificate>>(std::vector<Certificate>{*one})
+                         : Result<std::vector<Certificate>>(fail(one.error()));
+      }
+    }
     for (std::size_t k = 0; k < entries.size() && !m_read.failed(); ++k) {
       const auto& it = entries[k];
       std::string where = "certificates." + it.key().substr(0, 16);
@@ -522,6 +533,7 @@ class PlanDecoder {
   std::string m_source;
   Reader m_read;
   const CertificateUnits& m_units;
+  CertificateDecoding m_decoding;
   std::unordered_map<std::string, Certificate> m_certificates;  // by fingerprint
   std::unordered_map<std::string, std::shared_ptr<const std::string>> m_paths;
 };
@@ -550,7 +562,7 @@ Result<SavedPlan> plan_from_file_json(const json& document, const std::string& s
   return PlanDecoder(source, units).decode(document);
 }
 
-Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
+std::string plan_file_text(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
   // Written straight to text: a fleet's plan is tens of megabytes, and a tree built first would cost more than the
   // writing (plans/json_writer.hpp); the text is what plan_to_file_json(...).dump(2) prints.
   std::string text;
@@ -558,9 +570,14 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
   // not copied again each time it doubles.
   text.reserve(4096 + 2048 * plan.graph.size());
   JsonTextWriter writer(text);
-  SavedPlanFields saved{site, site_path_for(plan.site_file, path)};
+  SavedPlanFields saved{site, site_path_for(plan.site_file, plan_path)};
   write_plan_document(writer, plan, &saved);
   text.push_back('\n');
+  return text;
+}
+
+Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
+  const std::string text = plan_file_text(plan, site, path);
   // Written beside the target and renamed over it (engine/base/atomic_file): a reader sees the old plan or the new one.
   if (auto written = AtomicFile::replace(path, text, 0644); !written) {
     return fail(Error(ErrorCode::io, "plan file: " + written.error().message));
@@ -568,7 +585,9 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
   return {};
 }
 
-Result<json> read_plan_document(const std::filesystem::path& path) {
+namespace {
+
+Result<std::string> read_plan_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return fail(ErrorCode::io, "cannot read the plan file " + path.string() + ": " + errno_text());
   // Read whole into one string sized once (a fleet's plan is tens of megabytes); a file that grows meanwhile is read
@@ -578,6 +597,10 @@ Result<json> read_plan_document(const std::filesystem::path& path) {
   in.seekg(0);
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+Result<json> parse_plan_text(const std::filesystem::path& path, const std::string& text) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) {
     return fail(ErrorCode::io, path.string() + ": not valid JSON (a plan file is written by `trustctl plan --out`)");
@@ -585,8 +608,19 @@ Result<json> read_plan_document(const std::filesystem::path& path) {
   return doc;
 }
 
-Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units, json* document) {
-  auto doc = read_plan_document(path);
+}  // namespace
+
+Result<json> read_plan_document(const std::filesystem::path& path) {
+  auto text = read_plan_text(path);
+  if (!text) return fail(text.error());
+  return parse_plan_text(path, *text);
+}
+
+Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units,
+                                  PlanAsWritten* as_written, CertificateDecoding decoding) {
+  auto text = read_plan_text(path);
+  if (!text) return fail(text.error());
+  auto doc = parse_plan_text(path, *text);
   if (!doc) return fail(doc.error());
   // A relative site path is relative to the plan file's directory, wherever trustctl runs from; the plan's text names
   // the site file that way again, as plan printed it. The document is left as written: the decoder rewrites the
@@ -608,11 +642,11 @@ Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const Certi
       if (shown != site_file.string()) rewrite = SitePathRewrite{site_file.string(), std::move(shown)};
     }
   }
-  auto saved = PlanDecoder(path.string(), units, rewrite ? &*rewrite : nullptr).decode(*doc);
+  auto saved = PlanDecoder(path.string(), units, rewrite ? &*rewrite : nullptr, decoding).decode(*doc);
   if (!saved) return saved;
   if (resolved) saved->plan.site_file = *resolved;
   saved->layout.file = saved->plan.site_file;
-  if (document) *document = std::move(*doc);
+  if (as_written) *as_written = PlanAsWritten{std::move(*text), std::move(*doc)};
   return saved;
 }
 

@@ -36,18 +36,35 @@ nlohmann::json plan_to_file_json(const Plan& plan, const Site& site, const std::
 Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source,
                                       const CertificateUnits& units);
 
+// The text write_plan_file writes for a plan file at plan_path: the document of plan_to_file_json, as dump(2) prints
+// it, and a newline. apply compares it with the reviewed file's text first (most often they are the same bytes).
+std::string plan_file_text(const Plan& plan, const Site& site, const std::filesystem::path& plan_path);
+
 // Writes atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves half a plan.
 // The site supplies the layout; the plan's actions must belong to it.
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path);
+
+// How a saved plan's certificates are read. Each is always checked against the fingerprint that names it (SHA-256 of
+// its DER). `now` also decodes each one (OpenSSL, on every core), so a certificate that is not one is refused here:
+// for reading a plan in order to render it. `on_first_use` decodes none until asked
+// (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it recomputes, and only after proving the saved
+// document identical to that plan's (plan_compare.hpp), certificates included; a certificate that does not decode
+// can never be identical to one read from a node or the site.
+enum class CertificateDecoding { now, on_first_use };
 
 // Reads and checks a plan file: JSON syntax, format_version, every field's type, each certificate's PEM against the
 // fingerprint that names it, that every certificate an action names is in the table, and that every edge points forward in the saved run order (so the graph is acyclic).
 // Errors name the file and what is wrong with it.
 // The site file it names is resolved against the plan file's directory (plan.site_file).
-// With `document`, the file's JSON document as written is handed back too (apply compares it with what would run
-// now, plan_compare.hpp): a fleet's plan is parsed once.
+// With `as_written`, the file's text and JSON document are handed back too (apply compares them with what would run
+// now, plan_compare.hpp): a fleet's plan is read and parsed once.
+struct PlanAsWritten {
+  std::string text;
+  nlohmann::json document;
+};
 Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units,
-                                  nlohmann::json* document = nullptr);
+                                  PlanAsWritten* as_written = nullptr,
+                                  CertificateDecoding decoding = CertificateDecoding::now);
 // The file's JSON document as written, for comparing what was reviewed with what would run now (plan_compare.hpp).
 Result<nlohmann::json> read_plan_document(const std::filesystem::path& path);
 // Whether a file holds a saved plan rather than a site file, judged by its content, not its name (`tfplan`,

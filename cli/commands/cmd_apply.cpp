@@ -46,19 +46,22 @@ bool confirm() {
 // against the plan file's directory).
 struct Reviewed {
   std::filesystem::path file;
-  nlohmann::json document;
+  plans::PlanAsWritten written;
   plans::SavedPlan saved;
 };
 
 std::optional<Reviewed> read_reviewed(const CommonOptions& given, const Terminal& term,
                                       const ProviderLookup& providers) {
-  nlohmann::json document;
-  auto saved = plans::read_saved_plan(given.site, providers.units(), &document);
+  plans::PlanAsWritten written;
+  // Its certificates are only compared, never used: apply runs the plan it recomputes once the two documents are
+  // proven identical (matches_reviewed), so none is decoded.
+  auto saved =
+      plans::read_saved_plan(given.site, providers.units(), &written, plans::CertificateDecoding::on_first_use);
   if (!saved) {
     report_errors({saved.error()}, given, term);
     return std::nullopt;
   }
-  return Reviewed{given.site, std::move(document), std::move(*saved)};
+  return Reviewed{given.site, std::move(written), std::move(*saved)};
 }
 
 // A saved plan runs only if it is exactly what would be planned now from the same site and the live state: the
@@ -66,8 +69,11 @@ std::optional<Reviewed> read_reviewed(const CommonOptions& given, const Terminal
 // Refused with the differences otherwise, before anything is written.
 bool matches_reviewed(RunContext& context, const Reviewed& reviewed) {
   auto reasons = plans::stale_reasons(reviewed.saved.plan, context.site, context.plan.observed);
-  if (reasons.empty()) {
-    reasons = plans::plan_differences(reviewed.document,
+  // The same bytes as the file would be written now are the same document: the usual case, settled without building
+  // and walking two trees (seconds for a fleet). Otherwise (edited, or only re-indented) the documents are compared.
+  if (reasons.empty() &&
+      plans::plan_file_text(context.plan, context.site, reviewed.file) != reviewed.written.text) {
+    reasons = plans::plan_differences(reviewed.written.document,
                                       plans::plan_to_file_json(context.plan, context.site, reviewed.file));
   }
   if (reasons.empty()) return true;

@@ -5,6 +5,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
@@ -148,32 +149,60 @@ std::string format_utc(TimePoint time, const char* format) {
   return std::string(buf, n);
 }
 
-Certificate::Certificate(X509* cert) : m_cert(cert, X509_free) {
+Certificate::Body::~Body() { X509_free(cert); }
+
+Certificate::Certificate(X509* cert) {
+  auto body = std::make_shared<Body>();
+  body->cert = cert;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   X509_digest(cert, EVP_sha256(), md, &len);
-  m_fingerprint = to_hex(md, len);
+  body->fingerprint = to_hex(md, len);
+  m_body = std::move(body);
+}
+
+Certificate Certificate::decoded_on_first_use(std::string der) {
+  auto body = std::make_shared<Body>();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(der.data(), der.size(), md, &len, EVP_sha256(), nullptr);
+  body->fingerprint = to_hex(md, len);
+  body->der = std::move(der);
+  body->deferred = true;
+  return Certificate(std::shared_ptr<const Body>(std::move(body)));
+}
+
+X509* Certificate::native() const {
+  const Body& body = *m_body;
+  if (!body.deferred) return body.cert;  // set before any copy existed, never changes
+  std::call_once(body.decoding, [&body] {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(body.der.data());
+    X509* cert = d2i_X509(nullptr, &p, static_cast<long>(body.der.size()));
+    // Not a certificate after all (the caller vouched for it): an empty one answers every question harmlessly.
+    body.cert = cert ? cert : X509_new();
+  });
+  return body.cert;
 }
 
 std::string Certificate::pem() const {
   auto bio = ossl::memory_bio();
-  PEM_write_bio_X509(bio.get(), m_cert.get());
+  PEM_write_bio_X509(bio.get(), native());
   return ossl::bio_text(bio.get());
 }
 
 std::string Certificate::subject() const {
-  return printed_names().get(m_fingerprint, &PrintedNames::subject, m_cert.get());
+  return printed_names().get(m_body->fingerprint, &PrintedNames::subject, native());
 }
 std::string Certificate::issuer() const {
-  return printed_names().get(m_fingerprint, &PrintedNames::issuer, m_cert.get());
+  return printed_names().get(m_body->fingerprint, &PrintedNames::issuer, native());
 }
 
 std::string Certificate::common_name() const {
-  return printed_names().get(m_fingerprint, &PrintedNames::common_name, m_cert.get());
+  return printed_names().get(m_body->fingerprint, &PrintedNames::common_name, native());
 }
 
 std::string Certificate::serial_hex() const {
-  ossl::Bignum bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(m_cert.get()), nullptr));
+  ossl::Bignum bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(native()), nullptr));
   if (!bn) return "0";
   ossl::Buffer<char> hex(BN_bn2hex(bn.get()));
   if (!hex) return "0";
@@ -187,7 +216,7 @@ std::string Certificate::serial_hex() const {
 std::vector<std::string> Certificate::dns_names() const {
   std::vector<std::string> out;
   ossl::GeneralNames names(
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(m_cert.get(), NID_subject_alt_name, nullptr, nullptr)));
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(native(), NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
@@ -198,27 +227,27 @@ std::vector<std::string> Certificate::dns_names() const {
   return out;
 }
 
-TimePoint Certificate::not_before() const { return asn1_to_time(X509_get0_notBefore(m_cert.get())); }
-TimePoint Certificate::not_after() const { return asn1_to_time(X509_get0_notAfter(m_cert.get())); }
+TimePoint Certificate::not_before() const { return asn1_to_time(X509_get0_notBefore(native())); }
+TimePoint Certificate::not_after() const { return asn1_to_time(X509_get0_notAfter(native())); }
 
-bool Certificate::is_ca() const { return X509_check_ca(m_cert.get()) >= 1; }
+bool Certificate::is_ca() const { return X509_check_ca(native()) >= 1; }
 
 bool Certificate::is_self_issued() const { return issued(*this); }
 
 bool Certificate::issued(const Certificate& subject) const {
-  if (X509_NAME_cmp(X509_get_subject_name(m_cert.get()), X509_get_issuer_name(subject.m_cert.get())) != 0) {
+  if (X509_NAME_cmp(X509_get_subject_name(native()), X509_get_issuer_name(subject.native())) != 0) {
     return false;
   }
-  std::string pair = m_fingerprint + subject.m_fingerprint;
+  std::string pair = m_body->fingerprint + subject.m_body->fingerprint;
   if (auto known = verified_signatures().find(pair)) return *known;
-  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
-  bool verified = key && X509_verify(subject.m_cert.get(), key) == 1;
+  EVP_PKEY* key = X509_get0_pubkey(native());
+  bool verified = key && X509_verify(subject.native(), key) == 1;
   verified_signatures().remember(std::move(pair), verified);
   return verified;
 }
 
 std::string Certificate::key_type() const {
-  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  EVP_PKEY* key = X509_get0_pubkey(native());
   if (!key) return "unknown";
   switch (EVP_PKEY_get_base_id(key)) {
     case EVP_PKEY_RSA: return "RSA";
@@ -231,7 +260,7 @@ std::string Certificate::key_type() const {
 
 std::string Certificate::signer_key_type() const {
   int digest = NID_undef, key = NID_undef;
-  if (OBJ_find_sigid_algs(X509_get_signature_nid(m_cert.get()), &digest, &key) != 1) return "unknown";
+  if (OBJ_find_sigid_algs(X509_get_signature_nid(native()), &digest, &key) != 1) return "unknown";
   switch (key) {
     case NID_rsaEncryption: return "RSA";
     case NID_rsassaPss: return "RSA-PSS";
@@ -242,12 +271,12 @@ std::string Certificate::signer_key_type() const {
 }
 
 int Certificate::key_bits() const {
-  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  EVP_PKEY* key = X509_get0_pubkey(native());
   return key ? EVP_PKEY_get_bits(key) : 0;
 }
 
 std::string Certificate::public_key_pem() const {
-  EVP_PKEY* key = X509_get0_pubkey(m_cert.get());
+  EVP_PKEY* key = X509_get0_pubkey(native());
   if (!key) return {};
   auto bio = ossl::memory_bio();
   return PEM_write_bio_PUBKEY(bio.get(), key) == 1 ? ossl::bio_text(bio.get()) : std::string();
@@ -275,6 +304,28 @@ Result<std::vector<Certificate>> parse_certificates(std::string_view text) {
     return out;
   }
   return fail(ErrorCode::invalid_site, "no certificate found: expected PEM (-----BEGIN CERTIFICATE-----) or DER");
+}
+
+Result<Certificate> parse_pem_certificate_deferred(std::string_view text) {
+  ossl::Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  std::optional<std::string> der;
+  int blocks = 0;
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;
+  // Every block, as PEM_read_bio_X509 would skip to them; any block but one certificate is refused.
+  while (PEM_read_bio(bio.get(), &name, &header, &data, &len) == 1) {
+    ossl::Buffer<char> owned_name(name), owned_header(header);
+    ossl::Buffer<unsigned char> owned_data(data);
+    ++blocks;
+    if (std::string_view(name) == PEM_STRING_X509) {
+      der.emplace(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+    }
+  }
+  ERR_clear_error();  // the loop ends on "no start line"
+  if (blocks != 1 || !der) return fail(ErrorCode::invalid_site, "expected exactly one PEM certificate");
+  return Certificate::decoded_on_first_use(std::move(*der));
 }
 
 Result<std::vector<Certificate>> load_certificate_file(const std::string& path) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,10 +33,17 @@ class Certificate {
   // Takes ownership of one reference to cert.
   explicit Certificate(X509* cert);
 
-  X509* native() const { return m_cert.get(); }
+  // A certificate known by its DER encoding, decoded by OpenSSL only when something first asks more of it than its
+  // fingerprint (SHA-256 of `der`, computed here). Decoding is the dear part of holding a certificate (OpenSSL 3
+  // decodes each public key through its provider machinery, about 0.1 ms each), and a saved plan that apply only
+  // compares with the plan it recomputes never asks more (plans/plan_file.hpp). For a DER already known to be a
+  // certificate: one that does not decode reads as an empty certificate (no names, key or dates), never a crash.
+  static Certificate decoded_on_first_use(std::string der);
 
-  const std::string& fingerprint() const { return m_fingerprint; }  // SHA-256 of DER, lowercase hex, no colons
-  std::string short_fingerprint() const { return m_fingerprint.substr(0, 16); }
+  X509* native() const;  // never null
+
+  const std::string& fingerprint() const { return m_body->fingerprint; }  // SHA-256 of DER, lowercase hex, no colons
+  std::string short_fingerprint() const { return m_body->fingerprint.substr(0, 16); }
   std::string pem() const;
   std::string subject() const;      // RFC 2253 one-line form, e.g. "CN=uccx1.lab.example,O=Lab"
   std::string issuer() const;
@@ -56,11 +64,22 @@ class Certificate {
   // spaces in the CN turned into "_".
   std::string trust_file_name() const;
 
-  bool operator==(const Certificate& other) const { return m_fingerprint == other.m_fingerprint; }
+  bool operator==(const Certificate& other) const { return m_body->fingerprint == other.m_body->fingerprint; }
 
  private:
-  std::shared_ptr<X509> m_cert;
-  std::string m_fingerprint;
+  // Shared by every copy (a certificate is immutable): copying one costs a reference count, not a fingerprint string.
+  // An eagerly made certificate holds its X509 from the start; one made from DER keeps the DER until native() first
+  // decodes it, once, whichever thread asks first.
+  struct Body {
+    std::string fingerprint;
+    std::string der;        // decoded_on_first_use: what native() decodes; empty when made from an X509
+    bool deferred = false;  // decoded_on_first_use: cert is written once, under `decoding`
+    mutable std::once_flag decoding;
+    mutable X509* cert = nullptr;
+    ~Body();
+  };
+  explicit Certificate(std::shared_ptr<const Body> body) : m_body(std::move(body)) {}
+  std::shared_ptr<const Body> m_body;
 };
 
 // Days before expiry at which a certificate is due for renewal: renew_before_days, or by default the last third of
@@ -70,6 +89,10 @@ int renewal_window_days(const Certificate& certificate, std::optional<int> renew
 // Every certificate in a PEM text (any number of blocks, other text ignored) or one DER blob.
 // An empty result is an error: callers always expect at least one certificate.
 Result<std::vector<Certificate>> parse_certificates(std::string_view text);
+
+// Exactly one PEM certificate block, kept as DER and decoded on first use (Certificate::decoded_on_first_use): only
+// the block's Base64 is checked. For text whose certificate is proven some other way, e.g. by its fingerprint.
+Result<Certificate> parse_pem_certificate_deferred(std::string_view text);
 
 // Reads and parses a certificate file; the error names the path.
 Result<std::vector<Certificate>> load_certificate_file(const std::string& path);

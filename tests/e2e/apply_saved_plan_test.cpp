@@ -22,6 +22,19 @@ TEST(ApplySavedPlan, AReviewedPlanIsAppliedAsSaved) {
   EXPECT_EQ(again.exit_code, 0) << again.out;
 }
 
+// apply first compares the file's bytes with those it would write now; a reviewed plan that only went through a
+// formatter (jq -c, an editor) is still the same document, and is applied.
+TEST(ApplySavedPlan, AReformattedButUneditedPlanIsStillApplied) {
+  Lab lab("apply-reformatted", {.subnet = 233});
+  lab.start_sim();
+  auto file = lab.dir() / "reviewed.json";
+  ASSERT_EQ(lab.trustctl({"plan", lab.site().string(), "--out", file.string()}).exit_code, 0);
+  write_text(file, nlohmann::json::parse(read_text(file)).dump() + "\n");
+  auto apply = lab.trustctl({"apply", file.string(), "--auto-approve"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_TRUE(lab.store_holds("uccx2", lab.issuing.certificate));
+}
+
 TEST(ApplySavedPlan, AStalePlanIsRefusedWithItsDifferencesAndChangesNothing) {
   Lab lab("apply-stale", {.subnet = 105});
   lab.start_sim();

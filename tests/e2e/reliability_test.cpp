@@ -2,10 +2,12 @@
 // restarts (a dropped session, a SIGKILL at any moment, a SIGTERM), verify never passes a service that missed one,
 // a saved plan runs only exactly as reviewed, and a failed restart is recovered by the next apply.
 
+#include "engine/model/certificate.hpp"
 #include "engine/state/journal.hpp"
 #include "support/lab.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -186,6 +188,55 @@ INSTANTIATE_TEST_SUITE_P(Edits, EditedSavedPlan, ::testing::Values(0, 1, 2),
                                               : info.param == 1 ? "ForeignCaAdded"
                                                                 : "OneByteOfAReason");
                          });
+
+// apply does not decode a saved plan's certificates (it runs the plan it recomputes, once the two are identical): bytes
+// that are no certificate at all, named by their own SHA-256 in place of a reviewed one, must still be refused.
+TEST(Reliability, ASavedPlanWhoseCertificateIsNoCertificateIsRefusedAsStale) {
+  Lab lab("forged-certificate", {.subnet = 232});
+  lab.start_sim();
+  auto file = lab.dir() / "saved.tfplan";
+  auto planned = lab.trustctl({"plan", lab.site().string(), "--out", file.string()});
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  json plan = read_json(file);
+  const std::string der = "not a certificate, but named by its own SHA-256";
+  const std::string fingerprint = Certificate::decoded_on_first_use(der).fingerprint();
+  std::string b64(4 * ((der.size() + 2) / 3) + 1, '\0');
+  b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                                      reinterpret_cast<const unsigned char*>(der.data()),
+                                                      static_cast<int>(der.size()))));
+  std::string reviewed;
+  for (const auto& a : plan["actions"]) {
+    if (a["kind"] == "upload-trust" && a.contains("certificate") && reviewed.empty()) {
+      reviewed = a["certificate"]["fingerprint_sha256"];
+    }
+  }
+  for (auto& a : plan["actions"]) {  // the upload and the waits for its replication
+    if (!a.contains("certificate") || a["certificate"]["fingerprint_sha256"] != reviewed) continue;
+    a["certificate"]["fingerprint_sha256"] = fingerprint;
+    std::string id = a["id"];
+    a["id"] = id.substr(0, id.size() - 16) + fingerprint.substr(0, 16);
+  }
+  ASSERT_FALSE(reviewed.empty()) << "the lab's plan uploads a certificate";
+  plan["certificates"].erase(reviewed);
+  plan["certificates"][fingerprint] = "-----BEGIN CERTIFICATE-----\n" + b64 + "\n-----END CERTIFICATE-----\n";
+  write_text(file, plan.dump(2));
+
+  auto apply = lab.trustctl({"apply", file.string()});
+  EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
+  EXPECT_TRUE(contains(apply.err, "is stale: it is not what would be planned now")) << apply.err;
+  for (const char* node : {"uccx1", "uccx2"}) {
+    for (const auto& c : lab.commands(node)) {
+      std::string command = c.value("command", "");
+      EXPECT_FALSE((command.starts_with("set ") && !command.starts_with("set cli ")) ||
+                   command.starts_with("utils service restart"))
+          << node << " was changed: " << command;
+    }
+  }
+  // Read to be shown, the same file is refused outright: there the certificate is decoded.
+  auto shown = lab.trustctl({"plan", "--from", file.string()});
+  EXPECT_EQ(shown.exit_code, 1) << shown.out << shown.err;
+  EXPECT_TRUE(contains(shown.err, "expected exactly one PEM certificate")) << shown.err;
+}
 
 TEST(Reliability, AnUneditedSavedPlanWithAnyNameIsAppliedWithoutAPrompt) {
   Lab lab("saved-any-name", {.subnet = 186});

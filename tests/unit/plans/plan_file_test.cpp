@@ -12,6 +12,7 @@
 #include "providers/vos/vos_units.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <cstdint>
 #include <limits>
@@ -50,12 +51,13 @@ class PlanFile : public ::testing::Test {
   static void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
 
   // A saved mixed plan, edited by `edit`, read back: the error it gives.
-  std::string error_after(const std::function<void(json&)>& edit) {
+  std::string error_after(const std::function<void(json&)>& edit,
+                          CertificateDecoding decoding = CertificateDecoding::now) {
     auto s = trustctl::testing::mixed_scenario();
     json doc = plan_to_file_json(s.plan(), s.site);
     edit(doc);
     write(path("edited.json"), doc.dump(2));
-    auto read = read_saved_plan(path("edited.json"), trustctl::providers::vos_units());
+    auto read = read_saved_plan(path("edited.json"), trustctl::providers::vos_units(), nullptr, decoding);
     if (read) return "(read without error)";
     return read.error().describe();
   }
@@ -373,6 +375,55 @@ TEST_F(PlanFile, RefusesEditedContentNamingTheField) {
   EXPECT_TRUE(contains(layout, "layout.clusters[0].nodes[0].role: expected publisher or subscriber")) << layout;
 }
 
+// apply reads a saved plan's certificates without decoding them (it only compares them): each is still checked
+// against the fingerprint that names it, with the same errors.
+TEST_F(PlanFile, CertificatesLeftForFirstUseAreCheckedByFingerprintAlike) {
+  const auto later = CertificateDecoding::on_first_use;
+  std::string swapped = error_after(
+      [](json& d) {
+        std::string fingerprint = d["actions"][0]["certificate"]["fingerprint_sha256"];
+        d["certificates"][fingerprint] = trustctl::testing::fixed_certificate("partner-root").pem();
+      },
+      later);
+  EXPECT_TRUE(contains(swapped, "certificates.e7c9c67f935d01b0: the PEM does not match the fingerprint that names it"))
+      << swapped;
+  std::string not_pem =
+      error_after([](json& d) { d["certificates"].begin().value() = "-----BEGIN CERTIFICATE-----"; }, later);
+  EXPECT_TRUE(contains(not_pem, "expected exactly one PEM certificate")) << not_pem;
+  std::string two = error_after(
+      [](json& d) {
+        auto it = d["certificates"].begin();
+        it.value() = it.value().get<std::string>() + trustctl::testing::fixed_certificate("partner-root").pem();
+      },
+      later);
+  EXPECT_TRUE(contains(two, "expected exactly one PEM certificate")) << two;
+  EXPECT_EQ(error_after([](json&) {}, later), "(read without error)");
+
+  // Bytes that are not a certificate, named by their own SHA-256: only decoding tells. Read to render, the file is
+  // refused; read for apply it is not (apply then finds it differs from what it recomputes, plan_compare_test).
+  auto forged = [](json& d) {
+    const std::string der = "not a certificate";
+    const std::string fingerprint = Certificate::decoded_on_first_use(der).fingerprint();
+    std::string b64(4 * ((der.size() + 2) / 3) + 1, '\0');
+    b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                                        reinterpret_cast<const unsigned char*>(der.data()),
+                                                        static_cast<int>(der.size()))));
+    std::string old = d["actions"][0]["certificate"]["fingerprint_sha256"];
+    d["certificates"].erase(old);
+    d["certificates"][fingerprint] = "-----BEGIN CERTIFICATE-----\n" + b64 + "\n-----END CERTIFICATE-----\n";
+    for (auto& a : d["actions"]) {
+      if (a.contains("certificate") && a["certificate"]["fingerprint_sha256"] == old) {
+        a["certificate"]["fingerprint_sha256"] = fingerprint;
+        std::string id = a["id"];
+        a["id"] = id.substr(0, id.size() - 16) + fingerprint.substr(0, 16);
+      }
+    }
+  };
+  std::string rendered = error_after(forged);
+  EXPECT_TRUE(contains(rendered, "expected exactly one PEM certificate")) << rendered;
+  EXPECT_EQ(error_after(forged, later), "(read without error)");
+}
+
 // A kind that needs a certificate (or a service, a source node, a file) and has none would reach the runner
 // empty-handed: the file is refused when it is read, naming the action.
 TEST_F(PlanFile, AnActionMissingWhatItsKindNeedsIsADecodeError) {
@@ -416,10 +467,14 @@ TEST_F(PlanFile, HandsBackTheDocumentAsWrittenBesideThePlan) {
   auto s = trustctl::testing::mixed_scenario();  // its site file: sites/lab.toml, in the working directory
   std::filesystem::create_directories(path("out"));
   ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("out/plan.json")));
-  json document;
-  auto saved = read_saved_plan(path("out/plan.json"), trustctl::providers::vos_units(), &document);
+  PlanAsWritten as_written;
+  auto saved = read_saved_plan(path("out/plan.json"), trustctl::providers::vos_units(), &as_written);
   ASSERT_TRUE(saved) << saved.error().describe();
+  const json& document = as_written.document;
   EXPECT_EQ(document, json::parse(read(path("out/plan.json"))));
+  EXPECT_EQ(as_written.text, read(path("out/plan.json")));
+  // What apply compares first: the text the same plan would be written as now, for the same file.
+  EXPECT_EQ(plan_file_text(s.plan(), s.site, path("out/plan.json")), as_written.text);
   const std::string written = document["site"]["file"].get<std::string>();  // relative to out/
   ASSERT_NE(written, "sites/lab.toml");
   std::size_t sources = 0;

@@ -2,6 +2,9 @@
 #include "providers/pki/certificate_builder.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/x509.h>
+
+#include <thread>
 
 namespace trustctl {
 namespace {
@@ -93,6 +96,73 @@ TEST(Certificate, DatesPastTheYear2262DoNotOverflow) {
   EXPECT_GT(far.not_after(), far.not_before());
   EXPECT_GT(far.not_after(), now_utc() + std::chrono::years(200));  // never against system_clock's nanoseconds
   EXPECT_GE(renewal_window_days(far, std::nullopt), 30);
+}
+
+// The DER of a certificate, as the PEM carries it.
+std::string der_of(const Certificate& certificate) {
+  unsigned char* der = nullptr;
+  int len = i2d_X509(certificate.native(), &der);
+  std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+TEST(Certificate, OneDecodedOnFirstUseAnswersAsTheDecodedOneDoes) {
+  Chain chain;
+  Certificate deferred = Certificate::decoded_on_first_use(der_of(chain.leaf));
+  EXPECT_EQ(deferred.fingerprint(), chain.leaf.fingerprint());
+  EXPECT_EQ(deferred, chain.leaf);
+  EXPECT_EQ(deferred.subject(), chain.leaf.subject());
+  EXPECT_EQ(deferred.serial_hex(), "a1b");
+  EXPECT_EQ(deferred.dns_names(), std::vector<std::string>{"uccx1.lab.example"});
+  EXPECT_EQ(deferred.not_after(), chain.leaf.not_after());
+  EXPECT_TRUE(chain.root.issued(deferred));
+  EXPECT_EQ(deferred.pem(), chain.leaf.pem());
+  Certificate copy = deferred;  // shares the decoding
+  EXPECT_EQ(copy.native(), deferred.native());
+}
+
+TEST(Certificate, OneDecodedOnFirstUseIsDecodedOnceWhicheverThreadAsksFirst) {
+  Chain chain;
+  Certificate deferred = Certificate::decoded_on_first_use(der_of(chain.root));
+  std::vector<X509*> seen(8, nullptr);
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < seen.size(); ++k) threads.emplace_back([&, k] { seen[k] = deferred.native(); });
+  for (auto& t : threads) t.join();
+  for (X509* x : seen) EXPECT_EQ(x, seen.front());
+  EXPECT_NE(seen.front(), nullptr);
+  EXPECT_EQ(deferred.common_name(), "Lab Root CA");
+}
+
+// Vouched for wrongly (the caller's proof failed): an empty certificate, never a crash.
+TEST(Certificate, DerThatIsNotACertificateDecodesAsAnEmptyOne) {
+  Certificate junk = Certificate::decoded_on_first_use("not DER at all");
+  EXPECT_EQ(junk.fingerprint().size(), 64u);
+  EXPECT_NE(junk.native(), nullptr);
+  EXPECT_EQ(junk.common_name(), "");
+  EXPECT_EQ(junk.key_type(), "unknown");
+  EXPECT_EQ(junk.key_bits(), 0);
+  EXPECT_TRUE(junk.dns_names().empty());
+  EXPECT_FALSE(junk.is_ca());
+  EXPECT_FALSE(junk.issued(junk));
+  (void)junk.not_after();
+  (void)junk.serial_hex();
+  (void)junk.pem();
+}
+
+TEST(Certificate, DeferredPemParsingTakesExactlyOneCertificateBlock) {
+  Chain chain;
+  auto one = parse_pem_certificate_deferred("leaf\n" + chain.leaf.pem());
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(*one, chain.leaf);
+  EXPECT_FALSE(parse_pem_certificate_deferred(chain.leaf.pem() + chain.root.pem()));
+  EXPECT_FALSE(parse_pem_certificate_deferred("no PEM here"));
+  EXPECT_FALSE(parse_pem_certificate_deferred(""));
+  auto key = *pki::KeyPair::generate("ec-256");
+  EXPECT_FALSE(parse_pem_certificate_deferred(key.public_pem()));
+  std::string broken = chain.leaf.pem();
+  broken.replace(broken.find('\n') + 1, 4, "!!!!");  // not Base64
+  EXPECT_FALSE(parse_pem_certificate_deferred(broken));
 }
 
 }  // namespace
