@@ -52,6 +52,7 @@ void JsonSink::set_rewrite(std::string from, std::string to) {
 // Text.
 
 void JsonTextWriter::newline_indent(std::size_t depth) {
+  if (!m_indented) return;
   m_out.push_back('\n');
   m_out.append(depth * 2, ' ');
 }
@@ -86,7 +87,7 @@ void JsonTextWriter::key(std::string_view name) {
   newline_indent(m_depth);
   m_out.push_back('"');
   escaped(name);
-  m_out.append("\": ");
+  m_out.append(m_indented ? "\": " : "\":");
   m_after_key = true;
 }
 

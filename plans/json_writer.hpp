@@ -4,7 +4,8 @@
 // tree first costs more than the writing), and the same code builds the tree that plan comparison and --format json
 // use.
 //
-// The text is what nlohmann's dump(2) prints for the tree the same calls build: same indentation, same escaping, and
+// The text is what nlohmann's dump(2) (or, compact, dump()) prints for the tree the same calls build: same
+// indentation, same escaping, and
 // object members in nlohmann's order, which is sorted by key. The writer does not sort: callers write members in
 // ascending key order, and the text writer refuses (std::logic_error) a key that is not greater than the one before
 // it, so a member added in the wrong place fails every test that writes a plan instead of changing the file.
@@ -61,11 +62,13 @@ class JsonSink {
   std::string m_from, m_to, m_rewritten;
 };
 
-// Text exactly as nlohmann::json::dump(2) prints the tree the same calls would build.
+// Text exactly as nlohmann::json::dump(2) prints the tree the same calls would build, or, compact, as dump() does.
 class JsonTextWriter final : public JsonSink {
  public:
+  enum class Layout { indented, compact };
   // Appends to out.
-  explicit JsonTextWriter(std::string& out) : m_out(out) {}
+  explicit JsonTextWriter(std::string& out, Layout layout = Layout::indented)
+      : m_out(out), m_indented(layout == Layout::indented) {}
 
   void begin_object() override;
   void end_object() override;
@@ -94,6 +97,7 @@ class JsonTextWriter final : public JsonSink {
   void escaped(std::string_view text);
 
   std::string& m_out;
+  bool m_indented;
   std::vector<Frame> m_frames;
   std::size_t m_depth = 0;  // frames in use; m_frames keeps the closed ones for their key buffers
   bool m_after_key = false;

@@ -564,12 +564,12 @@ Result<SavedPlan> plan_from_file_json(const json& document, const std::string& s
 
 std::string plan_file_text(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
   // Written straight to text: a fleet's plan is tens of megabytes, and a tree built first would cost more than the
-  // writing (plans/json_writer.hpp); the text is what plan_to_file_json(...).dump(2) prints.
+  // writing (plans/json_writer.hpp); the text is what plan_to_file_json(...).dump() prints.
   std::string text;
-  // Reserved once (a fleet's plan takes about 1.6 KB per action; pages never written cost nothing), so the text is
+  // Reserved once (a fleet's plan takes about 1.1 KB per action; pages never written cost nothing), so the text is
   // not copied again each time it doubles.
-  text.reserve(4096 + 2048 * plan.graph.size());
-  JsonTextWriter writer(text);
+  text.reserve(4096 + 1536 * plan.graph.size());
+  JsonTextWriter writer(text, JsonTextWriter::Layout::compact);
   SavedPlanFields saved{site, site_path_for(plan.site_file, plan_path)};
   write_plan_document(writer, plan, &saved);
   text.push_back('\n');

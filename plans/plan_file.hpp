@@ -36,8 +36,10 @@ nlohmann::json plan_to_file_json(const Plan& plan, const Site& site, const std::
 Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source,
                                       const CertificateUnits& units);
 
-// The text write_plan_file writes for a plan file at plan_path: the document of plan_to_file_json, as dump(2) prints
-// it, and a newline. apply compares it with the reviewed file's text first (most often they are the same bytes).
+// The text write_plan_file writes for a plan file at plan_path: the document of plan_to_file_json, compact, as dump()
+// prints it, and a newline. apply compares it with the reviewed file's text first (most often they are the same
+// bytes). Compact because a fleet's plan is tens of megabytes that are written, read and parsed, and are read by
+// people through `plan --from` (or jq), not in the raw file: indentation made it a third larger.
 std::string plan_file_text(const Plan& plan, const Site& site, const std::filesystem::path& plan_path);
 
 // Writes atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves half a plan.
@@ -47,9 +49,9 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
 // How a saved plan's certificates are read. Each is always checked against the fingerprint that names it (SHA-256 of
 // its DER). `now` also decodes each one (OpenSSL, on every core), so a certificate that is not one is refused here:
 // for reading a plan in order to render it. `on_first_use` decodes none until asked
-// (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it recomputes, and only after proving the saved
-// document identical to that plan's (plan_compare.hpp), certificates included; a certificate that does not decode
-// can never be identical to one read from a node or the site.
+// (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it
+// recomputes, and only after proving the saved document identical to that plan's (plan_compare.hpp), certificates
+// included; a certificate that does not decode can never be identical to one read from a node or the site.
 enum class CertificateDecoding { now, on_first_use };
 
 // Reads and checks a plan file: JSON syntax, format_version, every field's type, each certificate's PEM against the

@@ -20,7 +20,6 @@
 
 #include "plans/diff.hpp"
 #include "plans/estimate.hpp"
-#include "plans/plan_document.hpp"
 #include "plans/plan_file.hpp"
 #include "plans/plan_stages.hpp"
 #include "plans/render_json.hpp"
@@ -153,10 +152,7 @@ Figures measure(int nodes, const Options& options) {
       // The saved plan's parts: its text alone (write_plan_file adds writing it, fsync and rename), the JSON parse,
       // the decoding into a plan and freeing the parsed document (read_plan_file adds reading the file).
       t = Clock::now();
-      std::string text;
-      plans::JsonTextWriter writer(text);
-      plans::SavedPlanFields fields{fleet.site, fleet.site.file.string()};
-      plans::write_plan_document(writer, *plan, &fields);
+      const std::string text = plans::plan_file_text(*plan, fleet.site, {});
       keep_best("text_s", seconds_since(t));
       t = Clock::now();
       auto parsed = nlohmann::json::parse(text);

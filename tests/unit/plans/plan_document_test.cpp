@@ -28,6 +28,10 @@ TEST(PlanDocument, TextIsTheDumpOfTheTree) {
       write_plan_document(tree, plan, &saved);
       json document = tree.take();
       EXPECT_EQ(text, document.dump(2));
+      std::string compact;
+      JsonTextWriter compact_writer(compact, JsonTextWriter::Layout::compact);
+      write_plan_document(compact_writer, plan, &saved);
+      EXPECT_EQ(compact, document.dump());
       EXPECT_EQ(document["site"]["file"], site_path);
     }
     std::string rendered;

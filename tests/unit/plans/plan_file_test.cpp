@@ -80,8 +80,7 @@ TEST_F(PlanFile, ReadBackRendersExactlyAsTheOriginal) {
     EXPECT_EQ(saved->plan.site_file, std::filesystem::absolute(plan.site_file).lexically_normal().string());
     saved->plan.site_file = plan.site_file;
     EXPECT_EQ(plan_to_json(saved->plan).dump(2), plan_to_json(plan).dump(2));
-    EXPECT_EQ(plan_to_file_json(saved->plan, saved->layout, path("plan.json")).dump(2),
-              read(path("plan.json")).substr(0, read(path("plan.json")).size() - 1))
+    EXPECT_EQ(plan_to_file_json(saved->plan, saved->layout, path("plan.json")).dump() + "\n", read(path("plan.json")))
         << "writing what was read gives the same file";
   }
 }
