@@ -3,7 +3,11 @@
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
 
+#include "bench/fleet.hpp"
 #include "plan_fixtures.hpp"
+#include "plans/diff.hpp"
+#include "plans/estimate.hpp"
+#include "providers/registry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,6 +43,33 @@ TEST(PlanDocument, TextIsTheDumpOfTheTree) {
     write_plan_document(writer, plan);
     EXPECT_EQ(rendered, plan_to_json(plan).dump(2));
   }
+}
+
+// A fleet's plan has its estimate worked out on another core while its actions are written: the document holds the
+// same estimate as plans::estimate, and the text is still the tree's dump.
+TEST(PlanDocument, AFleetsEstimateWorkedOutAsideIsTheEstimate) {
+  auto fleet = bench::make_fleet({.nodes = 400});
+  auto registry = providers::make_registry();
+  auto plan = make_plan(fleet.site, fleet.live, registry);
+  ASSERT_TRUE(plan) << plan.error().describe();
+  ASSERT_GE(plan->graph.size(), 2000u) << "large enough for the estimate to be worked out aside";
+  const Estimate expected = estimate(*plan);
+  SavedPlanFields saved{fleet.site, plan->site_file};
+  JsonTreeBuilder tree;
+  write_plan_document(tree, *plan, &saved);
+  json document = tree.take();
+  EXPECT_EQ(document["estimate"]["duration_s"].get<double>(), expected.duration_s);
+  ASSERT_TRUE(expected.other.has_value());
+  EXPECT_EQ(document["estimate"]["other"]["duration_s"].get<double>(), expected.other->duration_s);
+  ASSERT_EQ(document["estimate"]["per_node"].size(), expected.per_node.size());
+  for (std::size_t k = 0; k < expected.per_node.size(); ++k) {
+    EXPECT_EQ(document["estimate"]["per_node"][k]["node"], expected.per_node[k].node);
+    EXPECT_EQ(document["estimate"]["per_node"][k]["down_s"].get<double>(), expected.per_node[k].down_s);
+  }
+  std::string text;
+  JsonTextWriter writer(text, JsonTextWriter::Layout::compact);
+  write_plan_document(writer, *plan, &saved);
+  EXPECT_EQ(text, document.dump());
 }
 
 TEST(PlanDocument, OnlyTheSavedPlanNamesTheSiteRelativeToItself) {
