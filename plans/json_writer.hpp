@@ -5,10 +5,10 @@
 // use.
 //
 // The text is what nlohmann's dump(2) (or, compact, dump()) prints for the tree the same calls build: same
-// indentation, same escaping, and
-// object members in nlohmann's order, which is sorted by key. The writer does not sort: callers write members in
-// ascending key order, and the text writer refuses (std::logic_error) a key that is not greater than the one before
-// it, so a member added in the wrong place fails every test that writes a plan instead of changing the file.
+// indentation, same escaping, and object members in nlohmann's order, which is sorted by key. The writer does not
+// sort: callers write members in ascending key order, and the text writer refuses (std::logic_error) a key that is
+// not greater than the one before it, so a member added in the wrong place fails every test that writes a plan
+// instead of changing the file.
 
 #include <nlohmann/json.hpp>
 

@@ -6,8 +6,9 @@
 
 #include <cstdint>
 #include <future>
-#include <thread>
 #include <map>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -28,7 +29,11 @@ class DocumentWriter {
     // does: for a fleet's plan it is worked out on another core while the actions are written, which is most of the
     // document. A small plan's is worked out in place when its turn comes.
     if (plan.graph.size() >= kEstimateAsideFrom && std::thread::hardware_concurrency() > 1) {
-      m_estimate = std::async(std::launch::async, [&plan] { return plans::estimate(plan); });
+      try {
+        m_estimate = std::async(std::launch::async, [&plan] { return plans::estimate(plan); });
+      } catch (const std::system_error&) {
+        // No thread to be had: the estimate is worked out in place, as for a small plan.
+      }
     }
     // Each id is asked for again by every action that comes after it.
     m_ids.reserve(plan.graph.size());

@@ -558,8 +558,9 @@ json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem
   return tree.take();
 }
 
-Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source, const CertificateUnits& units) {
-  return PlanDecoder(source, units).decode(document);
+Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source, const CertificateUnits& units,
+                                      CertificateDecoding decoding) {
+  return PlanDecoder(source, units, nullptr, decoding).decode(document);
 }
 
 std::string plan_file_text(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {

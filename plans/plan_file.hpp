@@ -27,6 +27,14 @@ struct SavedPlan {
   Site layout;
 };
 
+// How a saved plan's certificates are read. Each is always checked against the fingerprint that names it (SHA-256 of
+// its DER). `now` also decodes each one (OpenSSL, on every core), so a certificate that is not one is refused here:
+// for reading a plan in order to render it. `on_first_use` decodes none until asked
+// (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it
+// recomputes, and only after proving the saved document identical to that plan's (plan_compare.hpp), certificates
+// included; a certificate that does not decode can never be identical to one read from a node or the site.
+enum class CertificateDecoding { now, on_first_use };
+
 // The document write_plan_file writes; exposed so tests and pipelines can build it without a file. With plan_path, the
 // site file is named relative to the plan file's directory, so a plan and its site copied together to another
 // checkout still find each other.
@@ -34,7 +42,8 @@ nlohmann::json plan_to_file_json(const Plan& plan, const Site& site, const std::
 // Parses a document; `source` names it in errors ("plan.json"). `units` are the providers' unit names
 // (ProviderLookup::units()) the plan's identity actions use.
 Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source,
-                                      const CertificateUnits& units);
+                                      const CertificateUnits& units,
+                                      CertificateDecoding decoding = CertificateDecoding::now);
 
 // The text write_plan_file writes for a plan file at plan_path: the document of plan_to_file_json, compact, as dump()
 // prints it, and a newline. apply compares it with the reviewed file's text first (most often they are the same
@@ -45,14 +54,6 @@ std::string plan_file_text(const Plan& plan, const Site& site, const std::filesy
 // Writes atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves half a plan.
 // The site supplies the layout; the plan's actions must belong to it.
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path);
-
-// How a saved plan's certificates are read. Each is always checked against the fingerprint that names it (SHA-256 of
-// its DER). `now` also decodes each one (OpenSSL, on every core), so a certificate that is not one is refused here:
-// for reading a plan in order to render it. `on_first_use` decodes none until asked
-// (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it
-// recomputes, and only after proving the saved document identical to that plan's (plan_compare.hpp), certificates
-// included; a certificate that does not decode can never be identical to one read from a node or the site.
-enum class CertificateDecoding { now, on_first_use };
 
 // Reads and checks a plan file: JSON syntax, format_version, every field's type, each certificate's PEM against the
 // fingerprint that names it, that every certificate an action names is in the table, and that every edge points forward in the saved run order (so the graph is acyclic).
