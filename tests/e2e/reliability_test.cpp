@@ -2,12 +2,11 @@
 // restarts (a dropped session, a SIGKILL at any moment, a SIGTERM), verify never passes a service that missed one,
 // a saved plan runs only exactly as reviewed, and a failed restart is recovered by the next apply.
 
-#include "engine/model/certificate.hpp"
 #include "engine/state/journal.hpp"
+#include "support/forged_pem.hpp"
 #include "support/lab.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -198,12 +197,8 @@ TEST(Reliability, ASavedPlanWhoseCertificateIsNoCertificateIsRefusedAsStale) {
   auto planned = lab.trustctl({"plan", lab.site().string(), "--out", file.string()});
   ASSERT_EQ(planned.exit_code, 0) << planned.err;
   json plan = read_json(file);
-  const std::string der = "not a certificate, but named by its own SHA-256";
-  const std::string fingerprint = Certificate::decoded_on_first_use(der).fingerprint();
-  std::string b64(4 * ((der.size() + 2) / 3) + 1, '\0');
-  b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                                      reinterpret_cast<const unsigned char*>(der.data()),
-                                                      static_cast<int>(der.size()))));
+  const ForgedPem forged = pem_block_of("not a certificate, but named by its own SHA-256");
+  const std::string& fingerprint = forged.fingerprint;
   std::string reviewed;
   for (const auto& a : plan["actions"]) {
     if (a["kind"] == "upload-trust" && a.contains("certificate") && reviewed.empty()) {
@@ -218,7 +213,7 @@ TEST(Reliability, ASavedPlanWhoseCertificateIsNoCertificateIsRefusedAsStale) {
   }
   ASSERT_FALSE(reviewed.empty()) << "the lab's plan uploads a certificate";
   plan["certificates"].erase(reviewed);
-  plan["certificates"][fingerprint] = "-----BEGIN CERTIFICATE-----\n" + b64 + "\n-----END CERTIFICATE-----\n";
+  plan["certificates"][fingerprint] = forged.pem;
   write_text(file, plan.dump(2));
 
   auto apply = lab.trustctl({"apply", file.string()});

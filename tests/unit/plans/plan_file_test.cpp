@@ -10,9 +10,9 @@
 #include "golden.hpp"
 #include "plan_fixtures.hpp"
 #include "providers/vos/vos_units.hpp"
+#include "support/forged_pem.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <limits>
@@ -399,17 +399,12 @@ TEST_F(PlanFile, CertificatesLeftForFirstUseAreCheckedByFingerprintAlike) {
   EXPECT_EQ(error_after([](json&) {}, later), "(read without error)");
 
   // Bytes that are not a certificate, named by their own SHA-256: only decoding tells. Read to render, the file is
-  // refused; read for apply it is not (apply then finds it differs from what it recomputes, plan_compare_test).
+  // refused; read for apply it is not (apply then finds it differs from what it recomputes: reliability_test).
   auto forged = [](json& d) {
-    const std::string der = "not a certificate";
-    const std::string fingerprint = Certificate::decoded_on_first_use(der).fingerprint();
-    std::string b64(4 * ((der.size() + 2) / 3) + 1, '\0');
-    b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                                        reinterpret_cast<const unsigned char*>(der.data()),
-                                                        static_cast<int>(der.size()))));
+    const auto [pem, fingerprint] = trustctl::testing::pem_block_of("not a certificate");
     std::string old = d["actions"][0]["certificate"]["fingerprint_sha256"];
     d["certificates"].erase(old);
-    d["certificates"][fingerprint] = "-----BEGIN CERTIFICATE-----\n" + b64 + "\n-----END CERTIFICATE-----\n";
+    d["certificates"][fingerprint] = pem;
     for (auto& a : d["actions"]) {
       if (a.contains("certificate") && a["certificate"]["fingerprint_sha256"] == old) {
         a["certificate"]["fingerprint_sha256"] = fingerprint;
