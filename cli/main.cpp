@@ -5,6 +5,7 @@
 #include "cli/commands/command_table.hpp"
 #include "cli/output/last_resort.hpp"
 #include "cli/output/machine_output.hpp"
+#include "engine/base/huge_page_heap.hpp"
 #include "engine/base/log.hpp"
 
 #include <CLI/CLI.hpp>
@@ -157,6 +158,8 @@ int run_command_line(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything allocates much or starts a thread (engine/base/huge_page_heap.hpp says why).
+  (void)trustctl::use_huge_pages_for_the_heap();
   // A peer that closes its socket must surface as an error on that node, not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   // The last resort for a bug (cli/output/last_resort.hpp): one line and exit 1, never an abort.

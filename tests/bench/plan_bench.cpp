@@ -13,11 +13,14 @@
 //                                        (issue 15: at 6,000 nodes, write and read together under 0.5 s), read
 //                                        both to be rendered (every certificate decoded) and as apply reads it
 //                                        (certificates checked by fingerprint, decoded on first use)
+//   plan_bench 6000 --small-pages   without what trustctl does first (engine/base/huge_page_heap.hpp): the heap in
+//                                   4 KiB pages, to see what huge pages are worth on this machine
 //
 // Not a ctest test: speed is measured here, never asserted (CONTRIBUTING.md).
 
 #include "fleet.hpp"
 
+#include "engine/base/huge_page_heap.hpp"
 #include "plans/diff.hpp"
 #include "plans/estimate.hpp"
 #include "plans/plan_file.hpp"
@@ -73,6 +76,7 @@ struct Options {
   int repeat = 1;
   int limit_s = 600;
   bool breakdown = false;
+  bool small_pages = false;  // --small-pages: the heap as glibc leaves it
   std::string keep;  // --keep FILE: the saved plan of the (last) size is left there for a look at its contents
 };
 
@@ -260,9 +264,11 @@ Options parse(int argc, char** argv) {
     if (arg == "--repeat" && i + 1 < argc) o.repeat = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--limit" && i + 1 < argc) o.limit_s = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--breakdown") o.breakdown = true;
+    else if (arg == "--small-pages") o.small_pages = true;
     else if (arg == "--keep" && i + 1 < argc) o.keep = argv[++i];
     else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: plan_bench [NODES...] [--repeat N] [--limit SECONDS] [--breakdown] [--keep FILE]\n");
+      std::printf("usage: plan_bench [NODES...] [--repeat N] [--limit SECONDS] [--breakdown] [--keep FILE] "
+                  "[--small-pages]\n");
       std::exit(0);
     } else {
       o.sizes.push_back(std::atoi(arg.c_str()));
@@ -276,11 +282,16 @@ Options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   Options options = parse(argc, argv);
+  // As trustctl's main() does, unless asked not to; the children forked per size inherit it.
+  trustctl::HugePageHeap heap;
+  heap.why_not = "--small-pages";
+  if (!options.small_pages) heap = trustctl::use_huge_pages_for_the_heap();
   double load[3] = {0, 0, 0};
   getloadavg(load, 3);
   std::printf("trustctl planning benchmark: make_plan on an in-memory fleet (no network), %u hardware threads, "
-              "load average %.1f\n",
-              std::thread::hardware_concurrency(), load[0]);
+              "load average %.1f, heap in %s\n",
+              std::thread::hardware_concurrency(), load[0],
+              heap.enabled ? "huge pages" : ("4 KiB pages (" + heap.why_not + ")").c_str());
   std::printf("%8s %9s %12s %9s %9s %10s %10s %10s %12s %12s\n", "nodes", "clusters", "requirements", "actions",
               "edges", "fleet (s)", "plan (s)", "plan CPU", "RSS fleet", "peak RSS");
   std::vector<std::pair<int, Figures>> results;
