@@ -3,6 +3,7 @@
 #include "engine/base/atomic_file.hpp"
 #include "engine/exec/parallel.hpp"
 
+#include "plans/json_view.hpp"
 #include "plans/plan_document.hpp"
 #include "plans/render_json.hpp"
 
@@ -55,9 +56,10 @@ class Reader {
   // While on, every string read has the site file's path as the plan file names it replaced by the path as this run
   // names it (read_saved_plan): the document itself stays as written, for apply's comparison.
   void rewriting(bool on) { m_rewriting = on && m_rewrite; }
-  std::string text(std::string value) const {
-    if (m_rewriting) rewrite_site_path(value, *m_rewrite);
-    return value;
+  std::string text(std::string_view value) const {
+    std::string out(value);
+    if (m_rewriting) rewrite_site_path(out, *m_rewrite);
+    return out;
   }
 
   bool failed() const { return m_error.has_value(); }
@@ -69,58 +71,55 @@ class Reader {
                                        " (not a plan written by `trustctl plan --out`, or edited since)");
   }
 
-  const json* member(const json& object, const std::string& where, const char* key, bool required) {
+  std::optional<JsonView> member(const JsonView& object, const std::string& where, const char* key, bool required) {
     if (!object.is_object()) {
       problem(where, "expected an object");
-      return nullptr;
+      return std::nullopt;
     }
-    auto it = object.find(key);
-    if (it == object.end()) {
-      if (required) problem(join(where, key), "missing");
-      return nullptr;
-    }
-    return &*it;
+    auto value = object.find(key);
+    if (!value && required) problem(join(where, key), "missing");
+    return value;
   }
 
-  std::string string(const json& object, const std::string& where, const char* key, bool required = true) {
-    const json* value = member(object, where, key, required);
+  std::string string(const JsonView& object, const std::string& where, const char* key, bool required = true) {
+    auto value = member(object, where, key, required);
     if (!value) return {};
     if (!value->is_string()) {
       problem(join(where, key), "expected a string");
       return {};
     }
-    return text(value->get<std::string>());
+    return text(value->string());
   }
 
-  long long integer(const json& object, const std::string& where, const char* key, bool required = true) {
-    const json* value = member(object, where, key, required);
+  long long integer(const JsonView& object, const std::string& where, const char* key, bool required = true) {
+    auto value = member(object, where, key, required);
     if (!value) return 0;
     if (!value->is_number_integer()) {
       problem(join(where, key), "expected an integer");
       return 0;
     }
-    return value->get<long long>();
+    return value->integer();
   }
 
-  bool boolean(const json& object, const std::string& where, const char* key) {
-    const json* value = member(object, where, key, false);
+  bool boolean(const JsonView& object, const std::string& where, const char* key) {
+    auto value = member(object, where, key, false);
     if (!value) return false;
     if (!value->is_boolean()) {
       problem(join(where, key), "expected true or false");
       return false;
     }
-    return value->get<bool>();
+    return value->boolean();
   }
 
-  const json& array(const json& object, const std::string& where, const char* key) {
-    static const json empty = json::array();
-    const json* value = member(object, where, key, true);
-    if (!value) return empty;
+  // The elements of an array member (none when it is missing or no array, with the problem noted).
+  std::vector<JsonView> array(const JsonView& object, const std::string& where, const char* key) {
+    auto value = member(object, where, key, true);
+    if (!value) return {};
     if (!value->is_array()) {
       problem(join(where, key), "expected an array");
-      return empty;
+      return {};
     }
-    return *value;
+    return value->elements();
   }
 
   static std::string join(const std::string& where, const std::string& key) {
@@ -140,20 +139,18 @@ class PlanDecoder {
               CertificateDecoding decoding = CertificateDecoding::now)
       : m_source(source), m_read(source, rewrite), m_units(units), m_decoding(decoding) {}
 
-  Result<SavedPlan> decode(const json& doc) {
+  Result<SavedPlan> decode(const JsonView& doc) {
     if (!doc.is_object()) return fail(Error(ErrorCode::io, source_error("expected a JSON object")));
     auto version = doc.find("format_version");
-    if (version == doc.end()) {
+    if (!version) {
       return fail(Error(ErrorCode::io, source_error("no format_version: this is not a trustctl plan file")));
     }
     if (!version->is_number_integer()) {
       return fail(Error(ErrorCode::io, source_error("format_version: expected an integer")));
     }
-    // Compared as JSON numbers and quoted as written: get<int>() would wrap 18446744073709551615 into -1.
-    if (*version != kPlanFormatVersion) {
-      // nlohmann's unsigned-versus-signed comparison casts to signed (huge values compare as negative).
-      bool newer = version->is_number_unsigned() ? version->get<std::uint64_t>() > std::uint64_t(kPlanFormatVersion)
-                                                  : version->get<std::int64_t>() > std::int64_t(kPlanFormatVersion);
+    // Compared exactly and quoted as written: a cast to int would wrap 18446744073709551615 into -1.
+    if (version->integer() != kPlanFormatVersion) {  // saturated, never wrapped: a huge version stays unequal
+      bool newer = version->integer_greater_than(kPlanFormatVersion);
       std::string hint = newer ? "; it was written by a newer trustctl: upgrade, or plan again"
                                                        : "; plan again with this trustctl";
       return fail(Error(ErrorCode::io, source_error("format_version " + version->dump() +
@@ -170,41 +167,40 @@ class PlanDecoder {
     SavedPlan saved;
     Plan& plan = saved.plan;
     plan.units = m_units;
-    const json* site = m_read.member(doc, "", "site", true);
-    if (site) {
+    if (auto site = m_read.member(doc, "", "site", true)) {
       plan.site_name = m_read.string(*site, "site", "name");
       plan.site_file = m_read.string(*site, "site", "file");
       plan.site_digest = m_read.string(*site, "site", "digest_sha256");
     }
-    if (const json* observed = m_read.member(doc, "", "observed", true)) {
+    if (auto observed = m_read.member(doc, "", "observed", true)) {
       if (!observed->is_object()) m_read.problem("observed", "expected an object of node -> digest");
-      for (auto it = observed->begin(); observed->is_object() && it != observed->end(); ++it) {
-        if (!it->is_string()) m_read.problem("observed." + it.key(), "expected a string");
-        else plan.observed[it.key()] = it->get<std::string>();
+      for (const auto& [node, digest] : observed->items()) {
+        if (!digest.is_string()) m_read.problem("observed." + std::string(node), "expected a string");
+        else plan.observed[std::string(node)] = std::string(digest.string());
       }
     }
 
     certificates(doc);
     // The strings the site path is rewritten in: those of actions, manual restarts, notes and lint.
     m_read.rewriting(true);
-    const json& actions = m_read.array(doc, "", "actions");
+    const std::vector<JsonView> actions = m_read.array(doc, "", "actions");
     plan.order.reserve(actions.size());
     plan.graph.reserve(actions.size());  // exact: an Action is large, and growing by doubling moved them all each time
     for (std::size_t k = 0; k < actions.size() && !m_read.failed(); ++k) {
       plan.graph.add(action(actions[k], "actions[" + std::to_string(k) + "]"));
       plan.order.push_back(k);
     }
-    const json& manual = m_read.array(doc, "", "manual_restarts");
+    const std::vector<JsonView> manual = m_read.array(doc, "", "manual_restarts");
     for (std::size_t k = 0; k < manual.size() && !m_read.failed(); ++k) {
       plan.manual_restarts.push_back(action(manual[k], "manual_restarts[" + std::to_string(k) + "]"));
     }
-    const json& notes = m_read.array(doc, "", "notes");
+    const std::vector<JsonView> notes = m_read.array(doc, "", "notes");
     for (std::size_t k = 0; k < notes.size() && !m_read.failed(); ++k) {
       if (!notes[k].is_string()) m_read.problem("notes[" + std::to_string(k) + "]", "expected a string");
-      else plan.notes.push_back(m_read.text(notes[k].get<std::string>()));
+      else plan.notes.push_back(m_read.text(notes[k].string()));
     }
     m_read.rewriting(false);
-    const json& edges = m_read.array(doc, "", "edges");
+    const std::vector<JsonView> edges = m_read.array(doc, "", "edges");
     for (std::size_t k = 0; k < edges.size() && !m_read.failed(); ++k) {
       std::string where = "edges[" + std::to_string(k) + "]";
       long long before = m_read.integer(edges[k], where, "before");
@@ -223,11 +219,11 @@ class PlanDecoder {
       }
     }
     m_read.rewriting(true);
-    if (const json* lint = m_read.member(doc, "", "lint", false)) plan.lint = this->lint(*lint);
+    if (auto lint = m_read.member(doc, "", "lint", false)) plan.lint = this->lint(*lint);
     m_read.rewriting(false);
-    if (const json* target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
-    if (const json* layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
-    if (const json* timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
+    if (auto target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
+    if (auto layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
+    if (auto timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
     if (m_read.failed()) return fail(m_read.error());
     saved.layout.timing = plan.timing;
     plan.topology = topology_of(saved.layout);
@@ -240,7 +236,7 @@ class PlanDecoder {
  private:
   std::string source_error(const std::string& what) const { return m_source + ": " + what; }
 
-  Action action(const json& j, const std::string& where) {
+  Action action(const JsonView& j, const std::string& where) {
     Action a;
     std::string kind = m_read.string(j, where, "kind");
     bool known = false;
@@ -257,28 +253,29 @@ class PlanDecoder {
     a.file = m_read.string(j, where, "file", false);
     a.service = m_read.string(j, where, "service", false);
     a.source_node = m_read.string(j, where, "source_node", false);
-    if (const json* of = m_read.member(j, where, "identity_of", false)) {
-      if (!of->is_object()) m_read.problem(where + ".identity_of", "expected an object");
-      a.identity_node = m_read.string(of->is_object() ? *of : json::object(), where + ".identity_of", "node");
-      a.identity_unit = m_read.string(of->is_object() ? *of : json::object(), where + ".identity_of", "unit");
+    if (auto of = m_read.member(j, where, "identity_of", false)) {
+      // Not an object: member() says so, naming identity_of.
+      a.identity_node = m_read.string(*of, where + ".identity_of", "node");
+      a.identity_unit = m_read.string(*of, where + ".identity_of", "unit");
     }
     a.issuer_ca = m_read.string(j, where, "issuer_ca", false);
     a.multi_server = m_read.boolean(j, where, "multi_server");
     a.reason = m_read.string(j, where, "reason");
     a.pending_from_journal = m_read.boolean(j, where, "pending_from_journal");
-    if (const json* orderings = m_read.member(j, where, "orderings", false)) {
+    if (auto orderings = m_read.member(j, where, "orderings", false)) {
       const std::string at = where + ".orderings";
       if (!orderings->is_array()) m_read.problem(at, "expected an array");
-      for (const auto& o : orderings->is_array() ? *orderings : json::array()) {
+      for (const auto& o : orderings->elements()) {
         a.orderings.push_back({m_read.string(o, at, "group"), static_cast<int>(m_read.integer(o, at, "phase"))});
       }
     }
-    if (const json* owes = m_read.member(j, where, "owes_restarts", false)) {
+    if (auto owes = m_read.member(j, where, "owes_restarts", false)) {
       // Named once per action: an upload on UCCX owes a dozen restarts, and a fleet's plan has thousands of uploads.
       const std::string at = where + ".owes_restarts";
       if (!owes->is_array()) m_read.problem(at, "expected an array");
-      if (owes->is_array()) a.owes.reserve(owes->size());
-      for (const auto& o : owes->is_array() ? *owes : json::array()) {
+      const std::vector<JsonView> owed = owes->elements();
+      a.owes.reserve(owed.size());
+      for (const auto& o : owed) {
         a.owes.push_back({m_read.string(o, at, "node"), m_read.string(o, at, "service")});
       }
     }
@@ -287,10 +284,10 @@ class PlanDecoder {
     if (!legacy_group.empty()) {
       a.orderings.push_back({legacy_group, static_cast<int>(m_read.integer(j, where, "ordering_phase", false))});
     }
-    if (const json* cert = m_read.member(j, where, "certificate", false)) {
+    if (auto cert = m_read.member(j, where, "certificate", false)) {
       a.certificate = certificate(*cert, where + ".certificate");
     }
-    if (const json* region = m_read.member(j, where, "region", false)) {
+    if (auto region = m_read.member(j, where, "region", false)) {
       SourceRegion r;
       std::string file = m_read.string(*region, where + ".region", "file", false);
       if (!file.empty()) r.file = shared_path(file);
@@ -339,8 +336,8 @@ class PlanDecoder {
   }
 
   // The file's certificate table: each PEM parsed once and checked against the fingerprint that names it.
-  void certificates(const json& doc) {
-    const json* table = m_read.member(doc, "", "certificates", true);
+  void certificates(const JsonView& doc) {
+    auto table = m_read.member(doc, "", "certificates", true);
     if (!table) return;
     if (!table->is_object()) {
       m_read.problem("certificates", "expected an object of fingerprint -> PEM");
@@ -349,40 +346,38 @@ class PlanDecoder {
     // Decoding a certificate is the dearest step of reading a fleet's plan (OpenSSL 3 decodes each public key
     // through its provider machinery): the PEMs are decoded on every core, then checked in the file's order, so the
     // first problem reported is the same whatever the threads did.
-    std::vector<json::const_iterator> entries;
-    entries.reserve(table->size());
-    for (auto it = table->begin(); it != table->end(); ++it) entries.push_back(it);
+    const std::vector<std::pair<std::string_view, JsonView>> entries = table->items();
     std::vector<std::optional<Result<std::vector<Certificate>>>> decoded(entries.size());
     if (m_decoding == CertificateDecoding::now) {
       const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
       parallel_for_each(entries.size(), threads, [&](std::size_t k) {
-        if (entries[k]->is_string()) decoded[k] = parse_certificates(entries[k]->get_ref<const std::string&>());
+        if (entries[k].second.is_string()) decoded[k] = parse_certificates(entries[k].second.string());
       });
     } else {
       // Only the Base64 is decoded, and the fingerprint computed from the DER (microseconds each).
       for (std::size_t k = 0; k < entries.size(); ++k) {
-        if (!entries[k]->is_string()) continue;
-        auto one = parse_pem_certificate_deferred(entries[k]->get_ref<const std::string&>());
+        if (!entries[k].second.is_string()) continue;
+        auto one = parse_pem_certificate_deferred(entries[k].second.string());
         decoded[k] = one ? Result<std::vector<Certificate>>(std::vector<Certificate>{*one})
                          : Result<std::vector<Certificate>>(fail(one.error()));
       }
     }
     for (std::size_t k = 0; k < entries.size() && !m_read.failed(); ++k) {
-      const auto& it = entries[k];
-      std::string where = "certificates." + it.key().substr(0, 16);
+      const std::string fingerprint(entries[k].first);
+      std::string where = "certificates." + fingerprint.substr(0, 16);
       Result<std::vector<Certificate>> parsed = fail(ErrorCode::io, "not a string");
       if (decoded[k]) parsed = std::move(*decoded[k]);
       if (!parsed || parsed->size() != 1) {
         m_read.problem(where, "expected exactly one PEM certificate");
-      } else if (parsed->front().fingerprint() != it.key()) {
+      } else if (parsed->front().fingerprint() != fingerprint) {
         m_read.problem(where, "the PEM does not match the fingerprint that names it");
       } else {
-        m_certificates.emplace(it.key(), parsed->front());
+        m_certificates.emplace(fingerprint, parsed->front());
       }
     }
   }
 
-  std::optional<Certificate> certificate(const json& j, const std::string& where) {
+  std::optional<Certificate> certificate(const JsonView& j, const std::string& where) {
     std::string fingerprint = m_read.string(j, where, "fingerprint_sha256");
     if (m_read.failed()) return std::nullopt;
     auto it = m_certificates.find(fingerprint);
@@ -399,35 +394,25 @@ class PlanDecoder {
     return it->second;
   }
 
-  std::vector<std::string> strings(const json& j, const std::string& where, const char* key) {
-    std::vector<std::string> out;
-    const json& list = m_read.array(j, where, key);
-    for (std::size_t k = 0; k < list.size() && !m_read.failed(); ++k) {
-      if (!list[k].is_string()) m_read.problem(Reader::join(where, key) + "[" + std::to_string(k) + "]", "expected a string");
-      else out.push_back(list[k].get<std::string>());
-    }
-    return out;
-  }
-
   // Seconds as [timing] allows them (docs/site-format.md): a number from 0 to a day.
-  double seconds(const json& j, const std::string& where, const std::string& key) {
-    const json* value = m_read.member(j, where, key.c_str(), true);
+  double seconds(const JsonView& j, const std::string& where, const std::string& key) {
+    auto value = m_read.member(j, where, key.c_str(), true);
     if (!value) return 0;
-    if (!value->is_number() || !(value->get<double>() >= 0 && value->get<double>() <= 86400)) {
+    if (!value->is_number() || !(value->number() >= 0 && value->number() <= 86400)) {
       m_read.problem(Reader::join(where, key), "expected seconds (a number from 0 to 86400)");
       return 0;
     }
-    return value->get<double>();
+    return value->number();
   }
 
   // Plans saved before the estimate have no "timing": they keep the defaults.
-  Timing timing(const json& j) {
+  Timing timing(const JsonView& j) {
     Timing out;
     out.command_s = seconds(j, "timing", "command_s");
     out.restart_s = seconds(j, "timing", "restart_s");
     out.system_restart_s = seconds(j, "timing", "system_restart_s");
     out.replication_s = seconds(j, "timing", "replication_s");
-    const json* per_service = m_read.member(j, "timing", "restart_by_service", true);
+    auto per_service = m_read.member(j, "timing", "restart_by_service", true);
     if (!per_service) return out;
     if (!per_service->is_object()) {
       m_read.problem("timing.restart_by_service", "expected an object of service -> seconds");
@@ -435,17 +420,18 @@ class PlanDecoder {
     }
     for (const auto& [service, value] : per_service->items()) {
       if (m_read.failed()) break;
-      out.restart_by_service[service] = seconds(*per_service, "timing.restart_by_service", service);
+      const std::string name(service);
+      out.restart_by_service[name] = seconds(*per_service, "timing.restart_by_service", name);
     }
     return out;
   }
 
   // Plans saved before findings travelled with them have no "lint": an empty one.
-  PlanLint lint(const json& j) {
+  PlanLint lint(const JsonView& j) {
     PlanLint out;
     out.policy = m_read.string(j, "lint", "policy");
     out.blocks_apply = m_read.boolean(j, "lint", "blocks_apply");
-    const json& findings = m_read.array(j, "lint", "findings");
+    const std::vector<JsonView> findings = m_read.array(j, "lint", "findings");
     for (std::size_t k = 0; k < findings.size() && !m_read.failed(); ++k) {
       std::string where = "lint.findings[" + std::to_string(k) + "]";
       PlanFinding f{m_read.string(findings[k], where, "rule"), m_read.string(findings[k], where, "severity"),
@@ -456,22 +442,22 @@ class PlanDecoder {
     return out;
   }
 
-  std::vector<std::string> strings(const json& j, const char* key) {
+  std::vector<std::string> strings(const JsonView& j, const char* key) {
     std::vector<std::string> out;
-    const json& list = m_read.array(j, "target", key);
+    const std::vector<JsonView> list = m_read.array(j, "target", key);
     for (std::size_t k = 0; k < list.size() && !m_read.failed(); ++k) {
       std::string where = std::string("target.") + key + "[" + std::to_string(k) + "]";
       if (!list[k].is_string()) {
         m_read.problem(where, "expected a string");
       } else {
-        out.push_back(list[k].get<std::string>());
+        out.emplace_back(list[k].string());
       }
     }
     return out;
   }
 
   // A partial plan's target (absent: the whole site).
-  PlanTarget target(const json& j) {
+  PlanTarget target(const JsonView& j) {
     PlanTarget out;
     out.clusters = strings(j, "clusters");
     out.nodes = strings(j, "nodes");
@@ -482,7 +468,7 @@ class PlanDecoder {
     return out;
   }
 
-  Site layout(const json& j) {
+  Site layout(const JsonView& j) {
     Site site;
     std::string policy = m_read.string(j, "layout", "restart_policy");
     if (auto known = restart_policy_from_string(policy)) site.policy.restart = *known;
@@ -492,7 +478,7 @@ class PlanDecoder {
     else if (!services.empty() || j.contains("restart_services")) {
       if (!m_read.failed()) m_read.problem("layout.restart_services", "unknown restart_services '" + services + "'");
     }
-    const json& clusters = m_read.array(j, "layout", "clusters");
+    const std::vector<JsonView> clusters = m_read.array(j, "layout", "clusters");
     for (std::size_t c = 0; c < clusters.size() && !m_read.failed(); ++c) {
       std::string where = "layout.clusters[" + std::to_string(c) + "]";
       Cluster cluster;
@@ -510,7 +496,7 @@ class PlanDecoder {
       else if (!own.empty() || clusters[c].contains("restart_services")) {
         if (!m_read.failed()) m_read.problem(where + ".restart_services", "unknown restart_services '" + own + "'");
       }
-      const json& nodes = m_read.array(clusters[c], where, "nodes");
+      const std::vector<JsonView> nodes = m_read.array(clusters[c], where, "nodes");
       for (std::size_t n = 0; n < nodes.size() && !m_read.failed(); ++n) {
         std::string at = where + ".nodes[" + std::to_string(n) + "]";
         Node node;
@@ -558,9 +544,22 @@ json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem
   return tree.take();
 }
 
-Result<SavedPlan> plan_from_file_json(const json& document, const std::string& source, const CertificateUnits& units,
+namespace {
+
+// The syntax error of a text that is not JSON, naming the file.
+Error not_json(const std::string& source, const std::string& detail) {
+  return Error(ErrorCode::io, source + ": not valid JSON: " + detail +
+                                  " (a plan file is written by `trustctl plan --out`)");
+}
+
+}  // namespace
+
+Result<SavedPlan> plan_from_file_text(std::string_view text, const std::string& source, const CertificateUnits& units,
                                       CertificateDecoding decoding) {
-  return PlanDecoder(source, units, nullptr, decoding).decode(document);
+  std::string error;
+  auto document = JsonDocument::parse(text, false, &error);
+  if (!document) return fail(not_json(source, error));
+  return PlanDecoder(source, units, nullptr, decoding).decode(document->root());
 }
 
 std::string plan_file_text(const Plan& plan, const Site& site, const std::filesystem::path& plan_path) {
@@ -593,44 +592,42 @@ Result<std::string> read_plan_text(const std::filesystem::path& path) {
   if (!in) return fail(ErrorCode::io, "cannot read the plan file " + path.string() + ": " + errno_text());
   // Read whole into one string sized once (a fleet's plan is tens of megabytes); a file that grows meanwhile is read
   // to its end all the same.
+  // With the room simdjson reads past the end of what it parses (JsonDocument::parse, padded), so it is parsed in
+  // place rather than copied.
   std::string text;
-  text.reserve(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)) + 1);
+  text.reserve(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)) + simdjson::SIMDJSON_PADDING);
   in.seekg(0);
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  if (text.capacity() - text.size() < simdjson::SIMDJSON_PADDING) text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
   return text;
-}
-
-Result<json> parse_plan_text(const std::filesystem::path& path, const std::string& text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) {
-    return fail(ErrorCode::io, path.string() + ": not valid JSON (a plan file is written by `trustctl plan --out`)");
-  }
-  return doc;
 }
 
 }  // namespace
 
-Result<json> read_plan_document(const std::filesystem::path& path) {
-  auto text = read_plan_text(path);
-  if (!text) return fail(text.error());
-  return parse_plan_text(path, *text);
+Result<json> plan_document_of(const PlanAsWritten& written, const std::filesystem::path& path) {
+  json doc = json::parse(written.text, nullptr, false);
+  if (doc.is_discarded()) return fail(not_json(path.string(), "rejected by nlohmann::json"));
+  return doc;
 }
 
 Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units,
                                   PlanAsWritten* as_written, CertificateDecoding decoding) {
   auto text = read_plan_text(path);
   if (!text) return fail(text.error());
-  auto doc = parse_plan_text(path, *text);
-  if (!doc) return fail(doc.error());
+  std::string error;
+  auto document = JsonDocument::parse(*text, true, &error);
+  if (!document) return fail(not_json(path.string(), error));
+  const JsonView doc = document->root();
   // A relative site path is relative to the plan file's directory, wherever trustctl runs from; the plan's text names
   // the site file that way again, as plan printed it. The document is left as written: the decoder rewrites the
   // strings it reads.
   std::optional<std::string> resolved;
   std::optional<SitePathRewrite> rewrite;
-  auto site = doc->is_object() ? doc->find("site") : doc->end();
-  if (site != doc->end() && site->is_object() && site->contains("file") && (*site)["file"].is_string()) {
-    std::filesystem::path site_file = (*site)["file"].get<std::string>();
+  auto site = doc.find("site");
+  auto named = site ? site->find("file") : std::nullopt;
+  if (named && named->is_string()) {
+    std::filesystem::path site_file = named->string();
     if (!site_file.empty() && site_file.is_relative()) {
       auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
       resolved = (dir / site_file).lexically_normal().string();
@@ -643,11 +640,11 @@ Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const Certi
       if (shown != site_file.string()) rewrite = SitePathRewrite{site_file.string(), std::move(shown)};
     }
   }
-  auto saved = PlanDecoder(path.string(), units, rewrite ? &*rewrite : nullptr, decoding).decode(*doc);
+  auto saved = PlanDecoder(path.string(), units, rewrite ? &*rewrite : nullptr, decoding).decode(doc);
   if (!saved) return saved;
   if (resolved) saved->plan.site_file = *resolved;
   saved->layout.file = saved->plan.site_file;
-  if (as_written) *as_written = PlanAsWritten{std::move(*text), std::move(*doc)};
+  if (as_written) as_written->text = std::move(*text);
   return saved;
 }
 

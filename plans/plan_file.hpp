@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trustctl::plans {
@@ -39,9 +40,11 @@ enum class CertificateDecoding { now, on_first_use };
 // site file is named relative to the plan file's directory, so a plan and its site copied together to another
 // checkout still find each other.
 nlohmann::json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem::path& plan_path = {});
-// Parses a document; `source` names it in errors ("plan.json"). `units` are the providers' unit names
-// (ProviderLookup::units()) the plan's identity actions use.
-Result<SavedPlan> plan_from_file_json(const nlohmann::json& document, const std::string& source,
+// Parses and decodes a plan file's text; `source` names it in errors ("plan.json"). `units` are the providers' unit
+// names (ProviderLookup::units()) the plan's identity actions use. The text is parsed by simdjson
+// (plans/json_view.hpp), not into an nlohmann::json tree: for a fleet, building and freeing that tree cost more than
+// everything else reading a plan does.
+Result<SavedPlan> plan_from_file_text(std::string_view text, const std::string& source,
                                       const CertificateUnits& units,
                                       CertificateDecoding decoding = CertificateDecoding::now);
 
@@ -59,17 +62,17 @@ Result<void> write_plan_file(const Plan& plan, const Site& site, const std::file
 // fingerprint that names it, that every certificate an action names is in the table, and that every edge points forward in the saved run order (so the graph is acyclic).
 // Errors name the file and what is wrong with it.
 // The site file it names is resolved against the plan file's directory (plan.site_file).
-// With `as_written`, the file's text and JSON document are handed back too (apply compares them with what would run
-// now, plan_compare.hpp): a fleet's plan is read and parsed once.
+// With `as_written`, the file's text is handed back too: apply compares it with the text the plan it recomputes would
+// be written as, and only when they differ builds the document (plan_document_of) to compare member by member.
 struct PlanAsWritten {
   std::string text;
-  nlohmann::json document;
 };
 Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units,
                                   PlanAsWritten* as_written = nullptr,
                                   CertificateDecoding decoding = CertificateDecoding::now);
-// The file's JSON document as written, for comparing what was reviewed with what would run now (plan_compare.hpp).
-Result<nlohmann::json> read_plan_document(const std::filesystem::path& path);
+// The JSON document of a plan file as written (read_saved_plan has read it, so its syntax is known good), for
+// comparing what was reviewed with what would run now (plan_compare.hpp); `path` names it in an error.
+Result<nlohmann::json> plan_document_of(const PlanAsWritten& written, const std::filesystem::path& path);
 // Whether a file holds a saved plan rather than a site file, judged by its content, not its name (`tfplan`,
 // `plan.out`): a saved plan is a JSON object, and a TOML site file cannot begin with `{`.
 bool looks_like_plan_file(const std::filesystem::path& path);

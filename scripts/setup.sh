@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libssh-dev libcurl4-openssl-dev
   libtomlplusplus-dev libboost-graph-dev libexpected-dev
-  libcli11-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl openssh-client sshpass curl
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes

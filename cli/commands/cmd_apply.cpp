@@ -73,8 +73,12 @@ bool matches_reviewed(RunContext& context, const Reviewed& reviewed) {
   // and walking two trees (seconds for a fleet). Otherwise (edited, or only re-indented) the documents are compared.
   if (reasons.empty() &&
       plans::plan_file_text(context.plan, context.site, reviewed.file) != reviewed.written.text) {
-    reasons = plans::plan_differences(reviewed.written.document,
-                                      plans::plan_to_file_json(context.plan, context.site, reviewed.file));
+    auto document = plans::plan_document_of(reviewed.written, reviewed.file);
+    if (!document) {
+      report_errors({document.error()}, context.common, context.term);
+      return false;
+    }
+    reasons = plans::plan_differences(*document, plans::plan_to_file_json(context.plan, context.site, reviewed.file));
   }
   if (reasons.empty()) return true;
   std::vector<Error> errors;

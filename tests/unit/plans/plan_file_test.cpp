@@ -464,7 +464,9 @@ TEST_F(PlanFile, HandsBackTheDocumentAsWrittenBesideThePlan) {
   PlanAsWritten as_written;
   auto saved = read_saved_plan(path("out/plan.json"), trustctl::providers::vos_units(), &as_written);
   ASSERT_TRUE(saved) << saved.error().describe();
-  const json& document = as_written.document;
+  auto parsed = plan_document_of(as_written, path("out/plan.json"));
+  ASSERT_TRUE(parsed) << parsed.error().describe();
+  const json& document = *parsed;
   EXPECT_EQ(document, json::parse(read(path("out/plan.json"))));
   EXPECT_EQ(as_written.text, read(path("out/plan.json")));
   // What apply compares first: the text the same plan would be written as now, for the same file.

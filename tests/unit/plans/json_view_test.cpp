@@ -1,0 +1,91 @@
+#include "plans/json_view.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <string>
+
+namespace trustctl::plans {
+namespace {
+
+JsonDocument parsed(const std::string& text) {
+  std::string error;
+  auto document = JsonDocument::parse(text, false, &error);
+  EXPECT_TRUE(document) << error;
+  return std::move(*document);
+}
+
+TEST(JsonView, ReadsMembersElementsAndValues) {
+  auto document = parsed(R"({"b": [1, "two", true, 2.5], "a": {"x": "y"}, "n": null})");
+  JsonView root = document.root();
+  ASSERT_TRUE(root.is_object());
+  auto items = root.items();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].first, "b");  // document order, not sorted
+  EXPECT_EQ(items[1].first, "a");
+  auto list = root.find("b")->elements();
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_TRUE(list[0].is_number_integer());
+  EXPECT_EQ(list[0].integer(), 1);
+  EXPECT_EQ(list[1].string(), "two");
+  EXPECT_TRUE(list[2].is_boolean() && list[2].boolean());
+  EXPECT_FALSE(list[3].is_number_integer());
+  EXPECT_DOUBLE_EQ(list[3].number(), 2.5);
+  EXPECT_DOUBLE_EQ(list[0].number(), 1.0);  // seconds may be written as whole numbers
+  EXPECT_EQ(root.find("a")->find("x")->string(), "y");
+  EXPECT_FALSE(root.find("missing"));
+  EXPECT_TRUE(root.contains("n"));
+  // What the wrong type reads as: nothing, never a throw.
+  EXPECT_FALSE(list[1].find("x"));
+  EXPECT_TRUE(list[1].elements().empty());
+  EXPECT_TRUE(list[1].items().empty());
+  EXPECT_EQ(list[0].string(), "");
+  EXPECT_EQ(list[1].integer(), 0);
+}
+
+// A version or an index beyond int64 is never wrapped into a small or negative number.
+TEST(JsonView, WholeNumbersBeyondInt64SaturateAndCompareExactly) {
+  auto document = parsed(R"([18446744073709551615, 9223372036854775807, -3, 2])");
+  auto numbers = document.root().elements();
+  ASSERT_EQ(numbers.size(), 4u);
+  EXPECT_TRUE(numbers[0].is_number_integer());
+  EXPECT_EQ(numbers[0].integer(), std::numeric_limits<std::int64_t>::max());
+  EXPECT_TRUE(numbers[0].integer_greater_than(std::numeric_limits<std::int64_t>::max()));
+  EXPECT_FALSE(numbers[1].integer_greater_than(std::numeric_limits<std::int64_t>::max()));
+  EXPECT_FALSE(numbers[2].integer_greater_than(2));
+  EXPECT_TRUE(numbers[3].integer_greater_than(1));
+  EXPECT_FALSE(numbers[3].integer_greater_than(2));
+  EXPECT_EQ(numbers[0].dump(), "18446744073709551615");
+}
+
+TEST(JsonView, AMemberNamedTwiceIsFoundByItsFirstOccurrence) {
+  auto document = parsed(R"({"k": 1, "k": 2})");
+  EXPECT_EQ(document.root().find("k")->integer(), 1);
+  EXPECT_EQ(document.root().items().size(), 2u);
+}
+
+TEST(JsonView, ASyntaxErrorSaysWhere) {
+  std::string error;
+  EXPECT_FALSE(JsonDocument::parse("{\"format_version\": 1,", false, &error));
+  EXPECT_NE(error.find("line 1, column"), std::string::npos) << error;
+  error.clear();
+  EXPECT_FALSE(JsonDocument::parse("", false, &error));
+  EXPECT_FALSE(error.empty());
+  // Valid JSON that simdjson cannot hold (an integer beyond 64 bits): its own words.
+  error.clear();
+  EXPECT_FALSE(JsonDocument::parse("[123456789012345678901234567890]", false, &error));
+  EXPECT_FALSE(error.empty());
+}
+
+// A std::string reserved with simdjson's padding is parsed in place, and reads the same.
+TEST(JsonView, APaddedTextIsParsedInPlace) {
+  std::string text = R"({"a": "b"})";
+  text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  std::string error;
+  auto document = JsonDocument::parse(text, true, &error);
+  ASSERT_TRUE(document) << error;
+  EXPECT_EQ(document->root().find("a")->string(), "b");
+}
+
+}  // namespace
+}  // namespace trustctl::plans
