@@ -312,9 +312,9 @@ int main(int argc, char** argv) {
                   "", number(f, "resolve_s"), number(f, "topo_s"), number(f, "estimate_s"), number(f, "json_s"),
                   number(f, "json_mib"), number(f, "write_s"), number(f, "read_s"), number(f, "read_apply_s"),
                   number(f, "file_mib"));
-      std::printf("%8s   plan file parts: text %.3f s, parse and decode %.3f s; an nlohmann::json document of it: parsed "
-                "%.3f s, freed %.3f s\n", "",
-                  number(f, "text_s"), number(f, "decode_s"), number(f, "parse_s"), number(f, "free_s"));
+      std::printf("%8s   plan file parts: text %.3f s, parse and decode %.3f s; an nlohmann::json document of it: "
+                "parsed %.3f s, freed %.3f s\n",
+                "", number(f, "text_s"), number(f, "decode_s"), number(f, "parse_s"), number(f, "free_s"));
       std::printf("%8s   make_plan stages (memo warm):", "");
       for (const auto& [key, value] : f) {
         if (key.rfind("stage_", 0) == 0) std::printf(" %s %.3f s", key.c_str() + 6, std::atof(value.c_str()));

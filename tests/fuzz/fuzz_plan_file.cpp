@@ -1,6 +1,7 @@
 // libFuzzer target: the saved-plan decoder (plans/plan_file), as `trustctl plan --from FILE` and `trustctl apply
-// FILE` use it: JSON syntax (simdjson, plans/json_view.hpp), then every field's type, the certificate table and the edges. A plan that decodes is
-// rendered the three ways `plan --from` can print it, which walks every action, edge and node of the layout.
+// FILE` use it: JSON syntax (simdjson, plans/json_view.hpp), then every field's type, the certificate table and the
+// edges. A plan that decodes is rendered the three ways `plan --from` can print it, which walks every action, edge
+// and node of the layout.
 
 #include "plans/plan_file.hpp"
 #include "plans/render_json.hpp"
