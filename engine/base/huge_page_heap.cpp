@@ -43,7 +43,8 @@ std::string thp_mode(const std::string& file) {
 std::size_t reservation() {
   long pages = ::sysconf(_SC_PHYS_PAGES);
   long page = ::sysconf(_SC_PAGESIZE);
-  std::size_t quarter = pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 4 : 0;
+  std::size_t quarter =
+      pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 4 : 0;
   return std::clamp<std::size_t>(quarter, std::size_t(64) << 20, (std::size_t(2) << 30) - kHugePage);
 }
 
