@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <map>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace trustctl::plans {
 
@@ -72,24 +74,23 @@ namespace {
 
 std::string render_actions(const Plan& plan, const Site& site, const Palette& p) {
   std::ostringstream out;
-
-  // Position of each action in the run order, so "after" hints read naturally.
-  std::map<ActionGraph::Index, std::size_t> step;
-  for (std::size_t k = 0; k < plan.order.size(); ++k) step[plan.order[k]] = k + 1;
+  // Each node's actions in run order, gathered once: a fleet has thousands of nodes and tens of thousands of actions.
+  std::unordered_map<std::string_view, std::vector<ActionGraph::Index>> by_node;
+  for (auto i : plan.order) by_node[plan.graph.action(i).node].push_back(i);
+  std::unordered_map<std::string_view, std::vector<const Action*>> manual_by_node;
+  for (const auto& a : plan.manual_restarts) manual_by_node[a.node].push_back(&a);
+  static const std::vector<ActionGraph::Index> kNoActions;
+  static const std::vector<const Action*> kNoManual;
 
   // Names, certificate labels, reasons and notes carry text from the site and the appliances: every one is printed
   // through printable(), so no control character reaches the terminal (the palette's own codes are the only ones).
   out << "trustctl will perform these actions on " << p.bold << printable(site.name) << p.reset << ":\n";
   for (const auto& cluster : site.clusters) {
     for (const auto& node : cluster.nodes) {
-      std::vector<ActionGraph::Index> mine;
-      for (auto i : plan.order) {
-        if (plan.graph.action(i).node == node.name) mine.push_back(i);
-      }
-      std::vector<const Action*> manual;
-      for (const auto& a : plan.manual_restarts) {
-        if (a.node == node.name) manual.push_back(&a);
-      }
+      auto found = by_node.find(node.name);
+      const auto& mine = found == by_node.end() ? kNoActions : found->second;
+      auto found_manual = manual_by_node.find(node.name);
+      const auto& manual = found_manual == manual_by_node.end() ? kNoManual : found_manual->second;
       if (mine.empty() && manual.empty()) continue;
       out << "\n  " << p.bold << printable(node.name) << p.reset << p.dim << " (" << printable(cluster.name) << " "
           << to_string(node.role) << ", " << printable(node.fqdn) << ")" << p.reset << "\n";

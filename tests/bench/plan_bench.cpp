@@ -9,8 +9,8 @@
 //   plan_bench                      600, 6000 and 60000 nodes
 //   plan_bench 6000 --repeat 5      one size, best of five plans (repeats find the signature memo warm), and of
 //                                   five of each --breakdown part
-//   plan_bench --limit 120 --breakdown   also make_plan's stages, plan_to_json, and the saved plan's write and read
-//                                        (issue 15: at 6,000 nodes, write and read together under 0.5 s), read
+//   plan_bench --limit 120 --breakdown   also make_plan's stages, plan_to_json, the text plan, and the saved plan's
+//                                        write and read (issue 15: at 6,000 nodes, each under 0.5 s), read
 //                                        both to be rendered (every certificate decoded) and as apply reads it
 //                                        (certificates checked by fingerprint, decoded on first use)
 //   plan_bench 6000 --small-pages   without what trustctl does first (engine/base/huge_page_heap.hpp): the heap in
@@ -26,6 +26,7 @@
 #include "plans/plan_file.hpp"
 #include "plans/plan_stages.hpp"
 #include "plans/render_json.hpp"
+#include "plans/render_text.hpp"
 #include "plans/requirements.hpp"
 #include "providers/registry.hpp"
 #include "providers/vos/vos_units.hpp"
@@ -151,6 +152,10 @@ Figures measure(int nodes, const Options& options) {
     t = Clock::now();
     std::string json = plans::plan_to_json(*plan).dump();
     keep_best("json_s", seconds_since(t));
+    t = Clock::now();
+    const std::string text_plan = plans::render_text(*plan, fleet.site, {.color = false});
+    keep_best("render_text_s", seconds_since(t));
+    f["render_text_mib"] = std::to_string(static_cast<double>(text_plan.size()) / (1024.0 * 1024.0));
     f["json_mib"] = std::to_string(static_cast<double>(json.size()) / (1024.0 * 1024.0));
     {
       // The saved plan's parts: its text alone (write_plan_file adds writing it, fsync and rename), and parsing and
@@ -307,11 +312,12 @@ int main(int argc, char** argv) {
                 number(f, "build_s"), number(f, "plan_s"), number(f, "plan_cpu_s"), number(f, "rss_fleet_mib"),
                 number(f, "rss_peak_mib"));
     if (options.breakdown) {
-      std::printf("%8s   resolve %.3f s, topological order %.3f s, estimate %.3f s, plan_to_json %.3f s (%.1f MiB); "
-                  "plan file: write %.3f s, read %.3f s (as apply reads it %.3f s) (%.1f MiB)\n",
+      std::printf("%8s   resolve %.3f s, topological order %.3f s, estimate %.3f s, plan_to_json %.3f s (%.1f MiB), "
+                  "text plan %.3f s (%.1f MiB); plan file: write %.3f s, read %.3f s (as apply reads it %.3f s) "
+                  "(%.1f MiB)\n",
                   "", number(f, "resolve_s"), number(f, "topo_s"), number(f, "estimate_s"), number(f, "json_s"),
-                  number(f, "json_mib"), number(f, "write_s"), number(f, "read_s"), number(f, "read_apply_s"),
-                  number(f, "file_mib"));
+                  number(f, "json_mib"), number(f, "render_text_s"), number(f, "render_text_mib"), number(f, "write_s"),
+                  number(f, "read_s"), number(f, "read_apply_s"), number(f, "file_mib"));
       std::printf("%8s   plan file parts: text %.3f s, parse and decode %.3f s; an nlohmann::json document of it: "
                 "parsed %.3f s, freed %.3f s\n",
                 "", number(f, "text_s"), number(f, "decode_s"), number(f, "parse_s"), number(f, "free_s"));
