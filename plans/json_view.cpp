@@ -62,7 +62,7 @@ bool JsonView::integer_greater_than(std::int64_t than) const {
 
 std::string JsonView::dump() const { return simdjson::minify(m_element); }
 
-std::optional<JsonDocument> JsonDocument::parse(std::string_view text, bool padded, std::string* error) {
+std::optional<JsonDocument> JsonDocument::parse(std::string_view text, bool padded, JsonError* error) {
   JsonDocument document;
   document.m_parser = std::make_unique<simdjson::dom::parser>();
   auto parsed = document.m_parser->parse(text.data(), text.size(), !padded).get(document.m_root);
@@ -70,13 +70,13 @@ std::optional<JsonDocument> JsonDocument::parse(std::string_view text, bool padd
   if (error) {
     // simdjson says what is wrong but not where; nlohmann's parser says where, for a file that is not JSON at all.
     try {
-      const auto accepted = nlohmann::json::parse(text);  // a number beyond 64 bits, which simdjson refuses
-      *error = simdjson::error_message(parsed);
+      const auto accepted = nlohmann::json::parse(text);
+      *error = JsonError{false, simdjson::error_message(parsed)};
     } catch (const nlohmann::json::parse_error& e) {
       // "[json.exception.parse_error.101] parse error at line 1, column 7: ...": from "parse error" on.
       std::string what = e.what();
       auto from = what.find("] ");
-      *error = from == std::string::npos ? what : what.substr(from + 2);
+      *error = JsonError{true, from == std::string::npos ? what : what.substr(from + 2)};
     }
   }
   return std::nullopt;

@@ -57,13 +57,20 @@ class JsonView {
   simdjson::dom::element m_element;
 };
 
+// Why a text could not be parsed.
+struct JsonError {
+  bool syntax = true;  // not JSON at all; otherwise JSON simdjson cannot hold (a number beyond 64 bits, nesting
+                       // deeper than 1024) or memory ran out
+  std::string message;  // for a syntax error, where it is ("parse error at line 1, column 7: ...")
+};
+
 // A parsed document: owns what every JsonView of it points into.
 class JsonDocument {
  public:
   // Parses `text`. With `padded`, the caller promises simdjson::SIMDJSON_PADDING readable bytes after the text (a
-  // std::string reserved that much larger), and it is parsed in place; otherwise it is copied first. On a syntax
-  // error, the message says what is wrong, where nlohmann's parser can say where.
-  static std::optional<JsonDocument> parse(std::string_view text, bool padded, std::string* error);
+  // std::string reserved that much larger), and it is parsed in place; otherwise it is copied first. On an error,
+  // nlohmann's parser is asked whether and where the text is not JSON, since simdjson does not say where.
+  static std::optional<JsonDocument> parse(std::string_view text, bool padded, JsonError* error);
 
   JsonView root() const { return JsonView(m_root); }
 

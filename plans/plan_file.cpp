@@ -547,16 +547,16 @@ json plan_to_file_json(const Plan& plan, const Site& site, const std::filesystem
 namespace {
 
 // The syntax error of a text that is not JSON, naming the file.
-Error not_json(const std::string& source, const std::string& detail) {
-  return Error(ErrorCode::io, source + ": not valid JSON: " + detail +
-                                  " (a plan file is written by `trustctl plan --out`)");
+Error not_json(const std::string& source, const JsonError& error) {
+  return Error(ErrorCode::io, source + (error.syntax ? ": not valid JSON: " : ": could not be parsed: ") +
+                                  error.message + " (a plan file is written by `trustctl plan --out`)");
 }
 
 }  // namespace
 
 Result<SavedPlan> plan_from_file_text(std::string_view text, const std::string& source, const CertificateUnits& units,
                                       CertificateDecoding decoding) {
-  std::string error;
+  JsonError error;
   auto document = JsonDocument::parse(text, false, &error);
   if (!document) return fail(not_json(source, error));
   return PlanDecoder(source, units, nullptr, decoding).decode(document->root());
@@ -609,7 +609,7 @@ Result<std::string> read_plan_text(const std::filesystem::path& path) {
 
 Result<json> plan_document_of(const PlanAsWritten& written, const std::filesystem::path& path) {
   json doc = json::parse(written.text, nullptr, false);
-  if (doc.is_discarded()) return fail(not_json(path.string(), "rejected by nlohmann::json"));
+  if (doc.is_discarded()) return fail(not_json(path.string(), {true, "rejected by nlohmann::json"}));
   return doc;
 }
 
@@ -617,7 +617,7 @@ Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const Certi
                                   PlanAsWritten* as_written, CertificateDecoding decoding) {
   auto text = read_plan_text(path);
   if (!text) return fail(text.error());
-  std::string error;
+  JsonError error;
   auto document = JsonDocument::parse(*text, true, &error);
   if (!document) return fail(not_json(path.string(), error));
   const JsonView doc = document->root();

@@ -9,9 +9,9 @@ namespace trustctl::plans {
 namespace {
 
 JsonDocument parsed(const std::string& text) {
-  std::string error;
+  JsonError error;
   auto document = JsonDocument::parse(text, false, &error);
-  EXPECT_TRUE(document) << error;
+  EXPECT_TRUE(document) << error.message;
   return std::move(*document);
 }
 
@@ -65,25 +65,35 @@ TEST(JsonView, AMemberNamedTwiceIsFoundByItsFirstOccurrence) {
 }
 
 TEST(JsonView, ASyntaxErrorSaysWhere) {
-  std::string error;
+  JsonError error;
   EXPECT_FALSE(JsonDocument::parse("{\"format_version\": 1,", false, &error));
-  EXPECT_NE(error.find("line 1, column"), std::string::npos) << error;
-  error.clear();
+  EXPECT_TRUE(error.syntax);
+  EXPECT_NE(error.message.find("line 1, column"), std::string::npos) << error.message;
+  error = {};
   EXPECT_FALSE(JsonDocument::parse("", false, &error));
-  EXPECT_FALSE(error.empty());
-  // Valid JSON that simdjson cannot hold (an integer beyond 64 bits): its own words.
-  error.clear();
+  EXPECT_TRUE(error.syntax);
+  EXPECT_FALSE(error.message.empty());
+}
+
+// Valid JSON simdjson cannot hold is not called a syntax error: simdjson's own words say what.
+TEST(JsonView, JsonBeyondSimdjsonsLimitsIsNotCalledASyntaxError) {
+  JsonError error;
   EXPECT_FALSE(JsonDocument::parse("[123456789012345678901234567890]", false, &error));
-  EXPECT_FALSE(error.empty());
+  EXPECT_FALSE(error.syntax);
+  EXPECT_FALSE(error.message.empty());
+  error = {};
+  EXPECT_FALSE(JsonDocument::parse(std::string(2000, '[') + std::string(2000, ']'), false, &error));
+  EXPECT_FALSE(error.syntax);
+  EXPECT_FALSE(error.message.empty());
 }
 
 // A std::string reserved with simdjson's padding is parsed in place, and reads the same.
 TEST(JsonView, APaddedTextIsParsedInPlace) {
   std::string text = R"({"a": "b"})";
   text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
-  std::string error;
+  JsonError error;
   auto document = JsonDocument::parse(text, true, &error);
-  ASSERT_TRUE(document) << error;
+  ASSERT_TRUE(document) << error.message;
   EXPECT_EQ(document->root().find("a")->string(), "b");
 }
 

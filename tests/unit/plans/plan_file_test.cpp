@@ -305,7 +305,14 @@ TEST_F(PlanFile, MissingOrMalformedFilesNameTheFileAndTheProblem) {
   write(path("broken.json"), "{\"format_version\": 1,");
   auto broken = read_plan_file(path("broken.json"), trustctl::providers::vos_units());
   ASSERT_FALSE(broken);
-  EXPECT_TRUE(contains(broken.error().message, "broken.json: not valid JSON")) << broken.error().message;
+  EXPECT_TRUE(contains(broken.error().message, "broken.json: not valid JSON: parse error at line 1, column"))
+      << broken.error().message;
+
+  // JSON, but not what a plan file can hold: said as such, not as a syntax error.
+  write(path("huge.json"), "{\"format_version\": 123456789012345678901234567890}");
+  auto huge = read_plan_file(path("huge.json"), trustctl::providers::vos_units());
+  ASSERT_FALSE(huge);
+  EXPECT_TRUE(contains(huge.error().message, "huge.json: could not be parsed: ")) << huge.error().message;
 
   write(path("other.json"), "{\"name\": \"not a plan\"}");
   auto other = read_plan_file(path("other.json"), trustctl::providers::vos_units());
