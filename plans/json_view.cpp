@@ -69,14 +69,21 @@ std::optional<JsonDocument> JsonDocument::parse(std::string_view text, bool padd
   if (parsed == simdjson::SUCCESS) return document;
   if (error) {
     // simdjson says what is wrong but not where; nlohmann's parser says where, for a file that is not JSON at all.
+    // nlohmann's messages begin "[json.exception.parse_error.101] parse error at line 1, column 7: ...".
+    auto without_id = [](std::string what) {
+      auto from = what.find("] ");
+      return from == std::string::npos ? what : what.substr(from + 2);
+    };
     try {
       const auto accepted = nlohmann::json::parse(text);
       *error = JsonError{false, simdjson::error_message(parsed)};
     } catch (const nlohmann::json::parse_error& e) {
-      // "[json.exception.parse_error.101] parse error at line 1, column 7: ...": from "parse error" on.
-      std::string what = e.what();
-      auto from = what.find("] ");
-      *error = JsonError{true, from == std::string::npos ? what : what.substr(from + 2)};
+      *error = JsonError{true, without_id(e.what())};
+    } catch (const nlohmann::json::exception& e) {
+      // JSON that nlohmann cannot hold either ("number overflow parsing '1e999'").
+      *error = JsonError{false, without_id(e.what())};
+    } catch (const std::exception&) {
+      *error = JsonError{false, simdjson::error_message(parsed)};
     }
   }
   return std::nullopt;

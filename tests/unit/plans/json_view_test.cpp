@@ -85,6 +85,11 @@ TEST(JsonView, JsonBeyondSimdjsonsLimitsIsNotCalledASyntaxError) {
   EXPECT_FALSE(JsonDocument::parse(std::string(2000, '[') + std::string(2000, ']'), false, &error));
   EXPECT_FALSE(error.syntax);
   EXPECT_FALSE(error.message.empty());
+  // Beyond a double: nlohmann refuses it with an exception of another kind than a syntax error (found by fuzzing).
+  error = {};
+  EXPECT_FALSE(JsonDocument::parse("1e999", false, &error));
+  EXPECT_FALSE(error.syntax);
+  EXPECT_NE(error.message.find("1e999"), std::string::npos) << error.message;
 }
 
 // A std::string reserved with simdjson's padding is parsed in place, and reads the same.
