@@ -117,6 +117,7 @@ void JsonTextWriter::close(char bracket, bool object) {
   --m_depth;
   if (!empty) newline_indent(m_depth);
   m_out.push_back(bracket);
+  if (m_drain && m_out.size() >= m_drain_at) m_drain(m_out);
 }
 
 void JsonTextWriter::end_object() { close('}', true); }

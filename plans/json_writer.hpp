@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,14 @@ class JsonTextWriter final : public JsonSink {
   explicit JsonTextWriter(std::string& out, Layout layout = Layout::indented)
       : m_out(out), m_indented(layout == Layout::indented) {}
 
+  // Hands the text written so far to `drain` whenever an object or array closes with at least `bytes` of it in `out`:
+  // drain takes what it wants and leaves `out` empty or not, and writing goes on after it. For text too large to
+  // hold whole (a fleet's plan file is written to disk while the rest of it is still being made).
+  void drain_every(std::size_t bytes, std::function<void(std::string& out)> drain) {
+    m_drain_at = bytes;
+    m_drain = std::move(drain);
+  }
+
   void begin_object() override;
   void end_object() override;
   void begin_array() override;
@@ -98,6 +107,8 @@ class JsonTextWriter final : public JsonSink {
 
   std::string& m_out;
   bool m_indented;
+  std::size_t m_drain_at = 0;
+  std::function<void(std::string&)> m_drain;
   std::vector<Frame> m_frames;
   std::size_t m_depth = 0;  // frames in use; m_frames keeps the closed ones for their key buffers
   bool m_after_key = false;

@@ -1,6 +1,7 @@
 #include "plans/plan_file.hpp"
 
 #include "engine/base/atomic_file.hpp"
+#include "engine/base/background_file_writer.hpp"
 #include "engine/exec/parallel.hpp"
 
 #include "plans/json_view.hpp"
@@ -577,10 +578,31 @@ std::string plan_file_text(const Plan& plan, const Site& site, const std::filesy
 }
 
 Result<void> write_plan_file(const Plan& plan, const Site& site, const std::filesystem::path& path) {
-  const std::string text = plan_file_text(plan, site, path);
   // Written beside the target and renamed over it (engine/base/atomic_file): a reader sees the old plan or the new one.
-  if (auto written = AtomicFile::replace(path, text, 0644); !written) {
-    return fail(Error(ErrorCode::io, "plan file: " + written.error().message));
+  auto file = AtomicFile::create(path, 0644);
+  if (!file) return fail(Error(ErrorCode::io, "plan file: " + file.error().message));
+  {
+    // The same text as plan_file_text(), handed to the disk a few megabytes at a time while the rest is made.
+    constexpr std::size_t kChunk = std::size_t(4) << 20;
+    BackgroundFileWriter background(*file);
+    std::string text;
+    text.reserve(kChunk + kChunk / 4);
+    JsonTextWriter writer(text, JsonTextWriter::Layout::compact);
+    writer.drain_every(kChunk, [&background](std::string& out) {
+      background.push(std::move(out));
+      out = std::string();
+      out.reserve(kChunk + kChunk / 4);
+    });
+    SavedPlanFields saved{site, site_path_for(plan.site_file, path)};
+    write_plan_document(writer, plan, &saved);
+    text.push_back('\n');
+    background.push(std::move(text));
+    if (auto written = background.finish(); !written) {
+      return fail(Error(ErrorCode::io, "plan file: " + written.error().message));
+    }
+  }
+  if (auto committed = file->commit(); !committed) {
+    return fail(Error(ErrorCode::io, "plan file: " + committed.error().message));
   }
   return {};
 }

@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace trustctl::plans {
 namespace {
@@ -113,6 +114,46 @@ TEST(JsonWriter, RewritesStringValuesButNotKeys) {
   EXPECT_EQ(text,
             "{\n  \"sites/lab.toml\": \"at ../sites/lab.toml:3:1 and ../sites/lab.toml:9:1\",\n"
             "  \"z\": \"sites/lab.toml\"\n}");
+}
+
+// Drained as objects close, the pieces put together are the text written whole, and each piece ends where an object
+// or array closed.
+TEST(JsonWriter, DrainedTextPutTogetherIsTheWholeText) {
+  auto calls = [](JsonSink& out) {
+    out.begin_object();
+    out.key("items");
+    out.begin_array();
+    for (int k = 0; k < 50; ++k) {
+      out.begin_object();
+      out.member("k", k);
+      out.member("name", std::string(k % 7, 'x'));
+      out.end_object();
+    }
+    out.end_array();
+    out.member("z", true);
+    out.end_object();
+  };
+  std::string whole;
+  JsonTextWriter all(whole, JsonTextWriter::Layout::compact);
+  calls(all);
+
+  std::string text;
+  std::vector<std::string> pieces;
+  JsonTextWriter drained(text, JsonTextWriter::Layout::compact);
+  drained.drain_every(40, [&pieces](std::string& out) {
+    pieces.push_back(out);
+    out.clear();
+  });
+  calls(drained);
+  ASSERT_GT(pieces.size(), 5u);
+  std::string together;
+  for (const auto& piece : pieces) {
+    EXPECT_GE(piece.size(), 40u);
+    EXPECT_TRUE(piece.back() == '}' || piece.back() == ']') << piece;
+    together += piece;
+  }
+  EXPECT_EQ(together + text, whole);
+  EXPECT_EQ(whole, json::parse(whole).dump());
 }
 
 TEST(JsonWriter, RefusesKeysOutOfOrder) {
