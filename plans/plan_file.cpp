@@ -2,7 +2,7 @@
 
 #include "engine/base/atomic_file.hpp"
 #include "engine/base/background_file_writer.hpp"
-#include "engine/exec/parallel.hpp"
+#include "engine/exec/work_beside.hpp"
 
 #include "plans/json_view.hpp"
 #include "plans/plan_document.hpp"
@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -70,6 +71,12 @@ class Reader {
     if (m_error) return;
     m_error = Error(ErrorCode::io, m_source + ": " + (where.empty() ? "" : where + ": ") + what +
                                        " (not a plan written by `trustctl plan --out`, or edited since)");
+  }
+  // A problem in a part read before the one already reported, found later because it was checked on other threads
+  // meanwhile: it is the first, as it would have been had it been checked in order.
+  void earlier_problem(const std::string& where, const std::string& what) {
+    m_error.reset();
+    problem(where, what);
   }
 
   std::optional<JsonView> member(const JsonView& object, const std::string& where, const char* key, bool required) {
@@ -182,6 +189,7 @@ class PlanDecoder {
     }
 
     certificates(doc);
+    const bool failed_before_actions = m_read.failed();
     // The strings the site path is rewritten in: those of actions, manual restarts, notes and lint.
     m_read.rewriting(true);
     const std::vector<JsonView> actions = m_read.array(doc, "", "actions");
@@ -225,6 +233,7 @@ class PlanDecoder {
     if (auto target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
     if (auto layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
     if (auto timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
+    finish_decoding_certificates(plan, failed_before_actions);
     if (m_read.failed()) return fail(m_read.error());
     saved.layout.timing = plan.timing;
     plan.topology = topology_of(saved.layout);
@@ -336,7 +345,12 @@ class PlanDecoder {
     }
   }
 
-  // The file's certificate table: each PEM parsed once and checked against the fingerprint that names it.
+  // The file's certificate table: each PEM's DER checked against the fingerprint that names it (SHA-256 of the DER:
+  // microseconds each), and kept as a certificate decoded on first use, which the actions read next take copies of.
+  // Decoding with OpenSSL is the dearest step of reading a fleet's plan (OpenSSL 3 decodes each public key through
+  // its provider machinery, about 0.15 ms a certificate), so with CertificateDecoding::now it starts here on helper
+  // threads and goes on while the actions are read; finish_decoding_certificates() then waits for it and hands the
+  // actions the decoded certificates.
   void certificates(const JsonView& doc) {
     auto table = m_read.member(doc, "", "certificates", true);
     if (!table) return;
@@ -344,38 +358,55 @@ class PlanDecoder {
       m_read.problem("certificates", "expected an object of fingerprint -> PEM");
       return;
     }
-    // Decoding a certificate is the dearest step of reading a fleet's plan (OpenSSL 3 decodes each public key
-    // through its provider machinery): the PEMs are decoded on every core, then checked in the file's order, so the
-    // first problem reported is the same whatever the threads did.
-    const std::vector<std::pair<std::string_view, JsonView>> entries = table->items();
-    std::vector<std::optional<Result<std::vector<Certificate>>>> decoded(entries.size());
-    if (m_decoding == CertificateDecoding::now) {
-      const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
-      parallel_for_each(entries.size(), threads, [&](std::size_t k) {
-        if (entries[k].second.is_string()) decoded[k] = parse_certificates(entries[k].second.string());
-      });
-    } else {
-      // Only the Base64 is decoded, and the fingerprint computed from the DER (microseconds each).
-      for (std::size_t k = 0; k < entries.size(); ++k) {
-        if (!entries[k].second.is_string()) continue;
-        auto one = parse_pem_certificate_deferred(entries[k].second.string());
-        decoded[k] = one ? Result<std::vector<Certificate>>(std::vector<Certificate>{*one})
-                         : Result<std::vector<Certificate>>(fail(one.error()));
-      }
-    }
-    for (std::size_t k = 0; k < entries.size() && !m_read.failed(); ++k) {
-      const std::string fingerprint(entries[k].first);
-      std::string where = "certificates." + fingerprint.substr(0, 16);
-      Result<std::vector<Certificate>> parsed = fail(ErrorCode::io, "not a string");
-      if (decoded[k]) parsed = std::move(*decoded[k]);
-      if (!parsed || parsed->size() != 1) {
+    for (const auto& [key, pem] : table->items()) {
+      const std::string fingerprint(key);
+      const std::string where = "certificates." + fingerprint.substr(0, 16);
+      auto one = pem.is_string() ? parse_pem_certificate_deferred(pem.string())
+                                 : Result<Certificate>(fail(ErrorCode::io, "not a string"));
+      if (!one) {
         m_read.problem(where, "expected exactly one PEM certificate");
-      } else if (parsed->front().fingerprint() != fingerprint) {
+      } else if (one->fingerprint() != fingerprint) {
         m_read.problem(where, "the PEM does not match the fingerprint that names it");
       } else {
-        m_certificates.emplace(fingerprint, parsed->front());
+        m_certificates.emplace(fingerprint, *one);
+        if (m_decoding == CertificateDecoding::now) m_decodes.push_back({fingerprint, pem.string(), std::nullopt});
       }
+      if (m_read.failed()) return;
     }
+    if (m_decoding != CertificateDecoding::now) return;
+    // The calling thread joins in once it has read the actions (finish_decoding_certificates).
+    const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+    m_decoding_beside.emplace(m_decodes.size(), threads - 1, [this](std::size_t k) {
+      m_decodes[k].decoded = parse_certificates(m_decodes[k].pem);
+    });
+  }
+
+  // Waits for the certificates decoding beside the rest (certificates()), checks each in the file's order, and gives
+  // every action the decoded certificate instead of the copy it took while they were decoded.
+  void finish_decoding_certificates(Plan& plan, bool failed_before_actions) {
+    if (!m_decoding_beside) return;
+    if (failed_before_actions) m_decoding_beside->stop();  // the plan will not be used
+    m_decoding_beside->finish();
+    m_decoding_beside.reset();
+    if (failed_before_actions) return;
+    for (const auto& each : m_decodes) {
+      const std::string where = "certificates." + each.fingerprint.substr(0, 16);
+      if (!each.decoded || !*each.decoded || (*each.decoded)->size() != 1) {
+        m_read.earlier_problem(where, "expected exactly one PEM certificate");
+        return;
+      }
+      if ((*each.decoded)->front().fingerprint() != each.fingerprint) {
+        m_read.earlier_problem(where, "the PEM does not match the fingerprint that names it");
+        return;
+      }
+      m_certificates.insert_or_assign(each.fingerprint, (*each.decoded)->front());
+    }
+    if (m_read.failed()) return;
+    auto decoded = [this](std::optional<Certificate>& certificate) {
+      if (certificate) certificate = m_certificates.at(certificate->fingerprint());
+    };
+    for (std::size_t i = 0; i < plan.graph.size(); ++i) decoded(plan.graph.action(i).certificate);
+    for (auto& manual : plan.manual_restarts) decoded(manual.certificate);
   }
 
   std::optional<Certificate> certificate(const JsonView& j, const std::string& where) {
@@ -522,6 +553,14 @@ class PlanDecoder {
   const CertificateUnits& m_units;
   CertificateDecoding m_decoding;
   std::unordered_map<std::string, Certificate> m_certificates;  // by fingerprint
+  // CertificateDecoding::now: each certificate of the table, decoded beside the reading of the actions.
+  struct Decode {
+    std::string fingerprint;
+    std::string_view pem;  // in the parsed document, which outlives decode()
+    std::optional<Result<std::vector<Certificate>>> decoded;
+  };
+  std::vector<Decode> m_decodes;
+  std::optional<WorkBeside<std::function<void(std::size_t)>>> m_decoding_beside;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> m_paths;
 };
 

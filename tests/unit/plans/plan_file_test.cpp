@@ -423,6 +423,17 @@ TEST_F(PlanFile, CertificatesLeftForFirstUseAreCheckedByFingerprintAlike) {
   std::string rendered = error_after(forged);
   EXPECT_TRUE(contains(rendered, "expected exactly one PEM certificate")) << rendered;
   EXPECT_EQ(error_after(forged, later), "(read without error)");
+
+  // Decoded while the actions are read, the table's problem is still the one reported, as it comes first in reading
+  // order, though an action's was found before the decoding ended.
+  std::string both = error_after([&](json& d) {
+    forged(d);
+    d["actions"][0]["kind"] = "launch_missiles";
+  });
+  EXPECT_TRUE(contains(both, "certificates.")) << both;
+  EXPECT_TRUE(contains(both, "expected exactly one PEM certificate")) << both;
+  EXPECT_FALSE(contains(both, "launch_missiles")) << both;
+  EXPECT_TRUE(contains(error_after([](json& d) { d["actions"][0]["kind"] = "launch_missiles"; }), "launch_missiles"));
 }
 
 // A kind that needs a certificate (or a service, a source node, a file) and has none would reach the runner
