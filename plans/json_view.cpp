@@ -10,9 +10,13 @@ namespace trustctl::plans {
 std::optional<JsonView> JsonView::find(std::string_view key) const {
   simdjson::dom::object object;
   if (m_element.get_object().get(object) != simdjson::SUCCESS) return std::nullopt;
-  simdjson::dom::element value;
-  if (object.at_key(key).get(value) != simdjson::SUCCESS) return std::nullopt;
-  return JsonView(value);
+  // The last member of that name, as nlohmann reads it (simdjson's at_key() finds the first): apply compares the
+  // file through nlohmann, and what `plan --from` shows a reviewer must be what that comparison sees.
+  std::optional<JsonView> found;
+  for (simdjson::dom::key_value_pair member : object) {
+    if (member.key == key) found.emplace(member.value);
+  }
+  return found;
 }
 
 std::vector<std::pair<std::string_view, JsonView>> JsonView::items() const {

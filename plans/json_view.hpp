@@ -7,9 +7,9 @@
 // 6,000 nodes). simdjson parses the same text into one flat array in a few hundredths of a second, and the views
 // below are handles into it: strings are views of its buffer, copied only into what the plan keeps.
 //
-// A view is valid while the JsonDocument it came from lives. Objects are searched in order (plan objects have a
-// dozen members; the large ones, `certificates` and `observed`, are walked with items()). A member named twice is
-// found by its first occurrence.
+// A view is valid while the JsonDocument it came from lives. Objects are searched member by member (plan objects have
+// a dozen members; the large ones, `certificates` and `observed`, are walked with items()). A member named twice is
+// found by its last occurrence, as nlohmann::json reads it.
 
 #include <simdjson.h>
 

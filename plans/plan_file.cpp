@@ -368,7 +368,7 @@ class PlanDecoder {
       } else if (one->fingerprint() != fingerprint) {
         m_read.problem(where, "the PEM does not match the fingerprint that names it");
       } else {
-        m_certificates.emplace(fingerprint, *one);
+        m_certificates.insert_or_assign(fingerprint, *one);  // named twice: the last, as everywhere
         if (m_decoding == CertificateDecoding::now) m_decodes.push_back({fingerprint, pem.string(), std::nullopt});
       }
       if (m_read.failed()) return;

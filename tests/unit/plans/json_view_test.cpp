@@ -1,6 +1,7 @@
 #include "plans/json_view.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <limits>
 #include <string>
@@ -58,10 +59,13 @@ TEST(JsonView, WholeNumbersBeyondInt64SaturateAndCompareExactly) {
   EXPECT_EQ(numbers[0].dump(), "18446744073709551615");
 }
 
-TEST(JsonView, AMemberNamedTwiceIsFoundByItsFirstOccurrence) {
-  auto document = parsed(R"({"k": 1, "k": 2})");
-  EXPECT_EQ(document.root().find("k")->integer(), 1);
-  EXPECT_EQ(document.root().items().size(), 2u);
+// As nlohmann reads it, so `plan --from` shows what apply's comparison of the file sees.
+TEST(JsonView, AMemberNamedTwiceIsFoundByItsLastOccurrenceAsNlohmannReadsIt) {
+  const std::string text = R"({"k": 1, "j": 0, "k": 2})";
+  auto document = parsed(text);
+  EXPECT_EQ(document.root().find("k")->integer(), 2);
+  EXPECT_EQ(document.root().find("k")->integer(), nlohmann::json::parse(text)["k"].get<int>());
+  EXPECT_EQ(document.root().items().size(), 3u);
 }
 
 TEST(JsonView, ASyntaxErrorSaysWhere) {

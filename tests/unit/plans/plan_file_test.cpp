@@ -436,6 +436,25 @@ TEST_F(PlanFile, CertificatesLeftForFirstUseAreCheckedByFingerprintAlike) {
   EXPECT_TRUE(contains(error_after([](json& d) { d["actions"][0]["kind"] = "launch_missiles"; }), "launch_missiles"));
 }
 
+// A member named twice (only a hand-edited file has one) reads as nlohmann reads it, the last: what `plan --from`
+// shows is then what apply's comparison of the file sees.
+TEST_F(PlanFile, AMemberNamedTwiceReadsAsItsLastOccurrence) {
+  auto s = trustctl::testing::mixed_scenario();
+  ASSERT_TRUE(write_plan_file(s.plan(), s.site, path("plan.json")));
+  std::string text = read(path("plan.json"));
+  const auto at = text.find("\"reason\":");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\"reason\":\"shown to nobody\",");
+  write(path("plan.json"), text);
+  auto saved = read_saved_plan(path("plan.json"), trustctl::providers::vos_units());
+  ASSERT_TRUE(saved) << saved.error().describe();
+  // nlohmann's reading: the reason as written, not the one inserted before it.
+  EXPECT_NE(json::parse(text)["actions"][0]["reason"].get<std::string>(), "shown to nobody");
+  const Plan& original = s.plan();
+  EXPECT_EQ(saved->plan.graph.action(saved->plan.order[0]).reason,
+            original.graph.action(original.order[0]).reason);
+}
+
 // A kind that needs a certificate (or a service, a source node, a file) and has none would reach the runner
 // empty-handed: the file is refused when it is read, naming the action.
 TEST_F(PlanFile, AnActionMissingWhatItsKindNeedsIsADecodeError) {
