@@ -1,5 +1,7 @@
 #include "engine/model/certificate.hpp"
 
+#include "engine/model/certificate_names.hpp"
+
 #include "engine/base/openssl_handles.hpp"
 
 #include <openssl/asn1.h>
@@ -26,12 +28,6 @@
 
 namespace trustctl {
 namespace {
-
-std::string name_to_string(const X509_NAME* name) {
-  auto bio = ossl::memory_bio();
-  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  return ossl::bio_text(bio.get());
-}
 
 // Whole seconds (TimePoint) hold every date ASN.1 can carry, from year 0 to 9999: no clamping, no overflow.
 TimePoint asn1_to_time(const ASN1_TIME* t) {
@@ -87,37 +83,16 @@ SignatureMemo& verified_signatures() {
 // description names its certificate). Like a signature check, the answer depends only on the DER encoding the
 // fingerprint names, so it is remembered the same way: for the life of the process, bounded, and locked for
 // refresh's threads.
-struct PrintedNames {
-  std::string subject, issuer, common_name;
-};
-
-std::string common_name_of(const X509* cert) {
-  const X509_NAME* name = X509_get_subject_name(cert);
-  int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (idx < 0) return {};
-  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
-  unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, data);
-  if (len < 0) return {};
-  ossl::Buffer<unsigned char> owned(utf8);
-  return std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-}
-
-PrintedNames print_names(const X509* cert) {
-  return {name_to_string(X509_get_subject_name(cert)), name_to_string(X509_get_issuer_name(cert)),
-          common_name_of(cert)};
-}
-
 class NameMemo {
  public:
   std::string get(const std::string& fingerprint, std::string PrintedNames::*which, const X509* cert) {
-    if (fingerprint.empty()) return print_names(cert).*which;
+    if (fingerprint.empty()) return printed_names_of(cert).*which;
     {
       std::lock_guard lock(m_mutex);
       auto it = m_names.find(fingerprint);
       if (it != m_names.end()) return it->second.*which;
     }
-    PrintedNames names = print_names(cert);
+    PrintedNames names = printed_names_of(cert);
     std::string out = names.*which;
     std::lock_guard lock(m_mutex);
     if (m_names.size() >= kCapacity) m_names.clear();
