@@ -2,7 +2,6 @@
 
 #include "engine/base/atomic_file.hpp"
 #include "engine/base/background_file_writer.hpp"
-#include "engine/exec/work_beside.hpp"
 
 #include "plans/json_view.hpp"
 #include "plans/plan_document.hpp"
@@ -16,9 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <functional>
 #include <optional>
-#include <thread>
 #include <unordered_map>
 
 namespace trustctl::plans {
@@ -72,13 +69,6 @@ class Reader {
     m_error = Error(ErrorCode::io, m_source + ": " + (where.empty() ? "" : where + ": ") + what +
                                        " (not a plan written by `trustctl plan --out`, or edited since)");
   }
-  // A problem in a part read before the one already reported, found later because it was checked on other threads
-  // meanwhile: it is the first, as it would have been had it been checked in order.
-  void earlier_problem(const std::string& where, const std::string& what) {
-    m_error.reset();
-    problem(where, what);
-  }
-
   std::optional<JsonView> member(const JsonView& object, const std::string& where, const char* key, bool required) {
     if (!object.is_object()) {
       problem(where, "expected an object");
@@ -144,7 +134,7 @@ class Reader {
 class PlanDecoder {
  public:
   PlanDecoder(const std::string& source, const CertificateUnits& units, const SitePathRewrite* rewrite = nullptr,
-              CertificateDecoding decoding = CertificateDecoding::now)
+              CertificateDecoding decoding = CertificateDecoding::names)
       : m_source(source), m_read(source, rewrite), m_units(units), m_decoding(decoding) {}
 
   Result<SavedPlan> decode(const JsonView& doc) {
@@ -189,7 +179,6 @@ class PlanDecoder {
     }
 
     certificates(doc);
-    const bool failed_before_actions = m_read.failed();
     // The strings the site path is rewritten in: those of actions, manual restarts, notes and lint.
     m_read.rewriting(true);
     const std::vector<JsonView> actions = m_read.array(doc, "", "actions");
@@ -233,7 +222,6 @@ class PlanDecoder {
     if (auto target = m_read.member(doc, "", "target", false)) plan.target = this->target(*target);
     if (auto layout = m_read.member(doc, "", "layout", true)) saved.layout = this->layout(*layout);
     if (auto timing = m_read.member(doc, "", "timing", false)) plan.timing = this->timing(*timing);
-    finish_decoding_certificates(plan, failed_before_actions);
     if (m_read.failed()) return fail(m_read.error());
     saved.layout.timing = plan.timing;
     plan.topology = topology_of(saved.layout);
@@ -345,12 +333,11 @@ class PlanDecoder {
     }
   }
 
-  // The file's certificate table: each PEM's DER checked against the fingerprint that names it (SHA-256 of the DER:
-  // microseconds each), and kept as a certificate decoded on first use, which the actions read next take copies of.
-  // Decoding with OpenSSL is the dearest step of reading a fleet's plan (OpenSSL 3 decodes each public key through
-  // its provider machinery, about 0.15 ms a certificate), so with CertificateDecoding::now it starts here on helper
-  // threads and goes on while the actions are read; finish_decoding_certificates() then waits for it and hands the
-  // actions the decoded certificates.
+  // The file's certificate table: each PEM's DER checked against the fingerprint that names it (SHA-256 of the DER),
+  // and kept as a certificate decoded on first use, which the actions read next take copies of. With
+  // CertificateDecoding::names each is also proven a certificate by reading its names from the DER
+  // (Certificate::named_from_der: microseconds, where OpenSSL decodes a whole certificate in about 0.1 ms), which is
+  // all that showing a plan asks of it.
   void certificates(const JsonView& doc) {
     auto table = m_read.member(doc, "", "certificates", true);
     if (!table) return;
@@ -361,52 +348,28 @@ class PlanDecoder {
     for (const auto& [key, pem] : table->items()) {
       const std::string fingerprint(key);
       const std::string where = "certificates." + fingerprint.substr(0, 16);
-      auto one = pem.is_string() ? parse_pem_certificate_deferred(pem.string())
-                                 : Result<Certificate>(fail(ErrorCode::io, "not a string"));
-      if (!one) {
+      auto der = pem.is_string() ? der_of_one_pem_certificate(pem.string())
+                                 : Result<std::string>(fail(ErrorCode::io, "not a string"));
+      if (!der) {
         m_read.problem(where, "expected exactly one PEM certificate");
-      } else if (one->fingerprint() != fingerprint) {
+        return;
+      }
+      const Certificate one = Certificate::decoded_on_first_use(*der);
+      if (one.fingerprint() != fingerprint) {
         m_read.problem(where, "the PEM does not match the fingerprint that names it");
-      } else {
-        m_certificates.insert_or_assign(fingerprint, *one);  // named twice: the last, as everywhere
-        if (m_decoding == CertificateDecoding::now) m_decodes.push_back({fingerprint, pem.string(), std::nullopt});
-      }
-      if (m_read.failed()) return;
-    }
-    if (m_decoding != CertificateDecoding::now) return;
-    // The calling thread joins in once it has read the actions (finish_decoding_certificates).
-    const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
-    m_decoding_beside.emplace(m_decodes.size(), threads - 1, [this](std::size_t k) {
-      m_decodes[k].decoded = parse_certificates(m_decodes[k].pem);
-    });
-  }
-
-  // Waits for the certificates decoding beside the rest (certificates()), checks each in the file's order, and gives
-  // every action the decoded certificate instead of the copy it took while they were decoded.
-  void finish_decoding_certificates(Plan& plan, bool failed_before_actions) {
-    if (!m_decoding_beside) return;
-    if (failed_before_actions) m_decoding_beside->stop();  // the plan will not be used
-    m_decoding_beside->finish();
-    m_decoding_beside.reset();
-    if (failed_before_actions) return;
-    for (const auto& each : m_decodes) {
-      const std::string where = "certificates." + each.fingerprint.substr(0, 16);
-      if (!each.decoded || !*each.decoded || (*each.decoded)->size() != 1) {
-        m_read.earlier_problem(where, "expected exactly one PEM certificate");
         return;
       }
-      if ((*each.decoded)->front().fingerprint() != each.fingerprint) {
-        m_read.earlier_problem(where, "the PEM does not match the fingerprint that names it");
+      if (m_decoding == CertificateDecoding::on_first_use) {
+        m_certificates.insert_or_assign(fingerprint, one);  // named twice: the last, as everywhere
+        continue;
+      }
+      auto named = Certificate::named_from_der(std::move(*der));
+      if (!named) {
+        m_read.problem(where, "expected exactly one PEM certificate");
         return;
       }
-      m_certificates.insert_or_assign(each.fingerprint, (*each.decoded)->front());
+      m_certificates.insert_or_assign(fingerprint, *named);
     }
-    if (m_read.failed()) return;
-    auto decoded = [this](std::optional<Certificate>& certificate) {
-      if (certificate) certificate = m_certificates.at(certificate->fingerprint());
-    };
-    for (std::size_t i = 0; i < plan.graph.size(); ++i) decoded(plan.graph.action(i).certificate);
-    for (auto& manual : plan.manual_restarts) decoded(manual.certificate);
   }
 
   std::optional<Certificate> certificate(const JsonView& j, const std::string& where) {
@@ -553,14 +516,6 @@ class PlanDecoder {
   const CertificateUnits& m_units;
   CertificateDecoding m_decoding;
   std::unordered_map<std::string, Certificate> m_certificates;  // by fingerprint
-  // CertificateDecoding::now: each certificate of the table, decoded beside the reading of the actions.
-  struct Decode {
-    std::string fingerprint;
-    std::string_view pem;  // in the parsed document, which outlives decode()
-    std::optional<Result<std::vector<Certificate>>> decoded;
-  };
-  std::vector<Decode> m_decodes;
-  std::optional<WorkBeside<std::function<void(std::size_t)>>> m_decoding_beside;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> m_paths;
 };
 

@@ -29,12 +29,14 @@ struct SavedPlan {
 };
 
 // How a saved plan's certificates are read. Each is always checked against the fingerprint that names it (SHA-256 of
-// its DER). `now` also decodes each one (OpenSSL, on every core), so a certificate that is not one is refused here:
-// for reading a plan in order to render it. `on_first_use` decodes none until asked
-// (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it
+// its DER), and none is decoded whole until something asks more than its names (OpenSSL takes about 0.1 ms a
+// certificate, the dearest step of reading a fleet's plan). `names` also reads each one's serial, issuer and subject
+// from the DER now (Certificate::named_from_der), so what is not a certificate is refused here and every renderer
+// names certificates without decoding them: for reading a plan in order to show it. `on_first_use` reads nothing
+// more (Certificate::decoded_on_first_use): for apply, which never runs the saved plan's actions but the plan it
 // recomputes, and only after proving the saved document identical to that plan's (plan_compare.hpp), certificates
 // included; a certificate that does not decode can never be identical to one read from a node or the site.
-enum class CertificateDecoding { now, on_first_use };
+enum class CertificateDecoding { names, on_first_use };
 
 // The document write_plan_file writes; exposed so tests and pipelines can build it without a file. With plan_path, the
 // site file is named relative to the plan file's directory, so a plan and its site copied together to another
@@ -46,7 +48,7 @@ nlohmann::json plan_to_file_json(const Plan& plan, const Site& site, const std::
 // everything else reading a plan does.
 Result<SavedPlan> plan_from_file_text(std::string_view text, const std::string& source,
                                       const CertificateUnits& units,
-                                      CertificateDecoding decoding = CertificateDecoding::now);
+                                      CertificateDecoding decoding = CertificateDecoding::names);
 
 // The text write_plan_file writes for a plan file at plan_path: the document of plan_to_file_json, compact, as dump()
 // prints it, and a newline. apply compares it with the reviewed file's text first (most often they are the same
@@ -69,7 +71,7 @@ struct PlanAsWritten {
 };
 Result<SavedPlan> read_saved_plan(const std::filesystem::path& path, const CertificateUnits& units,
                                   PlanAsWritten* as_written = nullptr,
-                                  CertificateDecoding decoding = CertificateDecoding::now);
+                                  CertificateDecoding decoding = CertificateDecoding::names);
 // The JSON document of a plan file as written (read_saved_plan has read it, so its syntax is known good), for
 // comparing what was reviewed with what would run now (plan_compare.hpp); `path` names it in an error.
 Result<nlohmann::json> plan_document_of(const PlanAsWritten& written, const std::filesystem::path& path);

@@ -12,8 +12,8 @@ Topology topology_of(const Site& site) {
   for (const auto& cluster : site.clusters) {
     int position = 0;
     for (const auto& node : cluster.nodes) {
-      out[node.name] = NodePlacement{cluster.name, node.role, position++, site.restart_policy(cluster.name),
-                                     site.service_restarts(cluster.name)};
+      out[node.name] = NodePlacement{cluster.name, node.role, position++, site.restart_policy(cluster),
+                                     site.service_restarts(cluster)};
     }
   }
   return out;

@@ -78,21 +78,21 @@ SignatureMemo& verified_signatures() {
   return memo;
 }
 
-// The subject, issuer and common name as text, decoded through OpenSSL, are asked for again and again of the same
-// few CA certificates (the chain-order rule compares names within every node's store; every action's id and
-// description names its certificate). Like a signature check, the answer depends only on the DER encoding the
-// fingerprint names, so it is remembered the same way: for the life of the process, bounded, and locked for
-// refresh's threads.
+// The names as text are asked for again and again of the same few CA certificates (the chain-order rule compares
+// names within every node's store; every action's id and description names its certificate). Like a signature check,
+// the answer depends only on the DER encoding the fingerprint names, so it is remembered the same way: for the life
+// of the process, bounded, and locked for refresh's threads.
 class NameMemo {
  public:
-  std::string get(const std::string& fingerprint, std::string PrintedNames::*which, const X509* cert) {
-    if (fingerprint.empty()) return printed_names_of(cert).*which;
+  template <typename Read>
+  std::string get(const std::string& fingerprint, std::string PrintedNames::*which, Read read) {
+    if (fingerprint.empty()) return read().*which;  // no digest (an empty certificate): nothing to key it by
     {
       std::lock_guard lock(m_mutex);
       auto it = m_names.find(fingerprint);
       if (it != m_names.end()) return it->second.*which;
     }
-    PrintedNames names = printed_names_of(cert);
+    PrintedNames names = read();
     std::string out = names.*which;
     std::lock_guard lock(m_mutex);
     if (m_names.size() >= kCapacity) m_names.clear();
@@ -136,7 +136,7 @@ Certificate::Certificate(X509* cert) {
   m_body = std::move(body);
 }
 
-Certificate Certificate::decoded_on_first_use(std::string der) {
+std::shared_ptr<Certificate::Body> Certificate::deferred_body(std::string der) {
   auto body = std::make_shared<Body>();
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -144,6 +144,25 @@ Certificate Certificate::decoded_on_first_use(std::string der) {
   body->fingerprint = to_hex(md, len);
   body->der = std::move(der);
   body->deferred = true;
+  return body;
+}
+
+Certificate Certificate::decoded_on_first_use(std::string der) {
+  return Certificate(std::shared_ptr<const Body>(deferred_body(std::move(der))));
+}
+
+std::optional<Certificate> Certificate::named_from_der(std::string der) {
+  auto body = deferred_body(std::move(der));
+  body->names = printed_names_of_der(body->der);
+  if (!body->names) {
+    // Not the DER walk printed_names_of_der knows (e.g. BER lengths): let OpenSSL decide, once, now.
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(body->der.data());
+    X509* cert = d2i_X509(nullptr, &p, static_cast<long>(body->der.size()));
+    if (!cert) return std::nullopt;
+    body->names = printed_names_of(cert);
+    body->cert = cert;
+    body->deferred = false;
+  }
   return Certificate(std::shared_ptr<const Body>(std::move(body)));
 }
 
@@ -165,28 +184,21 @@ std::string Certificate::pem() const {
   return ossl::bio_text(bio.get());
 }
 
-std::string Certificate::subject() const {
-  return printed_names().get(m_body->fingerprint, &PrintedNames::subject, native());
-}
-std::string Certificate::issuer() const {
-  return printed_names().get(m_body->fingerprint, &PrintedNames::issuer, native());
+std::string Certificate::name(std::string PrintedNames::*which) const {
+  const Body& body = *m_body;
+  if (body.names) return *body.names.*which;
+  return printed_names().get(body.fingerprint, which, [this, &body] {
+    if (body.deferred) {
+      if (auto from_der = printed_names_of_der(body.der)) return *from_der;
+    }
+    return printed_names_of(native());
+  });
 }
 
-std::string Certificate::common_name() const {
-  return printed_names().get(m_body->fingerprint, &PrintedNames::common_name, native());
-}
-
-std::string Certificate::serial_hex() const {
-  ossl::Bignum bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(native()), nullptr));
-  if (!bn) return "0";
-  ossl::Buffer<char> hex(BN_bn2hex(bn.get()));
-  if (!hex) return "0";
-  std::string out(hex.get());
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  size_t first = out.find_first_not_of('0');
-  if (first == std::string::npos) return "0";
-  return out.substr(first);
-}
+std::string Certificate::subject() const { return name(&PrintedNames::subject); }
+std::string Certificate::issuer() const { return name(&PrintedNames::issuer); }
+std::string Certificate::common_name() const { return name(&PrintedNames::common_name); }
+std::string Certificate::serial_hex() const { return name(&PrintedNames::serial_hex); }
 
 std::vector<std::string> Certificate::dns_names() const {
   std::vector<std::string> out;
@@ -281,7 +293,7 @@ Result<std::vector<Certificate>> parse_certificates(std::string_view text) {
   return fail(ErrorCode::invalid_site, "no certificate found: expected PEM (-----BEGIN CERTIFICATE-----) or DER");
 }
 
-Result<Certificate> parse_pem_certificate_deferred(std::string_view text) {
+Result<std::string> der_of_one_pem_certificate(std::string_view text) {
   ossl::Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   std::optional<std::string> der;
   int blocks = 0;
@@ -300,6 +312,12 @@ Result<Certificate> parse_pem_certificate_deferred(std::string_view text) {
   }
   ERR_clear_error();  // the loop ends on "no start line"
   if (blocks != 1 || !der) return fail(ErrorCode::invalid_site, "expected exactly one PEM certificate");
+  return std::move(*der);
+}
+
+Result<Certificate> parse_pem_certificate_deferred(std::string_view text) {
+  auto der = der_of_one_pem_certificate(text);
+  if (!der) return fail(der.error());
   return Certificate::decoded_on_first_use(std::move(*der));
 }
 

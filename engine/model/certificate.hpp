@@ -2,6 +2,7 @@
 // An X.509 certificate held by OpenSSL (shared, immutable), with the few questions trustctl asks of it.
 // Certificates are compared by SHA-256 fingerprint of the DER encoding, never by file name or CN.
 
+#include "engine/model/certificate_names.hpp"
 #include "engine/model/error.hpp"
 
 #include <chrono>
@@ -40,11 +41,19 @@ class Certificate {
   // certificate: one that does not decode reads as an empty certificate (no names, key or dates), never a crash.
   static Certificate decoded_on_first_use(std::string der);
 
+  // The same, with the names read from the DER now (printed_names_of_der: microseconds, none of the dear decoding),
+  // so a certificate can be named, described and rendered without ever being decoded. A DER whose names cannot be
+  // read that way is decoded whole at once instead; nullopt when it is not a certificate at all. For a reader that
+  // must refuse what is not a certificate but will mostly only name it (a saved plan read to be shown).
+  static std::optional<Certificate> named_from_der(std::string der);
+
   X509* native() const;  // never null
 
   const std::string& fingerprint() const { return m_body->fingerprint; }  // SHA-256 of DER, lowercase hex, no colons
   std::string short_fingerprint() const { return m_body->fingerprint.substr(0, 16); }
   std::string pem() const;
+  // The names (engine/model/certificate_names.hpp). A certificate made from DER answers them from the DER without
+  // decoding it, and gives the same text as the decoded certificate would.
   std::string subject() const;      // RFC 2253 one-line form, e.g. "CN=uccx1.lab.example,O=Lab"
   std::string issuer() const;
   std::string common_name() const;  // empty when the subject has no CN
@@ -76,9 +85,12 @@ class Certificate {
     bool deferred = false;  // decoded_on_first_use: cert is written once, under `decoding`
     mutable std::once_flag decoding;
     mutable X509* cert = nullptr;
+    std::optional<PrintedNames> names;  // named_from_der: read when it was made
     ~Body();
   };
   explicit Certificate(std::shared_ptr<const Body> body) : m_body(std::move(body)) {}
+  static std::shared_ptr<Body> deferred_body(std::string der);
+  std::string name(std::string PrintedNames::*which) const;
   std::shared_ptr<const Body> m_body;
 };
 
@@ -90,8 +102,11 @@ int renewal_window_days(const Certificate& certificate, std::optional<int> renew
 // An empty result is an error: callers always expect at least one certificate.
 Result<std::vector<Certificate>> parse_certificates(std::string_view text);
 
-// Exactly one PEM certificate block, kept as DER and decoded on first use (Certificate::decoded_on_first_use): only
-// the block's Base64 is checked. For text whose certificate is proven some other way, e.g. by its fingerprint.
+// The DER of exactly one PEM certificate block (any other text around it ignored); only the block's Base64 is checked.
+Result<std::string> der_of_one_pem_certificate(std::string_view text);
+
+// That DER as a certificate decoded on first use (Certificate::decoded_on_first_use). For text whose certificate is
+// proven some other way, e.g. by its fingerprint.
 Result<Certificate> parse_pem_certificate_deferred(std::string_view text);
 
 // Reads and parses a certificate file; the error names the path.

@@ -56,12 +56,18 @@ const Node* Cluster::publisher() const {
 
 RestartPolicy Site::restart_policy(std::string_view cluster) const {
   const Cluster* found = find_cluster(cluster);
-  return found && found->restart ? *found->restart : policy.restart;
+  return found ? restart_policy(*found) : policy.restart;
 }
+
+RestartPolicy Site::restart_policy(const Cluster& cluster) const { return cluster.restart.value_or(policy.restart); }
 
 ServiceRestarts Site::service_restarts(std::string_view cluster) const {
   const Cluster* found = find_cluster(cluster);
-  return found && found->restart_services ? *found->restart_services : policy.restart_services;
+  return found ? service_restarts(*found) : policy.restart_services;
+}
+
+ServiceRestarts Site::service_restarts(const Cluster& cluster) const {
+  return cluster.restart_services.value_or(policy.restart_services);
 }
 
 const Cluster* Site::find_cluster(std::string_view wanted) const {

@@ -195,8 +195,10 @@ struct Site {
   const Credentials* find_credentials(std::string_view name) const;
   // The cluster's own restart policy, or [policy] restart (also for a name the site does not know).
   RestartPolicy restart_policy(std::string_view cluster) const;
+  RestartPolicy restart_policy(const Cluster& cluster) const;  // without looking the cluster up by name
   // The cluster's own restart_services, or [policy] restart_services (also for a name the site does not know).
   ServiceRestarts service_restarts(std::string_view cluster) const;
+  ServiceRestarts service_restarts(const Cluster& cluster) const;
   std::vector<const Node*> all_nodes() const;
 };
 

@@ -227,7 +227,7 @@ TEST(Reliability, ASavedPlanWhoseCertificateIsNoCertificateIsRefusedAsStale) {
           << node << " was changed: " << command;
     }
   }
-  // Read to be shown, the same file is refused outright: there the certificate is decoded.
+  // Read to be shown, the same file is refused outright: there each certificate's names are read from it.
   auto shown = lab.trustctl({"plan", "--from", file.string()});
   EXPECT_EQ(shown.exit_code, 1) << shown.out << shown.err;
   EXPECT_TRUE(contains(shown.err, "expected exactly one PEM certificate")) << shown.err;

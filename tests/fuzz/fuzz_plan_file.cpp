@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = fuzz::as_text(data, size);
   // Both ways a plan file is read: certificates decoded as read (plan --from), and left for first use (apply, which
   // only compares them); the second is rendered too, so its certificates are decoded as rendering asks.
-  for (auto decoding : {plans::CertificateDecoding::now, plans::CertificateDecoding::on_first_use}) {
+  for (auto decoding : {plans::CertificateDecoding::names, plans::CertificateDecoding::on_first_use}) {
     auto saved = plans::plan_from_file_text(text, "plan.json", providers::vos_units(), decoding);
     if (!saved) {
       (void)saved.error().describe();

@@ -52,7 +52,7 @@ class PlanFile : public ::testing::Test {
 
   // A saved mixed plan, edited by `edit`, read back: the error it gives.
   std::string error_after(const std::function<void(json&)>& edit,
-                          CertificateDecoding decoding = CertificateDecoding::now) {
+                          CertificateDecoding decoding = CertificateDecoding::names) {
     auto s = trustctl::testing::mixed_scenario();
     json doc = plan_to_file_json(s.plan(), s.site);
     edit(doc);
@@ -405,8 +405,9 @@ TEST_F(PlanFile, CertificatesLeftForFirstUseAreCheckedByFingerprintAlike) {
   EXPECT_TRUE(contains(two, "expected exactly one PEM certificate")) << two;
   EXPECT_EQ(error_after([](json&) {}, later), "(read without error)");
 
-  // Bytes that are not a certificate, named by their own SHA-256: only decoding tells. Read to render, the file is
-  // refused; read for apply it is not (apply then finds it differs from what it recomputes: reliability_test).
+  // Bytes that are not a certificate, named by their own SHA-256: only reading them as one tells. Read to render (its
+  // names read), the file is refused; read for apply it is not (apply then finds it differs from what it recomputes:
+  // reliability_test).
   auto forged = [](json& d) {
     const auto [pem, fingerprint] = trustctl::testing::pem_block_of("not a certificate");
     std::string old = d["actions"][0]["certificate"]["fingerprint_sha256"];
@@ -424,8 +425,7 @@ TEST_F(PlanFile, CertificatesLeftForFirstUseAreCheckedByFingerprintAlike) {
   EXPECT_TRUE(contains(rendered, "expected exactly one PEM certificate")) << rendered;
   EXPECT_EQ(error_after(forged, later), "(read without error)");
 
-  // Decoded while the actions are read, the table's problem is still the one reported, as it comes first in reading
-  // order, though an action's was found before the decoding ended.
+  // The table is read before the actions: its problem is the one reported, not a later action's.
   std::string both = error_after([&](json& d) {
     forged(d);
     d["actions"][0]["kind"] = "launch_missiles";

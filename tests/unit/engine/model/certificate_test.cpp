@@ -165,5 +165,32 @@ TEST(Certificate, DeferredPemParsingTakesExactlyOneCertificateBlock) {
   EXPECT_FALSE(parse_pem_certificate_deferred(broken));
 }
 
+// Named from its DER, a certificate answers as the decoded one does, its names read without decoding it.
+TEST(Certificate, NamedFromDerAnswersAsTheDecodedCertificate) {
+  Chain chain;
+  for (const Certificate& c : {chain.root, chain.leaf}) {
+    auto named = Certificate::named_from_der(der_of(c));
+    ASSERT_TRUE(named);
+    EXPECT_EQ(*named, c);
+    EXPECT_EQ(named->subject(), c.subject());
+    EXPECT_EQ(named->issuer(), c.issuer());
+    EXPECT_EQ(named->common_name(), c.common_name());
+    EXPECT_EQ(named->serial_hex(), c.serial_hex());
+    EXPECT_EQ(named->trust_file_name(), c.trust_file_name());
+    EXPECT_EQ(named->key_type(), c.key_type());
+    EXPECT_EQ(named->not_after(), c.not_after());
+  }
+  EXPECT_EQ(Certificate::named_from_der(der_of(chain.leaf))->serial_hex(), "a1b");
+  EXPECT_TRUE(chain.root.issued(*Certificate::named_from_der(der_of(chain.leaf))));
+}
+
+TEST(Certificate, NamedFromDerRefusesWhatIsNotACertificate) {
+  EXPECT_FALSE(Certificate::named_from_der(""));
+  EXPECT_FALSE(Certificate::named_from_der("not a certificate"));
+  Chain chain;
+  std::string der = der_of(chain.leaf);
+  EXPECT_FALSE(Certificate::named_from_der(der.substr(0, der.size() - 1)));
+}
+
 }  // namespace
 }  // namespace trustctl
