@@ -21,7 +21,7 @@ bool open_sessions(RunContext& context) {
   auto shared = std::make_shared<const providers::SecretMap>(std::move(*secrets));
   bool tofu = context.common.trust_on_first_use;
   context.pool = std::make_unique<providers::SessionPool>(
-      context.site, providers::ConnectOptions{tofu, providers::ssh_opener(shared, tofu), shared});
+      providers::ConnectOptions{tofu, providers::ssh_opener(shared, tofu), shared});
   return true;
 }
 

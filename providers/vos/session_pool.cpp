@@ -15,7 +15,7 @@ bool unusable_after(ErrorCode code) {
 
 }  // namespace
 
-SessionPool::SessionPool(const Site& site, ConnectOptions options) : m_site(site), m_options(std::move(options)) {}
+SessionPool::SessionPool(ConnectOptions options) : m_options(std::move(options)) {}
 
 Result<std::unique_ptr<transport::CliSession>> SessionPool::open(const Node& node) {
   if (!m_options.opener) return fail(Error(ErrorCode::internal, "no session opener configured").on(node.name, "connect"));

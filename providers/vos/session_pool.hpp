@@ -27,7 +27,7 @@ struct ConnectOptions {
 
 class SessionPool {
  public:
-  SessionPool(const Site& site, ConnectOptions options);
+  explicit SessionPool(ConnectOptions options);
 
   // Runs fn with the node's session, holding it for the duration. A connection error or timeout drops the session so
   // the next call reconnects, as does a host key or login refusal (which only a reconnect inside fn, after a system
@@ -49,7 +49,6 @@ class SessionPool {
   Result<std::unique_ptr<transport::CliSession>> open(const Node& node);
   Result<void> run_in(Slot& slot, const Node& node, const std::function<Result<void>(transport::CliSession&)>& fn);
 
-  const Site& m_site;
   ConnectOptions m_options;
   std::mutex m_slots_mutex;
   std::map<std::string, std::vector<std::unique_ptr<Slot>>> m_slots;  // per node: its usual session first

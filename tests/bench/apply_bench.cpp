@@ -83,7 +83,7 @@ void bench_apply(int clusters, int subnet) {
   }
   auto secrets = providers::resolve_site_secrets(*loaded);
   auto shared = std::make_shared<const providers::SecretMap>(*secrets);
-  providers::SessionPool pool(*loaded, {false, providers::ssh_opener(shared, false), shared});
+  providers::SessionPool pool({false, providers::ssh_opener(shared, false), shared});
   auto registry = providers::make_registry();
   auto refreshed = providers::refresh(*loaded, registry, pool, 100);
   auto plan = plans::make_plan(*loaded, refreshed.state, registry);
@@ -116,18 +116,18 @@ void bench_refresh(int nodes, int parallelism, int subnet) {
   {
     // Untimed warm-up: a cold vos-sim still makes node identities in the background after its ready line, and the
     // first read of each waits for it. The figures are about trustctl, not the simulator's key generation.
-    providers::SessionPool warm(*loaded, {false, providers::ssh_opener(shared, false), shared});
+    providers::SessionPool warm({false, providers::ssh_opener(shared, false), shared});
     (void)providers::refresh(*loaded, providers::make_registry(), warm, parallelism);
   }
   // One node alone: what a single refresh costs with this latency (login, pagination, list, each file, identity).
   double single = 0;
   {
-    providers::SessionPool pool(*loaded, {false, providers::ssh_opener(shared, false), shared});
+    providers::SessionPool pool({false, providers::ssh_opener(shared, false), shared});
     auto start = Clock::now();
     (void)providers::read_node_state(pool, loaded->clusters[0].nodes[0]);
     single = seconds_since(start);
   }
-  providers::SessionPool pool(*loaded, {false, providers::ssh_opener(shared, false), shared});
+  providers::SessionPool pool({false, providers::ssh_opener(shared, false), shared});
   auto start = Clock::now();
   auto refreshed = providers::refresh(*loaded, providers::make_registry(), pool, parallelism);
   double took = seconds_since(start);

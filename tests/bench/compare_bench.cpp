@@ -277,7 +277,7 @@ TrustctlRun run_trustctl(const std::string& policy, int subnet, const Pki& pki, 
     auto secrets = providers::resolve_site_secrets(*loaded);
     if (!secrets) throw std::runtime_error(secrets.error().describe());
     auto shared = std::make_shared<const providers::SecretMap>(*secrets);
-    providers::SessionPool pool(*loaded, {false, providers::ssh_opener(shared, false), shared});
+    providers::SessionPool pool({false, providers::ssh_opener(shared, false), shared});
     auto registry = providers::make_registry();
     auto refreshed = providers::refresh(*loaded, registry, pool, 10);
     auto made = plans::make_plan(*loaded, refreshed.state, registry);

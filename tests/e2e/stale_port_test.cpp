@@ -29,7 +29,7 @@ Result<void> by_hand(const Lab& lab, const std::string& node,
   auto secrets = providers::resolve_site_secrets(*site);
   if (!secrets) return fail(secrets.error());
   auto shared = std::make_shared<const providers::SecretMap>(std::move(*secrets));
-  providers::SessionPool pool(*site, {false, providers::ssh_opener(shared, false), shared});
+  providers::SessionPool pool({false, providers::ssh_opener(shared, false), shared});
   return pool.with_session(*site->find_node(node), fn);
 }
 

@@ -20,7 +20,7 @@ inline Result<void> by_hand(const std::filesystem::path& site_file, const std::s
   auto secrets = providers::resolve_site_secrets(*site);
   if (!secrets) return fail(secrets.error());
   auto shared = std::make_shared<const providers::SecretMap>(std::move(*secrets));
-  providers::SessionPool pool(*site, {false, providers::ssh_opener(shared, false), shared});
+  providers::SessionPool pool({false, providers::ssh_opener(shared, false), shared});
   return pool.with_session(*site->find_node(node), fn);
 }
 

@@ -41,7 +41,7 @@ TEST(ReadOnlySession, RefreshReadsStoresAndIdentityWithReadCommandsOnly) {
   std::unique_ptr<transport::CliSession> owned(fake);
   ConnectOptions options;
   options.opener = [&](const Node&) -> Result<std::unique_ptr<transport::CliSession>> { return std::move(owned); };
-  SessionPool pool(site, options);
+  SessionPool pool(options);
   auto state = read_node_state(pool, site.clusters[0].nodes[0]);
   ASSERT_TRUE(state) << state.error().describe();
   EXPECT_TRUE(state->holds("tomcat-trust", root.certificate.fingerprint()));

@@ -27,7 +27,7 @@ struct PoolHarness {
       last = fake.get();
       return std::unique_ptr<transport::CliSession>(std::move(fake));
     };
-    pool = std::make_unique<SessionPool>(site, options);
+    pool = std::make_unique<SessionPool>(options);
   }
   const Node& node() const { return site.clusters[0].nodes[0]; }
   Result<void> use(std::optional<ErrorCode> failing = std::nullopt) {
