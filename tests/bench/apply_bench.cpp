@@ -13,8 +13,10 @@
 #include "support/lab.hpp"
 #include "providers/vos/vos_units.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 using namespace trustctl;
@@ -146,13 +148,23 @@ int main(int argc, char** argv) {
   setenv("BENCH_PASSWORD", "bench-secret", 1);
   std::vector<int> sizes = {1, 50};
   int refresh_nodes = 200;
+  // A count in an argument, or a usage line and exit code 2 for anything else (--help included).
+  auto count = [&](const std::string& text) {
+    int value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0 || argc > 3) {
+      std::fprintf(stderr, "usage: apply_bench [CLUSTERS[,CLUSTERS...]] [REFRESH_NODES]  (default: 1,50 200)\n");
+      std::exit(2);
+    }
+    return value;
+  };
   if (argc > 1) {
     sizes.clear();
     std::stringstream list(argv[1]);
     std::string item;
-    while (std::getline(list, item, ',')) sizes.push_back(std::stoi(item));
+    while (std::getline(list, item, ',')) sizes.push_back(count(item));
   }
-  if (argc > 2) refresh_nodes = std::stoi(argv[2]);
+  if (argc > 2) refresh_nodes = count(argv[2]);
   std::printf("appliance timings: command latency %d ms, restart %d ms, replication %d ms\n", kLatencyMs, kRestartMs,
               kReplicationMs);
   int subnet = 200;

@@ -408,6 +408,10 @@ ScriptRun run_script(const Pki& pki, bool keep) {
 int main(int argc, char** argv) {
   setenv("BENCH_PASSWORD", "bench-secret", 1);
   const bool keep = argc > 1 && std::string(argv[1]) == "--keep";  // leave the sites and sim states in /tmp
+  if (argc > 2 || (argc > 1 && !keep)) {
+    std::fprintf(stderr, "usage: compare_bench [--keep]  (--keep leaves the sites and simulator states in /tmp)\n");
+    return 2;
+  }
   std::printf(
       "10-node comparison (CUCM x4, UCCX x2, MediaSense x2, SocialMiner x1 x2); vos-sim --command-latency-ms "
       "%d --restart-ms %d --replication-delay-ms %d\n",
