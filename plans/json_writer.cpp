@@ -179,10 +179,12 @@ void JsonTextWriter::escaped(std::string_view text) {
     const unsigned char c = static_cast<unsigned char>(text[k]);
     if (!kSpecial[c]) continue;
     if (c >= 0x80) {
-      // Beyond ASCII nlohmann checks the UTF-8 and throws on a bad byte: it writes such a string itself, so the text
-      // and the exception are its own. Names and reasons are ASCII nearly always.
+      // Beyond ASCII nlohmann checks the UTF-8 (throwing on a bad byte, or replacing it): it writes such a string
+      // itself, so the text and the exception are its own. Names and reasons are ASCII nearly always.
       m_out.resize(start);
-      std::string quoted = nlohmann::json(std::string(text)).dump();
+      std::string quoted = nlohmann::json(std::string(text)).dump(
+          -1, ' ', false,
+          m_replace_invalid ? nlohmann::json::error_handler_t::replace : nlohmann::json::error_handler_t::strict);
       m_out.append(quoted, 1, quoted.size() - 2);
       return;
     }

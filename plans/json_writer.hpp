@@ -67,9 +67,13 @@ class JsonSink {
 class JsonTextWriter final : public JsonSink {
  public:
   enum class Layout { indented, compact };
+  // What a string that is not UTF-8 becomes: refused as dump() refuses it (nlohmann's type_error), or written with
+  // each bad byte replaced by U+FFFD, as dump() does with error_handler_t::replace.
+  enum class InvalidUtf8 { refused, replaced };
   // Appends to out.
-  explicit JsonTextWriter(std::string& out, Layout layout = Layout::indented)
-      : m_out(out), m_indented(layout == Layout::indented) {}
+  explicit JsonTextWriter(std::string& out, Layout layout = Layout::indented,
+                          InvalidUtf8 invalid_utf8 = InvalidUtf8::refused)
+      : m_out(out), m_indented(layout == Layout::indented), m_replace_invalid(invalid_utf8 == InvalidUtf8::replaced) {}
 
   // Hands the text written so far to `drain` whenever an object or array closes with at least `bytes` of it in `out`:
   // drain takes what it wants and leaves `out` empty or not, and writing goes on after it. For text too large to
@@ -107,6 +111,7 @@ class JsonTextWriter final : public JsonSink {
 
   std::string& m_out;
   bool m_indented;
+  bool m_replace_invalid;
   std::size_t m_drain_at = 0;
   std::function<void(std::string&)> m_drain;
   std::vector<Frame> m_frames;

@@ -23,8 +23,8 @@ struct CertificateNames {
 
 class DocumentWriter {
  public:
-  DocumentWriter(JsonSink& out, const Plan& plan, const SavedPlanFields* saved)
-      : m_out(out), m_plan(plan), m_saved(saved) {
+  DocumentWriter(JsonSink& out, const Plan& plan, const SavedPlanFields* saved, TrustctlVersion version)
+      : m_out(out), m_plan(plan), m_saved(saved), m_version(saved || version == TrustctlVersion::included) {
     // The estimate (two critical paths, one over a reordered copy of the graph) reads the plan only, as the writing
     // does: for a fleet's plan it is worked out on another core while the actions are written, which is most of the
     // document. A small plan's is worked out in place when its turn comes.
@@ -85,7 +85,7 @@ class DocumentWriter {
     if (m_plan.target.partial()) target();
     if (m_saved) timing(m_plan.timing);
     // Which trustctl made it, for the reviewer and for apply's comparison.
-    if (m_saved) m_out.member("trustctl_version", TRUSTCTL_VERSION);
+    if (m_version) m_out.member("trustctl_version", TRUSTCTL_VERSION);
     m_out.end_object();
   }
 
@@ -345,6 +345,7 @@ class DocumentWriter {
   JsonSink& m_out;
   const Plan& m_plan;
   const SavedPlanFields* m_saved;
+  bool m_version;  // "trustctl_version" is written
   std::vector<std::string> m_ids;
   std::unordered_map<std::string, CertificateNames> m_names;  // by fingerprint
   std::future<Estimate> m_estimate;  // worked out aside (a fleet's plan), or not valid()
@@ -352,8 +353,8 @@ class DocumentWriter {
 
 }  // namespace
 
-void write_plan_document(JsonSink& out, const Plan& plan, const SavedPlanFields* saved) {
-  DocumentWriter(out, plan, saved).write();
+void write_plan_document(JsonSink& out, const Plan& plan, const SavedPlanFields* saved, TrustctlVersion version) {
+  DocumentWriter(out, plan, saved, version).write();
 }
 
 }  // namespace trustctl::plans

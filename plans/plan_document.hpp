@@ -19,7 +19,12 @@ struct SavedPlanFields {
   std::string site_path;  // the site file relative to the plan file's directory (or as the plan names it)
 };
 
+// Whether the document names the trustctl that wrote it ("trustctl_version"): a saved plan always does; the JSON
+// rendering does as the command line prints it (cli/output/machine_output.hpp adds it to every document it prints).
+enum class TrustctlVersion { omitted, included };
+
 // Members in ascending key order, as nlohmann's objects keep them (plans/json_writer.hpp).
-void write_plan_document(JsonSink& out, const Plan& plan, const SavedPlanFields* saved = nullptr);
+void write_plan_document(JsonSink& out, const Plan& plan, const SavedPlanFields* saved = nullptr,
+                         TrustctlVersion version = TrustctlVersion::omitted);
 
 }  // namespace trustctl::plans

@@ -21,4 +21,18 @@ nlohmann::json plan_to_json(const Plan& plan) {
   return tree.take();
 }
 
+void print_plan_json(std::ostream& out, const Plan& plan) {
+  constexpr std::size_t kChunk = 4 << 20;
+  std::string text;
+  JsonTextWriter writer(text, JsonTextWriter::Layout::indented, JsonTextWriter::InvalidUtf8::replaced);
+  writer.drain_every(kChunk, [&out](std::string& written) {
+    out.write(written.data(), static_cast<std::streamsize>(written.size()));
+    written.clear();
+  });
+  write_plan_document(writer, plan, nullptr, TrustctlVersion::included);
+  text.push_back('\n');
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+}
+
 }  // namespace trustctl::plans

@@ -16,7 +16,7 @@ namespace {
 
 void print_plan(const plans::Plan& plan, const Site& site, const CommonOptions& common, const Terminal& term) {
   if (common.format == "json") {
-    print_json(plans::plan_to_json(plan));
+    plans::print_plan_json(std::cout, plan);
   } else if (common.format == "jsonl") {
     // The whole plan is one event (its actions are only known together); the summary closes the stream.
     EventStream::emit({{"type", "plan"}, {"plan", plans::plan_to_json(plan)}});

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace trustctl::plans {
 namespace {
@@ -32,6 +33,35 @@ std::string problems_text(const std::vector<std::string>& problems) {
 TEST(RenderJson, MixedPlanMatchesGolden) {
   auto s = trustctl::testing::mixed_scenario();
   EXPECT_TRUE(matches_golden(plans_golden_dir() / "mixed.json", plan_to_json(s.plan()).dump(2) + "\n"));
+}
+
+// What `plan --format json` printed when it built the tree (cli::print_json: the document with trustctl_version,
+// dump(2), bad UTF-8 replaced, a newline) is what print_plan_json writes as it goes, byte for byte: every scenario,
+// text beyond ASCII and not UTF-8, and a plan longer than one of the chunks the text is handed over in.
+TEST(RenderJson, PrintedAsItIsWrittenTheSameTextAsTheTreePrinted) {
+  auto printed_from_tree = [](const Plan& plan) {
+    json doc = plan_to_json(plan);
+    doc["trustctl_version"] = TRUSTCTL_VERSION;
+    return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  };
+  auto printed = [](const Plan& plan) {
+    std::ostringstream out;
+    print_plan_json(out, plan);
+    return out.str();
+  };
+  for (auto make : {&trustctl::testing::mixed_scenario, &trustctl::testing::manual_scenario,
+                    &trustctl::testing::empty_scenario}) {
+    auto plan = make().plan();
+    EXPECT_EQ(printed(plan), printed_from_tree(plan));
+  }
+  auto plan = trustctl::testing::mixed_scenario().plan();
+  plan.notes.push_back("Zürich \xff\xfe not UTF-8 \xc3");
+  const std::string long_note(1000, 'n');
+  for (int k = 0; k < 6000; ++k) plan.notes.push_back(long_note + std::to_string(k));
+  const std::string text = printed(plan);
+  EXPECT_GT(text.size(), 5u << 20);
+  EXPECT_EQ(text, printed_from_tree(plan));
+  EXPECT_NE(text.find("Zürich \xef\xbf\xbd\xef\xbf\xbd not UTF-8 \xef\xbf\xbd"), std::string::npos);
 }
 
 TEST(RenderJson, EveryScenarioConformsToTheSchema) {
