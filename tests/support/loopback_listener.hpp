@@ -29,20 +29,19 @@ class LoopbackListener {
     m_port = ntohs(addr.sin_port);
     listen(m_fd, backlog);
   }
-  ~LoopbackListener() { close(); }
+  ~LoopbackListener() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
   LoopbackListener(const LoopbackListener&) = delete;
   LoopbackListener& operator=(const LoopbackListener&) = delete;
 
   int port() const { return m_port; }
   int fd() const { return m_fd; }
   int accept_one() const { return ::accept(m_fd, nullptr, nullptr); }
-  // Wakes a thread blocked in accept_one() (it then gets -1), and frees the port.
-  void close() {
-    if (m_fd < 0) return;
-    ::shutdown(m_fd, SHUT_RDWR);
-    ::close(m_fd);
-    m_fd = -1;
-  }
+  // Wakes a thread blocked in accept_one(), which then gets -1, as does every later call. The descriptor itself is
+  // closed (and the port freed) only by the destructor, once no thread can be using it: closed here, its number
+  // could be reused by another socket before the accepting thread calls accept() on it again.
+  void stop() const { ::shutdown(m_fd, SHUT_RDWR); }
 
  private:
   int m_fd = -1;

@@ -41,7 +41,7 @@ class TlsPort {
     });
   }
   ~TlsPort() {
-    m_listener.close();
+    m_listener.stop();
     m_thread.join();
     SSL_CTX_free(m_ctx);
   }
