@@ -2,13 +2,17 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstring>
 
 namespace trustctl::cli {
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
+// Written by the handler, read by the apply's worker threads (InterruptGuard::reason): a volatile sig_atomic_t is
+// only safe for the thread the signal interrupted, so a lock-free atomic, which a signal handler may use as well.
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "a signal handler may only use lock-free atomics");
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction g_previous[3];
 
@@ -21,9 +25,9 @@ const char* signal_name(int signo) {
   }
 }
 
-// Async-signal-safe: only write(2), signal(2) and raise(3).
+// Async-signal-safe: only lock-free atomics, write(2), signal(2) and raise(3).
 void on_signal(int signo) {
-  if (g_signal != 0) {
+  if (g_signal.load() != 0) {
     static const char kNow[] = "\ntrustctl: second signal: stopping now; the journal holds what was done and what "
                                "is owed\n";
     (void)!::write(STDERR_FILENO, kNow, sizeof kNow - 1);
@@ -31,7 +35,7 @@ void on_signal(int signo) {
     std::raise(signo);
     return;
   }
-  g_signal = signo;
+  g_signal.store(signo);
   static const char kFirst[] = "\ntrustctl: interrupted: no new action will start; waiting for the running ones to "
                                "finish (signal again to stop at once)\n";
   (void)!::write(STDERR_FILENO, kFirst, sizeof kFirst - 1);
@@ -53,13 +57,13 @@ InterruptGuard::~InterruptGuard() {
 }
 
 std::optional<std::string> InterruptGuard::reason() {
-  int signo = g_signal;
+  int signo = g_signal.load();
   if (signo == 0) return std::nullopt;
   return std::string("interrupted by ") + signal_name(signo);
 }
 
 int InterruptGuard::exit_code() {
-  int signo = g_signal;
+  int signo = g_signal.load();
   return signo == 0 ? 0 : 128 + signo;
 }
 
